@@ -1,0 +1,66 @@
+package dev.glassbox.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One Adam update over a parameter, fused into one pass (Kingma and Ba, 2015, with PyTorch's
+ * arrangement of the bias corrections):
+ * <pre>
+ *   g ← g + λ·p                      (L2 weight decay, Adam only; AdamW decays p before the call)
+ *   m ← β₁·m + (1−β₁)·g
+ *   v ← β₂·v + (1−β₂)·g²
+ *   p ← p − (lr/bc₁) · m / (√v/√bc₂ + ε)     with bc = 1 − βᵗ
+ * </pre>
+ */
+public final class AdamKernel {
+    private static final VectorSpecies<Float> F = Simd.F;
+
+    private AdamKernel() {}
+
+    public static void step(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
+                            float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        if (!Simd.ENABLED) {
+            stepScalar(n, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+            return;
+        }
+        float stepSize = lr / bc1, invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+        FloatVector b1 = FloatVector.broadcast(F, beta1), b1c = FloatVector.broadcast(F, 1 - beta1);
+        FloatVector b2 = FloatVector.broadcast(F, beta2), b2c = FloatVector.broadcast(F, 1 - beta2);
+        FloatVector wd = FloatVector.broadcast(F, weightDecay), ss = FloatVector.broadcast(F, -stepSize);
+        FloatVector ib = FloatVector.broadcast(F, invSqrtBc2), ep = FloatVector.broadcast(F, eps);
+        int bound = F.loopBound(n), i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+            if (weightDecay != 0f) gv = pv.fma(wd, gv);
+            FloatVector mv = FloatVector.fromArray(F, m, i).mul(b1).add(gv.mul(b1c));
+            FloatVector vv = FloatVector.fromArray(F, v, i).mul(b2).add(gv.mul(gv).mul(b2c));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            FloatVector denom = vv.sqrt().mul(ib).add(ep);
+            mv.div(denom).fma(ss, pv).intoArray(p, pOff + i);
+        }
+        if (i < n) stepScalar(n - i, p, pOff + i, g, gOff + i, m, v, i, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    /** The scalar twin. */
+    public static void stepScalar(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
+                                  float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        stepScalar(n, p, pOff, g, gOff, m, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    private static void stepScalar(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int mOff,
+                                   float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float stepSize = lr / bc1, invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOff + i];
+            if (weightDecay != 0f) gi += weightDecay * p[pOff + i];
+            float mi = beta1 * m[mOff + i] + (1 - beta1) * gi;
+            float vi = beta2 * v[mOff + i] + (1 - beta2) * gi * gi;
+            m[mOff + i] = mi;
+            v[mOff + i] = vi;
+            p[pOff + i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+}

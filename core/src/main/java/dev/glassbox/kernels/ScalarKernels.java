@@ -1,0 +1,83 @@
+package dev.glassbox.kernels;
+
+/**
+ * Scalar twins of {@link VectorKernels}: the plain loops the fast kernels are tested against.
+ * Same signatures; {@code aStep}/{@code bStep} are 1 for a run of elements, 0 for one
+ * element repeated (a broadcast).
+ */
+public final class ScalarKernels {
+    private ScalarKernels() {}
+
+    public static void binary(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
+                              float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);
+    }
+
+    public static void unary(UnaryOp op, int n, float[] x, int xOff, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = op.apply(x[xOff + i]);
+    }
+
+    /** y[i] += alpha·x[i]. */
+    public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    public static float sum(int n, float[] x, int off) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    public static float max(int n, float[] x, int off) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (v > m || Float.isNaN(v)) m = v;
+            if (Float.isNaN(m)) return m;
+        }
+        return m;
+    }
+
+    /** out = x·alpha + beta. */
+    public static void affine(int n, float alpha, float beta, float[] x, int xOff, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] * alpha + beta;
+    }
+
+    /** Softmax (or log-softmax) of each of {@code rows} contiguous rows of {@code cols}. */
+    public static void softmaxRows(int rows, int cols, float[] x, int xOff, float[] out, int oOff, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float m = max(cols, x, xOff + base);
+            float s = 0f;
+            for (int j = 0; j < cols; j++) s += (float) Math.exp(x[xOff + base + j] - m);
+            if (log) {
+                float lse = m + (float) Math.log(s);
+                for (int j = 0; j < cols; j++) out[oOff + base + j] = x[xOff + base + j] - lse;
+            } else {
+                float inv = 1f / s;
+                for (int j = 0; j < cols; j++) out[oOff + base + j] = (float) Math.exp(x[xOff + base + j] - m) * inv;
+            }
+        }
+    }
+
+    /** dL/dx for y = sigmoid(x): g·y·(1−y). */
+    public static void sigmoidBackward(int n, float[] g, float[] y, float[] out) {
+        for (int i = 0; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
+    }
+
+    /** dL/dx for y = tanh(x): g·(1−y²). */
+    public static void tanhBackward(int n, float[] g, float[] y, float[] out) {
+        for (int i = 0; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);
+    }
+
+    /** dL/dx for relu: g where x &gt; 0, else 0. */
+    public static void reluBackward(int n, float[] g, float[] x, float[] out) {
+        for (int i = 0; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+    }
+}

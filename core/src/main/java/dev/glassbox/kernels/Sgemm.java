@@ -1,0 +1,245 @@
+package dev.glassbox.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision general matrix multiply, {@code C = alpha·op(A)·op(B) + beta·C}, row-major.
+ *
+ * <p>The layout follows BLIS (Van Zee and van de Geijn, 2015): C is computed in blocks of
+ * {@code MC×NC} over slices of {@code KC} of the shared dimension; the slice of B is packed
+ * into panels of {@link #NR} columns (the micro-kernel's width), the slice of A into panels of
+ * {@link #MR} rows, so the micro-kernel streams contiguous memory. The micro-kernel keeps an
+ * {@code MR × NR} tile of C in 12 vector registers (6 rows × 2 vectors), leaving room in the
+ * 16 AVX2 registers for two loads of B and one broadcast of A.
+ *
+ * <p>Large problems are split over the shared executor along the longer of m and n; each
+ * thread packs its own panels. Small problems take a direct loop, since packing would cost
+ * more than it saves.
+ *
+ * <p>Row-major: {@code op(A)} is m×k, {@code op(B)} is k×n; with {@code transA}, A is stored
+ * k×m (leading dimension {@code lda}); with {@code transB}, B is stored n×k. When
+ * {@code beta == 0}, C is overwritten and need not hold finite numbers.
+ */
+public final class Sgemm {
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int L = F.length();
+    /** Rows of the register tile. */
+    public static final int MR = 6;
+    /** Columns of the register tile: two vectors. */
+    public static final int NR = 2 * L;
+    private static final int KC = 256;
+    private static final int MC = 120;
+    private static final int NC = 3072;
+    /** Below this many multiply-adds, the direct loop wins. */
+    private static final long SMALL = 40L * 40 * 40;
+    /** Below this many multiply-adds, one thread wins. */
+    private static final long PARALLEL_MIN = 96L * 96 * 96;
+
+    private static final ThreadLocal<float[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    private Sgemm() {}
+
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (!Simd.ENABLED) {
+            SgemmScalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        scaleC(m, n, beta, c, cOff, ldc);
+        if (k <= 0 || alpha == 0f) return;
+        long work = (long) m * n * k;
+        if (work < SMALL) {
+            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        if (threads == 1) {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else if (n >= m) {
+            Parallel.forRange(n, NR, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                    b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc));
+        } else {
+            Parallel.forRange(m, MR, (i0, i1) -> blocked(transA, transB, i1 - i0, n, k, alpha,
+                    a, aOff + (transA ? i0 : i0 * lda), lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc));
+        }
+    }
+
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) java.util.Arrays.fill(c, row, row + n, 0f);
+            else for (int j = 0; j < n; j++) c[row + j] *= beta;
+        }
+    }
+
+    /** C += alpha·op(A)·op(B) by direct loops, in the loop order that keeps the inner loop contiguous. */
+    private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc) {
+        if (!transB) {
+            // C[i,:] += A(i,p) · B[p,:]  (rows of B are contiguous)
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    if (av == 0f) continue;
+                    VectorKernels.axpy(n, av, b, bOff + p * ldb, c, ci);
+                }
+            }
+        } else if (!transA) {
+            // C[i,j] += dot(A[i,:], B[j,:])  (both contiguous along k)
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[cOff + i * ldc + j] += alpha * VectorKernels.dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+                }
+            }
+        } else {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                    c[cOff + i * ldc + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0], bp = buf[1], tile = buf[2];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, kc, nc, b, bOff, ldb, pc, jc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bpOff = (jr / NR) * kc * NR;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int apOff = (ir / MR) * kc * MR;
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, ap, apOff, bp, bpOff, alpha, c, cIdx, ldc);
+                            } else {
+                                java.util.Arrays.fill(tile, 0f);
+                                micro(kc, ap, apOff, bp, bpOff, alpha, tile, 0, NR);
+                                for (int i = 0; i < mr; i++) {
+                                    for (int j = 0; j < nr; j++) c[cIdx + i * ldc + j] += tile[i * NR + j];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows: ap[(panel·kc + p)·MR + i]. */
+    private static void packA(boolean transA, int mc, int kc, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
+        for (int r0 = 0; r0 < mc; r0 += MR) {
+            int rows = Math.min(MR, mc - r0);
+            int base = (r0 / MR) * kc * MR;
+            if (!transA) {
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (ic + r0 + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + r0;
+                    int dst = base + p * MR;
+                    for (int i = 0; i < rows; i++) ap[dst + i] = a[src + i];
+                }
+            }
+            if (rows < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int i = rows; i < MR; i++) ap[base + p * MR + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: bp[(panel·kc + p)·NR + j]. */
+    private static void packB(boolean transB, int kc, int nc, float[] b, int bOff, int ldb, int pc, int jc, float[] bp) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int cols = Math.min(NR, nc - j0);
+            int base = (j0 / NR) * kc * NR;
+            if (!transB) {
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bOff + (pc + p) * ldb + jc + j0;
+                        int dst = base + p * NR;
+                        FloatVector.fromArray(F, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bOff + (pc + p) * ldb + jc + j0;
+                        int dst = base + p * NR;
+                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
+                        for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (jc + j0 + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** C[0:MR, 0:NR] += alpha · Apanel · Bpanel over kc; the 6×2-vector tile lives in registers. */
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float alpha, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z,
+                c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+        }
+        store(c00, c01, alpha, c, ci);
+        store(c10, c11, alpha, c, ci + ldc);
+        store(c20, c21, alpha, c, ci + 2 * ldc);
+        store(c30, c31, alpha, c, ci + 3 * ldc);
+        store(c40, c41, alpha, c, ci + 4 * ldc);
+        store(c50, c51, alpha, c, ci + 5 * ldc);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float alpha, float[] c, int ci) {
+        if (alpha == 1f) {
+            v0.add(FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
+            v1.add(FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
+        } else {
+            FloatVector al = FloatVector.broadcast(F, alpha);
+            v0.fma(al, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
+            v1.fma(al, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.glassbox.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vectorized elementwise, reduction and softmax kernels. Each loop runs whole vectors up to
+ * {@code loopBound(n)} and finishes with a scalar tail (masked accesses are slow). Operations
+ * with no vector form (comparisons, pow, erf) use the scalar rule. Twins: {@link ScalarKernels}.
+ */
+public final class VectorKernels {
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int L = F.length();
+
+    private VectorKernels() {}
+
+    /**
+     * out[i] = op(a[aOff + i·aStep], b[bOff + i·bStep]) for i in [0, n); a step of 0 repeats
+     * one element (a broadcast), a step of 1 walks a contiguous run.
+     */
+    public static void binary(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
+                              float[] out, int oOff) {
+        VectorOperators.Binary vop = switch (op) {
+            case ADD -> VectorOperators.ADD;
+            case SUB -> VectorOperators.SUB;
+            case MUL -> VectorOperators.MUL;
+            case DIV -> VectorOperators.DIV;
+            case MAX -> VectorOperators.MAX;
+            case MIN -> VectorOperators.MIN;
+            default -> null;
+        };
+        if (!Simd.ENABLED || vop == null || n < L) {
+            ScalarKernels.binary(op, n, a, aOff, aStep, b, bOff, bStep, out, oOff);
+            return;
+        }
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (aStep == 1 && bStep == 1) {
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(F, a, aOff + i).lanewise(vop, FloatVector.fromArray(F, b, bOff + i))
+                        .intoArray(out, oOff + i);
+            }
+        } else if (aStep == 1) {
+            FloatVector bv = FloatVector.broadcast(F, b[bOff]);
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(F, a, aOff + i).lanewise(vop, bv).intoArray(out, oOff + i);
+            }
+        } else if (bStep == 1) {
+            FloatVector av = FloatVector.broadcast(F, a[aOff]);
+            for (; i < bound; i += L) {
+                av.lanewise(vop, FloatVector.fromArray(F, b, bOff + i)).intoArray(out, oOff + i);
+            }
+        } else {
+            java.util.Arrays.fill(out, oOff, oOff + n, op.apply(a[aOff], b[bOff]));
+            return;
+        }
+        for (; i < n; i++) out[oOff + i] = op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);
+    }
+
+    public static void unary(UnaryOp op, int n, float[] x, int xOff, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN) {
+            ScalarKernels.unary(op, n, x, xOff, out, oOff);
+            return;
+        }
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector r = switch (op) {
+                case NEG -> v.neg();
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case SQRT -> v.sqrt();
+                case ABS -> v.abs();
+                // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
+                case SIGMOID -> one.div(one.add(v.neg().lanewise(VectorOperators.EXP)));
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                case RELU -> v.max(zero);
+                default -> throw new AssertionError(op);
+            };
+            r.intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = op.apply(x[xOff + i]);
+    }
+
+    /** y[i] += alpha·x[i]. */
+    public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.axpy(n, alpha, x, xOff, y, yOff);
+            return;
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        if (!Simd.ENABLED || n < L) return ScalarKernels.dot(n, x, xOff, y, yOff);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int i = 0;
+        int bound2 = n - n % (2 * L);
+        for (; i < bound2; i += 2 * L) {
+            acc0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc0);
+            acc1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), acc1);
+        }
+        int bound = F.loopBound(n);
+        for (; i < bound; i += L) {
+            acc0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    public static float sum(int n, float[] x, int off) {
+        if (!Simd.ENABLED || n < L) return ScalarKernels.sum(n, x, off);
+        FloatVector acc = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    /** Largest element; NaN if any element is NaN (as PyTorch). */
+    public static float max(int n, float[] x, int off) {
+        if (!Simd.ENABLED || n < L) return ScalarKernels.max(n, x, off);
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) acc = acc.max(FloatVector.fromArray(F, x, off + i));
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            float v = x[off + i];
+            if (v > m || Float.isNaN(v)) m = v;
+        }
+        return m;
+    }
+
+    /** out = x·alpha + beta. */
+    public static void affine(int n, float alpha, float beta, float[] x, int xOff, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.affine(n, alpha, beta, x, xOff, out, oOff);
+            return;
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha), bv = FloatVector.broadcast(F, beta);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).fma(av, bv).intoArray(out, oOff + i);
+        for (; i < n; i++) out[oOff + i] = x[xOff + i] * alpha + beta;
+    }
+
+    /** Softmax (or log-softmax) of each of {@code rows} contiguous rows of {@code cols}: max-shifted, so stable. */
+    public static void softmaxRows(int rows, int cols, float[] x, int xOff, float[] out, int oOff, boolean log) {
+        if (!Simd.ENABLED || cols < L) {
+            ScalarKernels.softmaxRows(rows, cols, x, xOff, out, oOff, log);
+            return;
+        }
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * cols, ob = oOff + r * cols;
+            float m = max(cols, x, xb);
+            FloatVector mv = FloatVector.broadcast(F, m);
+            FloatVector acc = FloatVector.zero(F);
+            int j = 0;
+            // pass 1: e = exp(x - m) into out, summed
+            for (; j < bound; j += L) {
+                FloatVector e = FloatVector.fromArray(F, x, xb + j).sub(mv).lanewise(VectorOperators.EXP);
+                acc = acc.add(e);
+                if (!log) e.intoArray(out, ob + j);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < cols; j++) {
+                float e = (float) Math.exp(x[xb + j] - m);
+                s += e;
+                if (!log) out[ob + j] = e;
+            }
+            if (log) {
+                affine(cols, 1f, -(m + (float) Math.log(s)), x, xb, out, ob);
+            } else {
+                affine(cols, 1f / s, 0f, out, ob, out, ob);
+            }
+        }
+    }
+
+    /** dL/dx for y = sigmoid(x): g·y·(1−y). */
+    public static void sigmoidBackward(int n, float[] g, float[] y, float[] out) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.sigmoidBackward(n, g, y, out);
+            return;
+        }
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector yv = FloatVector.fromArray(F, y, i);
+            FloatVector.fromArray(F, g, i).mul(yv).mul(one.sub(yv)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
+    }
+
+    /** dL/dx for y = tanh(x): g·(1−y²). */
+    public static void tanhBackward(int n, float[] g, float[] y, float[] out) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.tanhBackward(n, g, y, out);
+            return;
+        }
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector yv = FloatVector.fromArray(F, y, i);
+            FloatVector.fromArray(F, g, i).mul(one.sub(yv.mul(yv))).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);
+    }
+
+    /** dL/dx for relu: g where x &gt; 0, else 0. */
+    public static void reluBackward(int n, float[] g, float[] x, float[] out) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.reluBackward(n, g, x, out);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            zero.blend(FloatVector.fromArray(F, g, i), xv.compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.glassbox.nn;
+
+import dev.glassbox.tensor.FusedOps;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** The stateless functions behind the modules and the losses, as torch.nn.functional. */
+public final class F {
+    private F() {}
+
+    /** y = x·Wᵀ + b. Shapes: x [..., in], W [out, in], b [out] or null; y [..., out]. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return FusedOps.linear(x, weight, bias); }
+
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    public static Tensor leakyRelu(Tensor x, float negativeSlope) { return x.leakyRelu(negativeSlope); }
+
+    public static Tensor gelu(Tensor x) { return x.gelu(); }
+
+    public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
+
+    public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
+
+    /** Dropout with probability p in training, the identity otherwise. */
+    public static Tensor dropout(Tensor x, float p, boolean training, Generator g) {
+        return training ? x.dropout(p, g) : x;
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    /** Mean squared error; input and target must have the same shape. */
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        sameShape("mse_loss", input, target);
+        return reduce(input.sub(target).square(), reduction);
+    }
+
+    public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
+
+    /** Binary cross-entropy on probabilities in [0, 1] (logs clamped at −100, as PyTorch). */
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor target, Reduction reduction) {
+        return reduce(FusedOps.binaryCrossEntropy(p, target), reduction);
+    }
+
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor target) { return binaryCrossEntropy(p, target, Reduction.MEAN); }
+
+    /** Binary cross-entropy on logits, numerically stable (sigmoid folded in). */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+        return reduce(FusedOps.binaryCrossEntropyWithLogits(logits, target), reduction);
+    }
+
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+        return binaryCrossEntropyWithLogits(logits, target, Reduction.MEAN);
+    }
+
+    /** Cross-entropy of logits [N, C] against int labels [N] (softmax folded in). */
+    public static Tensor crossEntropy(Tensor logits, int[] labels, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> FusedOps.crossEntropy(logits, labels, true);
+            case SUM -> FusedOps.crossEntropy(logits, labels, false);
+            case NONE -> nllLoss(logits.logSoftmax(1), labels, Reduction.NONE);
+        };
+    }
+
+    public static Tensor crossEntropy(Tensor logits, int[] labels) { return crossEntropy(logits, labels, Reduction.MEAN); }
+
+    /** Negative log-likelihood of log-probabilities [N, C] at int labels [N]. */
+    public static Tensor nllLoss(Tensor logProbs, int[] labels, Reduction reduction) {
+        if (logProbs.dim() != 2) {
+            throw new IllegalArgumentException("nll_loss: input must be [batch, classes], got " + Arrays.toString(logProbs.shape()));
+        }
+        if (labels.length != logProbs.size(0)) {
+            throw new IllegalArgumentException("nll_loss: " + labels.length + " labels for a batch of " + logProbs.size(0));
+        }
+        int c = logProbs.size(1);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= c) {
+                throw new IndexOutOfBoundsException("nll_loss: label " + labels[i] + " at position " + i
+                        + " is out of range for " + c + " classes");
+            }
+        }
+        Tensor picked = logProbs.gather(1, labels, labels.length, 1).reshape(labels.length).neg();
+        return reduce(picked, reduction);
+    }
+
+    public static Tensor nllLoss(Tensor logProbs, int[] labels) { return nllLoss(logProbs, labels, Reduction.MEAN); }
+
+    private static Tensor reduce(Tensor perElement, Reduction r) {
+        return switch (r) {
+            case MEAN -> perElement.mean();
+            case SUM -> perElement.sum();
+            case NONE -> perElement;
+        };
+    }
+
+    private static void sameShape(String op, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": input " + Arrays.toString(a.shape()) + " and target "
+                    + Arrays.toString(b.shape()) + " differ in shape");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.glassbox.optim;
+
+import dev.glassbox.kernels.AdamKernel;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba, 2015): per-weight step sizes from running averages of the gradient (m)
+ * and its square (v), with bias correction. Weight decay here is L2 added to the gradient;
+ * {@link AdamW} decouples it.
+ * <pre>
+ *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+ *   p ← p − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
+ * </pre>
+ * Defaults: lr 1e-3, β = (0.9, 0.999), ε = 1e-8.
+ */
+public class Adam extends Optimizer {
+    protected float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, weightDecay;
+    private final float[][] m, v;
+
+    public Adam(List<? extends Tensor> params, float lr) {
+        super(params, lr);
+        m = new float[this.params.size()][];
+        v = new float[this.params.size()][];
+    }
+
+    public Adam betas(float b1, float b2) {
+        checkRange(getClass().getSimpleName(), "beta1", b1, 0f, 1f);
+        checkRange(getClass().getSimpleName(), "beta2", b2, 0f, 1f);
+        beta1 = b1;
+        beta2 = b2;
+        return this;
+    }
+
+    public Adam eps(float e) {
+        checkRange(getClass().getSimpleName(), "eps", e, 0f, Float.POSITIVE_INFINITY);
+        eps = e;
+        return this;
+    }
+
+    public Adam weightDecay(float lambda) {
+        checkRange(getClass().getSimpleName(), "weight decay", lambda, 0f, Float.POSITIVE_INFINITY);
+        weightDecay = lambda;
+        return this;
+    }
+
+    /** Applied to p before the Adam update; AdamW overrides it. */
+    protected void decoupledDecay(float[] p) {}
+
+    /** The L2 term folded into the gradient; 0 for AdamW. */
+    protected float coupledDecay() { return weightDecay; }
+
+    @Override
+    public void step() {
+        steps++;
+        float bc1 = (float) (1 - Math.pow(beta1, steps)), bc2 = (float) (1 - Math.pow(beta2, steps));
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = params.get(i);
+            if (p.grad() == null) continue;
+            float[] w = p.data();
+            if (m[i] == null) {
+                m[i] = new float[w.length];
+                v[i] = new float[w.length];
+            }
+            decoupledDecay(w);
+            AdamKernel.step(w.length, w, 0, p.grad().data(), 0, m[i], v[i], lr, beta1, beta2, eps, coupledDecay(), bc1, bc2);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.UnaryOp;
+import dev.glassbox.kernels.VectorKernels;
+
+/** Elementwise math, activations, softmax and dropout: forward and backward side by side. */
+final class ActivationOps {
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    private static final float SQRT1_2 = (float) (1 / Math.sqrt(2));
+
+    private ActivationOps() {}
+
+    static Tensor unary(UnaryOp op, Tensor x) {
+        int n = x.data.length;
+        float[] out = new float[n];
+        VectorKernels.unary(op, n, x.data, 0, out, 0);
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        return Tensor.result(out, x.shape, name, g -> {
+            float[] gx = new float[n];
+            switch (op) {
+                case NEG -> VectorKernels.affine(n, -1f, 0f, g.data, 0, gx, 0);
+                // d e^x = e^x
+                case EXP -> VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, g.data, 0, 1, out, 0, 1, gx, 0);
+                // d ln x = 1/x
+                case LOG -> VectorKernels.binary(dev.glassbox.kernels.BinaryOp.DIV, n, g.data, 0, 1, x.data, 0, 1, gx, 0);
+                // d √x = 1/(2√x)
+                case SQRT -> { for (int i = 0; i < n; i++) gx[i] = g.data[i] * 0.5f / out[i]; }
+                case ABS -> { for (int i = 0; i < n; i++) gx[i] = g.data[i] * Math.signum(x.data[i]); }
+                // σ' = σ(1−σ)
+                case SIGMOID -> VectorKernels.sigmoidBackward(n, g.data, out, gx);
+                // tanh' = 1−tanh²
+                case TANH -> VectorKernels.tanhBackward(n, g.data, out, gx);
+                case RELU -> VectorKernels.reluBackward(n, g.data, x.data, gx);
+                // gelu'(x) = Φ(x) + x·φ(x)
+                case GELU -> {
+                    for (int i = 0; i < n; i++) {
+                        float v = x.data[i];
+                        double cdf = 0.5 * (1 + UnaryOp.erf(v * SQRT1_2));
+                        double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+                        gx[i] = (float) (g.data[i] * (cdf + v * pdf));
+                    }
+                }
+                case SIGN -> { }
+            }
+            return new Tensor[] {new Tensor(gx, x.shape)};
+        }, x);
+    }
+
+    /** x if x &gt; 0 else slope·x; dL/dx = g or g·slope. */
+    static Tensor leakyRelu(Tensor x, float slope) {
+        int n = x.data.length;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = x.data[i] > 0f ? x.data[i] : slope * x.data[i];
+        return Tensor.result(out, x.shape, "leaky_relu", g -> {
+            float[] gx = new float[n];
+            for (int i = 0; i < n; i++) gx[i] = x.data[i] > 0f ? g.data[i] : slope * g.data[i];
+            return new Tensor[] {new Tensor(gx, x.shape)};
+        }, x);
+    }
+
+    /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi. */
+    static Tensor clamp(Tensor x, float lo, float hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
+        int n = x.data.length;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = Math.min(Math.max(x.data[i], lo), hi);
+        return Tensor.result(out, x.shape, "clamp", g -> {
+            float[] gx = new float[n];
+            for (int i = 0; i < n; i++) {
+                float v = x.data[i];
+                gx[i] = v >= lo && v <= hi ? g.data[i] : 0f;
+            }
+            return new Tensor[] {new Tensor(gx, x.shape)};
+        }, x);
+    }
+
+    /**
+     * Softmax or log-softmax along {@code dim}. Along the last dim the rows are contiguous and go
+     * straight to the kernel; other dims are moved last and back.
+     * Backward: softmax gx = y·(g − Σ g·y); log-softmax gx = g − softmax(x)·Σ g.
+     */
+    static Tensor softmax(Tensor x, int dim, boolean log) {
+        String name = log ? "log_softmax" : "softmax";
+        int d = Shapes.dim(name, dim, x.shape.length);
+        if (x.shape.length == 0) return softmax(x.reshape(1), 0, log).reshape();
+        if (d != x.shape.length - 1) {
+            return softmax(x.transpose(d, -1), -1, log).transpose(d, -1);
+        }
+        int cols = x.shape[d];
+        int rows = cols == 0 ? 0 : x.data.length / cols;
+        float[] out = new float[x.data.length];
+        VectorKernels.softmaxRows(rows, cols, x.data, 0, out, 0, log);
+        return Tensor.result(out, x.shape, name, g -> {
+            float[] gx = new float[out.length];
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                if (log) {
+                    float s = VectorKernels.sum(cols, g.data, base);
+                    for (int j = 0; j < cols; j++) gx[base + j] = g.data[base + j] - (float) Math.exp(out[base + j]) * s;
+                } else {
+                    float s = VectorKernels.dot(cols, g.data, base, out, base);
+                    for (int j = 0; j < cols; j++) gx[base + j] = out[base + j] * (g.data[base + j] - s);
+                }
+            }
+            return new Tensor[] {new Tensor(gx, x.shape)};
+        }, x);
+    }
+
+    /** Inverted dropout; dL/dx = g·mask/(1−p). */
+    static Tensor dropout(Tensor x, float p, Generator gen) {
+        if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
+        if (p == 0f) return x;
+        int n = x.data.length;
+        float[] mask = new float[n];
+        if (p < 1f) {
+            float scale = 1f / (1f - p);
+            for (int i = 0; i < n; i++) mask[i] = gen.nextFloat() >= p ? scale : 0f;
+        }
+        float[] out = new float[n];
+        VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, x.data, 0, 1, mask, 0, 1, out, 0);
+        return Tensor.result(out, x.shape, "dropout", g -> {
+            float[] gx = new float[n];
+            VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, g.data, 0, 1, mask, 0, 1, gx, 0);
+            return new Tensor[] {new Tensor(gx, x.shape)};
+        }, x);
+    }
+}

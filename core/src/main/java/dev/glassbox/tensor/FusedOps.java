@@ -1,0 +1,105 @@
+package dev.glassbox.tensor;
+
+/**
+ * Ops fused for speed or for exact gradients where composing smaller ops would be slower or
+ * wrong at a kink; {@code nn.F} exposes them. Each one's gradient is checked in the tests
+ * against finite differences and against its composition from smaller ops.
+ */
+public final class FusedOps {
+    private FusedOps() {}
+
+    /** {@code x·Wᵀ + b} for x [..., in], W [out, in], b [out] (or null). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return MatmulOps.linear(x, weight, bias); }
+
+    /**
+     * Cross-entropy of logits [N, C] against class labels, {@code −log softmax(x)[label]} per row,
+     * summed ({@code mean=false}) or averaged over N. One pass: dL/dx = (softmax(x) − onehot)·g.
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] labels, boolean mean) {
+        if (logits.shape.length != 2) {
+            throw new IllegalArgumentException("cross_entropy: logits must be [batch, classes], got " + Shapes.str(logits.shape));
+        }
+        int n = logits.shape[0], c = logits.shape[1];
+        if (labels.length != n) {
+            throw new IllegalArgumentException("cross_entropy: " + labels.length + " labels for a batch of " + n
+                    + " (logits " + Shapes.str(logits.shape) + ")");
+        }
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= c) {
+                throw new IndexOutOfBoundsException("cross_entropy: label " + labels[i] + " at position " + i
+                        + " is out of range for " + c + " classes");
+            }
+        }
+        float[] logp = new float[logits.data.length];
+        dev.glassbox.kernels.VectorKernels.softmaxRows(n, c, logits.data, 0, logp, 0, true);
+        double loss = 0;
+        for (int i = 0; i < n; i++) loss -= logp[i * c + labels[i]];
+        float scale = mean ? 1f / Math.max(1, n) : 1f;
+        int[] y = labels.clone();
+        return Tensor.result(new float[] {(float) (loss * scale)}, new int[0], "cross_entropy", g -> {
+            float s = g.data[0] * scale;
+            float[] gx = new float[logp.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < c; j++) gx[i * c + j] = (float) Math.exp(logp[i * c + j]) * s;
+                gx[i * c + y[i]] -= s;
+            }
+            return new Tensor[] {new Tensor(gx, logits.shape)};
+        }, logits);
+    }
+
+    /**
+     * Binary cross-entropy on logits, stable for any x:
+     * {@code max(x, 0) − x·y + log(1 + e^−|x|)}, elementwise (no reduction).
+     * dL/dx = (σ(x) − y)·g; dL/dy = −x·g.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor y) {
+        if (!java.util.Arrays.equals(x.shape, y.shape)) {
+            throw new IllegalArgumentException("binary_cross_entropy_with_logits: input " + Shapes.str(x.shape)
+                    + " and target " + Shapes.str(y.shape) + " differ in shape");
+        }
+        int n = x.data.length;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            float v = x.data[i];
+            out[i] = Math.max(v, 0f) - v * y.data[i] + (float) Math.log1p(Math.exp(-Math.abs(v)));
+        }
+        return Tensor.result(out, x.shape, "binary_cross_entropy_with_logits", g -> {
+            float[] gx = new float[n], gy = new float[n];
+            for (int i = 0; i < n; i++) {
+                gx[i] = (dev.glassbox.kernels.UnaryOp.sigmoid(x.data[i]) - y.data[i]) * g.data[i];
+                gy[i] = -x.data[i] * g.data[i];
+            }
+            return new Tensor[] {new Tensor(gx, x.shape), y.requiresGrad ? new Tensor(gy, y.shape) : null};
+        }, x, y);
+    }
+
+    /**
+     * Binary cross-entropy on probabilities, elementwise, with each log clamped at −100 as PyTorch
+     * does (so p = 0 or 1 gives a finite loss). dL/dp = g·(p − y)/max(p(1 − p), 1e−12).
+     */
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
+        if (!java.util.Arrays.equals(p.shape, y.shape)) {
+            throw new IllegalArgumentException("binary_cross_entropy: input " + Shapes.str(p.shape)
+                    + " and target " + Shapes.str(y.shape) + " differ in shape");
+        }
+        int n = p.data.length;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            float v = p.data[i];
+            if (!(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException("binary_cross_entropy: input values must be probabilities in [0, 1]; "
+                        + "element " + i + " is " + v + " (use binaryCrossEntropyWithLogits for logits)");
+            }
+            float lp = Math.max((float) Math.log(v), -100f), lq = Math.max((float) Math.log(1 - v), -100f);
+            out[i] = -(y.data[i] * lp + (1 - y.data[i]) * lq);
+        }
+        return Tensor.result(out, p.shape, "binary_cross_entropy", g -> {
+            float[] gp = new float[n];
+            for (int i = 0; i < n; i++) {
+                float v = p.data[i];
+                gp[i] = g.data[i] * (v - y.data[i]) / Math.max(v * (1 - v), 1e-12f);
+            }
+            return new Tensor[] {new Tensor(gp, p.shape), null};
+        }, p, y);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.glassbox.kernels;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The fast SGEMM against its scalar twin: sizes around the vector width and the block sizes, all transposes, offsets. */
+class SgemmTest {
+    private static final int[] SIZES = {1, 7, 8, 15, 16, 17, 33, 97};
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> out = new ArrayList<>();
+        Random r = new Random(1);
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                int k = SIZES[r.nextInt(SIZES.length)];
+                out.add(Arguments.of(m, n, k, r.nextBoolean(), r.nextBoolean()));
+            }
+        }
+        // past the small-problem cut-off, past MC=120 and KC=256, ragged edges, and threaded
+        out.add(Arguments.of(130, 70, 300, false, false));
+        out.add(Arguments.of(130, 70, 300, true, false));
+        out.add(Arguments.of(130, 70, 300, false, true));
+        out.add(Arguments.of(130, 70, 300, true, true));
+        out.add(Arguments.of(255, 257, 129, false, false));
+        out.add(Arguments.of(64, 1023, 100, false, true));
+        out.add(Arguments.of(1023, 40, 100, true, false));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("shapes")
+    void matchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {
+        Random r = new Random(m * 31L + n * 7L + k);
+        int aOff = 3, bOff = 5, cOff = 2;
+        int lda = (tA ? m : k) + 1, ldb = (tB ? k : n) + 2, ldc = n + 3;
+        float[] a = rand(r, aOff + (tA ? k : m) * lda), b = rand(r, bOff + (tB ? n : k) * ldb);
+        float[] c0 = rand(r, cOff + m * ldc);
+        float[] c1 = c0.clone();
+        float alpha = 0.75f, beta = 0.5f;
+        Sgemm.sgemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c0, cOff, ldc);
+        SgemmScalar.sgemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
+        for (int i = 0; i < c0.length; i++) {
+            float tol = 1e-4f * (k + 1);
+            if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: fast " + c0[i] + ", scalar " + c1[i]);
+        }
+    }
+
+    @Test
+    void betaZeroIgnoresNanInC() {
+        float[] a = {1, 2, 3, 4}, b = {1, 0, 0, 1};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Sgemm.sgemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+        assertEquals(List.of(1f, 2f, 3f, 4f), List.of(c[0], c[1], c[2], c[3]));
+    }
+
+    @Test
+    void singleAndMultiThreadedAgree() {
+        Random r = new Random(5);
+        int m = 300, n = 200, k = 150;
+        float[] a = rand(r, m * k), b = rand(r, k * n), c1 = new float[m * n], c2 = new float[m * n];
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c1, 0, n);
+            Parallel.setThreads(2);
+            Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c2, 0, n);
+        } finally {
+            Parallel.setThreads(before);
+        }
+        for (int i = 0; i < c1.length; i++) assertEquals(c1[i], c2[i], 0f, "element " + i);
+    }
+
+    static float[] rand(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+}

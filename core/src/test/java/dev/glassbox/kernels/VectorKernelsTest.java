@@ -1,0 +1,131 @@
+package dev.glassbox.kernels;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Each vectorized kernel against its scalar twin, over sizes with and without a tail, at offsets. */
+class VectorKernelsTest {
+    private static void close(float[] fast, float[] slow, float rel, String what) {
+        for (int i = 0; i < fast.length; i++) {
+            float a = fast[i], b = slow[i];
+            if (Float.isNaN(a) && Float.isNaN(b)) continue;
+            if (Math.abs(a - b) > rel * Math.max(1f, Math.max(Math.abs(a), Math.abs(b)))) {
+                fail(what + " [" + i + "]: fast " + a + ", scalar " + b);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    void binaryOpsMatchTwin(int n) {
+        Random r = new Random(n);
+        float[] a = SgemmTest.rand(r, n + 4), b = SgemmTest.rand(r, n + 4);
+        for (int i = 0; i < b.length; i++) if (Math.abs(b[i]) < 0.1f) b[i] = 0.5f;
+        for (BinaryOp op : BinaryOp.values()) {
+            if (op == BinaryOp.POW) continue;
+            for (int[] steps : new int[][] {{1, 1}, {1, 0}, {0, 1}, {0, 0}}) {
+                float[] f = new float[n + 2], s = new float[n + 2];
+                VectorKernels.binary(op, n, a, 3, steps[0], b, 1, steps[1], f, 2);
+                ScalarKernels.binary(op, n, a, 3, steps[0], b, 1, steps[1], s, 2);
+                close(f, s, 1e-6f, op + " steps " + steps[0] + "," + steps[1] + " n=" + n);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    void unaryOpsMatchTwin(int n) {
+        Random r = new Random(n);
+        float[] x = SgemmTest.rand(r, n + 3);
+        for (int i = 0; i < x.length; i++) x[i] *= 4f;
+        float[] pos = x.clone();
+        for (int i = 0; i < pos.length; i++) pos[i] = Math.abs(pos[i]) + 1e-3f;
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] in = op == UnaryOp.LOG || op == UnaryOp.SQRT ? pos : x;
+            float[] f = new float[n + 1], s = new float[n + 1];
+            VectorKernels.unary(op, n, in, 3, f, 1);
+            ScalarKernels.unary(op, n, in, 3, s, 1);
+            close(f, s, 2e-6f, op + " n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    void reductionsAndBlasOneMatchTwin(int n) {
+        Random r = new Random(n + 100);
+        float[] x = SgemmTest.rand(r, n + 2), y = SgemmTest.rand(r, n + 2);
+        assertEquals(ScalarKernels.sum(n, x, 2), VectorKernels.sum(n, x, 2), 1e-4f * n);
+        assertEquals(ScalarKernels.max(n, x, 1), VectorKernels.max(n, x, 1), 0f);
+        assertEquals(ScalarKernels.dot(n, x, 1, y, 2), VectorKernels.dot(n, x, 1, y, 2), 1e-4f * n);
+        float[] a1 = y.clone(), a2 = y.clone();
+        VectorKernels.axpy(n, 0.3f, x, 2, a1, 1);
+        ScalarKernels.axpy(n, 0.3f, x, 2, a2, 1);
+        close(a1, a2, 1e-6f, "axpy");
+        float[] f1 = new float[n], f2 = new float[n];
+        VectorKernels.affine(n, -2f, 0.5f, x, 1, f1, 0);
+        ScalarKernels.affine(n, -2f, 0.5f, x, 1, f2, 0);
+        close(f1, f2, 1e-6f, "affine");
+        float[] g = SgemmTest.rand(r, n), yv = new float[n], o1 = new float[n], o2 = new float[n];
+        ScalarKernels.unary(UnaryOp.SIGMOID, n, x, 0, yv, 0);
+        VectorKernels.sigmoidBackward(n, g, yv, o1);
+        ScalarKernels.sigmoidBackward(n, g, yv, o2);
+        close(o1, o2, 1e-6f, "sigmoid backward");
+        VectorKernels.tanhBackward(n, g, yv, o1);
+        ScalarKernels.tanhBackward(n, g, yv, o2);
+        close(o1, o2, 1e-6f, "tanh backward");
+        VectorKernels.reluBackward(n, g, x, o1);
+        ScalarKernels.reluBackward(n, g, x, o2);
+        close(o1, o2, 0f, "relu backward");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    void softmaxRowsMatchTwin(int cols) {
+        Random r = new Random(cols);
+        int rows = 3;
+        float[] x = SgemmTest.rand(r, rows * cols + 1);
+        for (int i = 0; i < x.length; i++) x[i] *= 10f;
+        for (boolean log : new boolean[] {false, true}) {
+            float[] f = new float[rows * cols], s = new float[rows * cols];
+            VectorKernels.softmaxRows(rows, cols, x, 1, f, 0, log);
+            ScalarKernels.softmaxRows(rows, cols, x, 1, s, 0, log);
+            close(f, s, 2e-5f, (log ? "log_softmax" : "softmax") + " cols=" + cols);
+        }
+    }
+
+    @Test
+    void softmaxIsStableForHugeLogits() {
+        float[] x = {1000f, 1001f, 1002f, -1000f, 0f, 5f, 6f, 7f, 8f}, out = new float[9];
+        VectorKernels.softmaxRows(1, 9, x, 0, out, 0, false);
+        float s = 0;
+        for (float v : out) {
+            assertTrue(Float.isFinite(v));
+            s += v;
+        }
+        assertEquals(1f, s, 1e-5f);
+        assertEquals(0.66524f, out[2], 1e-4f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 1023})
+    void adamMatchesTwin(int n) {
+        Random r = new Random(n);
+        float[] p1 = SgemmTest.rand(r, n + 1), g = SgemmTest.rand(r, n + 1);
+        float[] p2 = p1.clone(), m1 = new float[n], v1 = new float[n], m2 = new float[n], v2 = new float[n];
+        for (int t = 1; t <= 3; t++) {
+            float bc1 = (float) (1 - Math.pow(0.9, t)), bc2 = (float) (1 - Math.pow(0.999, t));
+            AdamKernel.step(n, p1, 1, g, 1, m1, v1, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+            AdamKernel.stepScalar(n, p2, 1, g, 1, m2, v2, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+        }
+        close(p1, p2, 1e-6f, "adam p");
+        close(m1, m2, 1e-6f, "adam m");
+        close(v1, v2, 1e-6f, "adam v");
+    }
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Writes core/src/test/resources/golden/torch_golden.json: values and gradients from PyTorch
+for fixed inputs, which the Java tests compare against without calling Python.
+
+Run with Debian's PyTorch (apt-get install python3-torch):
+    /usr/bin/python3 tools/make_torch_golden.py
+"""
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+out = {"torch_version": torch.__version__}
+
+
+def flat(t):
+    return [float(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def rnd(*shape):
+    return torch.randn(*shape, dtype=torch.float32)
+
+
+# 1. The course's 25-3-3-10 network: sigmoid, sigmoid, softmax cross-entropy, fixed weights.
+x = (torch.rand(4, 25) > 0.5).float()
+y = torch.tensor([2, 7, 0, 9])
+w1, b1 = rnd(3, 25) * 0.5, rnd(3) * 0.1
+w2, b2 = rnd(3, 3), rnd(3) * 0.1
+w3, b3 = rnd(10, 3), rnd(10) * 0.1
+params = [w1, b1, w2, b2, w3, b3]
+for p in params:
+    p.requires_grad_(True)
+h1 = torch.sigmoid(x @ w1.T + b1)
+h2 = torch.sigmoid(h1 @ w2.T + b2)
+logits = h2 @ w3.T + b3
+loss = F.cross_entropy(logits, y)
+loss.backward()
+names = ["hidden1.weight", "hidden1.bias", "hidden2.weight", "hidden2.bias", "output.weight", "output.bias"]
+out["mlp"] = {
+    "x": flat(x), "labels": y.tolist(),
+    "params": {n: {"shape": list(p.shape), "values": flat(p)} for n, p in zip(names, params)},
+    "logits": flat(logits), "loss": float(loss),
+    "grads": {n: flat(p.grad) for n, p in zip(names, params)},
+}
+
+# 2. Losses and activations on fixed tensors.
+a = rnd(3, 5)
+lab = torch.tensor([4, 0, 2])
+p = torch.sigmoid(rnd(6))
+t = (torch.rand(6) > 0.5).float()
+z = torch.tensor([-30.0, -2.0, 0.0, 0.5, 3.0, 40.0])
+out["losses"] = {
+    "logits": flat(a), "labels": lab.tolist(),
+    "cross_entropy_mean": float(F.cross_entropy(a, lab)),
+    "cross_entropy_sum": float(F.cross_entropy(a, lab, reduction="sum")),
+    "log_softmax": flat(F.log_softmax(a, dim=1)),
+    "softmax_dim0": flat(F.softmax(a, dim=0)),
+    "p": flat(p), "target": flat(t), "z": flat(z),
+    "bce": float(F.binary_cross_entropy(p, t)),
+    "bce_with_logits": float(F.binary_cross_entropy_with_logits(z, t)),
+    "mse": float(F.mse_loss(p, t)),
+    "gelu": flat(F.gelu(z)),
+    "sigmoid": flat(torch.sigmoid(z)),
+    "tanh": flat(torch.tanh(z)),
+}
+
+# 3. Optimizers: three steps on L = sum(c * w^2) from fixed w and c.
+w0 = rnd(7)
+c = rnd(7).abs() + 0.5
+
+
+def run(make, steps=3):
+    w = w0.clone().requires_grad_(True)
+    opt = make([w])
+    for _ in range(steps):
+        opt.zero_grad()
+        (c * w * w).sum().backward()
+        opt.step()
+    return flat(w)
+
+
+out["optim"] = {
+    "w0": flat(w0), "c": flat(c),
+    "sgd": run(lambda ps: torch.optim.SGD(ps, lr=0.1)),
+    "sgd_momentum": run(lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01)),
+    "sgd_nesterov": run(lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True)),
+    "adam": run(lambda ps: torch.optim.Adam(ps, lr=0.01)),
+    "adam_wd": run(lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1)),
+    "adamw": run(lambda ps: torch.optim.AdamW(ps, lr=0.01)),
+}
+
+# 4. Schedules: the learning rate after each of 6 epochs.
+def lrs(make):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.5)
+    s = make(opt)
+    res = []
+    for _ in range(6):
+        opt.step()
+        s.step()
+        res.append(opt.param_groups[0]["lr"])
+    return res
+
+
+out["schedules"] = {
+    "step_lr_2_0.5": lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5)),
+    "cosine_4_0.01": lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=0.01)),
+}
+
+# 5. Gradient clipping.
+g1, g2 = rnd(3), rnd(2, 2)
+q1, q2 = torch.zeros(3, requires_grad=True), torch.zeros(2, 2, requires_grad=True)
+q1.grad, q2.grad = g1.clone(), g2.clone()
+norm = torch.nn.utils.clip_grad_norm_([q1, q2], max_norm=0.5)
+out["clip"] = {"g1": flat(g1), "g2": flat(g2), "norm": float(norm), "c1": flat(q1.grad), "c2": flat(q2.grad)}
+
+path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")
+with open(path, "w") as f:
+    json.dump(out, f, indent=1)
+print("wrote", os.path.normpath(path))
