@@ -1,0 +1,325 @@
+package dev.glassbox.cli;
+
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.nn.Module;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The glassbox command line. */
+@Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
+        description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
+        subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
+                Main.Models.class, CommandLine.HelpCommand.class},
+        footer = {"", "Models: linear, logistic, dnn. Start with: glassbox tour"})
+public final class Main implements Runnable {
+    /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
+    static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    static PrintStream ERR = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(OUT); }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs with the given output streams (for tests). */
+    static int run(PrintStream out, PrintStream err, String... args) {
+        PrintStream o = OUT, e = ERR;
+        OUT = out;
+        ERR = err;
+        try {
+            return run(args);
+        } finally {
+            OUT = o;
+            ERR = e;
+        }
+    }
+
+    /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+    static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(OUT, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String hint = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            ERR.println("glassbox: " + ex.getMessage() + hint);
+            ERR.println("Try 'glassbox " + commandPath(ex.getCommandLine()) + "--help' for more.");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            boolean usage = t instanceof IllegalArgumentException && !(t instanceof NumberFormatException);
+            ERR.println("glassbox: " + msg);
+            if (!(t instanceof IllegalArgumentException || t instanceof IOException || t instanceof ArithmeticException
+                    || t instanceof IndexOutOfBoundsException || t instanceof IllegalStateException)) {
+                t.printStackTrace(ERR);   // a bug of ours, not bad input: keep the trace for the report
+            }
+            return usage ? 2 : 1;
+        });
+        return cl.execute(args);
+    }
+
+    private static String commandPath(CommandLine c) {
+        String p = c.getCommandSpec().qualifiedName(" ");
+        p = p.startsWith("glassbox") ? p.substring("glassbox".length()).trim() : p;
+        return p.isEmpty() ? "" : p + " ";
+    }
+
+    /** Options shared by commands that read a model's data. */
+    static class DataOptions {
+        @Option(names = "--data", paramLabel = "NAME|PATH", description = "An embedded data set or a file (default: the model's own).")
+        String data;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+        long seed;
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and report its metrics.")
+    static final class Train implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        String model;
+
+        @Option(names = "--preset", description = "Settings: course (the course's own, default) or another the model offers.")
+        String preset;
+
+        @CommandLine.Mixin
+        DataOptions dataOptions = new DataOptions();
+
+        @Option(names = "--epochs", description = "Passes over the training data (default: the preset's).")
+        Integer epochs;
+
+        @Option(names = "--lr", description = "Learning rate (default: the preset's).")
+        Float lr;
+
+        @Option(names = "--batch", description = "Examples per step (default: the preset's).")
+        Integer batch;
+
+        @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (safetensors).")
+        Path save;
+
+        @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
+        Path log;
+
+        @Option(names = "--json", description = "Print the final metrics as one JSON object on the last line.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Recipe r = Recipes.get(model);
+            var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save);
+            Recipe.Run run;
+            try (EventLog log = EventLog.open(this.log)) {
+                EventListener l = new Progress(OUT, Progress.isTerminal(), model).andThen(log);
+                run = r.train(opts, l);
+            }
+            if (json) {
+                OUT.println(Json.write(withSeconds(run.metrics(), run.seconds())));
+            } else {
+                OUT.print(Tables.metrics(withSeconds(run.metrics(), run.seconds())));
+            }
+            return 0;
+        }
+    }
+
+    static Map<String, Object> withSeconds(Map<String, Object> m, double secs) {
+        Map<String, Object> out = new LinkedHashMap<>(m);
+        out.put("seconds", Math.round(secs * 1000) / 1000.0);
+        return out;
+    }
+
+    /** Writes events as JSON lines, or nothing when no file was asked for. */
+    static final class EventLog implements EventListener, AutoCloseable {
+        private final BufferedWriter w;
+        private final Path path;
+
+        private EventLog(Path path, BufferedWriter w) {
+            this.path = path;
+            this.w = w;
+        }
+
+        static EventLog open(Path path) throws IOException {
+            if (path == null) return new EventLog(null, null);
+            try {
+                Path parent = path.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+                return new EventLog(path, Files.newBufferedWriter(path, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException("cannot write the log " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void on(dev.glassbox.models.train.TrainingEvent e) {
+            if (w == null) return;
+            try {
+                w.write(Json.event(e));
+                w.newLine();
+                if (!(e instanceof dev.glassbox.models.train.TrainingEvent.Step)) w.flush();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(new IOException("cannot write the log " + path + ": " + ex.getMessage(), ex));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (w != null) w.close();
+        }
+    }
+
+    static Module load(Recipe r, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        return r.load(file);
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model on data.")
+    static final class Eval implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        String model;
+
+        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
+        Path load;
+
+        @CommandLine.Mixin
+        DataOptions dataOptions = new DataOptions();
+
+        @Option(names = "--json", description = "Print the metrics as one JSON object on the last line.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Recipe r = Recipes.get(model);
+            Map<String, Object> m = r.evaluate(load(r, load), dataOptions.data, dataOptions.seed);
+            OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a saved model on one input.",
+            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five."})
+    static final class Predict implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        String model;
+
+        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
+        Path load;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "INPUT", description = "The input values.")
+        List<String> input = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            Recipe r = Recipes.get(model);
+            OUT.println(r.predict(load(r, load), input));
+            return 0;
+        }
+    }
+
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "One training step told node by node: weighted sums, activations, loss, gradients, new weights.")
+    static final class Explain implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        String model;
+
+        @Option(names = "--load", paramLabel = "FILE", description = "Start from a saved model (default: a fresh one from --seed).")
+        Path load;
+
+        @Option(names = "--input", arity = "1..*", paramLabel = "VALUE",
+                description = "The example's input (default: the model's usual example, e.g. the course's '2' for dnn).")
+        List<String> input = new ArrayList<>();
+
+        @Option(names = "--target", description = "The example's target: y for linear, 0/1 for logistic, a digit for dnn.")
+        String target;
+
+        @Option(names = "--lr", defaultValue = "0.5", description = "Learning rate of the step (default: ${DEFAULT-VALUE}).")
+        float lr;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of a fresh model (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--lang", defaultValue = "en", description = "en or ko (default: ${DEFAULT-VALUE}).")
+        String lang;
+
+        @Option(names = "--json", description = "Print the whole trace as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!lang.equals("en") && !lang.equals("ko")) throw new IllegalArgumentException("--lang must be en or ko, got '" + lang + "'");
+            Recipe r = Recipes.get(model);
+            Trace t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
+            OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
+            return 0;
+        }
+    }
+
+    @Command(name = "tour", mixinStandardHelpOptions = true,
+            description = "Train every model on its embedded data, in turn, and print a summary.")
+    static final class Tour implements Callable<Integer> {
+        @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("model", "preset", "data", "metric", "value", "seconds"));
+            List<Map<String, Object>> results = new ArrayList<>();
+            List<Recipe> all = Recipes.all();
+            for (int i = 0; i < all.size(); i++) {
+                Recipe r = all.get(i);
+                OUT.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
+                for (String preset : r.presets()) {
+                    Recipe.Run run = r.train(new Recipe.Options(preset, null, null, null, null, 42, null),
+                            new Progress(OUT, Progress.isTerminal(), "  " + r.name() + "/" + preset));
+                    String metric = r.headlineMetric();
+                    rows.add(List.of(r.name(), preset, run.data(), metric, Tables.format(run.metrics().get(metric)),
+                            String.format(Locale.ROOT, "%.1f", run.seconds())));
+                    results.add(withSeconds(run.metrics(), run.seconds()));
+                }
+            }
+            OUT.println();
+            OUT.print(Tables.table(rows));
+            if (json) OUT.println(Json.write(Map.of("tour", results)));
+            return 0;
+        }
+    }
+
+    @Command(name = "models", mixinStandardHelpOptions = true, description = "List the models, their presets and data.")
+    static final class Models implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("model", "presets", "data", "what it is"));
+            for (Recipe r : Recipes.all()) {
+                rows.add(List.of(r.name(), String.join(", ", r.presets()), String.join(", ", r.dataNames()), r.title()));
+            }
+            OUT.print(Tables.table(rows));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.glassbox.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end, in process: exit codes, standard output, and one-line errors. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+
+        JsonNode json() throws IOException { return new ObjectMapper().readTree(lastLine()); }
+    }
+
+    static Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void trainSaveEvalPredictEndToEnd() throws IOException {
+        Path model = dir.resolve("dnn.safetensors");
+        Path log = dir.resolve("train.jsonl");
+        Result train = run("train", "dnn", "--epochs", "400", "--save", model.toString(), "--log", log.toString(), "--json");
+        assertEquals(0, train.code(), train.err());
+        JsonNode m = train.json();
+        assertEquals("dnn", m.get("model").asText());
+        double acc = m.get("acc").asDouble();
+        assertTrue(acc >= 0 && acc <= 1);
+        assertTrue(m.get("loss").isNumber());
+        assertTrue(Files.size(model) > 0);
+        List<String> events = Files.readAllLines(log);
+        assertTrue(events.get(0).startsWith("{\"event\":\"started\""), events.get(0));
+        assertTrue(events.stream().anyMatch(l -> l.startsWith("{\"event\":\"epoch_end\"")));
+        assertTrue(events.get(events.size() - 1).startsWith("{\"event\":\"finished\""));
+
+        Result eval = run("eval", "dnn", "--load", model.toString(), "--json");
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(acc, eval.json().get("acc").asDouble(), 1e-9, "eval on the same held-out set gives the same accuracy");
+
+        Result predict = run("predict", "dnn", "--load", model.toString(), "00110", "01010", "00010", "00100", "01110");
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("->"), predict.out());
+        Result same = run("predict", "dnn", "--load", model.toString(), "0011001010000100010001110");
+        assertEquals(predict.out(), same.out(), "25 digits in one word mean the same image");
+    }
+
+    @Test
+    void regressionReportsSlopeInterceptAndMse() throws IOException {
+        Result r = run("train", "linear", "--data", "line-exact", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = r.json();
+        assertEquals(2.0, m.get("slope").asDouble(), 0.04);
+        assertEquals(1.0, m.get("intercept").asDouble(), 0.02);
+        assertTrue(m.has("mse") && m.has("loss"));
+    }
+
+    @Test
+    void explainGivesTheWholeTraceAsJsonAndKoreanText() throws IOException {
+        Result j = run("explain", "dnn", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode t = j.json();
+        assertEquals(3, t.get("layers").size());
+        assertEquals(25, t.get("layers").get(0).get("nodes").get(0).get("weights").size());
+        assertEquals(3, t.get("updates").size());
+        Result ko = run("explain", "logistic", "--lang", "ko");
+        assertEquals(0, ko.code(), ko.err());
+        assertTrue(ko.out().contains("가중합") && ko.out().contains("손실"), ko.out());
+        Result en = run("explain", "linear", "--input", "1.5", "--target", "4");
+        assertTrue(en.out().contains("weighted sum") && en.out().contains("mean squared error"), en.out());
+    }
+
+    @Test
+    void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
+        Result unknown = run("train", "resnet");
+        assertEquals(2, unknown.code());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn", unknown.err().strip());
+
+        Result flag = run("train", "dnn", "--epoch", "3");
+        assertEquals(2, flag.code());
+        assertTrue(flag.err().startsWith("glassbox: Unknown options: '--epoch'") && flag.err().contains("did you mean --epochs"), flag.err());
+
+        Result negative = run("train", "dnn", "--epochs", "-3");
+        assertEquals(2, negative.code());
+        assertEquals("glassbox: --epochs must be positive, got -3", negative.err().strip());
+
+        Result missing = run("eval", "dnn", "--load", dir.resolve("none.safetensors").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().strip().endsWith("none.safetensors: no such file"), missing.err());
+
+        Path junk = dir.resolve("junk.safetensors");
+        Files.writeString(junk, "not a model");
+        Result corrupt = run("eval", "dnn", "--load", junk.toString());
+        assertEquals(1, corrupt.code());
+        assertTrue(corrupt.err().contains("not a valid safetensors file"), corrupt.err());
+        assertFalse(corrupt.err().contains("\tat "), "no stack trace for bad input");
+
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "1,2,1\n3,x,0\n");
+        Result badCsv = run("train", "logistic", "--data", csv.toString());
+        assertEquals(1, badCsv.code());
+        assertEquals("glassbox: " + csv + " line 2, column 2: \"x\" is not a number", badCsv.err().strip());
+
+        Result badImage = run("predict", "dnn", "--load", junk.toString(), "0101");
+        assertEquals(1, badImage.code());
+        assertEquals(1, badImage.err().strip().lines().count(), badImage.err());
+    }
+
+    @Test
+    void helpIsCompleteForEveryCommand() {
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        for (String c : List.of("train", "eval", "predict", "explain", "tour", "models")) {
+            assertTrue(help.out().contains(c), c);
+            Result sub = run(c, "--help");
+            assertEquals(0, sub.code(), c);
+            assertTrue(sub.out().contains("Usage: glassbox " + c), sub.out());
+        }
+        assertTrue(run("train", "--help").out().contains("--log=FILE.jsonl"));
+    }
+
+    @Test
+    void tourTrainsEveryModelAndSummarises() throws IOException {
+        Result r = run("tour", "--json");
+        assertEquals(0, r.code(), r.err());
+        for (String m : List.of("linear", "logistic", "dnn")) assertTrue(r.out().contains(m));
+        JsonNode tour = r.json().get("tour");
+        assertEquals(4, tour.size(), "linear, logistic, dnn course and dnn wide");
+        for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
+    }
+}

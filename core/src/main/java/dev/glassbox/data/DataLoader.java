@@ -1,0 +1,56 @@
+package dev.glassbox.data;
+
+import dev.glassbox.tensor.Generator;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Batches over a dataset, reshuffled at every pass from a seeded generator (so a run is
+ * repeatable), the last batch possibly smaller. Iterate once per epoch.
+ */
+public final class DataLoader implements Iterable<TensorDataset.Batch> {
+    private final TensorDataset data;
+    private final int batchSize;
+    private final Generator shuffle;
+
+    /** Shuffled batches; pass a null generator for the data's own order. */
+    public DataLoader(TensorDataset data, int batchSize, Generator shuffle) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        if (data.size() == 0) throw new IllegalArgumentException("the dataset is empty");
+        this.data = data;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+    }
+
+    /** Batches per pass. */
+    public int batches() { return (data.size() + batchSize - 1) / batchSize; }
+
+    @Override
+    public Iterator<TensorDataset.Batch> iterator() {
+        int n = data.size();
+        int[] order;
+        if (shuffle != null) {
+            order = shuffle.permutation(n);
+        } else {
+            order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+        }
+        return new Iterator<>() {
+            int at = 0;
+
+            @Override
+            public boolean hasNext() { return at < n; }
+
+            @Override
+            public TensorDataset.Batch next() {
+                if (at >= n) throw new NoSuchElementException();
+                int m = Math.min(batchSize, n - at);
+                int[] idx = new int[m];
+                System.arraycopy(order, at, idx, 0, m);
+                at += m;
+                return data.batch(idx);
+            }
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.glassbox.models;
+
+import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.nn.Module;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to run one course model: its presets (the course's settings first), its
+ * data (an embedded default first, or a file), default hyper-parameters, and the metrics it
+ * reports. The command line, the studio, the benchmarks and the tests all go through here.
+ */
+public interface Recipe {
+    /** The name on the command line, e.g. {@code dnn}. */
+    String name();
+
+    /** One line saying what the model is. */
+    String title();
+
+    /** Preset names; the first is the course's own settings. */
+    List<String> presets();
+
+    /** Names of embedded data sets; the first is the default. */
+    List<String> dataNames();
+
+    /** What {@code --data} accepts besides the embedded names (e.g. a CSV's columns). */
+    String dataHelp();
+
+    /** Default hyper-parameters of a preset. */
+    Defaults defaults(String preset);
+
+    /** The metric the tour's summary shows ({@code acc} or {@code mse}). */
+    String headlineMetric();
+
+    /** Trains from scratch and, if {@code options.save()} is set, writes a checkpoint. */
+    Run train(Options options, EventListener events) throws IOException;
+
+    /** A trained model read from a checkpoint this recipe wrote. */
+    Module load(Path checkpoint) throws IOException;
+
+    /** The model's metrics on a data set (an embedded name or a file; null for the default). */
+    Map<String, Object> evaluate(Module model, String data, long seed) throws IOException;
+
+    /** A short human-readable prediction for one input given as command-line words. */
+    String predict(Module model, List<String> input);
+
+    /**
+     * One training step on one example, as the course tells it. With a null model a fresh one
+     * is made from {@code seed}; an empty input uses the recipe's usual example.
+     */
+    Trace explain(Module model, List<String> input, String target, float lr, long seed) throws IOException;
+
+    /** Hyper-parameters. */
+    record Defaults(int epochs, float lr, int batch) {}
+
+    /** A training request; null fields take the preset's defaults. */
+    record Options(String preset, String data, Integer epochs, Float lr, Integer batch, long seed, Path save) {
+        public Options {
+            if (epochs != null && epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+            if (batch != null && batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
+            if (lr != null && !(lr > 0f && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+        }
+
+        public static Options defaults(long seed) { return new Options(null, null, null, null, null, seed, null); }
+    }
+
+    /** A finished training run. */
+    record Run(Module model, String preset, String data, Map<String, Object> metrics, double seconds) {}
+}

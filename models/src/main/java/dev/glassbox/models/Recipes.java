@@ -1,0 +1,30 @@
+package dev.glassbox.models;
+
+import dev.glassbox.models.course.DnnRecipe;
+import dev.glassbox.models.course.LinearRecipe;
+import dev.glassbox.models.course.LogisticRecipe;
+
+import java.util.List;
+
+/** The models that exist, in the course's order. */
+public final class Recipes {
+    private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe());
+    /** Names the course has that later work will add. */
+    private static final List<String> PLANNED = List.of("cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq",
+            "transformer", "vae", "dcgan");
+
+    private Recipes() {}
+
+    public static List<Recipe> all() { return ALL; }
+
+    public static List<String> names() { return ALL.stream().map(Recipe::name).toList(); }
+
+    /** The recipe of that name, or an error listing the ones that exist. */
+    public static Recipe get(String name) {
+        for (Recipe r : ALL) if (r.name().equals(name)) return r;
+        if (PLANNED.contains(name)) {
+            throw new IllegalArgumentException("model '" + name + "' is not built yet; available: " + String.join(", ", names()));
+        }
+        throw new IllegalArgumentException("unknown model '" + name + "'; available: " + String.join(", ", names()));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.glassbox.models.course;
+
+import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.data.CourseData;
+import dev.glassbox.nn.F;
+import dev.glassbox.nn.Module;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.GradMode;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The DNN classifier on noisy 5×5 digits: the course's 25-3-3-10, and a wider 25-16-16-10. */
+public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
+    @Override public String name() { return "dnn"; }
+
+    @Override public String title() { return "DNN classifier: 25 pixels -> 3 sigmoid -> 3 sigmoid -> 10 softmax, cross-entropy"; }
+
+    @Override public List<String> presets() { return List.of("course", "wide"); }
+
+    @Override public List<String> dataNames() { return List.of("digits5x5", "digits5x5-shifted"); }
+
+    @Override public String dataHelp() { return "only embedded data: digits5x5 (one flipped pixel) or digits5x5-shifted (one-pixel shifts and one or two flips)"; }
+
+    @Override
+    public Defaults defaults(String preset) {
+        return preset.equals("wide") ? new Defaults(300, 0.5f, 10) : new Defaults(1000, 0.5f, 10);
+    }
+
+    @Override public String headlineMetric() { return "acc"; }
+
+    /** The course's net learns single-pixel noise; the wide one also learns shifted digits. */
+    @Override
+    String defaultData(String preset) { return preset.equals("wide") ? "digits5x5-shifted" : "digits5x5"; }
+
+    @Override Class<DnnClassifier> modelClass() { return DnnClassifier.class; }
+
+    @Override
+    DnnClassifier build(String preset, Generator g) {
+        return preset.equals("wide") ? new DnnClassifier(16, 16, g) : new DnnClassifier(3, 3, g);
+    }
+
+    @Override
+    Data loadData(String data, long seed) {
+        String name = data == null ? "digits5x5" : data;
+        CourseData.DigitNoise noise = switch (name) {
+            case "digits5x5" -> CourseData.DigitNoise.FLIPS;
+            case "digits5x5-shifted" -> CourseData.DigitNoise.SHIFTS_AND_FLIPS;
+            default -> throw new IllegalArgumentException("--data '" + data + "': dnn trains on the embedded "
+                    + String.join(" or ", dataNames()) + " (larger image sets come with the cnn)");
+        };
+        CourseData.Split s = CourseData.digits(noise, 50, 10, seed);
+        return new Data(name, s.train(), s.test());
+    }
+
+    @Override
+    Tensor loss(DnnClassifier model, TensorDataset.Batch b) { return F.crossEntropy(model.forward(b.inputs()), b.labels()); }
+
+    @Override
+    Map<String, Object> metrics(DnnClassifier model, Data data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (var ignored = GradMode.noGrad()) {
+            Tensor logits = model.forward(data.test().inputs());
+            m.put("acc", accuracy(logits.argmax(1), data.test().labels()));
+            m.put("test_loss", F.crossEntropy(logits, data.test().labels()).item());
+            m.put("train_acc", accuracy(model.forward(data.train().inputs()).argmax(1), data.train().labels()));
+        }
+        return m;
+    }
+
+    /** 25 digits 0/1 as one word, five words of five, or 25 separate numbers. */
+    static float[] image(List<String> input, String what) {
+        String joined = String.join("", input).replaceAll("[\\s,]", "");
+        if (joined.matches("[01]{25}")) {
+            float[] x = new float[25];
+            for (int i = 0; i < 25; i++) x[i] = joined.charAt(i) - '0';
+            return x;
+        }
+        if (input.size() == 25 || String.join(" ", input).trim().split("[,\\s]+").length == 25) return numbers(input, 25, what);
+        throw new IllegalArgumentException(what + ": give a 5x5 image as 25 digits 0/1 (e.g. 0011001010000100010001110) "
+                + "or five rows of five (00110 01010 00010 00100 01110)");
+    }
+
+    @Override
+    public String predict(Module model, List<String> input) {
+        float[] x = image(input, "dnn takes a 5x5 image");
+        try (var ignored = GradMode.noGrad()) {
+            float[] p = model(model).forward(Tensor.of(x, 1, 25)).softmax(-1).data();
+            int best = 0;
+            for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+            StringBuilder sb = new StringBuilder();
+            for (int r = 0; r < 5; r++) {
+                sb.append("  ");
+                for (int c = 0; c < 5; c++) sb.append(x[r * 5 + c] >= 0.5f ? "█" : "·");
+                sb.append(r == 2 ? String.format(Locale.ROOT, "   ->  %d  (p = %.3f)", best, p[best]) : "").append('\n');
+            }
+            sb.append("  p:");
+            for (int i = 0; i < p.length; i++) sb.append(String.format(Locale.ROOT, " %d:%.3f", i, p[i]));
+            return sb.toString();
+        }
+    }
+
+    @Override
+    Example example(List<String> input, String target, Data data) {
+        if (input.isEmpty()) return new Example(CourseData.prototype(2), null, 2);   // the course's '2'
+        float[] x = image(input, "dnn --input");
+        if (target == null) throw new IllegalArgumentException("dnn: give the right digit (0-9) with --target");
+        int t;
+        try {
+            t = Integer.parseInt(target.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--target for dnn must be a digit 0-9, got '" + target + "'");
+        }
+        if (t < 0 || t > 9) throw new IllegalArgumentException("--target for dnn must be a digit 0-9, got " + t);
+        return new Example(x, null, t);
+    }
+}

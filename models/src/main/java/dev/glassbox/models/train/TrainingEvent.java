@@ -1,0 +1,36 @@
+package dev.glassbox.models.train;
+
+import java.util.Map;
+
+/**
+ * What a training run reports while it runs. Nothing in a model or recipe prints: the console
+ * renders these events, {@code --log} writes them as JSON lines, the studio streams them.
+ */
+public sealed interface TrainingEvent {
+    /** The kind of event, the {@code "event"} field of its JSON line. */
+    String event();
+
+    record Started(String model, String preset, String data, int epochs, int stepsPerEpoch) implements TrainingEvent {
+        public String event() { return "started"; }
+    }
+
+    /** One optimizer step; {@code step} counts from 1 within the run. */
+    record Step(int epoch, int step, int totalSteps, float loss) implements TrainingEvent {
+        public String event() { return "step"; }
+    }
+
+    /** The end of an epoch with its mean training loss and any metrics measured then. */
+    record EpochEnd(int epoch, int epochs, float loss, Map<String, Object> metrics) implements TrainingEvent {
+        public String event() { return "epoch_end"; }
+    }
+
+    /** A checkpoint was written. */
+    record Checkpoint(String path) implements TrainingEvent {
+        public String event() { return "checkpoint"; }
+    }
+
+    /** Final metrics of the run. */
+    record Finished(Map<String, Object> metrics, double seconds) implements TrainingEvent {
+        public String event() { return "finished"; }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.glassbox.models;
+
+import dev.glassbox.models.course.DnnClassifier;
+import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.TrainingEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CourseModelsTest {
+    @TempDir
+    Path dir;
+
+    private static Recipe.Run train(String model, String preset, String data, long seed) throws IOException {
+        return Recipes.get(model).train(new Recipe.Options(preset, data, null, null, null, seed, null), EventListener.NONE);
+    }
+
+    private static double num(Map<String, Object> m, String key) { return ((Number) m.get(key)).doubleValue(); }
+
+    @Test
+    void regressionRecoversSlopeAndInterceptOnNoiselessData() throws IOException {
+        var m = train("linear", null, "line-exact", 42).metrics();
+        assertEquals(CourseData.LINE_SLOPE, num(m, "slope"), 0.02 * CourseData.LINE_SLOPE);
+        assertEquals(CourseData.LINE_INTERCEPT, num(m, "intercept"), 0.02 * CourseData.LINE_INTERCEPT);
+        assertTrue(num(m, "mse") < 1e-3, "mse " + m.get("mse"));
+    }
+
+    @Test
+    void regressionReadsACsvAndNamesBadRows() throws IOException {
+        Path csv = dir.resolve("points.csv");
+        Files.writeString(csv, "x,y\n0,1\n1,3\n2,5\n3,7\n-1,-1\n");
+        var m = train("linear", null, csv.toString(), 1).metrics();
+        assertEquals(2.0, num(m, "slope"), 0.05);
+        Files.writeString(csv, "0,1\n1,3\n2,oops\n");
+        var e = assertThrows(IOException.class, () -> train("linear", null, csv.toString(), 1));
+        assertTrue(e.getMessage().contains("line 3, column 2") && e.getMessage().contains("oops"), e.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> train("linear", null, "nope.csv", 1));
+        assertTrue(missing.getMessage().contains("neither an embedded data set"), missing.getMessage());
+    }
+
+    @Test
+    void logisticRegressionSeparatesTheClouds() throws IOException {
+        assertTrue(num(train("logistic", null, null, 42).metrics(), "acc") >= 0.98);
+    }
+
+    @Test
+    void courseDnnLearnsHeldOutNoisyDigits() throws IOException {
+        List<TrainingEvent> events = new ArrayList<>();
+        var run = Recipes.get("dnn").train(Recipe.Options.defaults(42), events::add);
+        assertInstanceOf(DnnClassifier.class, run.model());
+        assertEquals(3, ((DnnClassifier) run.model()).hidden1.outFeatures, "the course's 25-3-3-10");
+        assertTrue(num(run.metrics(), "acc") >= 0.90, "held-out accuracy " + run.metrics().get("acc"));
+        assertInstanceOf(TrainingEvent.Started.class, events.get(0));
+        assertInstanceOf(TrainingEvent.Finished.class, events.get(events.size() - 1));
+        assertEquals(1000, events.stream().filter(e -> e instanceof TrainingEvent.EpochEnd).count());
+    }
+
+    @Test
+    void wideDnnLearnsShiftedDigits() throws IOException {
+        var m = train("dnn", "wide", null, 42).metrics();
+        assertEquals("digits5x5-shifted", m.get("data"));
+        assertTrue(num(m, "acc") >= 0.90, "held-out accuracy " + m.get("acc"));
+    }
+
+    @Test
+    void checkpointsRoundTripAndNameTheirModel() throws IOException {
+        Path f = dir.resolve("logistic.safetensors");
+        Recipe logistic = Recipes.get("logistic");
+        var run = logistic.train(new Recipe.Options(null, null, 5, null, null, 3, f), EventListener.NONE);
+        var back = logistic.load(f);
+        assertEquals(run.metrics().get("acc"), logistic.evaluate(back, null, 3).get("acc"));
+        var e = assertThrows(IOException.class, () -> Recipes.get("dnn").load(f));
+        assertTrue(e.getMessage().contains("holds a 'logistic' model, not 'dnn'"), e.getMessage());
+    }
+
+    /** The trace agrees with itself: every node is the weighted sum and activation of the trace's own numbers. */
+    @Test
+    void explainTraceIsConsistentWithTheEngine() throws IOException {
+        Trace t = Recipes.get("dnn").explain(null, List.of(), null, 0.5f, 42);
+        assertEquals(List.of("hidden1", "hidden2", "output"), t.layers().stream().map(Trace.LayerTrace::name).toList());
+        float[] in = t.input();
+        assertEquals(25, in.length);
+        for (int l = 0; l < t.layers().size(); l++) {
+            Trace.LayerTrace layer = t.layers().get(l);
+            assertEquals(in.length, layer.inputs().length);
+            for (int i = 0; i < in.length; i++) assertEquals(in[i], layer.inputs()[i], 1e-6f, "layer input " + i);
+            float[] z = new float[layer.nodes().size()], a = new float[z.length];
+            for (Trace.NodeTrace node : layer.nodes()) {
+                double s = node.bias();
+                for (int i = 0; i < in.length; i++) s += (double) node.weights()[i] * in[i];
+                assertEquals(s, node.weightedSum(), 1e-5, layer.name() + " node " + node.node() + " weighted sum");
+                z[node.node()] = node.weightedSum();
+                a[node.node()] = node.activation();
+            }
+            if (layer.activation().equals("sigmoid")) {
+                for (int j = 0; j < z.length; j++) assertEquals(1 / (1 + Math.exp(-z[j])), a[j], 1e-6, "sigmoid " + j);
+            } else {
+                double sum = 0;
+                for (float v : z) sum += Math.exp(v);
+                for (int j = 0; j < z.length; j++) assertEquals(Math.exp(z[j]) / sum, a[j], 1e-6, "softmax " + j);
+            }
+            in = a;
+        }
+        assertEquals(-Math.log(t.output()[2]), t.loss(), 1e-5, "cross-entropy of the course's '2'");
+        assertEquals(2, t.targetClass());
+        // output layer: dL/dz = softmax − onehot
+        var out = t.layers().get(2).nodes();
+        for (int j = 0; j < 10; j++) assertEquals(t.output()[j] - (j == 2 ? 1 : 0), out.get(j).lossGradient(), 1e-5);
+        for (Trace.LayerUpdate u : t.updates()) {
+            for (int j = 0; j < u.weight().length; j++) {
+                for (int i = 0; i < u.weight()[j].length; i++) {
+                    assertEquals(u.weight()[j][i] - 0.5f * u.weightGrad()[j][i], u.newWeight()[j][i], 1e-6f, u.name() + " w " + j + "," + i);
+                }
+                assertEquals(u.bias()[j] - 0.5f * u.biasGrad()[j], u.newBias()[j], 1e-6f, u.name() + " b " + j);
+            }
+        }
+        // and the gradient of a weight is dL/dz of its node times the input on its arrow
+        Trace.LayerUpdate hidden2 = t.updates().get(1);
+        Trace.LayerTrace h2 = t.layers().get(1);
+        assertEquals(h2.nodes().get(1).lossGradient() * h2.inputs()[2], hidden2.weightGrad()[1][2], 1e-6f);
+    }
+
+    @Test
+    void unknownModelsAndPresetsAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("resnet"));
+        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn"));
+        assertTrue(e.getMessage().contains("not built yet"));
+        e = assertThrows(IllegalArgumentException.class, () -> train("dnn", "huge", null, 1));
+        assertEquals("unknown preset 'huge' for dnn; presets: course, wide", e.getMessage());
+    }
+
+    @Test
+    void digitPrototypesKeepTheCoursesTwoAndStayApart() {
+        assertEquals(List.of("00110", "01010", "00010", "00100", "01110"), List.of(CourseData.DIGITS[2]));
+        for (int a = 0; a < 10; a++) {
+            for (int b = a + 1; b < 10; b++) {
+                float[] pa = CourseData.prototype(a), pb = CourseData.prototype(b);
+                int d = 0;
+                for (int i = 0; i < 25; i++) if (pa[i] != pb[i]) d++;
+                assertTrue(d >= 3, a + " and " + b + " differ in only " + d + " pixels");
+            }
+        }
+    }
+}
