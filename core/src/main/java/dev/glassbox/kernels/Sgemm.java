@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MC×NC} over slices of {@code KC} of the shared dimension; the slice of B is packed
  * into panels of {@link #NR} columns (the micro-kernel's width), the slice of A into panels of
  * {@link #MR} rows, so the micro-kernel streams contiguous memory. The micro-kernel keeps an
- * {@code MR × NR} tile of C in 12 vector registers (6 rows × 2 vectors), leaving room in the
- * 16 AVX2 registers for two loads of B and one broadcast of A.
+ * {@code MR × NR} tile of C in 8 vector registers (4 rows × 2 vectors), leaving room in the
+ * 16 AVX2 registers for two loads of B and the broadcasts of A.
  *
  * <p>Large problems are split over the shared executor along the longer of m and n; each
  * thread packs its own panels. Small problems take a direct loop, since packing would cost
@@ -25,7 +25,7 @@ public final class Sgemm {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
     /** Rows of the register tile. */
-    public static final int MR = 6;
+    public static final int MR = 4;
     /** Columns of the register tile: two vectors. */
     public static final int NR = 2 * L;
     private static final int KC = 256;
@@ -121,7 +121,7 @@ public final class Sgemm {
                 packB(transB, kc, nc, b, bOff, ldb, pc, jc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
+                    packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bpOff = (jr / NR) * kc * NR;
@@ -130,10 +130,10 @@ public final class Sgemm {
                             int apOff = (ir / MR) * kc * MR;
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                micro(kc, ap, apOff, bp, bpOff, alpha, c, cIdx, ldc);
+                                micro(kc, ap, apOff, bp, bpOff, c, cIdx, ldc);
                             } else {
                                 java.util.Arrays.fill(tile, 0f);
-                                micro(kc, ap, apOff, bp, bpOff, alpha, tile, 0, NR);
+                                micro(kc, ap, apOff, bp, bpOff, tile, 0, NR);
                                 for (int i = 0; i < mr; i++) {
                                     for (int j = 0; j < nr; j++) c[cIdx + i * ldc + j] += tile[i * NR + j];
                                 }
@@ -145,21 +145,24 @@ public final class Sgemm {
         }
     }
 
-    /** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows: ap[(panel·kc + p)·MR + i]. */
-    private static void packA(boolean transA, int mc, int kc, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
+    /**
+     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows: ap[(panel·kc + p)·MR + i].
+     * Scaling here keeps alpha out of the micro-kernel, whose registers are all taken.
+     */
+    private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
         for (int r0 = 0; r0 < mc; r0 += MR) {
             int rows = Math.min(MR, mc - r0);
             int base = (r0 / MR) * kc * MR;
             if (!transA) {
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + r0 + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = alpha * a[src + p];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + r0;
                     int dst = base + p * MR;
-                    for (int i = 0; i < rows; i++) ap[dst + i] = a[src + i];
+                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + i];
                 }
             }
             if (rows < MR) {
@@ -203,43 +206,38 @@ public final class Sgemm {
         }
     }
 
-    /** C[0:MR, 0:NR] += alpha · Apanel · Bpanel over kc; the 6×2-vector tile lives in registers. */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float alpha, float[] c, int ci, int ldc) {
+    /**
+     * C[0:MR, 0:NR] += Apanel · Bpanel over kc (alpha is already in Apanel). The 4×2-vector tile
+     * is 8 accumulators; C2 loads all of an iteration's broadcasts of A and both vectors of B at
+     * the top of the loop, so 8 + 4 + 2 = 14 of the 16 AVX2 registers are live. With 5 or 6 rows
+     * (17 or 19 live values) C2 spilled an accumulator to the stack, and the store-to-load chain
+     * through memory cost half the speed.
+     */
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z,
-                c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        // one induction variable for both panels, so the JIT can hoist the range checks
+        for (int p = 0; p < kc; p++) {
+            int a = ai + p * MR, b = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, b);
+            FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
+            FloatVector av = FloatVector.broadcast(F, ap[a]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[ai + 1]);
+            av = FloatVector.broadcast(F, ap[a + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[ai + 2]);
+            av = FloatVector.broadcast(F, ap[a + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[ai + 3]);
+            av = FloatVector.broadcast(F, ap[a + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
         }
-        store(c00, c01, alpha, c, ci);
-        store(c10, c11, alpha, c, ci + ldc);
-        store(c20, c21, alpha, c, ci + 2 * ldc);
-        store(c30, c31, alpha, c, ci + 3 * ldc);
-        store(c40, c41, alpha, c, ci + 4 * ldc);
-        store(c50, c51, alpha, c, ci + 5 * ldc);
+        store(c00, c01, c, ci);
+        store(c10, c11, c, ci + ldc);
+        store(c20, c21, c, ci + 2 * ldc);
+        store(c30, c31, c, ci + 3 * ldc);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float[] c, int ci) {
-        if (alpha == 1f) {
-            v0.add(FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            v1.add(FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-        } else {
-            FloatVector al = FloatVector.broadcast(F, alpha);
-            v0.fma(al, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            v1.fma(al, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-        }
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci) {
+        v0.add(FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
+        v1.add(FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
     }
 }
