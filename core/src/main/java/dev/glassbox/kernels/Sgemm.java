@@ -34,7 +34,7 @@ public final class Sgemm {
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
     /** Below this many multiply-adds, one thread wins. */
-    private static final long PARALLEL_MIN = 96L * 96 * 96;
+    private static final long PARALLEL_MIN = 150L * 150 * 150;
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -81,28 +81,32 @@ public final class Sgemm {
     private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc) {
-        if (!transB) {
-            // C[i,:] += A(i,p) · B[p,:]  (rows of B are contiguous)
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    if (av == 0f) continue;
-                    VectorKernels.axpy(n, av, b, bOff + p * ldb, c, ci);
-                }
-            }
-        } else if (!transA) {
-            // C[i,j] += dot(A[i,:], B[j,:])  (both contiguous along k)
+        if (!transA && transB) {
+            // C[i,j] += dot(A[i,:], B[j,:]): both contiguous along k (a Linear layer's forward)
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     c[cOff + i * ldc + j] += alpha * VectorKernels.dot(k, a, aOff + i * lda, b, bOff + j * ldb);
                 }
             }
-        } else {
+        } else if (!transB && n >= L) {
+            // C[i,:] += A(i,p) · B[p,:]: rows of B and C are contiguous
             for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    if (av != 0f) VectorKernels.axpy(n, av, b, bOff + p * ldb, c, ci);
+                }
+            }
+        } else {
+            // short rows: plain loops, with the element strides fixed before the loops
+            int aRow = transA ? 1 : lda, aStep = transA ? lda : 1;
+            int bCol = transB ? ldb : 1, bStep = transB ? 1 : ldb;
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * aRow;
                 for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * bCol;
                     float s = 0f;
-                    for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                    for (int p = 0; p < k; p++) s += a[ai + p * aStep] * b[bj + p * bStep];
                     c[cOff + i * ldc + j] += alpha * s;
                 }
             }

@@ -39,10 +39,9 @@ public final class FusedOps {
         return Tensor.result(new float[] {(float) (loss * scale)}, new int[0], "cross_entropy", g -> {
             float s = g.data[0] * scale;
             float[] gx = new float[logp.length];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) gx[i * c + j] = (float) Math.exp(logp[i * c + j]) * s;
-                gx[i * c + y[i]] -= s;
-            }
+            dev.glassbox.kernels.VectorKernels.unary(dev.glassbox.kernels.UnaryOp.EXP, gx.length, logp, 0, gx, 0);   // softmax
+            dev.glassbox.kernels.VectorKernels.affine(gx.length, s, 0f, gx, 0, gx, 0);
+            for (int i = 0; i < n; i++) gx[i * c + y[i]] -= s;
             return new Tensor[] {new Tensor(gx, logits.shape)};
         }, logits);
     }

@@ -1,0 +1,133 @@
+package dev.glassbox.bench;
+
+import dev.glassbox.kernels.Parallel;
+import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.models.course.DnnClassifier;
+import dev.glassbox.nn.F;
+import dev.glassbox.optim.SGD;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The benchmark workloads, defined in ../shared/BENCHMARKS.md. Each returns one result map with
+ * {@code "id"} and that workload's keys; workloads whose model does not exist yet return
+ * {@code "skipped"} with the reason, never a made-up figure.
+ */
+public final class Workloads {
+    public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9");
+    private static final Map<String, String> MISSING = Map.of(
+            "W2", "the 784-256-128-10 MLP on Fashion-MNIST needs the Fashion-MNIST loader (issue 4/5)",
+            "W4", "the CNN does not exist yet (issue 5)",
+            "W5", "the LSTM does not exist yet (issue 7)",
+            "W6", "the Transformer does not exist yet",
+            "W7", "word2vec does not exist yet (issue 6)",
+            "W8", "the VAE does not exist yet",
+            "W9", "the DCGAN does not exist yet");
+
+    /** How long to run: {@code quick} for tests and smoke runs, otherwise the definition's full size. */
+    public record Settings(boolean quick, int repeats) {}
+
+    private Workloads() {}
+
+    /** Runs one workload; {@code progress} receives short human-readable notes. */
+    public static Map<String, Object> run(String id, Settings s, Consumer<String> progress) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        switch (id) {
+            case "W1" -> w1(out, s, progress);
+            case "W3" -> w3(out, s, progress);
+            default -> {
+                if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
+                out.put("skipped", MISSING.get(id));
+            }
+        }
+        out.put("threads", Parallel.threads());
+        out.put("jvm", Runtime.version().toString());
+        out.put("date", LocalDate.now().toString());
+        return out;
+    }
+
+    /** W1: C = A·B, square n, 1 and 2 threads; GFLOPS = 2n³/s, median of repeats after warm-up. */
+    static void w1(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        int[] sizes = s.quick() ? new int[] {128, 256} : new int[] {128, 256, 512, 1024, 2048};
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int n : sizes) {
+                    double g = gflops(n, false, false, s.quick() ? 3 : Math.max(3, s.repeats()));
+                    out.put("gflops_n" + n + "_t" + threads, round1(g));
+                    progress.accept(String.format(java.util.Locale.ROOT, "W1 n=%d threads=%d: %.1f GFLOPS", n, threads, g));
+                }
+            }
+            // the transposed forms backward passes use, at 1024 (512 when quick), 2 threads
+            Parallel.setThreads(Math.min(2, Runtime.getRuntime().availableProcessors()));
+            int n = s.quick() ? 256 : 1024;
+            out.put("gflops_n" + n + "_t2_AtB", round1(gflops(n, true, false, s.quick() ? 3 : Math.max(3, s.repeats()))));
+            out.put("gflops_n" + n + "_t2_ABt", round1(gflops(n, false, true, s.quick() ? 3 : Math.max(3, s.repeats()))));
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    static double gflops(int n, boolean tA, boolean tB, int repeats) {
+        Generator g = new Generator(n);
+        float[] a = Tensor.rand(g, n, n).data(), b = Tensor.rand(g, n, n).data(), c = new float[n * n];
+        int inner = Math.max(1, (int) (2e8 / (2.0 * n * n * n)));   // at least ~0.1 s a sample
+        for (int w = 0; w < 3; w++) for (int i = 0; i < inner; i++) Sgemm.sgemm(tA, tB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        int samples = Math.max(5, repeats);
+        double[] gf = new double[samples];
+        for (int r = 0; r < samples; r++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < inner; i++) Sgemm.sgemm(tA, tB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            gf[r] = inner * 2.0 * n * n * n / (System.nanoTime() - t);
+        }
+        return Stats.median(gf);
+    }
+
+    /**
+     * W3: the course's DNN 25-3-3-10 (sigmoid hidden, softmax output, cross-entropy), SGD lr 0.5,
+     * batch 32, 20,000 steps over 3,200 fixed random examples; steps/s is framework overhead.
+     */
+    static void w3(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        int steps = s.quick() ? 2000 : 20000, batch = 32, n = 3200;
+        Generator g = new Generator(3);
+        Tensor x = Tensor.rand(g, n, 25);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = g.nextInt(10);
+        Tensor[] xb = new Tensor[n / batch];
+        int[][] yb = new int[n / batch][];
+        for (int b = 0; b < xb.length; b++) {
+            xb[b] = x.slice(0, b * batch, (b + 1) * batch);
+            yb[b] = java.util.Arrays.copyOfRange(y, b * batch, (b + 1) * batch);
+        }
+        double[] rates = new double[Math.max(1, s.quick() ? 1 : s.repeats())];
+        for (int r = 0; r < rates.length; r++) {
+            DnnClassifier model = new DnnClassifier(3, 3, new Generator(r));
+            SGD opt = new SGD(model.parameters(), 0.5f);
+            Runnable step = new Runnable() {
+                int i = 0;
+                public void run() {
+                    int b = i++ % xb.length;
+                    opt.zeroGrad();
+                    F.crossEntropy(model.forward(xb[b]), yb[b]).backward();
+                    opt.step();
+                }
+            };
+            for (int w = 0; w < steps / 4; w++) step.run();   // warm-up
+            long t = System.nanoTime();
+            for (int i = 0; i < steps; i++) step.run();
+            rates[r] = steps / ((System.nanoTime() - t) / 1e9);
+            progress.accept(String.format(java.util.Locale.ROOT, "W3 run %d: %,.0f steps/s", r + 1, rates[r]));
+        }
+        out.put("steps_per_s", Math.round(Stats.median(rates)));
+    }
+
+    private static double round1(double v) { return Math.round(v * 10) / 10.0; }
+}

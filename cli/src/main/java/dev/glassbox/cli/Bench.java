@@ -1,0 +1,105 @@
+package dev.glassbox.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.glassbox.bench.PeerRunner;
+import dev.glassbox.bench.Stats;
+import dev.glassbox.bench.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run the benchmark workloads W1-W9 (defined in ../shared/BENCHMARKS.md) and print their figures.",
+        footer = {"", "Workloads whose model does not exist yet are skipped, with the reason.",
+                "With --vs-peers, the peer script of bench/peers/ runs in turn with Glassbox and ratios are printed."})
+final class Bench implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "W1 ... W9, or all.")
+    String workload;
+
+    @Option(names = "--json", description = "One JSON object per workload, one per line.")
+    boolean json;
+
+    @Option(names = "--quick", description = "Small sizes and few repeats: a smoke run, not a measurement.")
+    boolean quick;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per figure (default: ${DEFAULT-VALUE}); the median is reported.")
+    int repeats;
+
+    @Option(names = "--vs-peers", description = "Alternate Glassbox and the peer (PyTorch, OpenBLAS) and print median ratios.")
+    boolean vsPeers;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of --vs-peers (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws IOException {
+        if (repeats < 1 || rounds < 1) throw new IllegalArgumentException("--repeats and --rounds must be at least 1");
+        List<String> ids = workload.equalsIgnoreCase("all") ? Workloads.IDS : List.of(workload.toUpperCase(Locale.ROOT));
+        for (String id : ids) {
+            if (!Workloads.IDS.contains(id)) {
+                throw new IllegalArgumentException("unknown workload '" + workload + "'; workloads: " + String.join(", ", Workloads.IDS) + ", all");
+            }
+        }
+        var settings = new Workloads.Settings(quick, repeats);
+        for (String id : ids) {
+            if (vsPeers && PeerRunner.hasPeer(id)) {
+                comparePeers(id, settings);
+                continue;
+            }
+            Map<String, Object> r = Workloads.run(id, settings, note -> { if (!json) Main.OUT.println("  " + note); });
+            Main.OUT.println(json ? Json.write(r) : text(r));
+        }
+        return 0;
+    }
+
+    private static String text(Map<String, Object> r) {
+        if (r.containsKey("skipped")) return r.get("id") + ": skipped — " + r.get("skipped");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(String.valueOf(r.get("id")), "glassbox"));
+        for (var e : r.entrySet()) {
+            if (List.of("id", "threads", "jvm", "date").contains(e.getKey())) continue;
+            rows.add(List.of(e.getKey(), Tables.format(e.getValue())));
+        }
+        return Tables.table(rows);
+    }
+
+    private void comparePeers(String id, Workloads.Settings settings) throws IOException {
+        Map<String, List<Double>> ours = new LinkedHashMap<>(), theirs = new LinkedHashMap<>();
+        String peerName = "peer";
+        for (int round = 1; round <= rounds; round++) {
+            Main.OUT.printf(Locale.ROOT, "%s round %d/%d: glassbox...%n", id, round, rounds);
+            Map<String, Object> r = Workloads.run(id, settings, note -> { });
+            r.forEach((k, v) -> { if (v instanceof Number n) ours.computeIfAbsent(k, x -> new ArrayList<>()).add(n.doubleValue()); });
+            Main.OUT.printf(Locale.ROOT, "%s round %d/%d: peer...%n", id, round, rounds);
+            JsonNode p = PeerRunner.run(id, quick);
+            peerName = p.path("peer").asText("peer") + (p.has("blas") ? " (" + p.get("blas").asText() + ")" : "");
+            p.fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber()) theirs.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(e.getValue().asDouble());
+            });
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(id, "glassbox", "peer", "ratio"));
+        Map<String, Object> jsonOut = new LinkedHashMap<>();
+        jsonOut.put("id", id);
+        jsonOut.put("peer", peerName);
+        jsonOut.put("rounds", rounds);
+        for (var e : ours.entrySet()) {
+            if (e.getKey().equals("threads") || !theirs.containsKey(e.getKey())) continue;
+            double g = Stats.median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+            double q = Stats.median(theirs.get(e.getKey()).stream().mapToDouble(Double::doubleValue).toArray());
+            rows.add(List.of(e.getKey(), Tables.format(g), Tables.format(q), String.format(Locale.ROOT, "%.2f", g / q)));
+            jsonOut.put(e.getKey(), Map.of("glassbox", g, "peer", q, "ratio", Math.round(g / q * 100) / 100.0));
+        }
+        Main.OUT.println("peer: " + peerName + "; medians over " + rounds + " alternating rounds");
+        Main.OUT.print(Tables.table(rows));
+        if (json) Main.OUT.println(Json.write(jsonOut));
+    }
+}
