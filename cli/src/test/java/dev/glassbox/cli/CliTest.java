@@ -131,13 +131,25 @@ class CliTest {
     void helpIsCompleteForEveryCommand() {
         Result help = run("--help");
         assertEquals(0, help.code());
-        for (String c : List.of("train", "eval", "predict", "explain", "tour", "models")) {
+        for (String c : List.of("train", "eval", "predict", "explain", "tour", "models", "bench")) {
             assertTrue(help.out().contains(c), c);
             Result sub = run(c, "--help");
             assertEquals(0, sub.code(), c);
             assertTrue(sub.out().contains("Usage: glassbox " + c), sub.out());
         }
         assertTrue(run("train", "--help").out().contains("--log=FILE.jsonl"));
+    }
+
+    @Test
+    void benchPrintsOneJsonObjectPerWorkload() throws IOException {
+        Result r = run("bench", "W4", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode w4 = r.json();
+        assertEquals("W4", w4.get("id").asText());
+        assertTrue(w4.has("skipped"));
+        Result bad = run("bench", "W42");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("glassbox: unknown workload 'W42'"), bad.err());
     }
 
     @Test

@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MR × NR} tile of C in 8 vector registers (4 rows × 2 vectors), leaving room in the
  * 16 AVX2 registers for two loads of B and the broadcasts of A.
  *
- * <p>Large problems are split over the shared executor along the longer of m and n; each
- * thread packs its own panels. Small problems take a direct loop, since packing would cost
- * more than it saves.
+ * <p>Large problems run on the shared executor: the threads pack one shared panel of B
+ * together, then split the rows of C, each packing its own blocks of A. Small problems take
+ * a direct loop, since packing would cost more than it saves.
  *
  * <p>Row-major: {@code op(A)} is m×k, {@code op(B)} is k×n; with {@code transA}, A is stored
  * k×m (leading dimension {@code lda}); with {@code transB}, B is stored n×k. When
@@ -56,15 +56,10 @@ public final class Sgemm {
             direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
-        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
-        if (threads == 1) {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else if (n >= m) {
-            Parallel.forRange(n, NR, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
-                    b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc));
+        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
         } else {
-            Parallel.forRange(m, MR, (i0, i1) -> blocked(transA, transB, i1 - i0, n, k, alpha,
-                    a, aOff + (transA ? i0 : i0 * lda), lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc));
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
         }
     }
 
@@ -113,35 +108,52 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * The blocked loops. With {@code parallel}, the threads share one packed panel of B (each
+     * packs a part of it) and split the rows of C between them, each packing its own blocks of
+     * A: the shared operand is packed once and read from the shared L3, as BLIS does.
+     */
     private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc) {
-        float[][] buf = BUFFERS.get();
-        float[] ap = buf[0], bp = buf[1], tile = buf[2];
+                                float[] c, int cOff, int ldc, boolean parallel) {
+        float[] bp = BUFFERS.get()[1];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, kc, nc, b, bOff, ldb, pc, jc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bpOff = (jr / NR) * kc * NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int apOff = (ir / MR) * kc * MR;
-                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                micro(kc, ap, apOff, bp, bpOff, c, cIdx, ldc);
-                            } else {
-                                java.util.Arrays.fill(tile, 0f);
-                                micro(kc, ap, apOff, bp, bpOff, tile, 0, NR);
-                                for (int i = 0; i < mr; i++) {
-                                    for (int j = 0; j < nr; j++) c[cIdx + i * ldc + j] += tile[i * NR + j];
-                                }
-                            }
+                int kc = Math.min(KC, k - pc), jcf = jc, pcf = pc;
+                if (parallel) {
+                    Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp));
+                    Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc));
+                } else {
+                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp);
+                    rows(transA, 0, m, nc, kc, alpha, a, aOff, lda, pc, jc, bp, c, cOff, ldc);
+                }
+            }
+        }
+    }
+
+    /** Rows [i0, i1) of C for one packed panel of B: blocks of MC rows of A packed, then the micro-kernels. */
+    private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
+                             int pc, int jc, float[] bp, float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0], tile = buf[2];
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int bpOff = (jr / NR) * kc * NR;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    int apOff = (ir / MR) * kc * MR;
+                    int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                    if (mr == MR && nr == NR) {
+                        micro(kc, ap, apOff, bp, bpOff, c, cIdx, ldc);
+                    } else {
+                        java.util.Arrays.fill(tile, 0f);
+                        micro(kc, ap, apOff, bp, bpOff, tile, 0, NR);
+                        for (int i = 0; i < mr; i++) {
+                            for (int j = 0; j < nr; j++) c[cIdx + i * ldc + j] += tile[i * NR + j];
                         }
                     }
                 }
@@ -154,53 +166,59 @@ public final class Sgemm {
      * Scaling here keeps alpha out of the micro-kernel, whose registers are all taken.
      */
     private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
-        for (int r0 = 0; r0 < mc; r0 += MR) {
-            int rows = Math.min(MR, mc - r0);
-            int base = (r0 / MR) * kc * MR;
-            if (!transA) {
+        int panels = (mc + MR - 1) / MR;
+        if (!transA) {
+            for (int r0 = 0; r0 < mc; r0 += MR) {
+                int rows = Math.min(MR, mc - r0);
+                int base = (r0 / MR) * kc * MR;
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + r0 + i) * lda + pc;
                     for (int p = 0; p < kc; p++) ap[base + p * MR + i] = alpha * a[src + p];
                 }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + r0;
-                    int dst = base + p * MR;
-                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + i];
+                for (int i = rows; i < MR; i++) {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
                 }
             }
-            if (rows < MR) {
-                for (int p = 0; p < kc; p++) {
-                    for (int i = rows; i < MR; i++) ap[base + p * MR + i] = 0f;
+        } else {
+            // stored k×m: walk each stored row once, dealing its values out to the panels
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic;
+                for (int panel = 0; panel < panels; panel++) {
+                    int r0 = panel * MR, rows = Math.min(MR, mc - r0);
+                    int dst = panel * kc * MR + p * MR;
+                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + r0 + i];
+                    for (int i = rows; i < MR; i++) ap[dst + i] = 0f;
                 }
             }
         }
     }
 
-    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: bp[(panel·kc + p)·NR + j]. */
-    private static void packB(boolean transB, int kc, int nc, float[] b, int bOff, int ldb, int pc, int jc, float[] bp) {
-        for (int j0 = 0; j0 < nc; j0 += NR) {
-            int cols = Math.min(NR, nc - j0);
-            int base = (j0 / NR) * kc * NR;
-            if (!transB) {
-                if (cols == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        int src = bOff + (pc + p) * ldb + jc + j0;
-                        int dst = base + p * NR;
-                        FloatVector.fromArray(F, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        int src = bOff + (pc + p) * ldb + jc + j0;
-                        int dst = base + p * NR;
-                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
+    /**
+     * Packs columns [j0, j1) (multiples of NR, or the end) of op(B)[pc:pc+kc, jc:jc+nc] into panels
+     * of NR columns: bp[(panel·kc + p)·NR + j]. Each stored row is read once, front to back.
+     */
+    private static void packB(boolean transB, int kc, int j0, int j1, float[] b, int bOff, int ldb, int pc, int jc, float[] bp) {
+        if (!transB) {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                for (int jp = j0; jp < j1; jp += NR) {
+                    int cols = Math.min(NR, j1 - jp);
+                    int dst = (jp / NR) * kc * NR + p * NR;
+                    if (cols == NR) {
+                        FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
+                        FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
+                    } else {
+                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + jp + j];
                         for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
                     }
                 }
-            } else {
+            }
+        } else {
+            for (int jp = j0; jp < j1; jp += NR) {
+                int cols = Math.min(NR, j1 - jp);
+                int base = (jp / NR) * kc * NR;
                 for (int j = 0; j < cols; j++) {
-                    int src = bOff + (jc + j0 + j) * ldb + pc;
+                    int src = bOff + (jc + jp + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
                 }
                 for (int j = cols; j < NR; j++) {

@@ -1,0 +1,50 @@
+package dev.glassbox.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Smoke runs of the workloads: the keys BENCHMARKS.md names, plausible values, honest skips. */
+class WorkloadsTest {
+    private static final Workloads.Settings QUICK = new Workloads.Settings(true, 1);
+
+    @Test
+    void w1ReportsGflopsUnderTheDefinedKeys() {
+        List<String> notes = new ArrayList<>();
+        Map<String, Object> r = Workloads.run("W1", QUICK, notes::add);
+        assertEquals("W1", r.get("id"));
+        for (String k : List.of("gflops_n128_t1", "gflops_n256_t1", "gflops_n128_t2", "gflops_n256_t2")) {
+            double g = ((Number) r.get(k)).doubleValue();
+            assertTrue(g > 0.1 && g < 10_000, k + " = " + g);
+        }
+        assertTrue(r.containsKey("jvm") && r.containsKey("date") && r.containsKey("threads"));
+        assertEquals(4, notes.size());
+    }
+
+    @Test
+    void w3ReportsStepsPerSecond() {
+        Map<String, Object> r = Workloads.run("W3", QUICK, s -> { });
+        assertTrue(((Number) r.get("steps_per_s")).doubleValue() > 10, r.toString());
+    }
+
+    @Test
+    void missingModelsAreSkippedNotFaked() {
+        Map<String, Object> r = Workloads.run("W4", QUICK, s -> { });
+        assertTrue(String.valueOf(r.get("skipped")).contains("CNN"), r.toString());
+        assertTrue(r.keySet().stream().noneMatch(k -> k.contains("per_s") || k.startsWith("acc")));
+        var e = assertThrows(IllegalArgumentException.class, () -> Workloads.run("W10", QUICK, s -> { }));
+        assertTrue(e.getMessage().contains("unknown workload 'W10'"));
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, Stats.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, Stats.median(new double[] {4, 1, 2, 3}));
+    }
+}
