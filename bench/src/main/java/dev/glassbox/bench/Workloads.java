@@ -17,10 +17,11 @@ import java.util.function.Consumer;
 /**
  * The benchmark workloads, defined in ../shared/BENCHMARKS.md. Each returns one result map with
  * {@code "id"} and that workload's keys; workloads whose model does not exist yet return
- * {@code "skipped"} with the reason, never a made-up figure.
+ * {@code "skipped"} with the reason, never a made-up figure. {@code OPS} is our own addition: the
+ * per-op overhead on tiny tensors.
  */
 public final class Workloads {
-    public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9");
+    public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "OPS");
     private static final Map<String, String> MISSING = Map.of(
             "W2", "the 784-256-128-10 MLP on Fashion-MNIST needs the Fashion-MNIST loader (issue 4/5)",
             "W4", "the CNN does not exist yet (issue 5)",
@@ -42,6 +43,7 @@ public final class Workloads {
         switch (id) {
             case "W1" -> w1(out, s, progress);
             case "W3" -> w3(out, s, progress);
+            case "OPS" -> ops(out, s, progress);
             default -> {
                 if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
                 out.put("skipped", MISSING.get(id));
@@ -127,6 +129,40 @@ public final class Workloads {
             progress.accept(String.format(java.util.Locale.ROOT, "W3 run %d: %,.0f steps/s", r + 1, rates[r]));
         }
         out.put("steps_per_s", Math.round(Stats.median(rates)));
+    }
+
+    /**
+     * OPS (ours, not in BENCHMARKS.md): the fixed cost of one op on a tiny tensor, in ns — what
+     * decides how fast the course's small networks train. Shapes [2, 3]; median of repeats.
+     */
+    static void ops(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        Tensor a = Tensor.rand(new Generator(1), 2, 3), b = Tensor.rand(new Generator(2), 2, 3);
+        Tensor w = Tensor.rand(new Generator(3), 2, 3).requiresGrad(true);
+        int n = s.quick() ? 20_000 : 1_000_000;
+        int samples = s.quick() ? 3 : Math.max(5, s.repeats());
+        float[] sink = new float[1];
+        Map<String, Runnable> cases = new LinkedHashMap<>();
+        cases.put("ns_add", () -> sink[0] += a.add(b).data()[0]);
+        cases.put("ns_sigmoid", () -> sink[0] += a.sigmoid().data()[0]);
+        cases.put("ns_mul_recorded", () -> sink[0] += w.mul(b).data()[0]);
+        cases.put("ns_mul_sum_backward", () -> {
+            w.zeroGrad();
+            w.mul(b).sum().backward();
+            sink[0] += w.grad().data()[0];
+        });
+        for (var e : cases.entrySet()) {
+            for (int i = 0; i < n / 4; i++) e.getValue().run();
+            double[] ns = new double[samples];
+            for (int r = 0; r < samples; r++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < n; i++) e.getValue().run();
+                ns[r] = (System.nanoTime() - t) / (double) n;
+            }
+            double med = Stats.median(ns);
+            out.put(e.getKey(), round1(med));
+            progress.accept(String.format(java.util.Locale.ROOT, "OPS %s: %.0f ns", e.getKey(), med));
+        }
+        if (Float.isNaN(sink[0])) out.put("note", "NaN");   // keeps the work observable
     }
 
     private static double round1(double v) { return Math.round(v * 10) / 10.0; }

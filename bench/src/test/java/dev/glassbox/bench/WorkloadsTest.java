@@ -34,6 +34,15 @@ class WorkloadsTest {
     }
 
     @Test
+    void opsReportsNanosecondsPerTinyOp() {
+        Map<String, Object> r = Workloads.run("OPS", QUICK, s -> { });
+        for (String k : List.of("ns_add", "ns_sigmoid", "ns_mul_recorded", "ns_mul_sum_backward")) {
+            double ns = ((Number) r.get(k)).doubleValue();
+            assertTrue(ns > 0 && ns < 1e7, k + " = " + ns);
+        }
+    }
+
+    @Test
     void missingModelsAreSkippedNotFaked() {
         Map<String, Object> r = Workloads.run("W4", QUICK, s -> { });
         assertTrue(String.valueOf(r.get("skipped")).contains("CNN"), r.toString());

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Workloads whose model does not exist yet are skipped, with the reason.",
                 "With --vs-peers, the peer script of bench/peers/ runs in turn with Glassbox and ratios are printed."})
 final class Bench implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "W1 ... W9, or all.")
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "W1 ... W9, OPS (per-op overhead on tiny tensors), or all.")
     String workload;
 
     @Option(names = "--json", description = "One JSON object per workload, one per line.")

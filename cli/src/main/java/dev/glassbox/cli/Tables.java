@@ -16,8 +16,11 @@ final class Tables {
     }
 
     private static String fmt(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e9) return String.format(Locale.ROOT, "%.1f", d);
-        return String.format(Locale.ROOT, Math.abs(d) >= 1e-3 || d == 0 ? "%.4f" : "%.3e", d);
+        double a = Math.abs(d);
+        if (a >= 1000) return String.format(Locale.ROOT, "%.0f", d);
+        if (a >= 10) return String.format(Locale.ROOT, "%.1f", d);
+        if (d == Math.rint(d)) return String.format(Locale.ROOT, "%.1f", d);
+        return String.format(Locale.ROOT, a >= 1e-3 ? "%.4f" : "%.3e", d);
     }
 
     static String metrics(Map<String, Object> m) {
