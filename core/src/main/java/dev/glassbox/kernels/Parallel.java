@@ -1,31 +1,37 @@
 package dev.glassbox.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one shared executor for kernels. Large work is cut into as many chunks as there are
- * threads; the calling thread runs the first chunk itself, so two threads cost one hand-off.
+ * threads; the calling thread runs the first chunk itself and the pool's workers the rest.
  * Small work never comes here (callers check a size threshold first).
  *
+ * <p>Workers spin for a while after each chunk before they park, because waking a parked
+ * thread took ~100 µs (and up to milliseconds) on the VMs we measure on, and kernels such
+ * as SGEMM hand work out several times per call; OpenBLAS's threads spin for the same reason.
+ * The spin window is {@code -Dglassbox.spinMicros} (default 1000); 0 parks at once.
+ *
  * <p>Threads default to the number of available processors; {@code -Dglassbox.threads=N}
- * or {@link #setThreads(int)} change it (1 makes every kernel single-threaded).
+ * or {@link #setThreads(int)} change it (1 makes every kernel single-threaded). A call made
+ * from inside a parallel body, or while another thread is using the pool, runs inline.
  */
 public final class Parallel {
-    private static final ForkJoinPool POOL;
+    private static final long SPIN_NANOS = Long.getLong("glassbox.spinMicros", 1000L) * 1000L;
+    private static final Worker[] WORKERS;
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
     private static volatile int threads;
 
     static {
-        int n = Integer.getInteger("glassbox.threads", Runtime.getRuntime().availableProcessors());
-        threads = Math.max(1, n);
-        AtomicInteger id = new AtomicInteger();
-        POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()), pool -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("glassbox-kernel-" + id.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        threads = Math.max(1, Integer.getInteger("glassbox.threads", cpus));
+        WORKERS = new Worker[Math.max(0, Math.max(cpus, threads) - 1)];
+        for (int i = 0; i < WORKERS.length; i++) {
+            WORKERS[i] = new Worker(i + 1);
+            WORKERS[i].start();
+        }
     }
 
     private Parallel() {}
@@ -33,10 +39,10 @@ public final class Parallel {
     /** Number of threads kernels may use. */
     public static int threads() { return threads; }
 
-    /** Sets the number of threads kernels may use (at least 1). */
+    /** Sets the number of threads kernels may use (at least 1, at most the processors). */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
-        threads = n;
+        threads = Math.min(n, WORKERS.length + 1);
     }
 
     /** A body run over chunk {@code [start, end)} of a range. */
@@ -48,32 +54,98 @@ public final class Parallel {
      * boundaries are multiples of {@code grain} (the last chunk takes the rest).
      */
     public static void forRange(int n, int grain, RangeBody body) {
-        int t = threads;
         int units = (n + grain - 1) / grain;
-        int chunks = Math.min(t, units);
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
+        int chunks = Math.min(threads, units);
+        boolean[] inside = INSIDE.get();
+        if (chunks <= 1 || inside[0] || !BUSY.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
-        int per = (units + chunks - 1) / chunks;
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int s = Math.min(n, c * per * grain), e = Math.min(n, (c + 1) * per * grain);
-            tasks[c - 1] = POOL.submit(() -> body.run(s, e));
-        }
-        RuntimeException first = null;
         try {
-            body.run(0, Math.min(n, per * grain));
-        } catch (RuntimeException ex) {
-            first = ex;
-        }
-        for (ForkJoinTask<?> task : tasks) {
+            int per = (units + chunks - 1) / chunks;
+            for (int c = 1; c < chunks; c++) {
+                WORKERS[c - 1].submit(body, Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));
+            }
+            Throwable first = null;
+            inside[0] = true;
             try {
-                task.join();
-            } catch (RuntimeException ex) {
-                if (first == null) first = ex;
+                body.run(0, Math.min(n, per * grain));
+            } catch (Throwable t) {
+                first = t;
+            } finally {
+                inside[0] = false;
+            }
+            for (int c = 1; c < chunks; c++) {
+                Throwable t = WORKERS[c - 1].awaitDone();
+                if (first == null) first = t;
+            }
+            if (first instanceof RuntimeException re) throw re;
+            if (first instanceof Error er) throw er;
+            if (first != null) throw new IllegalStateException(first);
+        } finally {
+            BUSY.set(false);
+        }
+    }
+
+    /** A worker with a one-job mailbox: spins, then parks, waiting for the next job. */
+    private static final class Worker extends Thread {
+        private volatile RangeBody body;
+        private volatile int start, end;
+        private volatile long posted, done;
+        private volatile boolean parked;
+        private volatile Throwable error;
+
+        Worker(int id) {
+            super("glassbox-kernel-" + id);
+            setDaemon(true);
+        }
+
+        void submit(RangeBody b, int s, int e) {
+            body = b;
+            start = s;
+            end = e;
+            error = null;
+            posted = posted + 1;             // publishes the job (volatile write last)
+            if (parked) LockSupport.unpark(this);
+        }
+
+        /** Waits until the posted job is done and returns what it threw, if anything. */
+        Throwable awaitDone() {
+            long want = posted;
+            long t0 = System.nanoTime();
+            int spins = 0;
+            while (done != want) {
+                if (++spins < 1 << 10 || System.nanoTime() - t0 < SPIN_NANOS) Thread.onSpinWait();
+                else LockSupport.parkNanos(20_000);
+            }
+            return error;
+        }
+
+        @Override
+        public void run() {
+            INSIDE.get()[0] = true;
+            long seen = 0;
+            while (true) {
+                long t0 = System.nanoTime();
+                int spins = 0;
+                while (posted == seen) {
+                    if ((++spins & 63) != 0 || System.nanoTime() - t0 < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (posted == seen) LockSupport.park(this);
+                        parked = false;
+                    }
+                }
+                seen = posted;
+                try {
+                    body.run(start, end);
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    done = seen;
+                }
             }
         }
-        if (first != null) throw first;
     }
 }
