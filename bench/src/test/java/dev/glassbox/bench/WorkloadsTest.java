@@ -43,6 +43,27 @@ class WorkloadsTest {
     }
 
     @Test
+    void w2TrainsTheMlpOnAnMnistFolderOrSaysWhyNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String before = System.getProperty("glassbox.fashionMnist");
+        try {
+            System.setProperty("glassbox.fashionMnist", dir.resolve("absent").toString());
+            Map<String, Object> skipped = Workloads.run("W2", QUICK, s -> { });
+            assertTrue(String.valueOf(skipped.get("skipped")).contains("dataset-fashion-mnist"), skipped.toString());
+            java.nio.file.Path folder = dir.resolve("fm");
+            TinyMnist.write(folder, 300, 50);
+            System.setProperty("glassbox.fashionMnist", folder.toString());
+            Map<String, Object> r = Workloads.run("W2", QUICK, s -> { });
+            assertTrue(((Number) r.get("samples_per_s")).doubleValue() > 0, r.toString());
+            double acc = ((Number) r.get("acc_1ep")).doubleValue();
+            assertTrue(acc >= 0 && acc <= 1);
+            assertTrue(((Number) r.get("peak_rss_mb")).doubleValue() > 0);
+        } finally {
+            if (before == null) System.clearProperty("glassbox.fashionMnist");
+            else System.setProperty("glassbox.fashionMnist", before);
+        }
+    }
+
+    @Test
     void missingModelsAreSkippedNotFaked() {
         Map<String, Object> r = Workloads.run("W4", QUICK, s -> { });
         assertTrue(String.valueOf(r.get("skipped")).contains("CNN"), r.toString());

@@ -1,0 +1,88 @@
+package dev.glassbox.io;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * The IDX format of the MNIST family, plain or gzipped (detected from the first bytes):
+ * two zero bytes, a type byte, the number of dimensions, each dimension as a big-endian
+ * int, then the values row-major. Reads unsigned bytes (the image and label files), and the
+ * signed-byte, short, int, float and double types. Errors name the file and what is wrong.
+ */
+public final class Idx {
+    /** The dimensions and values of a file, as floats (bytes 0–255 stay 0–255). */
+    public record Array(int[] dims, float[] values) {
+        public int count() { return dims.length == 0 ? 0 : dims[0]; }
+    }
+
+    private Idx() {}
+
+    public static Array read(Path file) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            int b0 = raw.read(), b1 = raw.read();
+            raw.reset();
+            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+            return read(new DataInputStream(in), file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        } catch (ZipException e) {
+            throw new IOException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated (the file ends before all the values its header announces)");
+        }
+    }
+
+    private static Array read(DataInputStream in, Path file) throws IOException {
+        int magic = in.readInt();
+        if ((magic >>> 16) != 0) {
+            throw new IOException(file + ": not an IDX file (magic number 0x" + Integer.toHexString(magic)
+                    + "; IDX files start with two zero bytes, a type and a rank, e.g. 0x00000803 for images)");
+        }
+        int type = (magic >>> 8) & 0xff, rank = magic & 0xff;
+        int width = switch (type) {
+            case 0x08, 0x09 -> 1;
+            case 0x0B -> 2;
+            case 0x0C, 0x0D -> 4;
+            case 0x0E -> 8;
+            default -> throw new IOException(file + ": unknown IDX value type 0x" + Integer.toHexString(type));
+        };
+        if (rank == 0 || rank > 8) throw new IOException(file + ": IDX rank " + rank + " is not supported (1 to 8)");
+        int[] dims = new int[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++) {
+            dims[i] = in.readInt();
+            if (dims[i] < 0) throw new IOException(file + ": negative dimension " + dims[i]);
+            count *= dims[i];
+        }
+        if (count > Integer.MAX_VALUE - 8) throw new IOException(file + ": " + count + " values are more than one array holds");
+        float[] v = new float[(int) count];
+        switch (type) {
+            case 0x08 -> {
+                byte[] buf = new byte[v.length];
+                in.readFully(buf);
+                for (int i = 0; i < v.length; i++) v[i] = buf[i] & 0xff;
+            }
+            case 0x09 -> {
+                byte[] buf = new byte[v.length];
+                in.readFully(buf);
+                for (int i = 0; i < v.length; i++) v[i] = buf[i];
+            }
+            case 0x0B -> { for (int i = 0; i < v.length; i++) v[i] = in.readShort(); }
+            case 0x0C -> { for (int i = 0; i < v.length; i++) v[i] = in.readInt(); }
+            case 0x0D -> { for (int i = 0; i < v.length; i++) v[i] = in.readFloat(); }
+            default -> { for (int i = 0; i < v.length; i++) v[i] = (float) in.readDouble(); }
+        }
+        if (in.read() != -1) throw new IOException(file + ": has bytes after the " + count + " values of shape " + Arrays.toString(dims));
+        return new Array(dims, v);
+    }
+}

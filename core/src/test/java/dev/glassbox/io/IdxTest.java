@@ -1,0 +1,112 @@
+package dev.glassbox.io;
+
+import dev.glassbox.data.MnistFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IdxTest {
+    @TempDir
+    Path dir;
+
+    /** An unsigned-byte IDX file of the given dims, values i mod 256. */
+    static byte[] idx(int... dims) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var out = new DataOutputStream(bytes);
+        out.writeInt(0x00000800 | dims.length);
+        int n = 1;
+        for (int d : dims) {
+            out.writeInt(d);
+            n *= d;
+        }
+        for (int i = 0; i < n; i++) out.writeByte(i % 256);
+        return bytes.toByteArray();
+    }
+
+    static byte[] gzip(byte[] raw) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(raw);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void readsPlainAndGzippedFiles() throws IOException {
+        Path plain = dir.resolve("a.idx"), gz = dir.resolve("a.idx.gz");
+        Files.write(plain, idx(3, 2, 2));
+        Files.write(gz, gzip(idx(3, 2, 2)));
+        for (Path p : new Path[] {plain, gz}) {
+            Idx.Array a = Idx.read(p);
+            assertArrayEquals(new int[] {3, 2, 2}, a.dims());
+            assertEquals(11f, a.values()[11]);
+            assertEquals(3, a.count());
+        }
+    }
+
+    @Test
+    void badFilesGetMessagesNamingTheProblem() throws IOException {
+        Path f = dir.resolve("bad.idx");
+        byte[] good = idx(4, 3);
+        Files.write(f, Arrays.copyOf(good, good.length - 2));
+        assertTrue(assertThrows(IOException.class, () -> Idx.read(f)).getMessage().contains("truncated"));
+        byte[] wrongMagic = good.clone();
+        wrongMagic[0] = 0x12;
+        Files.write(f, wrongMagic);
+        assertTrue(assertThrows(IOException.class, () -> Idx.read(f)).getMessage().contains("not an IDX file"));
+        byte[] badType = good.clone();
+        badType[2] = 0x05;
+        Files.write(f, badType);
+        assertTrue(assertThrows(IOException.class, () -> Idx.read(f)).getMessage().contains("unknown IDX value type"));
+        Files.write(f, Arrays.copyOf(good, good.length + 3));
+        assertTrue(assertThrows(IOException.class, () -> Idx.read(f)).getMessage().contains("bytes after"));
+        Files.write(f, Arrays.copyOf(gzip(good), 20));
+        String msg = assertThrows(IOException.class, () -> Idx.read(f)).getMessage();
+        assertTrue(msg.contains("truncated") || msg.contains("corrupt gzip"), msg);
+        assertTrue(assertThrows(IOException.class, () -> Idx.read(dir.resolve("none"))).getMessage().contains("no such file"));
+    }
+
+    static void writeMnistFolder(Path folder, int train, int test, int labelsTrain) throws IOException {
+        Files.createDirectories(folder);
+        Files.write(folder.resolve("train-images-idx3-ubyte.gz"), gzip(idx(train, 28, 28)));
+        byte[] labels = idx(labelsTrain);
+        for (int i = 8 + 4; i < labels.length; i++) labels[i] = (byte) ((i - 12) % 10);
+        Files.write(folder.resolve("train-labels-idx1-ubyte.gz"), gzip(labels));
+        Files.write(folder.resolve("t10k-images-idx3-ubyte"), idx(test, 28, 28));
+        byte[] tl = idx(test);
+        for (int i = 12; i < tl.length; i++) tl[i] = (byte) ((i - 12) % 10);
+        Files.write(folder.resolve("t10k-labels-idx1-ubyte"), tl);
+    }
+
+    @Test
+    void mnistFolderLoadsScaledImagesAndChecksCounts() throws IOException {
+        Path ok = dir.resolve("ok");
+        writeMnistFolder(ok, 12, 5, 12);
+        var split = MnistFormat.load(ok);
+        assertEquals(12, split.train().size());
+        assertEquals(5, split.test().size());
+        assertArrayEquals(new int[] {12, 1, 28, 28}, split.train().inputs().shape());
+        float max = 0;
+        for (float v : split.train().inputs().data()) max = Math.max(max, v);
+        assertEquals(1f, max, 1e-6f);
+        Path bad = dir.resolve("bad");
+        writeMnistFolder(bad, 12, 5, 11);
+        assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(bad)).getMessage().contains("12 train images but 11 labels"));
+        assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(dir.resolve("nothing"))).getMessage().contains("no such folder"));
+        Files.delete(ok.resolve("t10k-labels-idx1-ubyte"));
+        assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(ok)).getMessage().contains("missing t10k-labels-idx1-ubyte"));
+    }
+}
