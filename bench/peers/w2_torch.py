@@ -68,7 +68,11 @@ with threadpool_limits(limits=2, user_api="blas"):
             out[f"acc_{epoch}ep"] = round(acc, 4)
 out["samples_per_s"] = round(samples / secs)
 out["epochs"] = epochs
-out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of a large process
+# (the JVM that runs --vs-peers) would report its parent's size
+with open("/proc/self/status") as f:
+    hwm = [line for line in f if line.startswith("VmHWM:")]
+out["peak_rss_mb"] = round(int(hwm[0].split()[1]) / 1024) if hwm else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 out["threads"] = 1
 out["date"] = datetime.date.today().isoformat()
 print(json.dumps(out))
