@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one shared executor for kernels. Large work is cut into as many chunks as there are
- * threads; the calling thread runs the first chunk itself and the pool's workers the rest.
+ * The one shared executor for kernels. Large work is cut into chunks that the calling thread
+ * and the pool's workers take in turn until none is left.
  * Small work never comes here (callers check a size threshold first).
  *
  * <p>Workers spin for a while after each chunk before they park, because waking a parked
@@ -50,34 +50,44 @@ public final class Parallel {
     public interface RangeBody { void run(int start, int end); }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} chunks whose
-     * boundaries are multiples of {@code grain} (the last chunk takes the rest).
+     * Runs {@code body} over {@code [0, n)} in chunks whose boundaries are multiples of
+     * {@code grain} (the last chunk takes the rest). There are up to three chunks per thread,
+     * and each thread takes the next free chunk when it finishes one, so a thread slowed by the
+     * machine (a busy VM neighbour, a GC or JIT thread on its core) does less of the work
+     * instead of making the others wait.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int units = (n + grain - 1) / grain;
-        int chunks = Math.min(threads, units);
+        int t = Math.min(threads, units);
         boolean[] inside = INSIDE.get();
-        if (chunks <= 1 || inside[0] || !BUSY.compareAndSet(false, true)) {
+        if (t <= 1 || inside[0] || !BUSY.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
         try {
+            int chunks = Math.min(units, 3 * t);
             int per = (units + chunks - 1) / chunks;
-            for (int c = 1; c < chunks; c++) {
-                WORKERS[c - 1].submit(body, Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));
-            }
+            int count = (units + per - 1) / per;
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            RangeBody share = (ignored0, ignored1) -> {
+                for (int c; (c = next.getAndIncrement()) < count; ) {
+                    body.run(Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));
+                }
+            };
+            for (int w = 1; w < t; w++) WORKERS[w - 1].submit(share, 0, 0);
             Throwable first = null;
             inside[0] = true;
             try {
-                body.run(0, Math.min(n, per * grain));
-            } catch (Throwable t) {
-                first = t;
+                share.run(0, 0);
+            } catch (Throwable e) {
+                first = e;
+                next.set(count);   // let the workers stop early
             } finally {
                 inside[0] = false;
             }
-            for (int c = 1; c < chunks; c++) {
-                Throwable t = WORKERS[c - 1].awaitDone();
-                if (first == null) first = t;
+            for (int w = 1; w < t; w++) {
+                Throwable e = WORKERS[w - 1].awaitDone();
+                if (first == null) first = e;
             }
             if (first instanceof RuntimeException re) throw re;
             if (first instanceof Error er) throw er;
