@@ -18,18 +18,32 @@ public final class AdamKernel {
 
     private AdamKernel() {}
 
+    /** Below this many weights one thread does the update; above, the pool splits it. */
+    private static final int PARALLEL_MIN = 1 << 16;
+
     public static void step(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
                             float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
         if (!Simd.ENABLED) {
             stepScalar(n, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
             return;
         }
+        if (n < PARALLEL_MIN) {
+            range(0, n, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        } else {
+            Parallel.forRange(n, 4096, (s, e) -> range(s, e, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2));
+        }
+    }
+
+    /** The update of elements [s, e): vectors to the last whole one, then the scalar rule. */
+    private static void range(int s, int e, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
+                              float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        int n = e - s;
         float stepSize = lr / bc1, invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
         FloatVector b1 = FloatVector.broadcast(F, beta1), b1c = FloatVector.broadcast(F, 1 - beta1);
         FloatVector b2 = FloatVector.broadcast(F, beta2), b2c = FloatVector.broadcast(F, 1 - beta2);
         FloatVector wd = FloatVector.broadcast(F, weightDecay), ss = FloatVector.broadcast(F, -stepSize);
         FloatVector ib = FloatVector.broadcast(F, invSqrtBc2), ep = FloatVector.broadcast(F, eps);
-        int bound = F.loopBound(n), i = 0;
+        int bound = s + F.loopBound(n), i = s;
         for (; i < bound; i += F.length()) {
             FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
@@ -41,7 +55,7 @@ public final class AdamKernel {
             FloatVector denom = vv.sqrt().mul(ib).add(ep);
             mv.div(denom).fma(ss, pv).intoArray(p, pOff + i);
         }
-        if (i < n) stepScalar(n - i, p, pOff + i, g, gOff + i, m, v, i, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        if (i < e) stepScalar(e - i, p, pOff + i, g, gOff + i, m, v, i, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 
     /** The scalar twin. */
