@@ -1,6 +1,7 @@
 package dev.glassbox.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,6 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorized elementwise, reduction and softmax kernels. Each loop runs whole vectors up to
  * {@code loopBound(n)} and finishes with a scalar tail (masked accesses are slow). Operations
  * with no vector form (comparisons, pow, erf) use the scalar rule. Twins: {@link ScalarKernels}.
+ *
+ * <p>Results are the same bits whichever JIT tier runs them: the Vector API's own EXP, LOG and
+ * TANH and its {@code reduceLanes(ADD)} are not (their fallbacks and intrinsics round or order
+ * differently), which made seeded training runs differ from run to run. So {@link #exp} is a
+ * polynomial made of exactly rounded operations, tanh and sigmoid are built on it, log takes
+ * the scalar path, and lanes are summed in a fixed order ({@link #sumLanes}).
  */
 public final class VectorKernels {
     private static final VectorSpecies<Float> F = Simd.F;
@@ -59,7 +66,7 @@ public final class VectorKernels {
     }
 
     public static void unary(UnaryOp op, int n, float[] x, int xOff, float[] out, int oOff) {
-        if (!Simd.ENABLED || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN) {
+        if (!Simd.ENABLED || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN || op == UnaryOp.LOG) {
             ScalarKernels.unary(op, n, x, xOff, out, oOff);
             return;
         }
@@ -71,13 +78,13 @@ public final class VectorKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             FloatVector r = switch (op) {
                 case NEG -> v.neg();
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
+                case EXP -> exp(v);
                 case SQRT -> v.sqrt();
                 case ABS -> v.abs();
                 // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
-                case SIGMOID -> one.div(one.add(v.neg().lanewise(VectorOperators.EXP)));
-                case TANH -> v.lanewise(VectorOperators.TANH);
+                case SIGMOID -> one.div(one.add(exp(v.neg())));
+                // tanh x = 1 − 2/(e^{2x} + 1): ±1 at the extremes, since exp saturates to 0 or ∞
+                case TANH -> one.sub(FloatVector.broadcast(F, 2f).div(exp(v.add(v)).add(one)));
                 case RELU -> v.max(zero);
                 default -> throw new AssertionError(op);
             };
@@ -114,7 +121,7 @@ public final class VectorKernels {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
         return s;
     }
@@ -125,7 +132,7 @@ public final class VectorKernels {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }
@@ -173,11 +180,11 @@ public final class VectorKernels {
             int j = 0;
             // pass 1: e = exp(x - m) into out, summed
             for (; j < bound; j += L) {
-                FloatVector e = FloatVector.fromArray(F, x, xb + j).sub(mv).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(F, x, xb + j).sub(mv));
                 acc = acc.add(e);
                 if (!log) e.intoArray(out, ob + j);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = sumLanes(acc);
             for (; j < cols; j++) {
                 float e = (float) Math.exp(x[xb + j] - m);
                 s += e;
@@ -237,5 +244,46 @@ public final class VectorKernels {
             zero.blend(FloatVector.fromArray(F, g, i), xv.compare(VectorOperators.GT, zero)).intoArray(out, i);
         }
         for (; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+    }
+
+    /** The lanes of v added left to right: the same bits in every JIT tier. */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    private static final float EXP_HI = 88.72283f, EXP_LO = -87.33654f;
+    private static final float MAGIC = 12582912f;   // 1.5·2²³: adding it rounds to an integer
+    private static final FloatVector LOG2E = FloatVector.broadcast(F, 1.44269504088896341f);
+    private static final FloatVector MAGIC_V = FloatVector.broadcast(F, MAGIC);
+
+    /**
+     * e^x for each lane, about 1 ulp from {@code Math.exp} in the normal range (Cephes' expf):
+     * x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, then 2ⁿ from the exponent
+     * bits (as two factors, so n = 128 or −126 stays finite and normal). Below −87.3 it gives 0,
+     * above 88.7 ∞, and NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, MAGIC_V);                      // MAGIC + round(x·log2 e)
+        FloatVector n = t.sub(MAGIC_V);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), xc);
+        r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);      // r = x − n·ln2, in two parts
+        FloatVector y = FloatVector.broadcast(F, 1.9875691500e-4f);
+        y = y.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        y = y.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        y = y.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        y = y.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        y = y.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        y = y.mul(r.mul(r)).add(r).add(FloatVector.broadcast(F, 1f));
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(MAGIC));
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        y = y.mul(s1).mul(s2);
+        y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
+        return y.blend(x, x.compare(VectorOperators.NE, x));
     }
 }

@@ -101,6 +101,29 @@ class VectorKernelsTest {
     }
 
     @Test
+    void vectorExpIsWithinTwoUlpOfMathExpAndSaturates() {
+        int n = 200_000;
+        float[] x = new float[n], out = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -87f + 175.7f * i / n;
+        VectorKernels.unary(UnaryOp.EXP, n, x, 0, out, 0);
+        for (int i = 0; i < n; i++) {
+            float want = (float) Math.exp(x[i]);
+            if (Math.abs(out[i] - want) > 2 * Math.ulp(want)) fail("exp(" + x[i] + "): " + out[i] + ", Math.exp " + want);
+        }
+        float[] edge = {-1000f, -88f, 89f, 1000f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f};
+        float[] e = new float[8];
+        VectorKernels.unary(UnaryOp.EXP, 8, edge, 0, e, 0);
+        assertEquals(0f, e[0]);
+        assertTrue(e[1] >= 0f && e[1] < 1e-37f);
+        assertEquals(Float.POSITIVE_INFINITY, e[2]);
+        assertEquals(Float.POSITIVE_INFINITY, e[3]);
+        assertTrue(Float.isNaN(e[4]));
+        assertEquals(0f, e[5]);
+        assertEquals(Float.POSITIVE_INFINITY, e[6]);
+        assertEquals(1f, e[7]);
+    }
+
+    @Test
     void softmaxIsStableForHugeLogits() {
         float[] x = {1000f, 1001f, 1002f, -1000f, 0f, 5f, 6f, 7f, 8f}, out = new float[9];
         VectorKernels.softmaxRows(1, 9, x, 0, out, 0, false);
@@ -114,7 +137,7 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 17, 1023})
+    @ValueSource(ints = {1, 7, 8, 17, 1023, 70001})
     void adamMatchesTwin(int n) {
         Random r = new Random(n);
         float[] p1 = SgemmTest.rand(r, n + 1), g = SgemmTest.rand(r, n + 1);
