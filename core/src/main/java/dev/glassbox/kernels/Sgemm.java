@@ -136,25 +136,34 @@ public final class Sgemm {
     private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
                              int pc, int jc, float[] bp, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
-        float[] ap = buf[0], tile = buf[2];
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap);
-            for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr);
-                int bpOff = (jr / NR) * kc * NR;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = Math.min(MR, mc - ir);
-                    int apOff = (ir / MR) * kc * MR;
-                    int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                    if (mr == MR && nr == NR) {
-                        micro(kc, ap, apOff, bp, bpOff, c, cIdx, ldc);
-                    } else {
-                        java.util.Arrays.fill(tile, 0f);
-                        micro(kc, ap, apOff, bp, bpOff, tile, 0, NR);
-                        for (int i = 0; i < mr; i++) {
-                            for (int j = 0; j < nr; j++) c[cIdx + i * ldc + j] += tile[i * NR + j];
-                        }
+            packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
+            macro(mc, nc, kc, buf[0], bp, buf[2], c, cOff + ic * ldc + jc, ldc);
+        }
+    }
+
+    /**
+     * One packed block of A times one packed panel of B into C[0:mc, 0:nc] (at cIdx): the
+     * micro-kernel over every tile, edge tiles through a scratch tile. Its own method, called
+     * once per block, so the JIT compiles it fully early (a loop in a method called a few times
+     * per GEMM ran in the profiling tier for the whole of a short benchmark).
+     */
+    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, float[] tile, float[] c, int cIdx, int ldc) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bpOff = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int apOff = (ir / MR) * kc * MR;
+                int ci = cIdx + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    micro(kc, ap, apOff, bp, bpOff, c, ci, ldc);
+                } else {
+                    java.util.Arrays.fill(tile, 0f);
+                    micro(kc, ap, apOff, bp, bpOff, tile, 0, NR);
+                    for (int i = 0; i < mr; i++) {
+                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] += tile[i * NR + j];
                     }
                 }
             }
