@@ -116,6 +116,28 @@ q1.grad, q2.grad = g1.clone(), g2.clone()
 norm = torch.nn.utils.clip_grad_norm_([q1, q2], max_norm=0.5)
 out["clip"] = {"g1": flat(g1), "g2": flat(g2), "norm": float(norm), "c1": flat(q1.grad), "c2": flat(q2.grad)}
 
+# 6. Convolution and pooling (NCHW): outputs and the gradients of sum(out * proj).
+xc = rnd(2, 2, 7, 6).requires_grad_(True)
+wc = rnd(3, 2, 3, 3).requires_grad_(True)
+bc = rnd(3).requires_grad_(True)
+yc = F.conv2d(xc, wc, bc, stride=2, padding=1)
+pc = rnd(*yc.shape)
+(yc * pc).sum().backward()
+xm = rnd(2, 3, 7, 7).requires_grad_(True)
+ym = F.max_pool2d(xm, kernel_size=3, stride=2, padding=1)
+pm = rnd(*ym.shape)
+(ym * pm).sum().backward()
+xa = rnd(1, 2, 6, 5).requires_grad_(True)
+ya = F.avg_pool2d(xa, kernel_size=2, stride=2)
+pa = rnd(*ya.shape)
+(ya * pa).sum().backward()
+out["conv"] = {
+    "x": flat(xc), "w": flat(wc), "b": flat(bc), "y": flat(yc), "y_shape": list(yc.shape), "proj": flat(pc),
+    "dx": flat(xc.grad), "dw": flat(wc.grad), "db": flat(bc.grad),
+    "xm": flat(xm), "ym": flat(ym), "ym_shape": list(ym.shape), "pm": flat(pm), "dxm": flat(xm.grad),
+    "xa": flat(xa), "ya": flat(ya), "ya_shape": list(ya.shape), "pa": flat(pa), "dxa": flat(xa.grad),
+}
+
 path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -13,6 +13,21 @@ public final class F {
     /** y = x·Wᵀ + b. Shapes: x [..., in], W [out, in], b [out] or null; y [..., out]. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return FusedOps.linear(x, weight, bias); }
 
+    /** 2-D convolution of x [N, C, H, W] with weight [O, C, k, k] (bias [O] or null), square stride and padding. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return FusedOps.conv2d(x, weight, bias, stride, stride, padding, padding);
+    }
+
+    /** Max pooling with a square k×k window. */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return FusedOps.maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+    }
+
+    /** Average pooling with a square k×k window (padding counted as zeros). */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return FusedOps.avgPool2d(x, kernel, kernel, stride, stride, padding, padding);
+    }
+
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
 
     public static Tensor tanh(Tensor x) { return x.tanh(); }

@@ -8,6 +8,21 @@ package dev.glassbox.tensor;
 public final class FusedOps {
     private FusedOps() {}
 
+    /** 2-D convolution: x [N, C, H, W], weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo]. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        return ConvOps.conv2d(x, weight, bias, strideH, strideW, padH, padW);
+    }
+
+    /** Max pooling over kh×kw windows of an NCHW tensor. */
+    public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
+        return ConvOps.maxPool2d(x, kh, kw, strideH, strideW, padH, padW);
+    }
+
+    /** Average pooling over kh×kw windows of an NCHW tensor (padding counted as zeros). */
+    public static Tensor avgPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
+        return ConvOps.avgPool2d(x, kh, kw, strideH, strideW, padH, padW);
+    }
+
     /** {@code x·Wᵀ + b} for x [..., in], W [out, in], b [out] (or null). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return MatmulOps.linear(x, weight, bias); }
 

@@ -1,0 +1,224 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.Sgemm;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution and pooling on NCHW tensors: forward and backward side by side.
+ * Convolution unfolds each image into columns (im2col) so that one GEMM computes every output
+ * channel at every position: out[n] = W[O, C·kh·kw] · cols[C·kh·kw, Ho·Wo] + b. Each filter
+ * spans all input channels and their products are summed into one feature map.
+ */
+final class ConvOps {
+    private ConvOps() {}
+
+    /** Output size of one spatial dim; an error naming the op when the window does not fit. */
+    static int outSize(String op, int in, int k, int stride, int pad) {
+        if (k <= 0 || stride <= 0 || pad < 0) {
+            throw new IllegalArgumentException(op + ": kernel and stride must be positive and padding non-negative, got kernel "
+                    + k + ", stride " + stride + ", padding " + pad);
+        }
+        int o = (in + 2 * pad - k) / stride + 1;
+        if (in + 2 * pad < k) {
+            throw new IllegalArgumentException(op + ": kernel " + k + " is larger than the padded input size " + (in + 2 * pad));
+        }
+        return o;
+    }
+
+    /** cols[(c·kh + i)·kw + j][oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside). */
+    private static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               int ho, int wo, float[] cols) {
+        int hw = ho * wo;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = ((ch * kh + i) * kw + j) * hw;
+                    for (int oy = 0; oy < ho; oy++) {
+                        int iy = oy * sh - ph + i;
+                        int dst = row + oy * wo;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(cols, dst, dst + wo, 0f);
+                            continue;
+                        }
+                        int src = xOff + (ch * h + iy) * w;
+                        for (int ox = 0; ox < wo; ox++) {
+                            int ix = ox * sw - pw + j;
+                            cols[dst + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of im2col: adds each column entry back to the pixel it came from. */
+    private static void col2im(float[] cols, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               int ho, int wo, float[] dx, int dxOff) {
+        int hw = ho * wo;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = ((ch * kh + i) * kw + j) * hw;
+                    for (int oy = 0; oy < ho; oy++) {
+                        int iy = oy * sh - ph + i;
+                        if (iy < 0 || iy >= h) continue;
+                        int dst = dxOff + (ch * h + iy) * w;
+                        for (int ox = 0; ox < wo; ox++) {
+                            int ix = ox * sw - pw + j;
+                            if (ix >= 0 && ix < w) dx[dst + ix] += cols[row + oy * wo + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * x [N, C, H, W], weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo].
+     * dL/dW = Σₙ G[n]·cols[n]ᵀ, dL/db = Σ over n and positions of G, dL/dx = col2im(Wᵀ·G[n]).
+     */
+    static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw) {
+        if (x.shape.length != 4) throw new IllegalArgumentException("conv2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
+        if (weight.shape.length != 4) {
+            throw new IllegalArgumentException("conv2d: weight must be [out, in, kh, kw], got " + Shapes.str(weight.shape));
+        }
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        int o = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3];
+        if (weight.shape[1] != c) {
+            throw new IllegalArgumentException("conv2d: input " + Shapes.str(x.shape) + " has " + c + " channels but weight "
+                    + Shapes.str(weight.shape) + " expects " + weight.shape[1]);
+        }
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != o)) {
+            throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape) + " does not match " + o + " output channels");
+        }
+        int ho = outSize("conv2d", h, kh, sh, ph), wo = outSize("conv2d", w, kw, sw, pw);
+        int ckk = c * kh * kw, hw = ho * wo;
+        float[] out = new float[n * o * hw];
+        float[][] colsPer = new float[n][];
+        for (int s = 0; s < n; s++) {
+            float[] cols = new float[ckk * hw];
+            im2col(x.data, s * c * h * w, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols);
+            colsPer[s] = cols;
+            int outOff = s * o * hw;
+            if (bias != null) for (int oc = 0; oc < o; oc++) Arrays.fill(out, outOff + oc * hw, outOff + (oc + 1) * hw, bias.data[oc]);
+            Sgemm.sgemm(false, false, o, hw, ckk, 1f, weight.data, 0, ckk, cols, 0, hw, bias == null ? 0f : 1f, out, outOff, hw);
+        }
+        int[] outShape = {n, o, ho, wo};
+        return Tensor.result(out, outShape, "conv2d", g -> {
+            Tensor gx = null, gw = null, gb = null;
+            if (weight.requiresGrad) {
+                float[] dw = new float[weight.data.length];
+                for (int s = 0; s < n; s++) {
+                    Sgemm.sgemm(false, true, o, ckk, hw, 1f, g.data, s * o * hw, hw, colsPer[s], 0, hw, 1f, dw, 0, ckk);
+                }
+                gw = new Tensor(dw, weight.shape);
+            }
+            if (bias != null && bias.requiresGrad) {
+                float[] db = new float[o];
+                for (int s = 0; s < n; s++) {
+                    for (int oc = 0; oc < o; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(hw, g.data, (s * o + oc) * hw);
+                }
+                gb = new Tensor(db, bias.shape);
+            }
+            if (x.requiresGrad) {
+                float[] dx = new float[x.data.length];
+                float[] dcols = new float[ckk * hw];
+                for (int s = 0; s < n; s++) {
+                    Sgemm.sgemm(true, false, ckk, hw, o, 1f, weight.data, 0, ckk, g.data, s * o * hw, hw, 0f, dcols, 0, hw);
+                    col2im(dcols, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, s * c * h * w);
+                }
+                gx = new Tensor(dx, x.shape);
+            }
+            return new Tensor[] {gx, gw, gb};
+        }, x, weight, bias);
+    }
+
+    /** Max over each kh×kw window (padding counts as −∞); dL/dx goes to each window's first maximum. */
+    static Tensor maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (x.shape.length != 4) throw new IllegalArgumentException("max_pool2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
+        if (ph * 2 > kh || pw * 2 > kw) throw new IllegalArgumentException("max_pool2d: padding must be at most half the kernel size");
+        int planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+        int ho = outSize("max_pool2d", h, kh, sh, ph), wo = outSize("max_pool2d", w, kw, sw, pw);
+        float[] out = new float[planes * ho * wo];
+        int[] arg = new int[out.length];
+        for (int pl = 0; pl < planes; pl++) {
+            int base = pl * h * w;
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    int bi = -1;
+                    for (int i = 0; i < kh; i++) {
+                        int iy = oy * sh - ph + i;
+                        if (iy < 0 || iy >= h) continue;
+                        for (int j = 0; j < kw; j++) {
+                            int ix = ox * sw - pw + j;
+                            if (ix < 0 || ix >= w) continue;
+                            float v = x.data[base + iy * w + ix];
+                            if (bi < 0 || v > best || Float.isNaN(v)) {
+                                best = v;
+                                bi = base + iy * w + ix;
+                                if (Float.isNaN(v)) break;
+                            }
+                        }
+                    }
+                    int at = (pl * ho + oy) * wo + ox;
+                    out[at] = best;
+                    arg[at] = bi;
+                }
+            }
+        }
+        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
+        return Tensor.result(out, outShape, "max_pool2d", g -> {
+            float[] dx = new float[x.data.length];
+            for (int i = 0; i < arg.length; i++) dx[arg[i]] += g.data[i];
+            return new Tensor[] {new Tensor(dx, x.shape)};
+        }, x);
+    }
+
+    /** Mean over each kh×kw window, padding counted as zeros (PyTorch's count_include_pad); dL/dx = g/(kh·kw) spread over the window. */
+    static Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (x.shape.length != 4) throw new IllegalArgumentException("avg_pool2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
+        if (ph * 2 > kh || pw * 2 > kw) throw new IllegalArgumentException("avg_pool2d: padding must be at most half the kernel size");
+        int planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+        int ho = outSize("avg_pool2d", h, kh, sh, ph), wo = outSize("avg_pool2d", w, kw, sw, pw);
+        float inv = 1f / (kh * kw);
+        float[] out = new float[planes * ho * wo];
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    float s = 0f;
+                    for (int i = 0; i < kh; i++) {
+                        int iy = oy * sh - ph + i;
+                        if (iy < 0 || iy >= h) continue;
+                        for (int j = 0; j < kw; j++) {
+                            int ix = ox * sw - pw + j;
+                            if (ix >= 0 && ix < w) s += x.data[(pl * h + iy) * w + ix];
+                        }
+                    }
+                    out[(pl * ho + oy) * wo + ox] = s * inv;
+                }
+            }
+        }
+        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
+        return Tensor.result(out, outShape, "avg_pool2d", g -> {
+            float[] dx = new float[x.data.length];
+            for (int pl = 0; pl < planes; pl++) {
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        float v = g.data[(pl * ho + oy) * wo + ox] * inv;
+                        for (int i = 0; i < kh; i++) {
+                            int iy = oy * sh - ph + i;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int j = 0; j < kw; j++) {
+                                int ix = ox * sw - pw + j;
+                                if (ix >= 0 && ix < w) dx[(pl * h + iy) * w + ix] += v;
+                            }
+                        }
+                    }
+                }
+            }
+            return new Tensor[] {new Tensor(dx, x.shape)};
+        }, x);
+    }
+}

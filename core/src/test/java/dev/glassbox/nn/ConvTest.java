@@ -1,0 +1,119 @@
+package dev.glassbox.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glassbox.tensor.GradCheck;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Convolution and pooling: the course's worked examples, finite differences, PyTorch's values. */
+class ConvTest {
+    private static final Generator G = new Generator(11);
+
+    private static Tensor r(int... shape) { return Tensor.randn(G, shape); }
+
+    @Test
+    void courseTwoConvolvedWithTheCrossFilter() {
+        Tensor two = Tensor.of(new float[] {
+                0, 0, 1, 1, 0,
+                0, 1, 0, 1, 0,
+                0, 0, 0, 1, 0,
+                0, 0, 1, 0, 0,
+                0, 1, 1, 1, 0}, 1, 1, 5, 5);
+        Tensor cross = Tensor.of(new float[] {0, 1, 0, 1, 1, 1, 0, 1, 0}, 1, 1, 3, 3);
+        Tensor featureMap = F.conv2d(two, cross, null, 1, 0);
+        assertArrayEquals(new int[] {1, 1, 3, 3}, featureMap.shape());
+        assertArrayEquals(new float[] {1, 3, 3, 1, 2, 2, 2, 2, 3}, featureMap.data());
+    }
+
+    @Test
+    void courseMaxPooling() {
+        Tensor x = Tensor.of(new float[] {3, 7, 2, 3, 3, 2, 4, 1, 0, 1, 3, 1, 0, 4, 1, 0}, 1, 1, 4, 4);
+        Tensor pooled = new Pooling.MaxPool2d(2).forward(x);
+        assertArrayEquals(new float[] {7, 4, 4, 3}, pooled.data());
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        GradCheck.check("conv stride 1", x -> F.conv2d(x[0], x[1], x[2], 1, 0), r(2, 3, 5, 7), r(4, 3, 3, 3), r(4));
+        GradCheck.check("conv stride 2 pad 1", x -> F.conv2d(x[0], x[1], x[2], 2, 1), r(1, 2, 7, 6), r(3, 2, 3, 3), r(3));
+        GradCheck.check("conv 1x1 no bias", x -> F.conv2d(x[0], x[1], null, 1, 0), r(2, 5, 3, 3), r(2, 5, 1, 1));
+        GradCheck.check("conv kernel 4 stride 2 pad 1", x -> F.conv2d(x[0], x[1], x[2], 2, 1), r(1, 1, 8, 8), r(2, 1, 4, 4), r(2));
+        Tensor m = r(2, 2, 6, 7);   // distinct values, so no window has a tie within eps
+        GradCheck.check("max pool 2", x -> F.maxPool2d(x[0], 2, 2, 0), m);
+        GradCheck.check("max pool 3 s2 p1", x -> F.maxPool2d(x[0], 3, 2, 1), r(1, 2, 7, 7));
+        GradCheck.check("avg pool 2", x -> F.avgPool2d(x[0], 2, 2, 0), r(2, 2, 6, 5));
+        GradCheck.check("avg pool 3 s1 p1", x -> F.avgPool2d(x[0], 3, 1, 1), r(1, 1, 5, 5));
+    }
+
+    private static float[] floats(JsonNode a) {
+        float[] f = new float[a.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) a.get(i).asDouble();
+        return f;
+    }
+
+    private static void close(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4f * Math.max(1f, Math.abs(want[i])), what + "[" + i + "]");
+    }
+
+    @Test
+    void convolutionAndPoolingMatchTorch() throws IOException {
+        JsonNode g;
+        try (InputStream in = getClass().getResourceAsStream("/golden/torch_golden.json")) {
+            g = new ObjectMapper().readTree(in).get("conv");
+        }
+        Tensor x = Tensor.of(floats(g.get("x")), 2, 2, 7, 6).requiresGrad(true);
+        Tensor w = Tensor.of(floats(g.get("w")), 3, 2, 3, 3).requiresGrad(true);
+        Tensor b = Tensor.of(floats(g.get("b"))).requiresGrad(true);
+        Tensor y = F.conv2d(x, w, b, 2, 1);
+        assertArrayEquals(new int[] {2, 3, 4, 3}, y.shape());
+        close(floats(g.get("y")), y.data(), "conv out");
+        y.mul(Tensor.of(floats(g.get("proj")), y.shape())).sum().backward();
+        close(floats(g.get("dx")), x.grad().data(), "conv dx");
+        close(floats(g.get("dw")), w.grad().data(), "conv dw");
+        close(floats(g.get("db")), b.grad().data(), "conv db");
+
+        Tensor xm = Tensor.of(floats(g.get("xm")), 2, 3, 7, 7).requiresGrad(true);
+        Tensor ym = F.maxPool2d(xm, 3, 2, 1);
+        close(floats(g.get("ym")), ym.data(), "max pool out");
+        ym.mul(Tensor.of(floats(g.get("pm")), ym.shape())).sum().backward();
+        close(floats(g.get("dxm")), xm.grad().data(), "max pool dx");
+
+        Tensor xa = Tensor.of(floats(g.get("xa")), 1, 2, 6, 5).requiresGrad(true);
+        Tensor ya = F.avgPool2d(xa, 2, 2, 0);
+        close(floats(g.get("ya")), ya.data(), "avg pool out");
+        ya.mul(Tensor.of(floats(g.get("pa")), ya.shape())).sum().backward();
+        close(floats(g.get("dxa")), xa.grad().data(), "avg pool dx");
+    }
+
+    @Test
+    void conv2dModuleHasTorchShapesNamesAndInit() {
+        Conv2d conv = new Conv2d(1, 32, 3, new Generator(0));
+        assertArrayEquals(new int[] {32, 1, 3, 3}, conv.weight.shape());
+        assertEquals(java.util.List.of("weight", "bias"), java.util.List.copyOf(conv.namedParameters().keySet()));
+        float bound = 1f / 3f;   // 1/sqrt(1*3*3)
+        for (float v : conv.weight.data()) assertTrue(Math.abs(v) <= bound);
+        assertArrayEquals(new int[] {4, 32, 26, 26}, conv.forward(Tensor.zeros(4, 1, 28, 28)).shape());
+        assertArrayEquals(new int[] {4, 32, 13, 13}, new Pooling.MaxPool2d(2).forward(conv.forward(Tensor.zeros(4, 1, 28, 28))).shape());
+    }
+
+    @Test
+    void badShapesAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> F.conv2d(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(3, 1, 3, 3), null, 1, 0));
+        assertEquals("conv2d: input [1, 2, 5, 5] has 2 channels but weight [3, 1, 3, 3] expects 1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> F.conv2d(Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 3, 3), null, 1, 0));
+        assertTrue(e.getMessage().contains("kernel 3 is larger than the padded input size 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> F.maxPool2d(Tensor.zeros(5, 5), 2, 2, 0));
+        assertTrue(e.getMessage().startsWith("max_pool2d: input must be [N, C, H, W]"), e.getMessage());
+    }
+}
