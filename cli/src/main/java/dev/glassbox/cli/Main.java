@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
                 Main.Models.class, Bench.class, CommandLine.HelpCommand.class},
-        footer = {"", "Models: linear, logistic, dnn. Start with: glassbox tour"})
+        footer = {"", "Models: linear, logistic, dnn, cnn. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
     static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -102,7 +102,7 @@ public final class Main implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and report its metrics.")
     static final class Train implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
         String model;
 
         @Option(names = "--preset", description = "Settings: course (the course's own, default) or another the model offers.")
@@ -199,7 +199,7 @@ public final class Main implements Runnable {
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model on data.")
     static final class Eval implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
         String model;
 
         @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
@@ -221,9 +221,9 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a saved model on one input.",
-            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five."})
+            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five; cnn: 64 pixel values in [0, 1]."})
     static final class Predict implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
         String model;
 
         @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
@@ -243,7 +243,7 @@ public final class Main implements Runnable {
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "One training step told node by node: weighted sums, activations, loss, gradients, new weights.")
     static final class Explain implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic or dnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
         String model;
 
         @Option(names = "--load", paramLabel = "FILE", description = "Start from a saved model (default: a fresh one from --seed).")
@@ -293,7 +293,7 @@ public final class Main implements Runnable {
             for (int i = 0; i < all.size(); i++) {
                 Recipe r = all.get(i);
                 OUT.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
-                for (String preset : r.presets()) {
+                for (String preset : r.tourPresets()) {
                     Recipe.Run run = r.train(new Recipe.Options(preset, null, null, null, null, 42, null),
                             new Progress(OUT, Progress.isTerminal(), "  " + r.name() + "/" + preset));
                     String metric = r.headlineMetric();

@@ -33,6 +33,9 @@ public interface Recipe {
     /** Default hyper-parameters of a preset. */
     Defaults defaults(String preset);
 
+    /** The presets the tour trains: those whose default data is embedded. */
+    default List<String> tourPresets() { return presets(); }
+
     /** The metric the tour's summary shows ({@code acc} or {@code mse}). */
     String headlineMetric();
 

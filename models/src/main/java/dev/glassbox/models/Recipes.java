@@ -1,5 +1,6 @@
 package dev.glassbox.models;
 
+import dev.glassbox.models.course.CnnRecipe;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.course.LinearRecipe;
 import dev.glassbox.models.course.LogisticRecipe;
@@ -8,9 +9,9 @@ import java.util.List;
 
 /** The models that exist, in the course's order. */
 public final class Recipes {
-    private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe());
+    private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe());
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of("cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq",
+    private static final List<String> PLANNED = List.of("autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq",
             "transformer", "vae", "dcgan");
 
     private Recipes() {}

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,11 +137,33 @@ class CourseModelsTest {
     @Test
     void unknownModelsAndPresetsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("resnet"));
-        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn"));
+        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn, cnn", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("autoencoder"));
         assertTrue(e.getMessage().contains("not built yet"));
         e = assertThrows(IllegalArgumentException.class, () -> train("dnn", "huge", null, 1));
         assertEquals("unknown preset 'huge' for dnn; presets: course, wide", e.getMessage());
+    }
+
+    @Test
+    void cnnLearnsTheEmbeddedDigits() throws IOException {
+        var m = train("cnn", null, null, 42).metrics();
+        assertEquals("digits", m.get("data"));
+        assertTrue(num(m, "acc") >= 0.97, "held-out accuracy " + m.get("acc"));
+        var e = assertThrows(IllegalArgumentException.class, () -> train("cnn", "w4", "digits", 1));
+        assertTrue(e.getMessage().contains("28x28"), e.getMessage());
+        var ex = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, List.of(), null, 0.1f, 1));
+        assertTrue(ex.getMessage().contains("not built yet"), ex.getMessage());
+    }
+
+    @Test
+    void uciDigitsAreEmbeddedAndSplit() throws IOException {
+        var s = CourseData.uciDigits(7);
+        assertEquals(1797, s.train().size() + s.test().size());
+        assertEquals(359, s.test().size());
+        assertArrayEquals(new int[] {1438, 1, 8, 8}, s.train().inputs().shape());
+        float max = 0;
+        for (float v : s.train().inputs().data()) max = Math.max(max, v);
+        assertEquals(1f, max, 1e-6f);
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.Map;
  * model and preset, loading with checks, and the explain trace. Each model says how to build
  * itself, load its data, score a batch and report metrics.
  */
-abstract class CourseRecipe<M extends Module & DenseNet> implements Recipe {
+abstract class CourseRecipe<M extends Module> implements Recipe {
     /** Training and held-out data; {@code test} may be the training set itself (then said so). */
     record Data(String name, TensorDataset train, TensorDataset test) {}
 
@@ -47,13 +47,16 @@ abstract class CourseRecipe<M extends Module & DenseNet> implements Recipe {
 
     @SuppressWarnings("unchecked")
     private M cast(Module m) {
-        if (!(m instanceof DenseNet) || !modelClass().isInstance(m)) {
+        if (!modelClass().isInstance(m)) {
             throw new IllegalArgumentException("a " + m.getClass().getSimpleName() + " is not a '" + name() + "' model");
         }
         return (M) m;
     }
 
     abstract Class<M> modelClass();
+
+    /** The optimizer of a training run: the course's plain SGD unless a model says otherwise. */
+    dev.glassbox.optim.Optimizer optimizer(M model, float lr) { return new SGD(model.parameters(), lr); }
 
     /** The data a preset trains on when none is named. */
     String defaultData(String preset) { return dataNames().get(0); }
@@ -89,7 +92,7 @@ abstract class CourseRecipe<M extends Module & DenseNet> implements Recipe {
         M model = build(preset, new Generator(o.seed()));
         DataLoader loader = new DataLoader(data.train(), batch, new Generator(o.seed() + 1));
         events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, loader.batches()));
-        float last = Trainer.fit(model, new SGD(model.parameters(), lr), loader, epochs, b -> loss(model, b), null, events);
+        float last = Trainer.fit(model, optimizer(model, lr), loader, epochs, b -> loss(model, b), null, events);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", name());
         m.put("preset", preset);
@@ -141,8 +144,12 @@ abstract class CourseRecipe<M extends Module & DenseNet> implements Recipe {
     @Override
     public Trace explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
         M m = model == null ? build(presets().get(0), new Generator(seed)) : cast(model);
+        if (!(m instanceof DenseNet net)) {
+            throw new IllegalArgumentException("explain " + name() + ": the node-by-node trace covers dense networks so far; "
+                    + "the feature-map trace of the " + name() + " is not built yet");
+        }
         Example ex = example(input, target, loadData(null, seed));
-        return Explainer.explain(name(), m, m, ex.input(), ex.target(), ex.targetClass(), lr);
+        return Explainer.explain(name(), m, net, ex.input(), ex.target(), ex.targetClass(), lr);
     }
 
     M model(Module m) { return cast(m); }

@@ -149,6 +149,49 @@ public final class CourseData {
         return new Split(toDataset(trX, trY), toDataset(teX, teY));
     }
 
+    /**
+     * The embedded UCI handwritten digits (1,797 8×8 images, CC BY 4.0), pixels scaled from
+     * 0–16 to [0, 1], shape [N, 1, 8, 8]; a seeded 80/20 split into train and held-out test.
+     */
+    public static Split uciDigits(long seed) throws java.io.IOException {
+        List<float[]> rows = new ArrayList<>();
+        try (var in = CourseData.class.getResourceAsStream("/datasets/uci-digits.csv.gz")) {
+            if (in == null) throw new java.io.IOException("the embedded digits (datasets/uci-digits.csv.gz) are missing from the jar");
+            var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(in),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                String[] f = line.split(",");
+                float[] v = new float[65];
+                for (int i = 0; i < 65; i++) v[i] = Float.parseFloat(f[i]);
+                rows.add(v);
+            }
+        }
+        int[] order = new Generator(seed).permutation(rows.size());
+        int nTest = rows.size() / 5;
+        List<float[]> trX = new ArrayList<>(), teX = new ArrayList<>();
+        List<Integer> trY = new ArrayList<>(), teY = new ArrayList<>();
+        for (int k = 0; k < order.length; k++) {
+            float[] v = rows.get(order[k]);
+            float[] img = new float[64];
+            for (int i = 0; i < 64; i++) img[i] = v[i] / 16f;
+            (k < nTest ? teX : trX).add(img);
+            (k < nTest ? teY : trY).add((int) v[64]);
+        }
+        return new Split(images(trX, trY, 8), images(teX, teY, 8));
+    }
+
+    private static TensorDataset images(List<float[]> xs, List<Integer> ys, int side) {
+        int n = xs.size();
+        float[] x = new float[n * side * side];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(xs.get(i), 0, x, i * side * side, side * side);
+            y[i] = ys.get(i);
+        }
+        return TensorDataset.ofLabels(Tensor.wrap(x, n, 1, side, side), y);
+    }
+
     /** The image moved dx columns (null if a lit pixel would fall off the edge). */
     static float[] shift(float[] img, int dx) {
         float[] out = new float[25];

@@ -1,0 +1,42 @@
+package dev.glassbox.models.course;
+
+import dev.glassbox.nn.Conv2d;
+import dev.glassbox.nn.Linear;
+import dev.glassbox.nn.Module;
+import dev.glassbox.nn.Pooling;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+
+/**
+ * The course's CNN: convolution and max pooling twice — each filter spans all channels of its
+ * input and makes one feature map — then the maps flattened into fc1 and the classifier, as in
+ * the DNN. Presets: {@code course} for 8×8 digits (8 and 16 filters of 3×3, padding 1), and
+ * {@code w4}, the benchmark network for 28×28 images (32 and 64 filters of 3×3, no padding).
+ */
+public final class Cnn extends Module {
+    public final Conv2d conv1, conv2;
+    public final Pooling.MaxPool2d pool1, pool2;
+    public final Linear fc1, output;
+
+    /** @param side the images' width and height; the preset fixes the rest */
+    public Cnn(String preset, int side, Generator g) {
+        boolean w4 = preset.equals("w4");
+        int c1 = w4 ? 32 : 8, c2 = w4 ? 64 : 16, pad = w4 ? 0 : 1, hidden = w4 ? 128 : 32;
+        conv1 = registerModule("conv1", new Conv2d(1, c1, 3, 1, pad, g));
+        pool1 = registerModule("pool1", new Pooling.MaxPool2d(2));
+        conv2 = registerModule("conv2", new Conv2d(c1, c2, 3, 1, pad, g));
+        pool2 = registerModule("pool2", new Pooling.MaxPool2d(2));
+        int s = ((side + 2 * pad - 2) / 2 + 2 * pad - 2) / 2;   // after conv, pool, conv, pool
+        fc1 = registerModule("fc1", new Linear(c2 * s * s, hidden, g));
+        output = registerModule("output", new Linear(hidden, 10, g));
+    }
+
+    /** The logits of each image. */
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = pool1.forward(conv1.forward(x).relu());   // x: [N, 1, 8, 8] -> feature maps [N, 8, 4, 4]
+        h = pool2.forward(conv2.forward(h).relu());          // -> [N, 16, 2, 2]
+        h = fc1.forward(h.flatten(1, -1)).relu();            // flattened [N, 64] -> fc1 [N, 32]
+        return output.forward(h);                            // -> logits [N, 10]
+    }
+}
