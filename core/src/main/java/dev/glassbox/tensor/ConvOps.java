@@ -1,14 +1,16 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Sgemm;
 
 import java.util.Arrays;
 
 /**
  * 2-D convolution and pooling on NCHW tensors: forward and backward side by side.
- * Convolution unfolds each image into columns (im2col) so that one GEMM computes every output
- * channel at every position: out[n] = W[O, C·kh·kw] · cols[C·kh·kw, Ho·Wo] + b. Each filter
- * spans all input channels and their products are summed into one feature map.
+ * Convolution unfolds the images of a batch into columns side by side (im2col) so that one
+ * GEMM computes every output channel at every position of every image:
+ * Y[O, N·Ho·Wo] = W[O, C·kh·kw] · cols[C·kh·kw, N·Ho·Wo], then + b. Each filter spans all
+ * input channels and their products are summed into one feature map.
  */
 final class ConvOps {
     private ConvOps() {}
@@ -26,14 +28,16 @@ final class ConvOps {
         return o;
     }
 
-    /** cols[(c·kh + i)·kw + j][oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside). */
+    /**
+     * cols[(c·kh + i)·kw + j][colOff + oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside);
+     * rows of cols are {@code ld} long, so the images of a batch sit side by side.
+     */
     private static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                               int ho, int wo, float[] cols) {
-        int hw = ho * wo;
+                               int ho, int wo, float[] cols, int colOff, int ld) {
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
-                    int row = ((ch * kh + i) * kw + j) * hw;
+                    int row = ((ch * kh + i) * kw + j) * ld + colOff;
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + i;
                         int dst = row + oy * wo;
@@ -53,13 +57,12 @@ final class ConvOps {
     }
 
     /** The adjoint of im2col: adds each column entry back to the pixel it came from. */
-    private static void col2im(float[] cols, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+    private static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int ho, int wo, float[] dx, int dxOff) {
-        int hw = ho * wo;
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
-                    int row = ((ch * kh + i) * kw + j) * hw;
+                    int row = ((ch * kh + i) * kw + j) * ld + colOff;
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + i;
                         if (iy < 0 || iy >= h) continue;
@@ -93,41 +96,46 @@ final class ConvOps {
             throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape) + " does not match " + o + " output channels");
         }
         int ho = outSize("conv2d", h, kh, sh, ph), wo = outSize("conv2d", w, kw, sw, pw);
-        int ckk = c * kh * kw, hw = ho * wo;
-        float[] out = new float[n * o * hw];
-        float[][] colsPer = new float[n][];
+        int ckk = c * kh * kw, hw = ho * wo, nhw = n * hw;
+        // the whole batch unfolded side by side: cols [C·kh·kw, N·Ho·Wo], so one GEMM does it all
+        float[] cols = new float[ckk * nhw];
+        Parallel.forRange(n, 1, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) im2col(x.data, s * c * h * w, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, nhw);
+        });
+        float[] y = new float[o * nhw];                     // [O, N·Ho·Wo]
+        Sgemm.sgemm(false, false, o, nhw, ckk, 1f, weight.data, 0, ckk, cols, 0, nhw, 0f, y, 0, nhw);
+        float[] out = new float[n * o * hw];                // [N, O, Ho·Wo]
         for (int s = 0; s < n; s++) {
-            float[] cols = new float[ckk * hw];
-            im2col(x.data, s * c * h * w, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols);
-            colsPer[s] = cols;
-            int outOff = s * o * hw;
-            if (bias != null) for (int oc = 0; oc < o; oc++) Arrays.fill(out, outOff + oc * hw, outOff + (oc + 1) * hw, bias.data[oc]);
-            Sgemm.sgemm(false, false, o, hw, ckk, 1f, weight.data, 0, ckk, cols, 0, hw, bias == null ? 0f : 1f, out, outOff, hw);
+            for (int oc = 0; oc < o; oc++) {
+                int dst = (s * o + oc) * hw, src = oc * nhw + s * hw;
+                float bv = bias == null ? 0f : bias.data[oc];
+                for (int k2 = 0; k2 < hw; k2++) out[dst + k2] = y[src + k2] + bv;
+            }
         }
         int[] outShape = {n, o, ho, wo};
         return Tensor.result(out, outShape, "conv2d", g -> {
             Tensor gx = null, gw = null, gb = null;
-            if (weight.requiresGrad) {
+            float[] gt = new float[o * nhw];                // G as [O, N·Ho·Wo], like y
+            for (int s = 0; s < n; s++) {
+                for (int oc = 0; oc < o; oc++) System.arraycopy(g.data, (s * o + oc) * hw, gt, oc * nhw + s * hw, hw);
+            }
+            if (weight.requiresGrad) {                      // dW = G·colsᵀ
                 float[] dw = new float[weight.data.length];
-                for (int s = 0; s < n; s++) {
-                    Sgemm.sgemm(false, true, o, ckk, hw, 1f, g.data, s * o * hw, hw, colsPer[s], 0, hw, 1f, dw, 0, ckk);
-                }
+                Sgemm.sgemm(false, true, o, ckk, nhw, 1f, gt, 0, nhw, cols, 0, nhw, 0f, dw, 0, ckk);
                 gw = new Tensor(dw, weight.shape);
             }
             if (bias != null && bias.requiresGrad) {
                 float[] db = new float[o];
-                for (int s = 0; s < n; s++) {
-                    for (int oc = 0; oc < o; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(hw, g.data, (s * o + oc) * hw);
-                }
+                for (int oc = 0; oc < o; oc++) db[oc] = dev.glassbox.kernels.VectorKernels.sum(nhw, gt, oc * nhw);
                 gb = new Tensor(db, bias.shape);
             }
-            if (x.requiresGrad) {
+            if (x.requiresGrad) {                           // dx = col2im(Wᵀ·G)
+                float[] dcols = new float[ckk * nhw];
+                Sgemm.sgemm(true, false, ckk, nhw, o, 1f, weight.data, 0, ckk, gt, 0, nhw, 0f, dcols, 0, nhw);
                 float[] dx = new float[x.data.length];
-                float[] dcols = new float[ckk * hw];
-                for (int s = 0; s < n; s++) {
-                    Sgemm.sgemm(true, false, ckk, hw, o, 1f, weight.data, 0, ckk, g.data, s * o * hw, hw, 0f, dcols, 0, hw);
-                    col2im(dcols, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, s * c * h * w);
-                }
+                Parallel.forRange(n, 1, (s0, s1) -> {
+                    for (int s = s0; s < s1; s++) col2im(dcols, s * hw, nhw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, s * c * h * w);
+                });
                 gx = new Tensor(dx, x.shape);
             }
             return new Tensor[] {gx, gw, gb};
