@@ -23,7 +23,6 @@ import java.util.function.Consumer;
 public final class Workloads {
     public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "OPS");
     private static final Map<String, String> MISSING = Map.of(
-            "W4", "the CNN does not exist yet (issue 5)",
             "W5", "the LSTM does not exist yet (issue 7)",
             "W6", "the Transformer does not exist yet",
             "W7", "word2vec does not exist yet (issue 6)",
@@ -43,6 +42,7 @@ public final class Workloads {
             case "W1" -> w1(out, s, progress);
             case "W2" -> w2(out, s, progress);
             case "W3" -> w3(out, s, progress);
+            case "W4" -> w4(out, s, progress);
             case "OPS" -> ops(out, s, progress);
             default -> {
                 if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
@@ -160,6 +160,61 @@ public final class Workloads {
         out.put("epochs", epochs);
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
         out.put("rss_mb_per_epoch", rss.stream().map(v -> (double) Math.round(v)).toList());
+    }
+
+    /**
+     * W4: the CNN conv(1→32, 3×3) ReLU pool 2, conv(32→64, 3×3) ReLU pool 2, fc(1600→128) ReLU,
+     * fc(128→10); Adam 1e-3, batch 64, Fashion-MNIST; training samples/s and test accuracy after
+     * one epoch. {@code quick}: 640 images, speed only.
+     */
+    static void w4(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        dev.glassbox.data.MnistFormat.Split data;
+        try {
+            data = dev.glassbox.data.MnistFormat.load(fashionMnist());
+        } catch (java.io.IOException e) {
+            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); install Debian's dataset-fashion-mnist "
+                    + "or pass -Dglassbox.fashionMnist=DIR");
+            return;
+        }
+        dev.glassbox.data.TensorDataset train = data.train();
+        if (s.quick()) {
+            int[] idx = new int[Math.min(640, train.size())];
+            for (int i = 0; i < idx.length; i++) idx[i] = i;
+            var b = train.batch(idx);
+            train = dev.glassbox.data.TensorDataset.ofLabels(b.inputs(), b.labels());
+        }
+        var model = new dev.glassbox.models.course.Cnn("w4", 28, new Generator(0));
+        var opt = new dev.glassbox.optim.Adam(model.parameters(), 1e-3f);
+        var loader = new dev.glassbox.data.DataLoader(train, 64, new Generator(1));
+        long samples = 0, t = System.nanoTime();
+        int step = 0;
+        model.train();
+        for (var b : loader) {
+            opt.zeroGrad();
+            F.crossEntropy(model.forward(b.inputs()), b.labels()).backward();
+            opt.step();
+            samples += b.size();
+            if (++step % 100 == 0) {
+                progress.accept(String.format(java.util.Locale.ROOT, "W4 step %d: %,.0f samples/s", step, samples / ((System.nanoTime() - t) / 1e9)));
+            }
+        }
+        double secs = (System.nanoTime() - t) / 1e9;
+        out.put("samples_per_s", Math.round(samples / secs));
+        if (!s.quick()) {
+            model.eval();
+            int ok = 0;
+            int[] labels = data.test().labels();
+            try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+                int at = 0;
+                for (var b : new dev.glassbox.data.DataLoader(data.test(), 500, null)) {
+                    int[] pred = model.forward(b.inputs()).argmax(1);
+                    for (int i = 0; i < pred.length; i++) if (pred[i] == labels[at + i]) ok++;
+                    at += pred.length;
+                }
+            }
+            out.put("acc_1ep", Math.round(10000.0 * ok / labels.length) / 10000.0);
+        }
+        out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
     }
 
     static double accuracy(dev.glassbox.nn.Module model, dev.glassbox.data.TensorDataset test) {

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""W4 with PyTorch: conv(1->32, 3x3) ReLU maxpool 2, conv(32->64, 3x3) ReLU maxpool 2,
+fc(1600->128) ReLU, fc(128->10); Adam 1e-3, batch 64, Fashion-MNIST in [0, 1]. Training
+samples/s over one epoch (batching included, loading and evaluation not), test accuracy after it.
+
+Data: Debian's dataset-fashion-mnist or $GLASSBOX_FASHION_MNIST. 1 PyTorch thread (oneDNN
+serves the convolutions), OpenBLAS limited to 2, OMP_WAIT_POLICY=PASSIVE (set by the runner).
+"""
+import datetime
+import gzip
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
+
+quick = "--quick" in sys.argv
+folder = os.environ.get("GLASSBOX_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+
+
+def idx(name):
+    path = os.path.join(folder, name + ".gz")
+    opener = gzip.open if os.path.exists(path) else open
+    with opener(path if os.path.exists(path) else os.path.join(folder, name), "rb") as f:
+        data = f.read()
+    rank = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+xtr = torch.tensor(idx("train-images-idx3-ubyte"), dtype=torch.float32).unsqueeze(1) / 255
+ytr = torch.tensor(idx("train-labels-idx1-ubyte"), dtype=torch.long)
+xte = torch.tensor(idx("t10k-images-idx3-ubyte"), dtype=torch.float32).unsqueeze(1) / 255
+yte = torch.tensor(idx("t10k-labels-idx1-ubyte"), dtype=torch.long)
+if quick:
+    xtr, ytr = xtr[:640], ytr[:640]
+torch.set_num_threads(1)
+torch.manual_seed(0)
+model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                      nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Linear(128, 10))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+g = torch.Generator().manual_seed(1)
+out = {"id": "W4", "peer": "torch " + torch.__version__}
+with threadpool_limits(limits=2, user_api="blas"):
+    t = time.perf_counter()
+    perm = torch.randperm(len(xtr), generator=g)
+    for i in range(0, len(xtr), 64):
+        b = perm[i:i + 64]
+        opt.zero_grad()
+        F.cross_entropy(model(xtr[b]), ytr[b]).backward()
+        opt.step()
+    out["samples_per_s"] = round(len(xtr) / (time.perf_counter() - t))
+    if not quick:
+        with torch.no_grad():
+            correct = sum((model(xte[i:i + 500]).argmax(1) == yte[i:i + 500]).sum().item() for i in range(0, len(xte), 500))
+        out["acc_1ep"] = round(correct / len(xte), 4)
+with open("/proc/self/status") as f:
+    hwm = [line for line in f if line.startswith("VmHWM:")]
+out["peak_rss_mb"] = round(int(hwm[0].split()[1]) / 1024) if hwm else None
+out["threads"] = 1
+out["date"] = datetime.date.today().isoformat()
+print(json.dumps(out))
