@@ -28,6 +28,18 @@ public final class VectorKernels {
      */
     public static void binary(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
                               float[] out, int oOff) {
+        if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
+            Parallel.forRange(n, GRAIN, (s, e) -> binarySerial(op, e - s, a, aOff + s * aStep, aStep, b, bOff + s * bStep, bStep, out, oOff + s));
+        } else {
+            binarySerial(op, n, a, aOff, aStep, b, bOff, bStep, out, oOff);
+        }
+    }
+
+    /** Elementwise work this large is split over the kernel threads (each chunk gives the same bits). */
+    private static final int PARALLEL_MIN = 1 << 16, GRAIN = 1 << 12;
+
+    private static void binarySerial(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
+                                     float[] out, int oOff) {
         VectorOperators.Binary vop = switch (op) {
             case ADD -> VectorOperators.ADD;
             case SUB -> VectorOperators.SUB;
@@ -66,6 +78,14 @@ public final class VectorKernels {
     }
 
     public static void unary(UnaryOp op, int n, float[] x, int xOff, float[] out, int oOff) {
+        if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
+            Parallel.forRange(n, GRAIN, (s, e) -> unarySerial(op, e - s, x, xOff + s, out, oOff + s));
+        } else {
+            unarySerial(op, n, x, xOff, out, oOff);
+        }
+    }
+
+    private static void unarySerial(UnaryOp op, int n, float[] x, int xOff, float[] out, int oOff) {
         if (!Simd.ENABLED || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN || op == UnaryOp.LOG) {
             ScalarKernels.unary(op, n, x, xOff, out, oOff);
             return;
@@ -232,19 +252,29 @@ public final class VectorKernels {
 
     /** dL/dx for relu: g where x &gt; 0, else 0. */
     public static void reluBackward(int n, float[] g, float[] x, float[] out) {
+        if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
+            Parallel.forRange(n, GRAIN, (s, e) -> reluBackwardRange(s, e, g, x, out));
+        } else {
+            reluBackwardRange(0, n, g, x, out);
+        }
+    }
+
+    private static void reluBackwardRange(int s, int e, float[] g, float[] x, float[] out) {
+        int n = e - s;
         if (!Simd.ENABLED || n < L) {
-            ScalarKernels.reluBackward(n, g, x, out);
+            for (int i = s; i < e; i++) out[i] = x[i] > 0f ? g[i] : 0f;
             return;
         }
         FloatVector zero = FloatVector.zero(F);
-        int bound = F.loopBound(n);
-        int i = 0;
+        int bound = s + F.loopBound(n);
+        int i = s;
         for (; i < bound; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, i);
             zero.blend(FloatVector.fromArray(F, g, i), xv.compare(VectorOperators.GT, zero)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+        for (; i < e; i++) out[i] = x[i] > 0f ? g[i] : 0f;
     }
+
 
     /** The lanes of v added left to right: the same bits in every JIT tier. */
     static float sumLanes(FloatVector v) {

@@ -150,38 +150,52 @@ final class ConvOps {
         int ho = outSize("max_pool2d", h, kh, sh, ph), wo = outSize("max_pool2d", w, kw, sw, pw);
         float[] out = new float[planes * ho * wo];
         int[] arg = new int[out.length];
-        for (int pl = 0; pl < planes; pl++) {
-            int base = pl * h * w;
-            for (int oy = 0; oy < ho; oy++) {
-                for (int ox = 0; ox < wo; ox++) {
-                    float best = Float.NEGATIVE_INFINITY;
-                    int bi = -1;
-                    for (int i = 0; i < kh; i++) {
-                        int iy = oy * sh - ph + i;
-                        if (iy < 0 || iy >= h) continue;
-                        for (int j = 0; j < kw; j++) {
-                            int ix = ox * sw - pw + j;
-                            if (ix < 0 || ix >= w) continue;
-                            float v = x.data[base + iy * w + ix];
-                            if (bi < 0 || v > best || Float.isNaN(v)) {
-                                best = v;
-                                bi = base + iy * w + ix;
-                                if (Float.isNaN(v)) break;
+        Parallel.forRange(planes, 1, (p0, p1) -> {
+            for (int pl = p0; pl < p1; pl++) maxPoolPlane(x.data, pl, h, w, kh, kw, sh, sw, ph, pw, ho, wo, out, arg);
+        });
+        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
+        int per = ho * wo;
+        return Tensor.result(out, outShape, "max_pool2d", g -> {
+            float[] dx = new float[x.data.length];
+            // each plane's maxima lie in that plane, so planes can be scattered in parallel
+            Parallel.forRange(planes, 1, (p0, p1) -> {
+                for (int i = p0 * per; i < p1 * per; i++) dx[arg[i]] += g.data[i];
+            });
+            return new Tensor[] {new Tensor(dx, x.shape)};
+        }, x);
+    }
+
+    /** One plane of max pooling; arg keeps the flat position of each window's first maximum. */
+    private static void maxPoolPlane(float[] x, int pl, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                     int ho, int wo, float[] out, int[] arg) {
+        int base = pl * h * w;
+        for (int oy = 0; oy < ho; oy++) {
+            for (int ox = 0; ox < wo; ox++) {
+                float best = Float.NEGATIVE_INFINITY;
+                int bi = -1;
+                boolean nan = false;
+                for (int i = 0; i < kh && !nan; i++) {
+                    int iy = oy * sh - ph + i;
+                    if (iy < 0 || iy >= h) continue;
+                    for (int j = 0; j < kw; j++) {
+                        int ix = ox * sw - pw + j;
+                        if (ix < 0 || ix >= w) continue;
+                        float v = x[base + iy * w + ix];
+                        if (bi < 0 || v > best || v != v) {
+                            best = v;
+                            bi = base + iy * w + ix;
+                            if (v != v) {
+                                nan = true;   // NaN wins, as in PyTorch
+                                break;
                             }
                         }
                     }
-                    int at = (pl * ho + oy) * wo + ox;
-                    out[at] = best;
-                    arg[at] = bi;
                 }
+                int at = (pl * ho + oy) * wo + ox;
+                out[at] = best;
+                arg[at] = bi;
             }
         }
-        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
-        return Tensor.result(out, outShape, "max_pool2d", g -> {
-            float[] dx = new float[x.data.length];
-            for (int i = 0; i < arg.length; i++) dx[arg[i]] += g.data[i];
-            return new Tensor[] {new Tensor(dx, x.shape)};
-        }, x);
     }
 
     /** Mean over each kh×kw window, padding counted as zeros (PyTorch's count_include_pad); dL/dx = g/(kh·kw) spread over the window. */

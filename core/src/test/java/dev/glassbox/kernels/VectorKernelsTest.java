@@ -23,7 +23,7 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023, 70001})
     void binaryOpsMatchTwin(int n) {
         Random r = new Random(n);
         float[] a = SgemmTest.rand(r, n + 4), b = SgemmTest.rand(r, n + 4);
@@ -40,7 +40,7 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023, 70001})
     void unaryOpsMatchTwin(int n) {
         Random r = new Random(n);
         float[] x = SgemmTest.rand(r, n + 3);
@@ -57,7 +57,7 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023})
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 255, 1023, 70001})
     void reductionsAndBlasOneMatchTwin(int n) {
         Random r = new Random(n + 100);
         float[] x = SgemmTest.rand(r, n + 2), y = SgemmTest.rand(r, n + 2);
