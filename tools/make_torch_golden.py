@@ -138,6 +138,24 @@ out["conv"] = {
     "xa": flat(xa), "ya": flat(ya), "ya_shape": list(ya.shape), "pa": flat(pa), "dxa": flat(xa.grad),
 }
 
+# 7. Batch norm 2d in training (output, gradients, running statistics) then in eval mode.
+bn = torch.nn.BatchNorm2d(3)
+with torch.no_grad():
+    bn.weight.copy_(rnd(3))
+    bn.bias.copy_(rnd(3))
+xb = (rnd(4, 3, 5, 2) * 2 + 1).requires_grad_(True)
+yb = bn(xb)
+pb = rnd(*yb.shape)
+(yb * pb).sum().backward()
+bn.eval()
+xe = rnd(2, 3, 5, 2)
+out["batchnorm"] = {
+    "weight": flat(bn.weight), "bias": flat(bn.bias), "x": flat(xb), "y": flat(yb), "proj": flat(pb),
+    "dx": flat(xb.grad), "dweight": flat(bn.weight.grad), "dbias": flat(bn.bias.grad),
+    "running_mean": flat(bn.running_mean), "running_var": flat(bn.running_var),
+    "x_eval": flat(xe), "y_eval": flat(bn(xe)),
+}
+
 path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -1,0 +1,85 @@
+package dev.glassbox.nn;
+
+import dev.glassbox.tensor.GradMode;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Batch normalization (Ioffe and Szegedy, 2015) over the channel dim 1:
+ * {@code y = (x − μ)/√(σ² + ε)·γ + β}. In training μ and σ² are the batch's (biased variance)
+ * and the running statistics move toward them by {@code momentum} (with the unbiased variance),
+ * as PyTorch; in eval mode the running statistics are used. Composed from differentiable ops,
+ * so its backward is theirs.
+ *
+ * <p>Shape: {@link #batchNorm1d} takes [N, C] or [N, C, L], {@link #batchNorm2d} [N, C, H, W].
+ * Attributes: {@code weight} γ = 1, {@code bias} β = 0 [C]; buffers {@code running_mean} 0,
+ * {@code running_var} 1 and {@code num_batches_tracked} (PyTorch's names).
+ */
+public final class BatchNorm extends Module {
+    public final int numFeatures;
+    public final float eps, momentum;
+    public final Parameter weight, bias;
+    public final Tensor runningMean, runningVar, numBatchesTracked;
+    private final int rank;
+
+    private BatchNorm(int numFeatures, int rank, float eps, float momentum) {
+        if (numFeatures <= 0) throw new IllegalArgumentException("BatchNorm: number of features must be positive, got " + numFeatures);
+        this.numFeatures = numFeatures;
+        this.rank = rank;
+        this.eps = eps;
+        this.momentum = momentum;
+        weight = registerParameter("weight", new Parameter(Tensor.ones(numFeatures)));
+        bias = registerParameter("bias", new Parameter(Tensor.zeros(numFeatures)));
+        runningMean = registerBuffer("running_mean", Tensor.zeros(numFeatures));
+        runningVar = registerBuffer("running_var", Tensor.ones(numFeatures));
+        numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.scalar(0f));
+    }
+
+    /** For [N, C] or [N, C, L] inputs; ε = 1e-5, momentum 0.1 as PyTorch. */
+    public static BatchNorm batchNorm1d(int numFeatures) { return new BatchNorm(numFeatures, 1, 1e-5f, 0.1f); }
+
+    /** For [N, C, H, W] inputs; ε = 1e-5, momentum 0.1 as PyTorch. */
+    public static BatchNorm batchNorm2d(int numFeatures) { return new BatchNorm(numFeatures, 2, 1e-5f, 0.1f); }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        int[] s = x.shape();
+        boolean ok = rank == 2 ? s.length == 4 : (s.length == 2 || s.length == 3);
+        if (!ok || s[1] != numFeatures) {
+            throw new IllegalArgumentException("BatchNorm" + rank + "d(" + numFeatures + "): expects " + (rank == 2 ? "[N, " + numFeatures
+                    + ", H, W]" : "[N, " + numFeatures + "] or [N, " + numFeatures + ", L]") + ", got " + Arrays.toString(s));
+        }
+        int[] dims = new int[s.length - 1];
+        dims[0] = 0;
+        for (int d = 2; d < s.length; d++) dims[d - 1] = d;
+        int[] bshape = new int[s.length];
+        Arrays.fill(bshape, 1);
+        bshape[1] = numFeatures;
+        Tensor mean, var;
+        if (isTraining()) {
+            int count = x.numel() / numFeatures;
+            if (count <= 1) throw new IllegalArgumentException("BatchNorm: training needs more than one value per channel, got " + Arrays.toString(s));
+            mean = x.mean(dims, true);                            // μ: [1, C, 1, 1]
+            Tensor centered = x.sub(mean);
+            var = centered.square().mean(dims, true);             // biased σ²
+            try (var ignored = GradMode.noGrad()) {
+                float unbias = (float) count / (count - 1);
+                float[] rm = runningMean.data(), rv = runningVar.data(), mu = mean.data(), v = var.data();
+                for (int c = 0; c < numFeatures; c++) {
+                    rm[c] = (1 - momentum) * rm[c] + momentum * mu[c];
+                    rv[c] = (1 - momentum) * rv[c] + momentum * v[c] * unbias;
+                }
+                numBatchesTracked.data()[0] += 1;
+            }
+            Tensor xhat = centered.div(var.add(eps).sqrt());
+            return xhat.mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+        }
+        mean = runningMean.reshape(bshape);
+        var = runningVar.reshape(bshape);
+        return x.sub(mean).div(var.add(eps).sqrt()).mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+    }
+
+    @Override
+    protected String extraRepr() { return numFeatures + ", eps=" + eps + ", momentum=" + momentum; }
+}
