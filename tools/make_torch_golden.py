@@ -138,6 +138,16 @@ out["conv"] = {
     "xa": flat(xa), "ya": flat(ya), "ya_shape": list(ya.shape), "pa": flat(pa), "dxa": flat(xa.grad),
 }
 
+# 6b. Transposed convolution (the DCGAN's layer): kernel 4, stride 2, padding 1.
+xt = rnd(2, 3, 4, 5).requires_grad_(True)
+wt = rnd(3, 2, 4, 4).requires_grad_(True)
+bt = rnd(2).requires_grad_(True)
+yt = F.conv_transpose2d(xt, wt, bt, stride=2, padding=1)
+pt = rnd(*yt.shape)
+(yt * pt).sum().backward()
+out["conv_transpose"] = {"x": flat(xt), "w": flat(wt), "b": flat(bt), "y": flat(yt), "y_shape": list(yt.shape),
+                         "proj": flat(pt), "dx": flat(xt.grad), "dw": flat(wt.grad), "db": flat(bt.grad)}
+
 # 7. Batch norm 2d in training (output, gradients, running statistics) then in eval mode.
 bn = torch.nn.BatchNorm2d(3)
 with torch.no_grad():

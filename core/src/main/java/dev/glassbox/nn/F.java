@@ -18,6 +18,11 @@ public final class F {
         return FusedOps.conv2d(x, weight, bias, stride, stride, padding, padding);
     }
 
+    /** Transposed convolution of x [N, Cin, H, W] with weight [Cin, Cout, k, k], square stride and padding. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return FusedOps.convTranspose2d(x, weight, bias, stride, stride, padding, padding);
+    }
+
     /** Max pooling with a square k×k window. */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         return FusedOps.maxPool2d(x, kernel, kernel, stride, stride, padding, padding);

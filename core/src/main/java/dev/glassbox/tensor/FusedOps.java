@@ -13,6 +13,11 @@ public final class FusedOps {
         return ConvOps.conv2d(x, weight, bias, strideH, strideW, padH, padW);
     }
 
+    /** Transposed 2-D convolution: x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        return ConvOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW);
+    }
+
     /** Max pooling over kh×kw windows of an NCHW tensor. */
     public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
         return ConvOps.maxPool2d(x, kh, kw, strideH, strideW, padH, padW);

@@ -97,6 +97,29 @@ class ConvTest {
     }
 
     @Test
+    void transposedConvolutionMatchesTorchAndFiniteDifferences() throws IOException {
+        JsonNode g;
+        try (InputStream in = getClass().getResourceAsStream("/golden/torch_golden.json")) {
+            g = new ObjectMapper().readTree(in).get("conv_transpose");
+        }
+        Tensor x = Tensor.of(floats(g.get("x")), 2, 3, 4, 5).requiresGrad(true);
+        Tensor w = Tensor.of(floats(g.get("w")), 3, 2, 4, 4).requiresGrad(true);
+        Tensor b = Tensor.of(floats(g.get("b"))).requiresGrad(true);
+        Tensor y = F.convTranspose2d(x, w, b, 2, 1);
+        assertArrayEquals(new int[] {2, 2, 8, 10}, y.shape());
+        close(floats(g.get("y")), y.data(), "convT out");
+        y.mul(Tensor.of(floats(g.get("proj")), y.shape())).sum().backward();
+        close(floats(g.get("dx")), x.grad().data(), "convT dx");
+        close(floats(g.get("dw")), w.grad().data(), "convT dw");
+        close(floats(g.get("db")), b.grad().data(), "convT db");
+        GradCheck.check("conv transpose s2 p1", t -> F.convTranspose2d(t[0], t[1], t[2], 2, 1), r(1, 2, 3, 3), r(2, 3, 4, 4), r(3));
+        GradCheck.check("conv transpose s1", t -> F.convTranspose2d(t[0], t[1], null, 1, 0), r(2, 1, 4, 3), r(1, 2, 3, 3));
+        ConvTranspose2d up = new ConvTranspose2d(128, 64, 4, 2, 1, new Generator(0));
+        assertArrayEquals(new int[] {1, 64, 14, 14}, up.forward(Tensor.zeros(1, 128, 7, 7)).shape());   // the DCGAN's 7 -> 14
+        assertArrayEquals(new int[] {128, 64, 4, 4}, up.weight.shape());
+    }
+
+    @Test
     void conv2dModuleHasTorchShapesNamesAndInit() {
         Conv2d conv = new Conv2d(1, 32, 3, new Generator(0));
         assertArrayEquals(new int[] {32, 1, 3, 3}, conv.weight.shape());
