@@ -8,37 +8,20 @@ $GLASSBOX_FASHION_MNIST. Best setting here: 1 PyTorch thread, OpenBLAS limited t
 OMP_WAIT_POLICY=PASSIVE (set by the runner). Needs: apt-get install python3-torch python3-threadpoolctl
 """
 import datetime
-import gzip
 import json
-import os
-import resource
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
+import fashion_mnist
+
 quick = "--quick" in sys.argv
-folder = os.environ.get("GLASSBOX_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(name):
-    path = os.path.join(folder, name + ".gz")
-    opener = gzip.open if os.path.exists(path) else open
-    with opener(path if os.path.exists(path) else os.path.join(folder, name), "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-xtr = torch.tensor(idx("train-images-idx3-ubyte").reshape(-1, 784), dtype=torch.float32) / 255
-ytr = torch.tensor(idx("train-labels-idx1-ubyte"), dtype=torch.long)
-xte = torch.tensor(idx("t10k-images-idx3-ubyte").reshape(-1, 784), dtype=torch.float32) / 255
-yte = torch.tensor(idx("t10k-labels-idx1-ubyte"), dtype=torch.long)
+xtr, ytr, xte, yte = fashion_mnist.load()
+xtr, xte = xtr.reshape(-1, 784), xte.reshape(-1, 784)
 if quick:
     xtr, ytr = xtr[:6000], ytr[:6000]
 
@@ -68,11 +51,7 @@ with threadpool_limits(limits=2, user_api="blas"):
             out[f"acc_{epoch}ep"] = round(acc, 4)
 out["samples_per_s"] = round(samples / secs)
 out["epochs"] = epochs
-# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of a large process
-# (the JVM that runs --vs-peers) would report its parent's size
-with open("/proc/self/status") as f:
-    hwm = [line for line in f if line.startswith("VmHWM:")]
-out["peak_rss_mb"] = round(int(hwm[0].split()[1]) / 1024) if hwm else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+out["peak_rss_mb"] = fashion_mnist.peak_rss_mb()
 out["threads"] = 1
 out["date"] = datetime.date.today().isoformat()
 print(json.dumps(out))

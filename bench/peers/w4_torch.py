@@ -7,36 +7,19 @@ Data: Debian's dataset-fashion-mnist or $GLASSBOX_FASHION_MNIST. 1 PyTorch threa
 serves the convolutions), OpenBLAS limited to 2, OMP_WAIT_POLICY=PASSIVE (set by the runner).
 """
 import datetime
-import gzip
 import json
-import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
+import fashion_mnist
+
 quick = "--quick" in sys.argv
-folder = os.environ.get("GLASSBOX_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(name):
-    path = os.path.join(folder, name + ".gz")
-    opener = gzip.open if os.path.exists(path) else open
-    with opener(path if os.path.exists(path) else os.path.join(folder, name), "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-xtr = torch.tensor(idx("train-images-idx3-ubyte"), dtype=torch.float32).unsqueeze(1) / 255
-ytr = torch.tensor(idx("train-labels-idx1-ubyte"), dtype=torch.long)
-xte = torch.tensor(idx("t10k-images-idx3-ubyte"), dtype=torch.float32).unsqueeze(1) / 255
-yte = torch.tensor(idx("t10k-labels-idx1-ubyte"), dtype=torch.long)
+xtr, ytr, xte, yte = fashion_mnist.load()
 if quick:
     xtr, ytr = xtr[:640], ytr[:640]
 torch.set_num_threads(1)
@@ -59,9 +42,7 @@ with threadpool_limits(limits=2, user_api="blas"):
         with torch.no_grad():
             correct = sum((model(xte[i:i + 500]).argmax(1) == yte[i:i + 500]).sum().item() for i in range(0, len(xte), 500))
         out["acc_1ep"] = round(correct / len(xte), 4)
-with open("/proc/self/status") as f:
-    hwm = [line for line in f if line.startswith("VmHWM:")]
-out["peak_rss_mb"] = round(int(hwm[0].split()[1]) / 1024) if hwm else None
+out["peak_rss_mb"] = fashion_mnist.peak_rss_mb()
 out["threads"] = 1
 out["date"] = datetime.date.today().isoformat()
 print(json.dumps(out))

@@ -1,7 +1,6 @@
 package dev.glassbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
@@ -14,11 +13,8 @@ import dev.glassbox.optim.LRScheduler;
 import dev.glassbox.optim.Optimizer;
 import dev.glassbox.optim.SGD;
 import dev.glassbox.tensor.Tensor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.function.Function;
 
@@ -29,33 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * network's loss and every gradient, losses and activations, optimizer steps, schedules, clipping.
  */
 class TorchGoldenTest {
-    private static JsonNode golden;
+    private static JsonNode golden(String section) { return Golden.section(section); }
 
-    @BeforeAll
-    static void load() throws IOException {
-        try (InputStream in = TorchGoldenTest.class.getResourceAsStream("/golden/torch_golden.json")) {
-            golden = new ObjectMapper().readTree(in);
-        }
-    }
+    private static float[] floats(JsonNode a) { return Golden.floats(a); }
 
-    static float[] floats(JsonNode arr) {
-        float[] f = new float[arr.size()];
-        for (int i = 0; i < f.length; i++) f[i] = (float) arr.get(i).asDouble();
-        return f;
-    }
+    private static int[] ints(JsonNode a) { return Golden.ints(a); }
 
-    static int[] ints(JsonNode arr) {
-        int[] f = new int[arr.size()];
-        for (int i = 0; i < f.length; i++) f[i] = arr.get(i).asInt();
-        return f;
-    }
-
-    static void close(float[] expected, float[] actual, float tol, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], tol * Math.max(1f, Math.abs(expected[i])), what + "[" + i + "]");
-        }
-    }
+    private static void close(float[] expected, float[] actual, float tol, String what) { Golden.close(expected, actual, tol, what); }
 
     /** The course's 25-3-3-10 classifier, with PyTorch's parameter names. */
     static final class CourseDnn extends Module {
@@ -71,7 +47,7 @@ class TorchGoldenTest {
 
     @Test
     void courseDnnLossAndAllGradientsMatchTorch() {
-        JsonNode g = golden.get("mlp");
+        JsonNode g = golden("mlp");
         CourseDnn net = new CourseDnn();
         var state = new java.util.LinkedHashMap<String, Tensor>();
         g.get("params").fields().forEachRemaining(e ->
@@ -90,7 +66,7 @@ class TorchGoldenTest {
 
     @Test
     void lossesAndActivationsMatchTorch() {
-        JsonNode g = golden.get("losses");
+        JsonNode g = golden("losses");
         Tensor a = Tensor.of(floats(g.get("logits")), 3, 5);
         int[] lab = ints(g.get("labels"));
         assertEquals(g.get("cross_entropy_mean").asDouble(), F.crossEntropy(a, lab).item(), 1e-5);
@@ -108,7 +84,7 @@ class TorchGoldenTest {
     }
 
     private float[] runOptimizer(Function<List<Parameter>, Optimizer> make) {
-        JsonNode g = golden.get("optim");
+        JsonNode g = golden("optim");
         Parameter w = new Parameter(Tensor.of(floats(g.get("w0"))));
         Tensor c = Tensor.of(floats(g.get("c")));
         Optimizer opt = make.apply(List.of(w));
@@ -122,7 +98,7 @@ class TorchGoldenTest {
 
     @Test
     void optimizersMatchTorchOverThreeSteps() {
-        JsonNode g = golden.get("optim");
+        JsonNode g = golden("optim");
         close(floats(g.get("sgd")), runOptimizer(ps -> new SGD(ps, 0.1f)), 1e-5f, "sgd");
         close(floats(g.get("sgd_momentum")), runOptimizer(ps -> new SGD(ps, 0.1f).momentum(0.9f).dampening(0.1f).weightDecay(0.01f)),
                 1e-5f, "sgd momentum");
@@ -134,7 +110,7 @@ class TorchGoldenTest {
 
     @Test
     void schedulesMatchTorch() {
-        JsonNode g = golden.get("schedules");
+        JsonNode g = golden("schedules");
         SGD opt = new SGD(List.of(new Parameter(Tensor.zeros(1))), 0.5f);
         var step = new LRScheduler.StepLR(opt, 2, 0.5f);
         float[] got = new float[6];
@@ -154,7 +130,7 @@ class TorchGoldenTest {
 
     @Test
     void clipGradNormMatchesTorch() {
-        JsonNode g = golden.get("clip");
+        JsonNode g = golden("clip");
         Parameter q1 = new Parameter(Tensor.zeros(3)), q2 = new Parameter(Tensor.zeros(2, 2));
         q1.setGrad(Tensor.of(floats(g.get("g1"))));
         q2.setGrad(Tensor.of(floats(g.get("g2")), 2, 2));

@@ -97,6 +97,17 @@ public final class Workloads {
         return Stats.median(gf);
     }
 
+    /** Fashion-MNIST, or null after recording in {@code out} why it was skipped. */
+    static dev.glassbox.data.MnistFormat.Split loadFashionMnist(Map<String, Object> out) {
+        try {
+            return dev.glassbox.data.MnistFormat.load(fashionMnist());
+        } catch (java.io.IOException e) {
+            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); install Debian's dataset-fashion-mnist "
+                    + "or pass -Dglassbox.fashionMnist=DIR");
+            return null;
+        }
+    }
+
     /** Fashion-MNIST: {@code -Dglassbox.fashionMnist=DIR}, else Debian's install place. */
     static java.nio.file.Path fashionMnist() {
         String dir = System.getProperty("glassbox.fashionMnist");
@@ -110,23 +121,9 @@ public final class Workloads {
      * RSS after each epoch (flat means no per-step growth). {@code quick}: one epoch on 6,000 images.
      */
     static void w2(Map<String, Object> out, Settings s, Consumer<String> progress) {
-        java.nio.file.Path dir = fashionMnist();
-        dev.glassbox.data.MnistFormat.Split data;
-        try {
-            data = dev.glassbox.data.MnistFormat.load(dir);
-        } catch (java.io.IOException e) {
-            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); install Debian's dataset-fashion-mnist "
-                    + "or pass -Dglassbox.fashionMnist=DIR");
-            return;
-        }
-        dev.glassbox.data.TensorDataset train = data.train();
-        if (s.quick()) {
-            int n = Math.min(6000, train.size());
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) idx[i] = i;
-            var b = train.batch(idx);
-            train = dev.glassbox.data.TensorDataset.ofLabels(b.inputs(), b.labels());
-        }
+        dev.glassbox.data.MnistFormat.Split data = loadFashionMnist(out);
+        if (data == null) return;
+        dev.glassbox.data.TensorDataset train = s.quick() ? data.train().head(6000) : data.train();
         Generator g = new Generator(0);
         var model = new dev.glassbox.nn.Sequential(new dev.glassbox.nn.Linear(784, 256, g), new dev.glassbox.nn.Activations.ReLU(),
                 new dev.glassbox.nn.Linear(256, 128, g), new dev.glassbox.nn.Activations.ReLU(), new dev.glassbox.nn.Linear(128, 10, g));
@@ -148,7 +145,7 @@ public final class Workloads {
             trainNanos += System.nanoTime() - t;
             rss.add(Memory.rssMb());
             if (epoch == 1 || epoch == 5) {
-                double acc = accuracy(model, data.test());
+                double acc = dev.glassbox.models.train.Evaluation.accuracy(model, x -> model.forward(x.reshape(-1, 784)), data.test(), 1000);
                 out.put("acc_" + epoch + "ep", Math.round(acc * 10000) / 10000.0);
                 progress.accept(String.format(java.util.Locale.ROOT, "W2 epoch %d: test accuracy %.4f, %,.0f samples/s", epoch, acc,
                         samples / (trainNanos / 1e9)));
@@ -168,21 +165,9 @@ public final class Workloads {
      * one epoch. {@code quick}: 640 images, speed only.
      */
     static void w4(Map<String, Object> out, Settings s, Consumer<String> progress) {
-        dev.glassbox.data.MnistFormat.Split data;
-        try {
-            data = dev.glassbox.data.MnistFormat.load(fashionMnist());
-        } catch (java.io.IOException e) {
-            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); install Debian's dataset-fashion-mnist "
-                    + "or pass -Dglassbox.fashionMnist=DIR");
-            return;
-        }
-        dev.glassbox.data.TensorDataset train = data.train();
-        if (s.quick()) {
-            int[] idx = new int[Math.min(640, train.size())];
-            for (int i = 0; i < idx.length; i++) idx[i] = i;
-            var b = train.batch(idx);
-            train = dev.glassbox.data.TensorDataset.ofLabels(b.inputs(), b.labels());
-        }
+        dev.glassbox.data.MnistFormat.Split data = loadFashionMnist(out);
+        if (data == null) return;
+        dev.glassbox.data.TensorDataset train = s.quick() ? data.train().head(640) : data.train();
         var model = new dev.glassbox.models.course.Cnn("w4", 28, new Generator(0));
         var opt = new dev.glassbox.optim.Adam(model.parameters(), 1e-3f);
         var loader = new dev.glassbox.data.DataLoader(train, 64, new Generator(1));
@@ -201,36 +186,10 @@ public final class Workloads {
         double secs = (System.nanoTime() - t) / 1e9;
         out.put("samples_per_s", Math.round(samples / secs));
         if (!s.quick()) {
-            model.eval();
-            int ok = 0;
-            int[] labels = data.test().labels();
-            try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
-                int at = 0;
-                for (var b : new dev.glassbox.data.DataLoader(data.test(), 500, null)) {
-                    int[] pred = model.forward(b.inputs()).argmax(1);
-                    for (int i = 0; i < pred.length; i++) if (pred[i] == labels[at + i]) ok++;
-                    at += pred.length;
-                }
-            }
-            out.put("acc_1ep", Math.round(10000.0 * ok / labels.length) / 10000.0);
+            double acc = dev.glassbox.models.train.Evaluation.accuracy(model, model::forward, data.test(), 500);
+            out.put("acc_1ep", Math.round(10000.0 * acc) / 10000.0);
         }
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
-    }
-
-    static double accuracy(dev.glassbox.nn.Module model, dev.glassbox.data.TensorDataset test) {
-        model.eval();
-        int ok = 0;
-        int[] labels = test.labels();
-        try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
-            var loader = new dev.glassbox.data.DataLoader(test, 1000, null);
-            int at = 0;
-            for (var b : loader) {
-                int[] pred = model.forward(b.inputs().reshape(-1, 784)).argmax(1);
-                for (int i = 0; i < pred.length; i++) if (pred[i] == labels[at + i]) ok++;
-                at += pred.length;
-            }
-        }
-        return (double) ok / labels.length;
     }
 
     /**

@@ -170,7 +170,10 @@ public final class Main implements Runnable {
                 if (parent != null) Files.createDirectories(parent);
                 return new EventLog(path, Files.newBufferedWriter(path, StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new IOException("cannot write the log " + path + ": " + e.getMessage(), e);
+                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                        : e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.FileSystemException
+                        ? "no such folder or not writable (" + e.getMessage() + ")" : e.getMessage();
+                throw new IOException("cannot write the log " + path + ": " + why, e);
             }
         }
 

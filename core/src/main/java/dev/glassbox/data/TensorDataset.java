@@ -43,6 +43,14 @@ public final class TensorDataset {
     /** Class labels, or null for a set with float targets. */
     public int[] labels() { return labels == null ? null : labels.clone(); }
 
+    /** The first {@code n} examples (all of them if there are fewer), as a new dataset. */
+    public TensorDataset head(int n) {
+        int[] idx = new int[Math.min(n, size())];
+        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        Batch b = batch(idx);
+        return new TensorDataset(b.inputs(), b.targets(), b.labels());
+    }
+
     /** One batch: the rows at {@code idx}. */
     public Batch batch(int[] idx) {
         Tensor x = rows(inputs, idx);

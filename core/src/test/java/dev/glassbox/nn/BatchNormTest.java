@@ -1,14 +1,11 @@
 package dev.glassbox.nn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.tensor.GradCheck;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,23 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchNormTest {
-    private static float[] floats(JsonNode a) {
-        float[] f = new float[a.size()];
-        for (int i = 0; i < f.length; i++) f[i] = (float) a.get(i).asDouble();
-        return f;
-    }
+    private static float[] floats(JsonNode a) { return dev.glassbox.Golden.floats(a); }
 
-    private static void close(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 2e-4f * Math.max(1f, Math.abs(want[i])), what + "[" + i + "]");
-    }
+    private static void close(float[] want, float[] got, String what) { dev.glassbox.Golden.close(want, got, 2e-4f, what); }
 
     @Test
-    void trainAndEvalModesMatchTorch() throws IOException {
-        JsonNode g;
-        try (InputStream in = getClass().getResourceAsStream("/golden/torch_golden.json")) {
-            g = new ObjectMapper().readTree(in).get("batchnorm");
-        }
+    void trainAndEvalModesMatchTorch() {
+        JsonNode g = dev.glassbox.Golden.section("batchnorm");
         BatchNorm bn = BatchNorm.batchNorm2d(3);
         try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
             bn.weight.copy_(Tensor.of(floats(g.get("weight"))));

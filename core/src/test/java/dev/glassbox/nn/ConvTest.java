@@ -1,14 +1,11 @@
 package dev.glassbox.nn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.tensor.GradCheck;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,23 +52,13 @@ class ConvTest {
         GradCheck.check("avg pool 3 s1 p1", x -> F.avgPool2d(x[0], 3, 1, 1), r(1, 1, 5, 5));
     }
 
-    private static float[] floats(JsonNode a) {
-        float[] f = new float[a.size()];
-        for (int i = 0; i < f.length; i++) f[i] = (float) a.get(i).asDouble();
-        return f;
-    }
+    private static float[] floats(JsonNode a) { return dev.glassbox.Golden.floats(a); }
 
-    private static void close(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4f * Math.max(1f, Math.abs(want[i])), what + "[" + i + "]");
-    }
+    private static void close(float[] want, float[] got, String what) { dev.glassbox.Golden.close(want, got, 1e-4f, what); }
 
     @Test
-    void convolutionAndPoolingMatchTorch() throws IOException {
-        JsonNode g;
-        try (InputStream in = getClass().getResourceAsStream("/golden/torch_golden.json")) {
-            g = new ObjectMapper().readTree(in).get("conv");
-        }
+    void convolutionAndPoolingMatchTorch() {
+        JsonNode g = dev.glassbox.Golden.section("conv");
         Tensor x = Tensor.of(floats(g.get("x")), 2, 2, 7, 6).requiresGrad(true);
         Tensor w = Tensor.of(floats(g.get("w")), 3, 2, 3, 3).requiresGrad(true);
         Tensor b = Tensor.of(floats(g.get("b"))).requiresGrad(true);
@@ -97,11 +84,8 @@ class ConvTest {
     }
 
     @Test
-    void transposedConvolutionMatchesTorchAndFiniteDifferences() throws IOException {
-        JsonNode g;
-        try (InputStream in = getClass().getResourceAsStream("/golden/torch_golden.json")) {
-            g = new ObjectMapper().readTree(in).get("conv_transpose");
-        }
+    void transposedConvolutionMatchesTorchAndFiniteDifferences() {
+        JsonNode g = dev.glassbox.Golden.section("conv_transpose");
         Tensor x = Tensor.of(floats(g.get("x")), 2, 3, 4, 5).requiresGrad(true);
         Tensor w = Tensor.of(floats(g.get("w")), 3, 2, 4, 4).requiresGrad(true);
         Tensor b = Tensor.of(floats(g.get("b"))).requiresGrad(true);

@@ -46,16 +46,11 @@ public class GemmBenchmarks {
         ta = s[3].equals("t");
         tb = s[4].equals("t");
         Random r = new Random(1);
-        a = rand(r, m * k);
-        b = rand(r, k * nn);
+        a = KernelBenchmarks.rand(r, m * k);
+        b = KernelBenchmarks.rand(r, k * nn);
         c = new float[m * nn];
     }
 
-    private static float[] rand(Random r, int len) {
-        float[] v = new float[len];
-        for (int i = 0; i < len; i++) v[i] = (float) r.nextGaussian();
-        return v;
-    }
 
     @Benchmark
     public float[] sgemm() {

@@ -44,7 +44,8 @@ public class KernelBenchmarks {
         out = new float[n];
     }
 
-    private static float[] rand(Random r, int len) {
+    /** Seeded normal values. */
+    static float[] rand(Random r, int len) {
         float[] v = new float[len];
         for (int i = 0; i < len; i++) v[i] = (float) r.nextGaussian();
         return v;

@@ -3,6 +3,7 @@ package dev.glassbox.models.course;
 import dev.glassbox.data.MnistFormat;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
@@ -92,18 +93,7 @@ public final class CnnRecipe extends CourseRecipe<Cnn> {
     @Override
     Map<String, Object> metrics(Cnn model, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();
-        int ok = 0;
-        int[] labels = data.test().labels();
-        try (var ignored = GradMode.noGrad()) {
-            var loader = new dev.glassbox.data.DataLoader(data.test(), 500, null);
-            int at = 0;
-            for (var b : loader) {
-                int[] pred = model.forward(b.inputs()).argmax(1);
-                for (int i = 0; i < pred.length; i++) if (pred[i] == labels[at + i]) ok++;
-                at += pred.length;
-            }
-        }
-        m.put("acc", (double) ok / labels.length);
+        m.put("acc", Evaluation.accuracy(model, model::forward, data.test(), 500));
         return m;
     }
 

@@ -171,16 +171,4 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         }
         return out;
     }
-
-    /** Accuracy of predicted classes against labels, as a fraction. */
-    static double accuracy(int[] predicted, int[] labels) {
-        int ok = 0;
-        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) ok++;
-        return labels.length == 0 ? 0 : (double) ok / labels.length;
-    }
-
-    static double round(double v, int digits) {
-        double s = Math.pow(10, digits);
-        return Math.round(v * s) / s;
-    }
 }

@@ -2,6 +2,7 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
@@ -62,12 +63,11 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
     @Override
     Map<String, Object> metrics(DnnClassifier model, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("acc", Evaluation.accuracy(model, model::forward, data.test(), 1000));
         try (var ignored = GradMode.noGrad()) {
-            Tensor logits = model.forward(data.test().inputs());
-            m.put("acc", accuracy(logits.argmax(1), data.test().labels()));
-            m.put("test_loss", F.crossEntropy(logits, data.test().labels()).item());
-            m.put("train_acc", accuracy(model.forward(data.train().inputs()).argmax(1), data.train().labels()));
+            m.put("test_loss", F.crossEntropy(model.forward(data.test().inputs()), data.test().labels()).item());
         }
+        m.put("train_acc", Evaluation.accuracy(model, model::forward, data.train(), 1000));
         return m;
     }
 
