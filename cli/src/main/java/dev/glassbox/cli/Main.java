@@ -102,7 +102,7 @@ public final class Main implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and report its metrics.")
     static final class Train implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
         String model;
 
         @Option(names = "--preset", description = "Settings: course (the course's own, default) or another the model offers.")
@@ -202,7 +202,7 @@ public final class Main implements Runnable {
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model on data.")
     static final class Eval implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
         String model;
 
         @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
@@ -224,9 +224,9 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a saved model on one input.",
-            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five; cnn: 64 pixel values in [0, 1]."})
+            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five; cnn and autoencoder: 64 pixel values in [0, 1] (784 for their 28x28 presets)."})
     static final class Predict implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
         String model;
 
         @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
@@ -246,7 +246,7 @@ public final class Main implements Runnable {
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "One training step told node by node: weighted sums, activations, loss, gradients, new weights.")
     static final class Explain implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn or cnn.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
         String model;
 
         @Option(names = "--load", paramLabel = "FILE", description = "Start from a saved model (default: a fresh one from --seed).")

@@ -40,6 +40,13 @@ final class Progress implements EventListener {
                             s.data(), s.epochs(), s.stepsPerEpoch());
                 }
             }
+            case TrainingEvent.Stage sg -> {
+                finishLine();
+                start = System.nanoTime();
+                epochs = sg.epochs();
+                out.printf(Locale.ROOT, "%s: stage %d/%d %s: %s (%d epochs of %d steps)%n", label, sg.stage(), sg.stages(), sg.name(),
+                        sg.goal(), sg.epochs(), sg.stepsPerEpoch());
+            }
             case TrainingEvent.Step st -> {
                 if (!terminal) return;
                 long now = System.nanoTime();

@@ -95,7 +95,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -156,9 +156,10 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn")) assertTrue(r.out().contains(m));
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder")) assertTrue(r.out().contains(m));
         JsonNode tour = r.json().get("tour");
-        assertEquals(5, tour.size(), "linear, logistic, dnn course, dnn wide and cnn course");
+        assertEquals(6, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course and autoencoder course");
+        assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
     }
 }

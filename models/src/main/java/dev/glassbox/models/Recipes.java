@@ -1,5 +1,6 @@
 package dev.glassbox.models;
 
+import dev.glassbox.models.course.AutoencoderRecipe;
 import dev.glassbox.models.course.CnnRecipe;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.course.LinearRecipe;
@@ -9,9 +10,10 @@ import java.util.List;
 
 /** The models that exist, in the course's order. */
 public final class Recipes {
-    private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe());
+    private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
+            new AutoencoderRecipe());
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of("autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq",
+    private static final List<String> PLANNED = List.of("word2vec", "rnn", "lstm", "gru", "seq2seq",
             "transformer", "vae", "dcgan");
 
     private Recipes() {}

@@ -137,8 +137,8 @@ class CourseModelsTest {
     @Test
     void unknownModelsAndPresetsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("resnet"));
-        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn, cnn", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("autoencoder"));
+        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("vae"));
         assertTrue(e.getMessage().contains("not built yet"));
         e = assertThrows(IllegalArgumentException.class, () -> train("dnn", "huge", null, 1));
         assertEquals("unknown preset 'huge' for dnn; presets: course, wide", e.getMessage());
@@ -177,5 +177,36 @@ class CourseModelsTest {
                 assertTrue(d >= 3, a + " and " + b + " differ in only " + d + " pixels");
             }
         }
+    }
+
+    @Test
+    void stackedAutoencoderPretrainsStageByStageThenFineTunes() throws IOException {
+        List<TrainingEvent> events = new ArrayList<>();
+        var run = Recipes.get("autoencoder").train(Recipe.Options.defaults(42), events::add);
+        var m = run.metrics();
+        List<TrainingEvent.Stage> stages = events.stream().filter(e -> e instanceof TrainingEvent.Stage)
+                .map(e -> (TrainingEvent.Stage) e).toList();
+        assertEquals(List.of("encoder_1/decoder_1", "encoder_2/decoder_2", "classifier", "fine-tuning"),
+                stages.stream().map(TrainingEvent.Stage::name).toList());
+        double before = num(m, "acc_before_finetune"), after = num(m, "acc_after_finetune");
+        assertTrue(after >= 0.95, "accuracy after fine-tuning " + after);
+        assertTrue(after > before, "fine-tuning should help: " + before + " -> " + after);
+        assertEquals(after, num(m, "acc"));
+        // The reconstructions are far better than the mean image's (the MSE of guessing each pixel's mean).
+        var test = dev.glassbox.models.data.CourseData.uciDigits(42).test().inputs().flatten(1, -1);
+        double baseline = test.sub(test.mean(0, true)).pow(2).mean().item();
+        assertTrue(num(m, "recon_loss_stage1") < baseline / 2, m.get("recon_loss_stage1") + " vs mean image " + baseline);
+        assertTrue(num(m, "recon_loss_stage2") > 0 && num(m, "recon_loss_stage2") < 0.05, String.valueOf(m.get("recon_loss_stage2")));
+
+        // A checkpoint reloads to the same accuracy; the trace is of the fine-tuned network.
+        Path f = dir.resolve("ae.safetensors");
+        Recipes.get("autoencoder").train(new Recipe.Options(null, null, 2, null, null, 42, f), EventListener.NONE);
+        var loaded = Recipes.get("autoencoder").load(f);
+        assertTrue(num(Recipes.get("autoencoder").evaluate(loaded, null, 42), "acc") > 0.1);
+        Trace t = Recipes.get("autoencoder").explain(loaded, List.of(), null, 0.1f, 42);
+        assertEquals(List.of("encoder_1", "encoder_2", "classifier"), t.layers().stream().map(Trace.LayerTrace::name).toList());
+        assertEquals(64, t.input().length);
+        var wrong = assertThrows(IllegalArgumentException.class, () -> train("autoencoder", "mnist", "digits", 1));
+        assertTrue(wrong.getMessage().contains("28x28"), wrong.getMessage());
     }
 }

@@ -1,8 +1,7 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.data.MnistFormat;
 import dev.glassbox.data.TensorDataset;
-import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.data.ImageData;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -13,8 +12,6 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +28,9 @@ public final class CnnRecipe extends CourseRecipe<Cnn> {
 
     @Override public List<String> presets() { return List.of("course", "w4"); }
 
-    @Override public List<String> dataNames() { return List.of("digits", "fashion-mnist"); }
+    @Override public List<String> dataNames() { return ImageData.NAMES; }
 
-    @Override public String dataHelp() { return "a folder of the four MNIST-format files (train-images-idx3-ubyte[.gz], ...)"; }
+    @Override public String dataHelp() { return ImageData.FOLDER_HELP; }
 
     @Override
     public Defaults defaults(String preset) { return preset.equals("w4") ? new Defaults(3, 1e-3f, 64) : new Defaults(40, 3e-3f, 32); }
@@ -59,29 +56,19 @@ public final class CnnRecipe extends CourseRecipe<Cnn> {
 
     @Override
     Data loadData(String data, long seed) throws IOException {
-        String name = data == null ? "digits" : data;
-        if (name.equals("digits")) {
-            CourseData.Split s = CourseData.uciDigits(seed);
-            return new Data("digits", s.train(), s.test());
+        ImageData.Images im = ImageData.load(data == null ? "digits" : data, seed, name());
+        if (im.side() != 8 && im.side() != 28) {
+            throw new IOException("cnn: images of " + im.side() + "x" + im.side() + " in '" + im.name() + "'; the presets take 8x8 (course) or 28x28 (w4)");
         }
-        Path folder = name.equals("fashion-mnist") ? MnistFormat.DEBIAN_FASHION_MNIST : Path.of(name);
-        if (!Files.isDirectory(folder)) {
-            throw new IOException(name.equals("fashion-mnist")
-                    ? "fashion-mnist is not installed at " + folder + ": apt-get install dataset-fashion-mnist, or pass --data FOLDER"
-                    : "--data '" + name + "' is neither an embedded data set (" + String.join(", ", dataNames()) + ") nor a folder; cnn also reads "
-                    + dataHelp());
-        }
-        MnistFormat.Split s = MnistFormat.load(folder);
-        return new Data(name, s.train(), s.test());
+        return new Data(im.name(), im.train(), im.test());
     }
 
     @Override
     public Run train(Options o, dev.glassbox.models.train.EventListener events) throws IOException {
         String preset = checkPreset(o.preset());
         String data = o.data() != null ? o.data() : defaultData(preset);
-        boolean small = data.equals("digits");
-        if (small != preset.equals("course")) {
-            throw new IllegalArgumentException("cnn: preset '" + preset + "' is for " + (preset.equals("w4") ? "28x28 images (fashion-mnist or an MNIST folder)"
+        if (ImageData.side(data) != side(preset)) {
+            throw new IllegalArgumentException("cnn: preset '" + preset + "' is for " + (preset.equals("w4") ? "28x28 images (fashion-mnist, mnist or an MNIST folder)"
                     : "the 8x8 digits") + ", not '" + data + "'");
         }
         return super.train(o, events);

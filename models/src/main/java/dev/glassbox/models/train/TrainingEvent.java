@@ -14,6 +14,14 @@ public sealed interface TrainingEvent {
         public String event() { return "started"; }
     }
 
+    /**
+     * A run made of stages (such as greedy layer-wise pretraining) begins stage {@code stage}
+     * of {@code stages}: what it trains and to do what, for how many epochs of how many steps.
+     */
+    record Stage(int stage, int stages, String name, String goal, int epochs, int stepsPerEpoch) implements TrainingEvent {
+        public String event() { return "stage"; }
+    }
+
     /** One optimizer step; {@code step} counts from 1 within the run. */
     record Step(int epoch, int step, int totalSteps, float loss) implements TrainingEvent {
         public String event() { return "step"; }

@@ -1,0 +1,71 @@
+package dev.glassbox.models.data;
+
+import dev.glassbox.data.MnistFormat;
+import dev.glassbox.data.TensorDataset;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The image data of the image models, by name: {@code digits} (the embedded 8×8 UCI digits,
+ * a seeded 80/20 split), {@code fashion-mnist} (where Debian's {@code dataset-fashion-mnist}
+ * installs it), {@code mnist} (the four standard files in {@link #mnistHome()}), or any folder
+ * holding the four MNIST-format files. Images are [N, 1, side, side] floats in [0, 1].
+ */
+public final class ImageData {
+    /** The names, the embedded one first. */
+    public static final List<String> NAMES = List.of("digits", "fashion-mnist", "mnist");
+
+    /** What besides the names is accepted. */
+    public static final String FOLDER_HELP = "a folder of the four MNIST-format files (train-images-idx3-ubyte[.gz], ...)";
+
+    /** A loaded data set and its image side. */
+    public record Images(String name, int side, TensorDataset train, TensorDataset test) {}
+
+    private ImageData() {}
+
+    /**
+     * Where {@code mnist} is looked for: {@code $GLASSBOX_DATA/mnist} if that variable is set,
+     * else {@code ~/.glassbox/data/mnist}.
+     */
+    public static Path mnistHome() {
+        String env = System.getenv("GLASSBOX_DATA");
+        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".glassbox", "data");
+        return base.resolve("mnist");
+    }
+
+    /** The image side a data name gives without loading it: 8 for the digits, 28 for the MNIST family. */
+    public static int side(String name) { return "digits".equals(name) ? 8 : 28; }
+
+    /** Loads a data set by name or folder; {@code model} names the asking model in errors. */
+    public static Images load(String name, long seed, String model) throws IOException {
+        if (name.equals("digits")) {
+            CourseData.Split s = CourseData.uciDigits(seed);
+            return new Images("digits", 8, s.train(), s.test());
+        }
+        Path folder = switch (name) {
+            case "fashion-mnist" -> MnistFormat.DEBIAN_FASHION_MNIST;
+            case "mnist" -> mnistHome();
+            default -> Path.of(name);
+        };
+        if (!Files.isDirectory(folder)) {
+            throw new IOException(switch (name) {
+                case "fashion-mnist" -> "fashion-mnist is not installed at " + folder
+                        + ": apt-get install dataset-fashion-mnist, or pass --data FOLDER";
+                case "mnist" -> "mnist is not at " + folder + ": put the four MNIST files (train-images-idx3-ubyte.gz, ...) there"
+                        + " (or set GLASSBOX_DATA to the folder above it), or pass --data FOLDER";
+                default -> "--data '" + name + "' is neither a data set name (" + String.join(", ", NAMES) + ") nor a folder; "
+                        + model + " reads " + FOLDER_HELP;
+            });
+        }
+        MnistFormat.Split s = MnistFormat.load(folder);
+        int side = s.train().inputs().size(2);
+        if (s.train().inputs().size(3) != side || s.test().inputs().size(2) != side) {
+            throw new IOException(folder + ": images of " + s.train().inputs().size(2) + "x" + s.train().inputs().size(3)
+                    + " (test " + s.test().inputs().size(2) + "x" + s.test().inputs().size(3) + "); " + model + " needs square images of one size");
+        }
+        return new Images(name, side, s.train(), s.test());
+    }
+}
