@@ -2,7 +2,7 @@ package dev.glassbox.cli;
 
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
-import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.nn.Module;
 import picocli.CommandLine;
@@ -275,7 +275,7 @@ public final class Main implements Runnable {
         public Integer call() throws IOException {
             if (!lang.equals("en") && !lang.equals("ko")) throw new IllegalArgumentException("--lang must be en or ko, got '" + lang + "'");
             Recipe r = Recipes.get(model);
-            Trace t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
+            Explanation t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
             return 0;
         }

@@ -1,6 +1,6 @@
 package dev.glassbox.models;
 
-import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.nn.Module;
 
@@ -55,7 +55,7 @@ public interface Recipe {
      * One training step on one example, as the course tells it. With a null model a fresh one
      * is made from {@code seed}; an empty input uses the recipe's usual example.
      */
-    Trace explain(Module model, List<String> input, String target, float lr, long seed) throws IOException;
+    Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException;
 
     /** Hyper-parameters. */
     record Defaults(int epochs, float lr, int batch) {}

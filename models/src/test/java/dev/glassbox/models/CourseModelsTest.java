@@ -2,6 +2,7 @@ package dev.glassbox.models;
 
 import dev.glassbox.models.course.DnnClassifier;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.explain.ConvTrace;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.TrainingEvent;
@@ -90,7 +91,7 @@ class CourseModelsTest {
     /** The trace agrees with itself: every node is the weighted sum and activation of the trace's own numbers. */
     @Test
     void explainTraceIsConsistentWithTheEngine() throws IOException {
-        Trace t = Recipes.get("dnn").explain(null, List.of(), null, 0.5f, 42);
+        Trace t = assertInstanceOf(Trace.class, Recipes.get("dnn").explain(null, List.of(), null, 0.5f, 42));
         assertEquals(List.of("hidden1", "hidden2", "output"), t.layers().stream().map(Trace.LayerTrace::name).toList());
         float[] in = t.input();
         assertEquals(25, in.length);
@@ -151,8 +152,6 @@ class CourseModelsTest {
         assertTrue(num(m, "acc") >= 0.97, "held-out accuracy " + m.get("acc"));
         var e = assertThrows(IllegalArgumentException.class, () -> train("cnn", "w4", "digits", 1));
         assertTrue(e.getMessage().contains("28x28"), e.getMessage());
-        var ex = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, List.of(), null, 0.1f, 1));
-        assertTrue(ex.getMessage().contains("not built yet"), ex.getMessage());
     }
 
     @Test
@@ -203,10 +202,69 @@ class CourseModelsTest {
         Recipes.get("autoencoder").train(new Recipe.Options(null, null, 2, null, null, 42, f), EventListener.NONE);
         var loaded = Recipes.get("autoencoder").load(f);
         assertTrue(num(Recipes.get("autoencoder").evaluate(loaded, null, 42), "acc") > 0.1);
-        Trace t = Recipes.get("autoencoder").explain(loaded, List.of(), null, 0.1f, 42);
+        Trace t = assertInstanceOf(Trace.class, Recipes.get("autoencoder").explain(loaded, List.of(), null, 0.1f, 42));
         assertEquals(List.of("encoder_1", "encoder_2", "classifier"), t.layers().stream().map(Trace.LayerTrace::name).toList());
         assertEquals(64, t.input().length);
         var wrong = assertThrows(IllegalArgumentException.class, () -> train("autoencoder", "mnist", "digits", 1));
         assertTrue(wrong.getMessage().contains("28x28"), wrong.getMessage());
+    }
+
+    /** explain cnn: the course's worked examples, then a real step whose numbers agree with each other. */
+    @Test
+    void cnnExplainShowsTheCoursesExamplesAndAConsistentStep() throws IOException {
+        float lr = 0.1f;
+        ConvTrace t = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, List.of(), null, lr, 42));
+        ConvTrace.CourseExample c = t.course();
+        assertArrayEquals(new float[][] {{1, 3, 3}, {1, 2, 2}, {2, 2, 3}}, c.featureMap());
+        assertArrayEquals(new float[][] {{7, 4}, {4, 3}}, c.pooled());
+        for (ConvTrace.Window w : c.convolution()) {
+            float sum = 0;
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) sum += w.patch()[i][j] * c.filter()[i][j];
+            assertEquals(sum, w.value(), "window " + w.row() + "," + w.col());
+        }
+        assertEquals(List.of("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1", "output"),
+                t.stages().stream().map(ConvTrace.MapStage::name).toList());
+        for (ConvTrace.MapStage st : t.stages()) {
+            if (st.cell() == null) continue;
+            ConvTrace.Cell cell = st.cell();
+            float sum = cell.bias();
+            for (float v : cell.channelSums()) sum += v;
+            int h = st.shape()[1], w = st.shape()[2];
+            float engine = st.values()[(cell.channel() * h + cell.row()) * w + cell.col()];
+            assertEquals(engine, cell.value());
+            assertEquals(engine, sum, 1e-5f, st.name() + " cell: channel sums + bias");
+        }
+        assertEquals(8, t.stages().get(3).cell().channelSums().length, "conv2's filters span all 8 maps of pool1");
+        // pool1 is the max of each 2x2 window of relu1.
+        ConvTrace.MapStage relu1 = t.stages().get(1), pool1 = t.stages().get(2);
+        for (int m = 0; m < 8; m++) {
+            for (int r = 0; r < 4; r++) {
+                for (int q = 0; q < 4; q++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) max = Math.max(max, relu1.values()[(m * 8 + 2 * r + i) * 8 + 2 * q + j]);
+                    assertEquals(max, pool1.values()[(m * 4 + r) * 4 + q]);
+                }
+            }
+        }
+        float total = 0;
+        for (float p : t.probabilities()) total += p;
+        assertEquals(1f, total, 1e-5f);
+        assertEquals(-Math.log(t.probabilities()[t.targetClass()]), t.loss(), 1e-5);
+        assertEquals(8, t.updates().size());
+        for (ConvTrace.ParamUpdate u : t.updates()) {
+            for (int i = 0; i < u.before().length; i++) assertEquals(u.before()[i] - lr * u.gradient()[i], u.after()[i], 1e-6f, u.name());
+        }
+
+        float[] pixels = new float[64];
+        pixels[27] = 1f;
+        List<String> words = new ArrayList<>();
+        for (float p : pixels) words.add(String.valueOf(p));
+        ConvTrace mine = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, words, "3", lr, 42));
+        assertEquals(3, mine.targetClass());
+        assertArrayEquals(pixels, mine.input());
+        var noTarget = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, words, null, lr, 42));
+        assertTrue(noTarget.getMessage().contains("--target"), noTarget.getMessage());
+        var short_ = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, List.of("1", "2"), "3", lr, 42));
+        assertTrue(short_.getMessage().contains("64"), short_.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.data.ImageData;
+import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -97,8 +98,40 @@ public final class CnnRecipe extends CourseRecipe<Cnn> {
         }
     }
 
+    /**
+     * The course's convolution and pooling examples, then one SGD step of the model on an image:
+     * the first held-out image of the model's data, or {@code --input} pixels with {@code --target}.
+     */
+    @Override
+    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
+        Cnn cnn = model == null ? build(presets().get(0), new Generator(seed)) : model(model);
+        int side = cnn.fc1.inFeatures == 16 * 2 * 2 ? 8 : 28;
+        Example ex;
+        if (input.isEmpty()) {
+            Data d = loadData(side == 8 ? "digits" : "fashion-mnist", seed);
+            ex = new Example(d.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, d.test().labels()[0]);
+        } else {
+            ex = example(input, target, null);
+            if (ex.input().length != side * side) {
+                throw new IllegalArgumentException("explain cnn: this model takes " + side + "x" + side + " images, got " + ex.input().length + " values");
+            }
+        }
+        return CnnExplainer.explain(name(), cnn, ex.input(), side, ex.targetClass(), lr);
+    }
+
     @Override
     Example example(List<String> input, String target, Data data) {
-        throw new IllegalArgumentException("explain cnn: the feature-map trace is not built yet");
+        List<String> parts = input.stream().flatMap(w -> java.util.Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
+        int n = parts.size() == 784 ? 784 : 64;
+        float[] x = numbers(input, n, "explain cnn --input: an image of 8x8 (64) or 28x28 (784) pixel values in [0, 1]");
+        if (target == null) throw new IllegalArgumentException("cnn: give the right class (0-9) with --target");
+        int t;
+        try {
+            t = Integer.parseInt(target.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--target for cnn must be a class 0-9, got '" + target + "'");
+        }
+        if (t < 0 || t > 9) throw new IllegalArgumentException("--target for cnn must be a class 0-9, got " + t);
+        return new Example(x, null, t);
     }
 }

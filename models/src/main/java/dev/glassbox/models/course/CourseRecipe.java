@@ -6,7 +6,7 @@ import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.explain.DenseNet;
 import dev.glassbox.models.explain.Explainer;
-import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingEvent;
@@ -142,7 +142,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
     }
 
     @Override
-    public Trace explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
+    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
         M m = model == null ? build(presets().get(0), new Generator(seed)) : cast(model);
         if (!(m instanceof DenseNet net)) {
             throw new IllegalArgumentException("explain " + name() + ": the node-by-node trace covers dense networks so far; "

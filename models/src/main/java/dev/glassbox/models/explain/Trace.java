@@ -12,7 +12,8 @@ import java.util.List;
  * @param target      the target values for a regression or binary output, else the one-hot row
  */
 public record Trace(String model, float[] input, List<LayerTrace> layers, String lossKind, float[] output,
-                    float[] target, Integer targetClass, float loss, float learningRate, List<LayerUpdate> updates) {
+                    float[] target, Integer targetClass, float loss, float learningRate, List<LayerUpdate> updates)
+        implements Explanation {
 
     /** A layer's forward pass: the values coming in, then each node. */
     public record LayerTrace(String name, String activation, float[] inputs, List<NodeTrace> nodes) {}
