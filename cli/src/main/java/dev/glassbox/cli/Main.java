@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, Bench.class, CommandLine.HelpCommand.class},
-        footer = {"", "Models: linear, logistic, dnn, cnn. Start with: glassbox tour"})
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Bench.class, CommandLine.HelpCommand.class},
+        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
     static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -129,10 +129,38 @@ public final class Main implements Runnable {
         @Option(names = "--json", description = "Print the final metrics as one JSON object on the last line.")
         boolean json;
 
+        @Option(names = "--dim", description = "word2vec: vector size (default 100).")
+        Integer dim;
+
+        @Option(names = "--window", description = "word2vec: context words each side, before the random shrink (default 5).")
+        Integer window;
+
+        @Option(names = "--negative", description = "word2vec: noise words per pair (default 5).")
+        Integer negative;
+
+        @Option(names = "--min-count", description = "word2vec: ignore words seen fewer times (default 5).")
+        Integer minCount;
+
+        @Option(names = "--sample", description = "word2vec: subsampling threshold of frequent words (default 1e-3; 0 = off).")
+        Double sample;
+
+        @Option(names = "--threads", description = "word2vec: training threads (default: all cores).")
+        Integer threads;
+
         @Override
         public Integer call() throws IOException {
             Recipe r = Recipes.get(model);
-            var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save);
+            Map<String, Object> settings = new LinkedHashMap<>();
+            if (dim != null) settings.put("dim", dim);
+            if (window != null) settings.put("window", window);
+            if (negative != null) settings.put("negative", negative);
+            if (minCount != null) settings.put("min-count", minCount);
+            if (sample != null) settings.put("sample", sample);
+            if (threads != null) settings.put("threads", threads);
+            for (String k : settings.keySet()) {
+                if (!r.settings().contains(k)) throw new IllegalArgumentException("--" + k + " applies to word2vec, not " + model);
+            }
+            var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);
             Recipe.Run run;
             try (EventLog log = EventLog.open(this.log)) {
                 EventListener l = new Progress(OUT, Progress.isTerminal(), model).andThen(log);
@@ -200,16 +228,30 @@ public final class Main implements Runnable {
         return r.load(file);
     }
 
-    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model on data.")
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model on data.",
+            footer = {"", "word2vec: glassbox eval word2vec FILE --wordsim F --analogies F [--restrict N] [--json]"})
     static final class Eval implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn, autoencoder or word2vec.")
         String model;
 
-        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The saved model (or use --load).")
+        Path file;
+
+        @Option(names = "--load", paramLabel = "FILE", description = "A model saved by 'glassbox train --save'.")
         Path load;
 
         @CommandLine.Mixin
         DataOptions dataOptions = new DataOptions();
+
+        @Option(names = "--wordsim", paramLabel = "FILE", description = "word2vec: word pairs with human scores (WordSim-353 format).")
+        Path wordsim;
+
+        @Option(names = "--analogies", paramLabel = "FILE", description = "word2vec: analogy questions (questions-words format).")
+        Path analogies;
+
+        @Option(names = "--restrict", defaultValue = "30000",
+                description = "word2vec: answer analogies from the N most frequent words (default: ${DEFAULT-VALUE}).")
+        int restrict;
 
         @Option(names = "--json", description = "Print the metrics as one JSON object on the last line.")
         boolean json;
@@ -217,14 +259,24 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws IOException {
             Recipe r = Recipes.get(model);
-            Map<String, Object> m = r.evaluate(load(r, load), dataOptions.data, dataOptions.seed);
+            if (file != null && load != null) throw new IllegalArgumentException("give the model file once: as FILE or with --load");
+            Path f = file != null ? file : load;
+            if (f == null) throw new IllegalArgumentException("eval " + model + ": which model? give FILE (or --load FILE)");
+            Map<String, Object> m;
+            if (r instanceof dev.glassbox.models.word2vec.Word2VecRecipe) {
+                m = dev.glassbox.models.word2vec.Word2VecRecipe.evaluate(dev.glassbox.models.word2vec.Word2VecRecipe.vectors(load(r, f)),
+                        wordsim, analogies, restrict);
+            } else {
+                if (wordsim != null || analogies != null) throw new IllegalArgumentException("--wordsim and --analogies apply to word2vec, not " + model);
+                m = r.evaluate(load(r, f), dataOptions.data, dataOptions.seed);
+            }
             OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
             return 0;
         }
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a saved model on one input.",
-            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five; cnn and autoencoder: 64 pixel values in [0, 1] (784 for their 28x28 presets)."})
+            footer = {"", "Inputs: linear: x; logistic: x1 x2; dnn: 25 digits 0/1 or five rows of five; cnn and autoencoder: 64 pixel values in [0, 1] (784 for their 28x28 presets); word2vec: a word (its nearest words)."})
     static final class Predict implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
         String model;

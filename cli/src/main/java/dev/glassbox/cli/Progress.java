@@ -61,6 +61,24 @@ final class Progress implements EventListener {
                 out.flush();
                 drawn = true;
             }
+            case TrainingEvent.Words wd -> {
+                long now = System.nanoTime();
+                boolean last = wd.words() >= wd.totalWords();
+                if (terminal ? now - lastDraw < 100_000_000L && !last : now - lastDraw < 2_000_000_000L && !last) return;
+                lastDraw = now;
+                double eta = (wd.totalWords() - wd.words()) / Math.max(wd.wordsPerSecond(), 1e-9);
+                int width = 24, filled = (int) (width * Math.min(1.0, (double) wd.words() / Math.max(1, wd.totalWords())));
+                String line = String.format(Locale.ROOT, "%s epoch %d/%d [%s%s] %,d/%,d words %,.0f words/s lr %.5f loss %.4f ETA %s", label,
+                        wd.epoch(), wd.epochs(), "#".repeat(filled), ".".repeat(width - filled), wd.words(), wd.totalWords(), wd.wordsPerSecond(),
+                        wd.alpha(), wd.loss(), clock(eta));
+                if (terminal) {
+                    out.print("\r" + line + " ");
+                    out.flush();
+                    drawn = true;
+                } else {
+                    out.println(line);
+                }
+            }
             case TrainingEvent.EpochEnd ee -> {
                 if (terminal) return;
                 int every = Math.max(1, ee.epochs() / 10);

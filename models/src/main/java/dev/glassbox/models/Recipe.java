@@ -57,12 +57,23 @@ public interface Recipe {
      */
     Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException;
 
+    /**
+     * Settings this model takes besides the common ones, by their command-line names (e.g.
+     * word2vec's {@code dim}); given to others they are an error.
+     */
+    default java.util.Set<String> settings() { return java.util.Set.of(); }
+
     /** Hyper-parameters. */
     record Defaults(int epochs, float lr, int batch) {}
 
     /** A training request; null fields take the preset's defaults. */
-    record Options(String preset, String data, Integer epochs, Float lr, Integer batch, long seed, Path save) {
+    record Options(String preset, String data, Integer epochs, Float lr, Integer batch, long seed, Path save, Map<String, Object> settings) {
+        public Options(String preset, String data, Integer epochs, Float lr, Integer batch, long seed, Path save) {
+            this(preset, data, epochs, lr, batch, seed, save, Map.of());
+        }
+
         public Options {
+            settings = settings == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
             if (epochs != null && epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
             if (batch != null && batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
             if (lr != null && !(lr > 0f && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);

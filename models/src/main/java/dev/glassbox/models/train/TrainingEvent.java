@@ -27,6 +27,16 @@ public sealed interface TrainingEvent {
         public String event() { return "step"; }
     }
 
+    /**
+     * Progress of a run counted in words (word2vec): raw corpus words done of the total over all
+     * epochs, the learning rate now, the mean loss per (word, target) pair since the last event,
+     * and words per second so far.
+     */
+    record Words(int epoch, int epochs, long words, long totalWords, float alpha, float loss, double wordsPerSecond)
+            implements TrainingEvent {
+        public String event() { return "words"; }
+    }
+
     /** The end of an epoch with its mean training loss and any metrics measured then. */
     record EpochEnd(int epoch, int epochs, float loss, Map<String, Object> metrics) implements TrainingEvent {
         public String event() { return "epoch_end"; }

@@ -1,0 +1,473 @@
+package dev.glassbox.models.word2vec;
+
+import dev.glassbox.kernels.EmbeddingKernels;
+import dev.glassbox.kernels.VectorKernels;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.TrainingEvent;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * Trains word vectors the way the original C tool does: a vocabulary pass, then for each
+ * sentence frequent words subsampled, a window shrunk by a random amount at each position, and
+ * for each (centre, context) pair the true word and {@code negative} noise words drawn from
+ * unigram^0.75 scored by a dot product and a logistic; the learning rate falls linearly over the
+ * run. Threads share the two matrices without locks (Hogwild), each taking chunks of about
+ * 10,000 words. A corpus whose word ids fit {@link #inMemoryLimit} tokens is read once and kept
+ * as ids; a larger one is streamed from disk every epoch by a reader thread.
+ */
+public final class Word2Vec {
+    /** Words per chunk a thread takes. */
+    static final int CHUNK_WORDS = 10_000;
+    private static final int DEFAULT_IN_MEMORY = Integer.getInteger("glassbox.word2vec.inMemoryTokens", 200_000_000);
+
+    /** A finished run. */
+    public record Result(KeyedVectors vectors, float[] outputVectors, Vocabulary vocabulary, Word2VecConfig config,
+                         long rawWordsTrained, double seconds, double wordsPerSecond, float loss) {}
+
+    private Word2Vec() {}
+
+    public static Result train(Corpus corpus, Word2VecConfig cfg, EventListener events) throws IOException {
+        return train(corpus, cfg, events, DEFAULT_IN_MEMORY);
+    }
+
+    static Result train(Corpus corpus, Word2VecConfig cfg, EventListener events, long inMemoryLimit) throws IOException {
+        Vocabulary vocab = Vocabulary.build(corpus, cfg.minCount());
+        return train(corpus, vocab, cfg, events, inMemoryLimit);
+    }
+
+    static Result train(Corpus corpus, Vocabulary vocab, Word2VecConfig cfg, EventListener events, long inMemoryLimit) throws IOException {
+        int v = vocab.size(), dim = cfg.dim();
+        if ((long) v * dim > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(v + " words of " + dim + " dimensions do not fit one array; raise --min-count or lower --dim");
+        }
+        float[] syn0 = new float[v * dim], syn1 = new float[v * dim];
+        long init = cfg.seed();
+        for (int i = 0; i < syn0.length; i++) {
+            init = init * 25214903917L + 11;
+            syn0[i] = (((init >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
+        }
+        Shared s = new Shared(vocab, cfg, syn0, syn1, events);
+        ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? InMemory.encode(corpus, vocab, cfg.epochs())
+                : new Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
+        events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(),
+                (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS)));
+        long t0 = System.nanoTime();
+        s.start = t0;
+        List<Thread> workers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < cfg.threads(); t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    new Worker(s, id).run(source);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    source.abort();
+                }
+            }, "word2vec-" + t);
+            th.setDaemon(true);
+            workers.add(th);
+            th.start();
+        }
+        try {
+            for (Thread th : workers) th.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            source.abort();
+            throw new IOException("word2vec training interrupted", e);
+        }
+        source.close();
+        Throwable f = failure.get() != null ? failure.get() : source.failure();
+        if (f instanceof IOException io) throw io;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error er) throw er;
+        if (f != null) throw new IOException(f);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long raw = s.rawDone.get();
+        int lastEpoch = cfg.epochs() - 1;
+        float loss = s.epochPairs[lastEpoch].sum() == 0 ? Float.NaN : (float) (s.epochLoss[lastEpoch].sum() / s.epochPairs[lastEpoch].sum());
+        events.on(new TrainingEvent.Words(cfg.epochs(), cfg.epochs(), raw, s.totalRaw, s.alphaAt(s.wordsDone.get()), loss, raw / secs));
+        KeyedVectors kv = new KeyedVectors(vocab.words().clone(), vocab.counts().clone(), syn0, dim);
+        return new Result(kv, syn1, vocab, cfg, raw, secs, raw / secs, loss);
+    }
+
+    /** What all threads share. */
+    private static final class Shared {
+        final Vocabulary vocab;
+        final Word2VecConfig cfg;
+        final float[] syn0, syn1;
+        final EventListener events;
+        final float[] keep;
+        final AliasTable noise;
+        final long totalWords, totalRaw;
+        final AtomicLong wordsDone = new AtomicLong(), rawDone = new AtomicLong();
+        final DoubleAdder lossSum = new DoubleAdder(), pairs = new DoubleAdder();
+        /** Loss and pairs per epoch, for the last epoch's mean. */
+        final DoubleAdder[] epochLoss, epochPairs;
+        long start;
+
+        Shared(Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, EventListener events) {
+            this.vocab = vocab;
+            this.cfg = cfg;
+            this.syn0 = syn0;
+            this.syn1 = syn1;
+            this.events = events;
+            this.keep = keepProbabilities(vocab.counts(), cfg.sample());
+            this.noise = AliasTable.unigram(vocab.counts(), 0.75);
+            this.totalWords = vocab.trainWords() * cfg.epochs();
+            this.totalRaw = vocab.rawTokens() * cfg.epochs();
+            this.epochLoss = new DoubleAdder[cfg.epochs()];
+            this.epochPairs = new DoubleAdder[cfg.epochs()];
+            for (int e = 0; e < cfg.epochs(); e++) {
+                epochLoss[e] = new DoubleAdder();
+                epochPairs[e] = new DoubleAdder();
+            }
+        }
+
+        /** α₀·(1 − done/(total + 1)), never below α₀·1e-4. */
+        float alphaAt(long done) {
+            float a = cfg.alpha() * (1f - (float) ((double) done / (totalWords + 1)));
+            return Math.max(a, cfg.alpha() * 1e-4f);
+        }
+    }
+
+    /**
+     * The probability of keeping each word: (√(f/(s·T)) + 1)·(s·T)/f for count f among T
+     * training words, at most 1; all 1 when {@code sample} is 0.
+     */
+    static float[] keepProbabilities(long[] counts, double sample) {
+        float[] keep = new float[counts.length];
+        long total = 0;
+        for (long c : counts) total += c;
+        for (int i = 0; i < counts.length; i++) {
+            if (sample <= 0) {
+                keep[i] = 1f;
+                continue;
+            }
+            double t = sample * total, f = counts[i];
+            keep[i] = (float) Math.min(1.0, (Math.sqrt(f / t) + 1) * t / f);
+        }
+        return keep;
+    }
+
+    /** One training thread: its random state, a sentence buffer and scratch vectors. */
+    private static final class Worker {
+        final Shared s;
+        final int id;
+        final int dim, window, negative;
+        final boolean cbow;
+        final float[] grad, neu1;
+        final int[] targets;
+        int[] sen = new int[1024];
+        long rand;
+        double loss;
+        long pairs;
+        long lastReport;
+
+        Worker(Shared s, int id) {
+            this.s = s;
+            this.id = id;
+            this.dim = s.cfg.dim();
+            this.window = s.cfg.window();
+            this.negative = s.cfg.negative();
+            this.cbow = s.cfg.cbow();
+            this.grad = new float[dim];
+            this.neu1 = new float[dim];
+            this.targets = new int[negative + 1];
+            this.rand = s.cfg.seed() * 31 + id + 1;
+        }
+
+        private long next() {
+            rand = rand * 25214903917L + 11;
+            return rand;
+        }
+
+        void run(ChunkSource source) throws Exception {
+            for (Chunk c; (c = source.next()) != null; ) {
+                float alpha = s.alphaAt(s.wordsDone.get());
+                int from = c.start;
+                for (int k = 0; k < c.sentences; k++) {
+                    int to = c.ends[c.firstSentence + k];
+                    sentence(c.ids, from, to, alpha);
+                    from = to;
+                }
+                s.wordsDone.addAndGet(c.vocabWords);
+                s.rawDone.addAndGet(c.rawWords);
+                s.lossSum.add(loss);
+                s.pairs.add(pairs);
+                s.epochLoss[c.epoch].add(loss);
+                s.epochPairs[c.epoch].add(pairs);
+                if (id == 0) report(c.epoch, alpha);
+                loss = 0;
+                pairs = 0;
+            }
+        }
+
+        private void report(int epoch, float alpha) {
+            long now = System.nanoTime();
+            if (now - lastReport < 100_000_000L) return;
+            lastReport = now;
+            double pairsNow = s.pairs.sumThenReset(), lossNow = s.lossSum.sumThenReset();
+            long raw = s.rawDone.get();
+            s.events.on(new TrainingEvent.Words(epoch + 1, s.cfg.epochs(), raw, s.totalRaw, alpha,
+                    pairsNow == 0 ? Float.NaN : (float) (lossNow / pairsNow), raw / Math.max(1e-9, (now - s.start) / 1e9)));
+        }
+
+        /** Subsamples one sentence into {@code sen}, then trains on every position of it. */
+        private void sentence(int[] ids, int from, int to, float alpha) {
+            if (sen.length < to - from) sen = new int[to - from];
+            int n = 0;
+            float[] keep = s.keep;
+            for (int i = from; i < to; i++) {
+                int w = ids[i];
+                float p = keep[w];
+                if (p < 1f && p < ((next() >>> 16) & 0xFFFF) / 65536f) continue;
+                sen[n++] = w;
+            }
+            for (int pos = 0; pos < n; pos++) {
+                int b = (int) Long.remainderUnsigned(next(), window);
+                if (cbow) cbowAt(pos, n, b, alpha);
+                else skipGramAt(pos, n, b, alpha);
+            }
+        }
+
+        /** Fills {@code targets} with the true word then up to {@code negative} noise words (never the true one). */
+        private int targets(int word) {
+            targets[0] = word;
+            int count = 1;
+            AliasTable noise = s.noise;
+            for (int d = 0; d < negative; d++) {
+                int t = noise.sample(next(), next());
+                if (t == word) continue;
+                targets[count++] = t;
+            }
+            return count;
+        }
+
+        private void skipGramAt(int pos, int n, int b, float alpha) {
+            int word = sen[pos];
+            for (int a = b; a < 2 * window + 1 - b; a++) {
+                if (a == window) continue;
+                int c = pos - window + a;
+                if (c < 0 || c >= n) continue;
+                int l1 = sen[c] * dim;
+                int count = targets(word);
+                loss += EmbeddingKernels.negativeSampling(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad);
+                pairs += count;
+                VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, l1);
+            }
+        }
+
+        private void cbowAt(int pos, int n, int b, float alpha) {
+            java.util.Arrays.fill(neu1, 0f);
+            int cw = 0;
+            for (int a = b; a < 2 * window + 1 - b; a++) {
+                if (a == window) continue;
+                int c = pos - window + a;
+                if (c < 0 || c >= n) continue;
+                VectorKernels.axpy(dim, 1f, s.syn0, sen[c] * dim, neu1, 0);
+                cw++;
+            }
+            if (cw == 0) return;
+            VectorKernels.affine(dim, 1f / cw, 0f, neu1, 0, neu1, 0);
+            int count = targets(sen[pos]);
+            loss += EmbeddingKernels.negativeSampling(dim, neu1, 0, s.syn1, targets, count, alpha, grad);
+            pairs += count;
+            for (int a = b; a < 2 * window + 1 - b; a++) {
+                if (a == window) continue;
+                int c = pos - window + a;
+                if (c < 0 || c >= n) continue;
+                VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, sen[c] * dim);
+            }
+        }
+    }
+
+    /**
+     * A run of whole sentences: word ids {@code ids[start, ends[firstSentence + sentences − 1])},
+     * sentence k ending at {@code ends[firstSentence + k]}.
+     */
+    record Chunk(int epoch, int[] ids, int start, int[] ends, int firstSentence, int sentences, long vocabWords, long rawWords) {}
+
+    /** Hands chunks to the workers; null when the run is done. Thread-safe. */
+    interface ChunkSource {
+        Chunk next() throws Exception;
+
+        default void abort() {}
+
+        default void close() {}
+
+        default Throwable failure() { return null; }
+    }
+
+    /** The whole corpus as word ids, cut into chunks once and walked {@code epochs} times. */
+    static final class InMemory implements ChunkSource {
+        private final int[] ids, ends, chunkStarts;
+        private final long[] chunkRaw;
+        private final int epochs;
+        private final AtomicInteger nextJob = new AtomicInteger();
+        private volatile boolean aborted;
+
+        private InMemory(int[] ids, int[] ends, int[] chunkStarts, long[] chunkRaw, int epochs) {
+            this.ids = ids;
+            this.ends = ends;
+            this.chunkStarts = chunkStarts;
+            this.chunkRaw = chunkRaw;
+            this.epochs = epochs;
+        }
+
+        static InMemory encode(Corpus corpus, Vocabulary vocab, int epochs) throws IOException {
+            IntList ids = new IntList(), ends = new IntList(), chunkStarts = new IntList();
+            List<Long> raw = new ArrayList<>();
+            long[] rawInChunk = {0};
+            int[] wordsInChunk = {0};
+            chunkStarts.add(0);
+            corpus.forEach((tokens, n) -> {
+                for (int i = 0; i < n; i++) {
+                    int id = vocab.indexOf(tokens[i]);
+                    if (id >= 0) ids.add(id);
+                }
+                rawInChunk[0] += n;
+                wordsInChunk[0] += n;
+                ends.add(ids.size);
+                if (wordsInChunk[0] >= CHUNK_WORDS) {
+                    chunkStarts.add(ends.size);
+                    raw.add(rawInChunk[0]);
+                    rawInChunk[0] = 0;
+                    wordsInChunk[0] = 0;
+                }
+            });
+            if (chunkStarts.get(chunkStarts.size - 1) < ends.size) {
+                chunkStarts.add(ends.size);
+                raw.add(rawInChunk[0]);
+            }
+            long[] r = new long[raw.size()];
+            for (int i = 0; i < r.length; i++) r[i] = raw.get(i);
+            return new InMemory(ids.toArray(), ends.toArray(), chunkStarts.toArray(), r, epochs);
+        }
+
+        @Override
+        public Chunk next() {
+            if (aborted) return null;
+            int chunks = chunkRaw.length;
+            int job = nextJob.getAndIncrement();
+            if (job >= chunks * epochs) return null;
+            int epoch = job / chunks, c = job % chunks;
+            int first = chunkStarts[c], last = chunkStarts[c + 1];
+            int start = first == 0 ? 0 : ends[first - 1];
+            long words = ends[last - 1] - start;
+            return new Chunk(epoch, ids, start, ends, first, last - first, words, chunkRaw[c]);
+        }
+
+        @Override
+        public void abort() { aborted = true; }
+    }
+
+    /** A reader thread reads and encodes the corpus every epoch; workers take its chunks from a queue. */
+    static final class Streamed implements ChunkSource {
+        private static final Chunk END = new Chunk(-1, new int[0], 0, new int[0], 0, 0, 0, 0);
+        private final BlockingQueue<Chunk> queue;
+        private final Thread reader;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile boolean aborted;
+
+        Streamed(Corpus corpus, Vocabulary vocab, int epochs, int workers) {
+            queue = new ArrayBlockingQueue<>(2 * workers + 2);
+            reader = new Thread(() -> {
+                try {
+                    for (int e = 0; e < epochs && !aborted; e++) {
+                        int epoch = e;
+                        IntList ids = new IntList(), ends = new IntList();
+                        long[] raw = {0};
+                        corpus.forEach((tokens, n) -> {
+                            for (int i = 0; i < n; i++) {
+                                int id = vocab.indexOf(tokens[i]);
+                                if (id >= 0) ids.add(id);
+                            }
+                            ends.add(ids.size);
+                            raw[0] += n;
+                            if (raw[0] >= CHUNK_WORDS) {
+                                put(new Chunk(epoch, ids.toArray(), 0, ends.toArray(), 0, ends.size, ids.size, raw[0]));
+                                ids.size = 0;
+                                ends.size = 0;
+                                raw[0] = 0;
+                            }
+                        });
+                        if (ends.size > 0) put(new Chunk(epoch, ids.toArray(), 0, ends.toArray(), 0, ends.size, ids.size, raw[0]));
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    for (int w = 0; w < workers; w++) {
+                        try {
+                            queue.put(END);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }, "word2vec-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void put(Chunk c) throws IOException {
+            try {
+                while (!aborted && !queue.offer(c, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) { /* wait for room */ }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (aborted) throw new IOException("aborted");
+        }
+
+        @Override
+        public Chunk next() throws InterruptedException {
+            if (aborted) return null;
+            Chunk c = queue.take();
+            return c == END ? null : c;
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+            queue.clear();
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public Throwable failure() { return aborted && failure.get() instanceof IOException io && "aborted".equals(io.getMessage()) ? null : failure.get(); }
+    }
+
+    /** A growable int array. */
+    static final class IntList {
+        int[] a = new int[1024];
+        int size;
+
+        void add(int v) {
+            if (size == a.length) a = java.util.Arrays.copyOf(a, a.length * 2);
+            a[size++] = v;
+        }
+
+        int get(int i) { return a[i]; }
+
+        int[] toArray() { return java.util.Arrays.copyOf(a, size); }
+    }
+}
