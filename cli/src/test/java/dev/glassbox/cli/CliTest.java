@@ -105,7 +105,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -166,10 +166,57 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder")) assertTrue(r.out().contains(m));
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec")) assertTrue(r.out().contains(m));
         JsonNode tour = r.json().get("tour");
-        assertEquals(6, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course and autoencoder course");
+        assertEquals(7, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course and word2vec skipgram");
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
+    }
+
+    @Test
+    void word2vecTrainsQueriesAndEvaluatesFromTheCommandLine() throws IOException {
+        Path vectors = dir.resolve("austen.bin"), log = dir.resolve("w2v.jsonl");
+        Result train = run("train", "word2vec", "--epochs", "2", "--dim", "32", "--threads", "2", "--save", vectors.toString(),
+                "--log", log.toString(), "--json");
+        assertEquals(0, train.code(), train.err());
+        JsonNode m = train.json();
+        assertEquals("austen", m.get("data").asText());
+        assertEquals(121_876, m.get("corpus_words").asLong());
+        assertTrue(m.get("words_per_s").asDouble() > 0 && m.get("vocab").asInt() > 1000, m.toString());
+        assertTrue(Files.readAllLines(log).stream().anyMatch(l -> l.startsWith("{\"event\":\"words\"")));
+
+        Result similar = run("similar", vectors.toString(), "elizabeth", "--topn", "3", "--json");
+        assertEquals(0, similar.code(), similar.err());
+        assertEquals(3, similar.json().get("neighbours").size());
+        Result pair = run("similar", vectors.toString(), "elizabeth", "jane");
+        float s = Float.parseFloat(pair.out().strip());
+        assertTrue(s > -1 && s <= 1, pair.out());
+        Result analogy = run("analogy", vectors.toString(), "he", "his", "she", "--json");
+        assertEquals(0, analogy.code(), analogy.err());
+        assertEquals(5, analogy.json().get("answers").size());
+
+        Path ws = dir.resolve("ws.tsv"), q = dir.resolve("q.txt");
+        Files.writeString(ws, "# word pairs\nelizabeth\tjane\t8\nsister\tmother\t6\nletter\thouse\t2\nzebra\tlion\t9\n");
+        Files.writeString(q, ": pronouns\nhe his she her\nhe him she her\n: missing\nzebra lion he his\n");
+        Result eval = run("eval", "word2vec", vectors.toString(), "--wordsim", ws.toString(), "--analogies", q.toString(), "--json");
+        assertEquals(0, eval.code(), eval.err());
+        JsonNode e = eval.json();
+        assertEquals(3, e.get("wordsim_pairs").asInt());
+        assertEquals(1, e.get("wordsim_oov").asInt());
+        assertEquals(2, e.get("analogy_asked").asInt());
+        assertEquals(1, e.get("analogy_oov").asInt());
+        double acc = e.get("analogy_acc").asDouble();
+        assertTrue(acc >= 0 && acc <= 1 && e.has("wordsim_spearman"), e.toString());
+
+        Result unknown = run("similar", vectors.toString(), "zebra");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("'zebra' is not in the vocabulary"), unknown.err());
+        Result noFiles = run("eval", "word2vec", vectors.toString());
+        assertTrue(noFiles.err().contains("--wordsim"), noFiles.err());
+        Result wrongFlag = run("train", "dnn", "--dim", "8");
+        assertEquals("glassbox: --dim applies to word2vec, not dnn", wrongFlag.err().strip());
+        Result noCorpus = run("train", "word2vec", "--data", dir.resolve("none.txt").toString());
+        assertEquals(1, noCorpus.code());
+        assertTrue(noCorpus.err().contains("neither the embedded corpus"), noCorpus.err());
     }
 }

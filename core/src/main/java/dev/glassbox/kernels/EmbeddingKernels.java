@@ -36,7 +36,8 @@ public final class EmbeddingKernels {
         return SIGMOID[index(f)];
     }
 
-    private static int index(float f) { return (int) ((f + MAX_EXP) * (TABLE_SIZE / MAX_EXP / 2)); }
+    /** The table entry of f in (−6, 6); rounding can carry f just below 6 to the end, hence the cap. */
+    private static int index(float f) { return Math.min(TABLE_SIZE - 1, (int) ((f + MAX_EXP) * (TABLE_SIZE / MAX_EXP / 2))); }
 
     /** −ln σ(f) from the table; beyond ±6 the asymptotes 0 and −f. */
     public static float negLogSigmoid(float f) {

@@ -159,6 +159,31 @@ public final class Word2Vec {
         return keep;
     }
 
+    /**
+     * The first context position of the centre word at {@code pos} when the window of
+     * {@code window} words each side is shrunk by {@code shrink} (drawn uniformly from
+     * [0, window) at each position, so nearer words are used more often).
+     */
+    static int contextStart(int pos, int window, int shrink) { return Math.max(0, pos - window + shrink); }
+
+    /** One past the last context position (the centre itself is skipped). */
+    static int contextEnd(int pos, int n, int window, int shrink) { return Math.min(n, pos + window + 1 - shrink); }
+
+    /**
+     * The (centre, context) pairs of a sentence as skip-gram trains on them, given each
+     * position's shrink: every word in turn is the centre; every other word within the shrunk
+     * window is a context. For tests and the course's explanation; training walks the same bounds.
+     */
+    public static List<int[]> pairs(int[] sentence, int window, int[] shrink) {
+        List<int[]> out = new ArrayList<>();
+        for (int pos = 0; pos < sentence.length; pos++) {
+            for (int c = contextStart(pos, window, shrink[pos]), end = contextEnd(pos, sentence.length, window, shrink[pos]); c < end; c++) {
+                if (c != pos) out.add(new int[] {sentence[pos], sentence[c]});
+            }
+        }
+        return out;
+    }
+
     /** One training thread: its random state, a sentence buffer and scratch vectors. */
     private static final class Worker {
         final Shared s;
@@ -255,10 +280,8 @@ public final class Word2Vec {
 
         private void skipGramAt(int pos, int n, int b, float alpha) {
             int word = sen[pos];
-            for (int a = b; a < 2 * window + 1 - b; a++) {
-                if (a == window) continue;
-                int c = pos - window + a;
-                if (c < 0 || c >= n) continue;
+            for (int c = contextStart(pos, window, b), end = contextEnd(pos, n, window, b); c < end; c++) {
+                if (c == pos) continue;
                 int l1 = sen[c] * dim;
                 int count = targets(word);
                 loss += EmbeddingKernels.negativeSampling(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad);
@@ -269,11 +292,9 @@ public final class Word2Vec {
 
         private void cbowAt(int pos, int n, int b, float alpha) {
             java.util.Arrays.fill(neu1, 0f);
-            int cw = 0;
-            for (int a = b; a < 2 * window + 1 - b; a++) {
-                if (a == window) continue;
-                int c = pos - window + a;
-                if (c < 0 || c >= n) continue;
+            int cw = 0, start = contextStart(pos, window, b), end = contextEnd(pos, n, window, b);
+            for (int c = start; c < end; c++) {
+                if (c == pos) continue;
                 VectorKernels.axpy(dim, 1f, s.syn0, sen[c] * dim, neu1, 0);
                 cw++;
             }
@@ -282,10 +303,8 @@ public final class Word2Vec {
             int count = targets(sen[pos]);
             loss += EmbeddingKernels.negativeSampling(dim, neu1, 0, s.syn1, targets, count, alpha, grad);
             pairs += count;
-            for (int a = b; a < 2 * window + 1 - b; a++) {
-                if (a == window) continue;
-                int c = pos - window + a;
-                if (c < 0 || c >= n) continue;
+            for (int c = start; c < end; c++) {
+                if (c == pos) continue;
                 VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, sen[c] * dim);
             }
         }
