@@ -4,7 +4,8 @@
 Google-analogy accuracy restricted to the 30,000 most frequent words.
 
 Usage: w7_gensim.py [--quick] [--workers N] [--seed S] [--data DIR]   (DIR holds brown.txt,
-wordsim353.tsv and questions-words.txt; default ../shared/data beside the project)
+wordsim353.tsv and questions-words.txt; default $GLASSBOX_BENCH_DATA, else ../shared/data beside
+the project). --quick: 1 epoch.
 Needs: apt-get install python3-gensim python3-scipy
 """
 import argparse
@@ -23,7 +24,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--quick", action="store_true")
 ap.add_argument("--workers", type=int, default=2)
 ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--data", default=os.path.join(here, "..", "..", "..", "shared", "data"))
+ap.add_argument("--data", default=os.environ.get("GLASSBOX_BENCH_DATA") or os.path.join(here, "..", "..", "..", "shared", "data"))
 args = ap.parse_args()
 logging.disable(logging.CRITICAL)
 

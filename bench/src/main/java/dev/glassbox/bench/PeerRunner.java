@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * OpenBLAS picks its kernel for the real processor (the scripts limit thread pools themselves).
  */
 public final class PeerRunner {
-    private static final Map<String, String> SCRIPTS = Map.of("W1", "w1_numpy.py", "W2", "w2_torch.py", "W3", "w3_torch.py", "W4", "w4_torch.py");
+    private static final Map<String, String> SCRIPTS = Map.of("W1", "w1_numpy.py", "W2", "w2_torch.py", "W3", "w3_torch.py", "W4", "w4_torch.py",
+            "W7", "w7_gensim.py");
 
     private PeerRunner() {}
 

@@ -25,7 +25,6 @@ public final class Workloads {
     private static final Map<String, String> MISSING = Map.of(
             "W5", "the LSTM does not exist yet (issue 7)",
             "W6", "the Transformer does not exist yet",
-            "W7", "word2vec does not exist yet (issue 6)",
             "W8", "the VAE does not exist yet",
             "W9", "the DCGAN does not exist yet");
 
@@ -43,6 +42,7 @@ public final class Workloads {
             case "W2" -> w2(out, s, progress);
             case "W3" -> w3(out, s, progress);
             case "W4" -> w4(out, s, progress);
+            case "W7" -> w7(out, s, progress);
             case "OPS" -> ops(out, s, progress);
             default -> {
                 if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
@@ -188,6 +188,66 @@ public final class Workloads {
         if (!s.quick()) {
             double acc = dev.glassbox.models.train.Evaluation.accuracy(model, model::forward, data.test(), 500);
             out.put("acc_1ep", Math.round(10000.0 * acc) / 10000.0);
+        }
+        out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
+    }
+
+    /**
+     * Where the benchmark corpora live: {@code $GLASSBOX_BENCH_DATA}, else {@code ../shared/data}
+     * beside the project ({@code -Dglassbox.home}, set by ./glassbox, or the working directory).
+     */
+    static java.nio.file.Path benchData() {
+        String env = System.getenv("GLASSBOX_BENCH_DATA");
+        if (env != null && !env.isBlank()) return java.nio.file.Path.of(env);
+        return java.nio.file.Path.of(System.getProperty("glassbox.home", ".")).toAbsolutePath().resolve("../shared/data").normalize();
+    }
+
+    /**
+     * W7: word2vec skip-gram, negative 5, window 5, dim 100, min-count 5, sample 1e-3, 5 epochs
+     * on Brown with 1 and 2 threads; raw words/s and wall seconds of training (reading the corpus
+     * included, the vocabulary pass not, as gensim counts), then WordSim-353 Spearman and analogy
+     * accuracy restricted to the 30,000 most frequent words, with their out-of-vocabulary counts.
+     * {@code quick}: 1 epoch, 2 threads only.
+     */
+    static void w7(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        var dir = benchData();
+        var brown = dir.resolve("brown.txt");
+        if (!java.nio.file.Files.isRegularFile(brown)) {
+            out.put("skipped", "the Brown corpus is not at " + brown + "; set GLASSBOX_BENCH_DATA to the folder holding brown.txt, "
+                    + "wordsim353.tsv and questions-words.txt (tools/make_brown.py makes brown.txt)");
+            return;
+        }
+        try {
+            var corpus = dev.glassbox.models.word2vec.Corpus.of(brown);
+            var cfg = dev.glassbox.models.word2vec.Word2VecConfig.defaults(1).withEpochs(s.quick() ? 1 : 5);
+            if (!s.quick()) {
+                var one = dev.glassbox.models.word2vec.Word2Vec.train(corpus, cfg.withThreads(1), dev.glassbox.models.train.EventListener.NONE);
+                out.put("words_per_s_t1", Math.round(one.wordsPerSecond()));
+                out.put("wall_s_t1", Math.round(one.seconds() * 1000) / 1000.0);
+                progress.accept(String.format(java.util.Locale.ROOT, "W7 1 thread: %,.0f words/s", one.wordsPerSecond()));
+            }
+            int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+            var r = dev.glassbox.models.word2vec.Word2Vec.train(corpus, cfg.withThreads(threads), dev.glassbox.models.train.EventListener.NONE);
+            out.put("words_per_s", Math.round(r.wordsPerSecond()));
+            out.put("wall_s", Math.round(r.seconds() * 1000) / 1000.0);
+            out.put("loss", Math.round(r.loss() * 10000) / 10000.0);
+            progress.accept(String.format(java.util.Locale.ROOT, "W7 %d threads: %,.0f words/s", threads, r.wordsPerSecond()));
+            var ws = dir.resolve("wordsim353.tsv");
+            if (java.nio.file.Files.isRegularFile(ws)) {
+                var e = dev.glassbox.models.word2vec.WordEval.wordSim(r.vectors(), ws);
+                out.put("wordsim_spearman", Math.round(e.spearman() * 10000) / 10000.0);
+                out.put("wordsim_oov", e.oov());
+            }
+            var q = dir.resolve("questions-words.txt");
+            if (java.nio.file.Files.isRegularFile(q)) {
+                var a = dev.glassbox.models.word2vec.WordEval.analogies(r.vectors(), q, 30000);
+                out.put("analogy_acc", Math.round(a.accuracy() * 10000) / 10000.0);
+                out.put("analogy_asked", a.asked());
+                out.put("analogy_oov", a.oov());
+            }
+            out.put("w7_threads", threads);
+        } catch (java.io.IOException e) {
+            out.put("skipped", "W7 could not read its data: " + e.getMessage());
         }
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
     }

@@ -168,7 +168,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec")) assertTrue(r.out().contains(m));
         JsonNode tour = r.json().get("tour");
-        assertEquals(7, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course and word2vec skipgram");
+        assertEquals(8, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course");
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
     }
@@ -215,6 +215,11 @@ class CliTest {
         assertTrue(noFiles.err().contains("--wordsim"), noFiles.err());
         Result wrongFlag = run("train", "dnn", "--dim", "8");
         assertEquals("glassbox: --dim applies to word2vec, not dnn", wrongFlag.err().strip());
+        Result explain = run("explain", "word2vec", "--input", "오늘", "집에");
+        assertEquals(0, explain.code(), explain.err());
+        assertTrue(explain.out().contains("loss = -ln p(집에)") && explain.out().contains("Negative sampling"), explain.out());
+        Result explainKo = run("explain", "word2vec", "--lang", "ko");
+        assertTrue(explainKo.out().contains("네거티브 샘플링"), explainKo.out());
         Result noCorpus = run("train", "word2vec", "--data", dir.resolve("none.txt").toString());
         assertEquals(1, noCorpus.code());
         assertTrue(noCorpus.err().contains("neither the embedded corpus"), noCorpus.err());

@@ -1,6 +1,7 @@
 package dev.glassbox.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +18,28 @@ public final class EmbeddingKernels {
     private static final float[] SIGMOID = new float[TABLE_SIZE], LOG_SIGMOID = new float[TABLE_SIZE];
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
+    /** Shuffles that fold a vector onto itself by halves: lane i takes lane (i + L/2), then (i + L/4), ... */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            int half = L >> (k + 1);
+            out[k] = VectorShuffle.fromOp(F, i -> (i + half) & (L - 1));
+        }
+        return out;
+    }
+
+    /**
+     * The sum of the lanes as a tree (halves added, then quarters, ...): a fixed order, so the
+     * same bits in every JIT tier, in log2(lanes) shuffles instead of a chain of lane reads.
+     */
+    static float foldLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : FOLDS) v = v.add(v.rearrange(s));
+        return v.lane(0);
+    }
 
     static {
         for (int i = 0; i < TABLE_SIZE; i++) {
@@ -55,59 +78,104 @@ public final class EmbeddingKernels {
 
     /**
      * One input vector against {@code count} output rows: row {@code targets[0]} of {@code out} is
-     * the true word (label 1), the others are negatives (label 0). For each target t in turn:
-     * f = in·out_t, g = (label − σ(f))·alpha, grad += g·out_t, then out_t += g·in. The input
-     * itself is not changed: the caller adds {@code grad} (dim floats, zeroed here first) where it
-     * belongs. Returns the summed loss −ln σ(f) for the true word and −ln σ(−f) for each negative.
+     * the true word (label 1), the others are noise words (label 0). First every score
+     * f_t = in·out_t, then g_t = (label − σ(f_t))·alpha, grad = Σ g_t·out_t, and each
+     * out_t += g_t·in. (The C tool interleaves these per target; the two agree except when a
+     * noise word is drawn twice in one call, which here is scored twice from its starting row.)
+     * The input itself is not changed: the caller adds {@code grad} (dim floats, overwritten)
+     * where it belongs. Returns the summed loss −ln σ(f) for the true word and −ln σ(−f) for
+     * each noise word. {@code scratch} holds at least {@code count} floats.
      */
     public static float negativeSampling(int dim, float[] in, int inOff, float[] out, int[] targets, int count, float alpha,
-                                         float[] grad) {
-        if (!Simd.ENABLED || dim < L) return negativeSamplingScalar(dim, in, inOff, out, targets, count, alpha, grad);
-        java.util.Arrays.fill(grad, 0, dim, 0f);
+                                         float[] grad, float[] scratch) {
+        if (count < 1) throw new IllegalArgumentException("negativeSampling: at least the true word, got " + count + " targets");
+        if (!Simd.ENABLED || dim < L) return negativeSamplingScalar(dim, in, inOff, out, targets, count, alpha, grad, scratch);
         int bound = F.loopBound(dim);
-        float loss = 0f;
-        for (int k = 0; k < count; k++) {
-            int o = targets[k] * dim;
-            float label = k == 0 ? 1f : 0f;
-            FloatVector acc = FloatVector.zero(F);
+        // Scores, two targets at a time so their sums run side by side.
+        int k = 0;
+        for (; k + 1 < count; k += 2) {
+            int o0 = targets[k] * dim, o1 = targets[k + 1] * dim;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
             int i = 0;
-            for (; i < bound; i += L) acc = FloatVector.fromArray(F, in, inOff + i).fma(FloatVector.fromArray(F, out, o + i), acc);
-            float f = VectorKernels.sumLanes(acc);
-            for (; i < dim; i++) f += in[inOff + i] * out[o + i];
-            loss += k == 0 ? negLogSigmoid(f) : negLogSigmoid(-f);
-            float g = gradient(f, label, alpha);
-            FloatVector gv = FloatVector.broadcast(F, g);
-            i = 0;
             for (; i < bound; i += L) {
-                FloatVector ov = FloatVector.fromArray(F, out, o + i);
-                ov.fma(gv, FloatVector.fromArray(F, grad, i)).intoArray(grad, i);
-                FloatVector.fromArray(F, in, inOff + i).fma(gv, ov).intoArray(out, o + i);
+                FloatVector x = FloatVector.fromArray(F, in, inOff + i);
+                a0 = x.fma(FloatVector.fromArray(F, out, o0 + i), a0);
+                a1 = x.fma(FloatVector.fromArray(F, out, o1 + i), a1);
             }
+            float f0 = foldLanes(a0), f1 = foldLanes(a1);
             for (; i < dim; i++) {
-                float ov = out[o + i];
-                grad[i] += g * ov;
-                out[o + i] = ov + g * in[inOff + i];
+                f0 += in[inOff + i] * out[o0 + i];
+                f1 += in[inOff + i] * out[o1 + i];
             }
+            scratch[k] = f0;
+            scratch[k + 1] = f1;
+        }
+        if (k < count) {
+            int o0 = targets[k] * dim;
+            FloatVector a0 = FloatVector.zero(F);
+            int i = 0;
+            for (; i < bound; i += L) a0 = FloatVector.fromArray(F, in, inOff + i).fma(FloatVector.fromArray(F, out, o0 + i), a0);
+            float f0 = foldLanes(a0);
+            for (; i < dim; i++) f0 += in[inOff + i] * out[o0 + i];
+            scratch[k] = f0;
+        }
+        float loss = 0f;
+        for (k = 0; k < count; k++) {
+            float f = scratch[k];
+            loss += k == 0 ? negLogSigmoid(f) : negLogSigmoid(-f);
+            scratch[k] = gradient(f, k == 0 ? 1f : 0f, alpha);
+        }
+        // Updates: one pass over the input, every target row within it.
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(F, in, inOff + i);
+            FloatVector acc = FloatVector.zero(F);
+            for (k = 0; k < count; k++) {
+                int o = targets[k] * dim + i;
+                FloatVector ov = FloatVector.fromArray(F, out, o);
+                FloatVector g = FloatVector.broadcast(F, scratch[k]);
+                acc = ov.fma(g, acc);
+                x.fma(g, ov).intoArray(out, o);
+            }
+            acc.intoArray(grad, i);
+        }
+        for (; i < dim; i++) {
+            float x = in[inOff + i], acc = 0f;
+            for (k = 0; k < count; k++) {
+                int o = targets[k] * dim + i;
+                float ov = out[o];
+                acc += scratch[k] * ov;
+                out[o] = ov + scratch[k] * x;
+            }
+            grad[i] = acc;
         }
         return loss;
     }
 
-    /** The scalar twin of {@link #negativeSampling}, summing in the same order within a row. */
+    /** The scalar twin of {@link #negativeSampling}: the same steps in the same order, one lane at a time. */
     public static float negativeSamplingScalar(int dim, float[] in, int inOff, float[] out, int[] targets, int count, float alpha,
-                                               float[] grad) {
-        java.util.Arrays.fill(grad, 0, dim, 0f);
+                                               float[] grad, float[] scratch) {
         float loss = 0f;
         for (int k = 0; k < count; k++) {
             int o = targets[k] * dim;
             float f = 0f;
             for (int i = 0; i < dim; i++) f += in[inOff + i] * out[o + i];
+            scratch[k] = f;
+        }
+        for (int k = 0; k < count; k++) {
+            float f = scratch[k];
             loss += k == 0 ? negLogSigmoid(f) : negLogSigmoid(-f);
-            float g = gradient(f, k == 0 ? 1f : 0f, alpha);
-            for (int i = 0; i < dim; i++) {
-                float ov = out[o + i];
-                grad[i] += g * ov;
-                out[o + i] = ov + g * in[inOff + i];
+            scratch[k] = gradient(f, k == 0 ? 1f : 0f, alpha);
+        }
+        for (int i = 0; i < dim; i++) {
+            float x = in[inOff + i], acc = 0f;
+            for (int k = 0; k < count; k++) {
+                int o = targets[k] * dim + i;
+                float ov = out[o];
+                acc += scratch[k] * ov;
+                out[o] = ov + scratch[k] * x;
             }
+            grad[i] = acc;
         }
         return loss;
     }

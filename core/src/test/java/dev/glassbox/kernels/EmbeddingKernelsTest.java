@@ -36,8 +36,8 @@ class EmbeddingKernelsTest {
         loss.backward();
 
         float[] fastOut = out.clone(), slowOut = out.clone(), fastGrad = new float[dim], slowGrad = new float[dim];
-        float fastLoss = EmbeddingKernels.negativeSampling(dim, in, inOff, fastOut, targets, count, alpha, fastGrad);
-        float slowLoss = EmbeddingKernels.negativeSamplingScalar(dim, in, inOff, slowOut, targets, count, alpha, slowGrad);
+        float fastLoss = EmbeddingKernels.negativeSampling(dim, in, inOff, fastOut, targets, count, alpha, fastGrad, new float[count]);
+        float slowLoss = EmbeddingKernels.negativeSamplingScalar(dim, in, inOff, slowOut, targets, count, alpha, slowGrad, new float[count]);
         assertEquals(slowLoss, fastLoss, 1e-5f * count);
         for (int i = 0; i < dim; i++) assertEquals(slowGrad[i], fastGrad[i], 1e-5f, "grad " + i);
         for (int i = 0; i < out.length; i++) assertEquals(slowOut[i], fastOut[i], 1e-5f, "out " + i);

@@ -46,22 +46,28 @@ public final class Word2Vec {
 
     static Result train(Corpus corpus, Vocabulary vocab, Word2VecConfig cfg, EventListener events, long inMemoryLimit) throws IOException {
         int v = vocab.size(), dim = cfg.dim();
-        if ((long) v * dim > Integer.MAX_VALUE - 8) {
+        // Rows are padded to whole vectors: the padding starts at zero and every update keeps it
+        // there (it only ever adds multiples of padding), so the kernels run without a tail.
+        int lanes = dev.glassbox.kernels.Simd.lanes(), stride = (dim + lanes - 1) / lanes * lanes;
+        if ((long) v * stride > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(v + " words of " + dim + " dimensions do not fit one array; raise --min-count or lower --dim");
         }
-        float[] syn0 = new float[v * dim], syn1 = new float[v * dim];
+        float[] syn0 = new float[v * stride], syn1 = new float[v * stride];
         long init = cfg.seed();
-        for (int i = 0; i < syn0.length; i++) {
-            init = init * 25214903917L + 11;
-            syn0[i] = (((init >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
+        for (int w = 0; w < v; w++) {
+            for (int d = 0; d < dim; d++) {
+                init = init * 25214903917L + 11;
+                syn0[w * stride + d] = (((init >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
+            }
         }
-        Shared s = new Shared(vocab, cfg, syn0, syn1, events);
+        Shared s = new Shared(vocab, cfg, syn0, syn1, stride, events);
+        // The clock starts before the corpus is read as ids: gensim's wall time includes its reading too.
+        long t0 = System.nanoTime();
+        s.start = t0;
         ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? InMemory.encode(corpus, vocab, cfg.epochs())
                 : new Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
         events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(),
                 (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS)));
-        long t0 = System.nanoTime();
-        s.start = t0;
         List<Thread> workers = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < cfg.threads(); t++) {
@@ -96,8 +102,15 @@ public final class Word2Vec {
         int lastEpoch = cfg.epochs() - 1;
         float loss = s.epochPairs[lastEpoch].sum() == 0 ? Float.NaN : (float) (s.epochLoss[lastEpoch].sum() / s.epochPairs[lastEpoch].sum());
         events.on(new TrainingEvent.Words(cfg.epochs(), cfg.epochs(), raw, s.totalRaw, s.alphaAt(s.wordsDone.get()), loss, raw / secs));
-        KeyedVectors kv = new KeyedVectors(vocab.words().clone(), vocab.counts().clone(), syn0, dim);
-        return new Result(kv, syn1, vocab, cfg, raw, secs, raw / secs, loss);
+        KeyedVectors kv = new KeyedVectors(vocab.words().clone(), vocab.counts().clone(), unpad(syn0, v, stride, dim), dim);
+        return new Result(kv, unpad(syn1, v, stride, dim), vocab, cfg, raw, secs, raw / secs, loss);
+    }
+
+    private static float[] unpad(float[] m, int rows, int stride, int dim) {
+        if (stride == dim) return m;
+        float[] out = new float[rows * dim];
+        for (int r = 0; r < rows; r++) System.arraycopy(m, r * stride, out, r * dim, dim);
+        return out;
     }
 
     /** What all threads share. */
@@ -105,6 +118,8 @@ public final class Word2Vec {
         final Vocabulary vocab;
         final Word2VecConfig cfg;
         final float[] syn0, syn1;
+        /** Floats per row: dim rounded up to whole vectors. */
+        final int stride;
         final EventListener events;
         final float[] keep;
         final AliasTable noise;
@@ -115,7 +130,8 @@ public final class Word2Vec {
         final DoubleAdder[] epochLoss, epochPairs;
         long start;
 
-        Shared(Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, EventListener events) {
+        Shared(Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, int stride, EventListener events) {
+            this.stride = stride;
             this.vocab = vocab;
             this.cfg = cfg;
             this.syn0 = syn0;
@@ -190,7 +206,7 @@ public final class Word2Vec {
         final int id;
         final int dim, window, negative;
         final boolean cbow;
-        final float[] grad, neu1;
+        final float[] grad, neu1, scores;
         final int[] targets;
         int[] sen = new int[1024];
         long rand;
@@ -201,13 +217,14 @@ public final class Word2Vec {
         Worker(Shared s, int id) {
             this.s = s;
             this.id = id;
-            this.dim = s.cfg.dim();
+            this.dim = s.stride;
             this.window = s.cfg.window();
             this.negative = s.cfg.negative();
             this.cbow = s.cfg.cbow();
             this.grad = new float[dim];
             this.neu1 = new float[dim];
             this.targets = new int[negative + 1];
+            this.scores = new float[negative + 1];
             this.rand = s.cfg.seed() * 31 + id + 1;
         }
 
@@ -284,7 +301,7 @@ public final class Word2Vec {
                 if (c == pos) continue;
                 int l1 = sen[c] * dim;
                 int count = targets(word);
-                loss += EmbeddingKernels.negativeSampling(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad);
+                loss += EmbeddingKernels.negativeSampling(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad, scores);
                 pairs += count;
                 VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, l1);
             }
@@ -301,7 +318,7 @@ public final class Word2Vec {
             if (cw == 0) return;
             VectorKernels.affine(dim, 1f / cw, 0f, neu1, 0, neu1, 0);
             int count = targets(sen[pos]);
-            loss += EmbeddingKernels.negativeSampling(dim, neu1, 0, s.syn1, targets, count, alpha, grad);
+            loss += EmbeddingKernels.negativeSampling(dim, neu1, 0, s.syn1, targets, count, alpha, grad, scores);
             pairs += count;
             for (int c = start; c < end; c++) {
                 if (c == pos) continue;

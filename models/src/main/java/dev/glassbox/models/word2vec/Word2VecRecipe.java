@@ -32,16 +32,22 @@ public final class Word2VecRecipe implements Recipe {
 
     @Override public String title() { return "word2vec: skip-gram (or CBOW) with negative sampling, multi-threaded"; }
 
-    @Override public List<String> presets() { return List.of("skipgram", "cbow"); }
+    @Override public List<String> presets() { return List.of("skipgram", "cbow", "course"); }
 
     @Override public List<String> dataNames() { return List.of(EMBEDDED); }
 
     @Override public String dataHelp() { return "a text file (plain or .gz) or a folder of them, one sentence per line, words separated by spaces"; }
 
     @Override
-    public Defaults defaults(String preset) { return new Defaults(5, preset.equals("cbow") ? 0.05f : 0.025f, 0); }
+    public Defaults defaults(String preset) {
+        return switch (preset) {
+            case "cbow" -> new Defaults(5, 0.05f, 0);
+            case "course" -> new Defaults(300, 0.5f, 0);
+            default -> new Defaults(5, 0.025f, 0);
+        };
+    }
 
-    @Override public List<String> tourPresets() { return List.of("skipgram"); }
+    @Override public List<String> tourPresets() { return List.of("skipgram", "course"); }
 
     @Override public String headlineMetric() { return "loss"; }
 
@@ -86,6 +92,7 @@ public final class Word2VecRecipe implements Recipe {
 
     @Override
     public Run train(Options o, EventListener events) throws IOException {
+        if ("course".equals(o.preset())) return trainCourse(o, events);
         Word2VecConfig cfg = config(o);
         Corpus corpus = corpus(o.data());
         Word2Vec.Result r = Word2Vec.train(corpus, cfg, events);
@@ -114,11 +121,75 @@ public final class Word2VecRecipe implements Recipe {
         return new Run(model, cfg.cbow() ? "cbow" : "skipgram", corpus.name(), m, r.seconds());
     }
 
+    /**
+     * The course's toy: the full-softmax model on the course's sentences, every (centre, context)
+     * pair of window 1 in one batch, plain SGD, with the engine's autograd.
+     */
+    private Run trainCourse(Options o, EventListener events) throws IOException {
+        if (o.data() != null && !o.data().equals("course")) {
+            throw new IllegalArgumentException("word2vec preset 'course' trains on the course's example sentences only (no --data)");
+        }
+        if (!o.settings().isEmpty() || o.batch() != null) {
+            throw new IllegalArgumentException("word2vec preset 'course' has fixed settings (window 1, 3 dimensions, full softmax); drop --"
+                    + (o.batch() != null ? "batch" : o.settings().keySet().iterator().next()));
+        }
+        Defaults d = defaults("course");
+        int epochs = o.epochs() != null ? o.epochs() : d.epochs();
+        float lr = o.lr() != null ? o.lr() : d.lr();
+        long t0 = System.nanoTime();
+        CourseWord2Vec m = new CourseWord2Vec(new dev.glassbox.tensor.Generator(o.seed()));
+        List<int[]> pairs = m.allPairs();
+        int[] centres = pairs.stream().mapToInt(p -> p[0]).toArray(), contexts = pairs.stream().mapToInt(p -> p[1]).toArray();
+        var opt = new dev.glassbox.optim.SGD(m.parameters(), lr);
+        events.on(new TrainingEvent.Started(name(), "course", "course", epochs, 1));
+        float loss = Float.NaN;
+        for (int e = 1; e <= epochs; e++) {
+            opt.zeroGrad();
+            var l = dev.glassbox.nn.F.crossEntropy(m.scores(centres), contexts);
+            l.backward();
+            opt.step();
+            loss = l.item();
+            events.on(new TrainingEvent.Step(e, e, epochs, loss));
+            events.on(new TrainingEvent.EpochEnd(e, epochs, loss, Map.of()));
+        }
+        // How often the most probable word is a true context of the centre (a centre has several).
+        int[] best;
+        try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+            best = m.scores(centres).argmax(1);
+        }
+        int ok = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            for (int[] p : pairs) {
+                if (p[0] == centres[i] && p[1] == best[i]) {
+                    ok++;
+                    break;
+                }
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", name());
+        out.put("preset", "course");
+        out.put("data", "course");
+        out.put("epochs", epochs);
+        out.put("loss", loss);
+        out.put("pairs", pairs.size());
+        out.put("acc", (double) ok / pairs.size());
+        out.put("vocab", m.vocabulary.size());
+        if (o.save() != null) {
+            Word2VecFormat.save(m.vectors(), o.save(), Word2VecFormat.kindOf(o.save()));
+            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
+        }
+        events.on(new TrainingEvent.Finished(out, secs));
+        return new Run(m, "course", "course", out, secs);
+    }
+
     @Override
     public Module load(Path file) throws IOException { return new WordVectors(Word2VecFormat.load(file), null); }
 
     /** The vectors of a loaded or trained model. */
     public static KeyedVectors vectors(Module m) {
+        if (m instanceof CourseWord2Vec c) return c.vectors();
         if (!(m instanceof WordVectors wv)) throw new IllegalArgumentException("a " + m.getClass().getSimpleName() + " is not a word2vec model");
         return wv.vectors();
     }
@@ -169,8 +240,30 @@ public final class Word2VecRecipe implements Recipe {
         return sb.toString().stripTrailing();
     }
 
+    /**
+     * The course's toy word2vec (a fresh one from {@code seed}): the pairs of its first sentence,
+     * then one full-softmax step and one negative-sampling step on a pair, by default its first
+     * (나는 → 오늘); {@code input} may name another as "centre context".
+     */
     @Override
     public Explanation explain(Module model, List<String> input, String target, float lr, long seed) {
-        throw new IllegalArgumentException("explain word2vec: not built yet");
+        if (model != null && !(model instanceof CourseWord2Vec)) {
+            throw new IllegalArgumentException("explain word2vec walks through the course's small model; it does not take --load");
+        }
+        CourseWord2Vec m = model instanceof CourseWord2Vec c ? c : new CourseWord2Vec(new dev.glassbox.tensor.Generator(seed));
+        List<String> words = input.stream().flatMap(w -> java.util.Arrays.stream(w.trim().split("\\s+"))).filter(w -> !w.isEmpty()).toList();
+        if (target != null) throw new IllegalArgumentException("explain word2vec: give the pair as --input CENTRE CONTEXT (no --target)");
+        String centre, context;
+        if (words.isEmpty()) {
+            String[] first = CourseWord2Vec.SENTENCES.getFirst().split(" ");
+            centre = first[0];
+            context = first[1];
+        } else if (words.size() == 2) {
+            centre = words.get(0);
+            context = words.get(1);
+        } else {
+            throw new IllegalArgumentException("explain word2vec: --input takes two words, the centre and its context (e.g. --input 나는 오늘)");
+        }
+        return CourseExplainer.explain(m, centre, context, lr, seed);
     }
 }

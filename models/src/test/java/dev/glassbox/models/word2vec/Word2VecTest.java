@@ -229,4 +229,57 @@ class Word2VecTest {
         Files.writeString(ws, "king queen lots\n");
         assertTrue(assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage().contains("'lots' is not a number"));
     }
+
+    /** explain word2vec: every number of the trace follows from the others, as the course computes them. */
+    @Test
+    void courseExplanationIsConsistent() {
+        float lr = 0.5f;
+        var t = (dev.glassbox.models.explain.Word2VecTrace) new Word2VecRecipe().explain(null, List.of(), null, lr, 7);
+        assertEquals("나는", t.centre());
+        assertEquals("오늘", t.context());
+        assertEquals(List.of(List.of("나는", "오늘"), List.of("오늘", "나는"), List.of("오늘", "집에"), List.of("집에", "오늘"),
+                List.of("집에", "간다"), List.of("간다", "집에")), t.pairs());
+        int v = t.vocabulary().size(), d = t.embedding().length, ctx = t.vocabulary().indexOf("오늘");
+        double z = 0;
+        for (int j = 0; j < v; j++) {
+            float dot = 0;
+            for (int i = 0; i < d; i++) dot += t.embedding()[i] * t.nce()[j][i];
+            assertEquals(dot, t.scores()[j], 1e-5f, "score of word " + j);
+            z += Math.exp(t.scores()[j]);
+        }
+        for (int j = 0; j < v; j++) assertEquals(Math.exp(t.scores()[j]) / z, t.probabilities()[j], 1e-5);
+        assertEquals(-Math.log(t.probabilities()[ctx]), t.loss(), 1e-5);
+        for (int i = 0; i < d; i++) {
+            // dL/de = Σ_j (p_j − [j = context])·W_nce[j]
+            double g = 0;
+            for (int j = 0; j < v; j++) g += (t.probabilities()[j] - (j == ctx ? 1 : 0)) * t.nce()[j][i];
+            assertEquals(g, t.embeddingGradient()[i], 1e-5);
+            assertEquals(t.embedding()[i] - lr * t.embeddingGradient()[i], t.newEmbedding()[i], 1e-6);
+        }
+        var ns = t.negativeSampling();
+        assertEquals("오늘", ns.targets().getFirst());
+        assertEquals(3, ns.targets().size());
+        assertEquals(ns.targets().size(), Set.copyOf(ns.targets()).size(), "noise words differ from the context and each other");
+        double loss = -Math.log(1 / (1 + Math.exp(-ns.scores()[0])));
+        for (int k = 1; k < ns.scores().length; k++) loss -= Math.log(1 / (1 + Math.exp(ns.scores()[k])));
+        assertEquals(loss, ns.loss(), 1e-5);
+        for (int k = 0; k < ns.targets().size(); k++) {
+            float coeff = (float) (1 / (1 + Math.exp(-ns.scores()[k]))) - (k == 0 ? 1f : 0f);   // dL/ds_k
+            for (int i = 0; i < d; i++) {
+                assertEquals(coeff * ns.embedding()[i], ns.rowGradients()[k][i], 1e-5f);
+                assertEquals(ns.rows()[k][i] - lr * ns.rowGradients()[k][i], ns.newRows()[k][i], 1e-6f);
+            }
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> new Word2VecRecipe().explain(null, List.of("고양이", "오늘"), null, lr, 7));
+        assertTrue(bad.getMessage().contains("not in the course's vocabulary"), bad.getMessage());
+    }
+
+    @Test
+    void courseModelLearnsItsPairs() throws IOException {
+        var run = new Word2VecRecipe().train(new dev.glassbox.models.Recipe.Options("course", null, null, null, null, 42, null), EventListener.NONE);
+        assertTrue(((Number) run.metrics().get("acc")).doubleValue() >= 0.9, run.metrics().toString());
+        // Each centre has about two contexts, so the best loss is near ln 2, not 0.
+        float loss = ((Number) run.metrics().get("loss")).floatValue();
+        assertTrue(loss < 1.2f && loss > 0.3f, "loss " + loss);
+    }
 }
