@@ -31,6 +31,8 @@ public final class Sgemm {
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 3072;
+    /** Below this many rows of C, a parallel GEMM with enough columns splits the columns once. */
+    private static final int SPLIT_ONCE_M = 512;
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
     /** Below this many multiply-adds, one thread wins. */
@@ -58,6 +60,12 @@ public final class Sgemm {
         }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
+            // Few rows (a convolution's output channels, a batch): the threads split the columns
+            // once and each runs the whole blocked loop on its part, packing its own B and its
+            // own copy of the small A, instead of meeting twice for every panel of B.
+            Parallel.forRange(n, NR, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                    b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, false));
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
         }

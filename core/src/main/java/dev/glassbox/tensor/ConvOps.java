@@ -13,6 +13,9 @@ import java.util.Arrays;
  * input channels and their products are summed into one feature map.
  */
 final class ConvOps {
+    /** About how many output positions one convolution GEMM covers (a group of images side by side). */
+    private static final int GROUP_COLUMNS = 2048;
+
     private ConvOps() {}
 
     /** Output size of one spatial dim; an error naming the op when the window does not fit. */
@@ -96,49 +99,74 @@ final class ConvOps {
             throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape) + " does not match " + o + " output channels");
         }
         int ho = outSize("conv2d", h, kh, sh, ph), wo = outSize("conv2d", w, kw, sw, pw);
-        int ckk = c * kh * kw, hw = ho * wo, nhw = n * hw;
-        // the whole batch unfolded side by side: cols [C·kh·kw, N·Ho·Wo], so one GEMM does it all
-        float[] cols = new float[ckk * nhw];
-        Parallel.forRange(n, 1, (s0, s1) -> {
-            for (int s = s0; s < s1; s++) im2col(x.data, s * c * h * w, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, nhw);
-        });
-        float[] y = new float[o * nhw];                     // [O, N·Ho·Wo]
-        Sgemm.sgemm(false, false, o, nhw, ckk, 1f, weight.data, 0, ckk, cols, 0, nhw, 0f, y, 0, nhw);
+        int ckk = c * kh * kw, hw = ho * wo, chw = c * h * w;
+        // The threads split the batch. Each unfolds a group of images side by side into its own
+        // buffer (cols [C·kh·kw, G·Ho·Wo], about 2,048 columns: wide enough for an efficient
+        // GEMM, small enough to stay in cache) and multiplies the weights by it; the group's
+        // result [O, G·Ho·Wo] is copied into the images' output maps with the bias.
+        int group = Math.max(1, Math.min(n, (GROUP_COLUMNS + hw - 1) / hw));
         float[] out = new float[n * o * hw];                // [N, O, Ho·Wo]
-        for (int s = 0; s < n; s++) {
-            for (int oc = 0; oc < o; oc++) {
-                int dst = (s * o + oc) * hw, src = oc * nhw + s * hw;
-                float bv = bias == null ? 0f : bias.data[oc];
-                for (int k2 = 0; k2 < hw; k2++) out[dst + k2] = y[src + k2] + bv;
+        Parallel.forRange(n, 1, (s0, s1) -> {
+            int gmax = Math.min(group, s1 - s0);
+            float[] cols = new float[ckk * gmax * hw], y = new float[o * gmax * hw];
+            for (int g0 = s0; g0 < s1; g0 += gmax) {
+                int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
+                for (int s = 0; s < gn; s++) im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
+                Sgemm.sgemm(false, false, o, ld, ckk, 1f, weight.data, 0, ckk, cols, 0, ld, 0f, y, 0, ld);
+                for (int s = 0; s < gn; s++) {
+                    for (int oc = 0; oc < o; oc++) {
+                        float bv = bias == null ? 0f : bias.data[oc];
+                        int dst = ((g0 + s) * o + oc) * hw, src = oc * ld + s * hw;
+                        for (int q = 0; q < hw; q++) out[dst + q] = y[src + q] + bv;
+                    }
+                }
             }
-        }
+        });
         int[] outShape = {n, o, ho, wo};
         return Tensor.result(out, outShape, "conv2d", g -> {
-            Tensor gx = null, gw = null, gb = null;
-            float[] gt = new float[o * nhw];                // G as [O, N·Ho·Wo], like y
-            for (int s = 0; s < n; s++) {
-                for (int oc = 0; oc < o; oc++) System.arraycopy(g.data, (s * o + oc) * hw, gt, oc * nhw + s * hw, hw);
-            }
-            if (weight.requiresGrad) {                      // dW = G·colsᵀ
+            boolean needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad, needX = x.requiresGrad;
+            float[] dx = needX ? new float[x.data.length] : null;
+            // Each chunk of the batch sums its own dW and db; the partial sums are then added in
+            // the order of the chunks, so a run gives the same bits every time.
+            java.util.TreeMap<Integer, float[][]> partial = new java.util.TreeMap<>();
+            Parallel.forRange(n, 1, (s0, s1) -> {
+                int gmax = Math.min(group, s1 - s0);
+                float[] gt = new float[o * gmax * hw];      // the group's G as [O, G·Ho·Wo]
+                float[] cols = needW ? new float[ckk * gmax * hw] : null, dcols = needX ? new float[ckk * gmax * hw] : null;
+                float[] dw = needW ? new float[o * ckk] : null, db = needB ? new float[o] : null;
+                for (int g0 = s0; g0 < s1; g0 += gmax) {
+                    int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
+                    for (int s = 0; s < gn; s++) {
+                        for (int oc = 0; oc < o; oc++) System.arraycopy(g.data, ((g0 + s) * o + oc) * hw, gt, oc * ld + s * hw, hw);
+                    }
+                    if (needW) {                            // dW += G·colsᵀ
+                        for (int s = 0; s < gn; s++) im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
+                        Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, 1f, dw, 0, ckk);
+                    }
+                    if (needB) {
+                        for (int oc = 0; oc < o; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(ld, gt, oc * ld);
+                    }
+                    if (needX) {                            // dx = col2im(Wᵀ·G)
+                        Sgemm.sgemm(true, false, ckk, ld, o, 1f, weight.data, 0, ckk, gt, 0, ld, 0f, dcols, 0, ld);
+                        for (int s = 0; s < gn; s++) col2im(dcols, s * hw, ld, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, (g0 + s) * chw);
+                    }
+                }
+                synchronized (partial) {
+                    partial.put(s0, new float[][] {dw, db});
+                }
+            });
+            Tensor gw = null, gb = null;
+            if (needW) {
                 float[] dw = new float[weight.data.length];
-                Sgemm.sgemm(false, true, o, ckk, nhw, 1f, gt, 0, nhw, cols, 0, nhw, 0f, dw, 0, ckk);
+                for (float[][] p : partial.values()) dev.glassbox.kernels.VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
                 gw = new Tensor(dw, weight.shape);
             }
-            if (bias != null && bias.requiresGrad) {
+            if (needB) {
                 float[] db = new float[o];
-                for (int oc = 0; oc < o; oc++) db[oc] = dev.glassbox.kernels.VectorKernels.sum(nhw, gt, oc * nhw);
+                for (float[][] p : partial.values()) for (int oc = 0; oc < o; oc++) db[oc] += p[1][oc];
                 gb = new Tensor(db, bias.shape);
             }
-            if (x.requiresGrad) {                           // dx = col2im(Wᵀ·G)
-                float[] dcols = new float[ckk * nhw];
-                Sgemm.sgemm(true, false, ckk, nhw, o, 1f, weight.data, 0, ckk, gt, 0, nhw, 0f, dcols, 0, nhw);
-                float[] dx = new float[x.data.length];
-                Parallel.forRange(n, 1, (s0, s1) -> {
-                    for (int s = s0; s < s1; s++) col2im(dcols, s * hw, nhw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, s * c * h * w);
-                });
-                gx = new Tensor(dx, x.shape);
-            }
-            return new Tensor[] {gx, gw, gb};
+            return new Tensor[] {needX ? new Tensor(dx, x.shape) : null, gw, gb};
         }, x, weight, bias);
     }
 
@@ -240,6 +268,10 @@ final class ConvOps {
     private static void maxPoolPlane(float[] x, int pl, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                      int ho, int wo, float[] out, int[] arg) {
         int base = pl * h * w;
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
+            maxPool2x2(x, base, w, pl, ho, wo, out, arg);
+            return;
+        }
         for (int oy = 0; oy < ho; oy++) {
             for (int ox = 0; ox < wo; ox++) {
                 float best = Float.NEGATIVE_INFINITY;
@@ -265,6 +297,45 @@ final class ConvOps {
                 int at = (pl * ho + oy) * wo + ox;
                 out[at] = best;
                 arg[at] = bi;
+            }
+        }
+    }
+
+    /**
+     * The common case, 2×2 windows at stride 2 without padding, with no bounds tests: the same
+     * result as the general loop (the first maximum in row-major order; a NaN wins).
+     */
+    private static void maxPool2x2(float[] x, int base, int w, int pl, int ho, int wo, float[] out, int[] arg) {
+        for (int oy = 0; oy < ho; oy++) {
+            int r0 = base + 2 * oy * w, r1 = r0 + w, at = (pl * ho + oy) * wo;
+            for (int ox = 0; ox < wo; ox++) {
+                int i = r0 + 2 * ox;
+                float best = x[i];
+                int bi = i;
+                if (best == best) {
+                    float v = x[i + 1];
+                    if (v > best || v != v) {
+                        best = v;
+                        bi = i + 1;
+                    }
+                    if (best == best) {
+                        int j = r1 + 2 * ox;
+                        v = x[j];
+                        if (v > best || v != v) {
+                            best = v;
+                            bi = j;
+                        }
+                        if (best == best) {
+                            v = x[j + 1];
+                            if (v > best || v != v) {
+                                best = v;
+                                bi = j + 1;
+                            }
+                        }
+                    }
+                }
+                out[at + ox] = best;
+                arg[at + ox] = bi;
             }
         }
     }
