@@ -166,6 +166,46 @@ out["batchnorm"] = {
     "x_eval": flat(xe), "y_eval": flat(bn(xe)),
 }
 
+# 8. Recurrent layers with PyTorch's own initialisation: state dict, outputs, final states and
+# every gradient of a fixed projection of them.
+def recurrent(module, x, h0=None, c0=None):
+    x = x.clone().requires_grad_(True)
+    lstm = isinstance(module, torch.nn.LSTM)
+    if lstm:
+        y, (hn, cn) = module(x, (h0, c0)) if h0 is not None else module(x)
+    else:
+        y, hn = module(x, h0) if h0 is not None else module(x)
+        cn = None
+    py, ph = rnd(*y.shape), rnd(*hn.shape)
+    loss = (y * py).sum() + (hn * ph).sum()
+    pc = None
+    if cn is not None:
+        pc = rnd(*cn.shape)
+        loss = loss + (cn * pc).sum()
+    loss.backward()
+    case = {
+        "state": {n: {"shape": list(p.shape), "values": flat(p)} for n, p in module.named_parameters()},
+        "x": flat(x), "x_shape": list(x.shape), "y": flat(y), "y_shape": list(y.shape), "h_n": flat(hn),
+        "proj_y": flat(py), "proj_h": flat(ph), "dx": flat(x.grad),
+        "grads": {n: flat(p.grad) for n, p in module.named_parameters()},
+    }
+    if h0 is not None:
+        case["h0"] = flat(h0)
+    if c0 is not None:
+        case["c0"] = flat(c0)
+    if cn is not None:
+        case["c_n"] = flat(cn)
+        case["proj_c"] = flat(pc)
+    return case
+
+
+out["recurrent"] = {
+    "lstm": recurrent(torch.nn.LSTM(3, 4, num_layers=2), rnd(5, 2, 3), rnd(2, 2, 4), rnd(2, 2, 4)),
+    "gru": recurrent(torch.nn.GRU(3, 4, batch_first=True), rnd(2, 5, 3)),
+    "rnn_tanh": recurrent(torch.nn.RNN(3, 4, num_layers=2), rnd(4, 3, 3), rnd(2, 3, 4)),
+    "rnn_relu": recurrent(torch.nn.RNN(3, 5, nonlinearity="relu", bias=False), rnd(4, 2, 3)),
+}
+
 path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

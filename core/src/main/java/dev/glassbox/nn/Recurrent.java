@@ -1,0 +1,171 @@
+package dev.glassbox.nn;
+
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Shapes;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Elman RNN, LSTM and GRU layers as PyTorch defines them: the same gate order, parameter
+ * names ({@code weight_ih_l0}, {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0},
+ * then {@code _l1} ...), shapes ([gates·hidden, input] and [gates·hidden, hidden]),
+ * initialisation (uniform in ±1/√hidden), stacked layers, {@code batchFirst}, initial and
+ * final states. For each layer the input projections of all time steps are one matrix product;
+ * the steps then run in order, each adding h·W_hhᵀ + b_hh. Backpropagation through time is
+ * the engine's autograd over the unrolled steps.
+ *
+ * <ul>
+ *   <li>RNN: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) (or ReLU).</li>
+ *   <li>LSTM (gates i, f, g, o): i = σ(·), f = σ(·), g = tanh(·), o = σ(·);
+ *       c' = f·c + i·g, h' = o·tanh(c').</li>
+ *   <li>GRU (gates r, z, n): r = σ(·), z = σ(·), n = tanh(x_n + r·(h·W_hnᵀ + b_hn));
+ *       h' = (1 − z)·n + z·h.</li>
+ * </ul>
+ *
+ * Shapes: input [T, N, in] ([N, T, in] with {@code batchFirst}); states [layers, N, hidden];
+ * output [T, N, hidden] (or [N, T, hidden]), the last layer's h at every step.
+ */
+public class Recurrent extends Module {
+    /** The cell. */
+    public enum Mode {
+        RNN_TANH(1), RNN_RELU(1), LSTM(4), GRU(3);
+
+        /** Blocks of {@code hidden} rows in the weight matrices. */
+        public final int gates;
+
+        Mode(int gates) { this.gates = gates; }
+    }
+
+    /** The last layer's output at every step, and the final states (c only for an LSTM, else null). */
+    public record Output(Tensor output, Tensor h, Tensor c) {}
+
+    public final Mode mode;
+    public final int inputSize, hiddenSize, numLayers;
+    public final boolean batchFirst;
+    private final Parameter[] wIh, wHh, bIh, bHh;
+
+    public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, Generator g) {
+        if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
+            throw new IllegalArgumentException(mode + ": input size, hidden size and layers must be positive, got " + inputSize + ", "
+                    + hiddenSize + ", " + numLayers);
+        }
+        this.mode = mode;
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.numLayers = numLayers;
+        this.batchFirst = batchFirst;
+        int rows = mode.gates * hiddenSize;
+        wIh = new Parameter[numLayers];
+        wHh = new Parameter[numLayers];
+        bIh = new Parameter[numLayers];
+        bHh = new Parameter[numLayers];
+        float k = (float) (1 / Math.sqrt(hiddenSize));
+        for (int l = 0; l < numLayers; l++) {
+            int in = l == 0 ? inputSize : hiddenSize;
+            wIh[l] = registerParameter("weight_ih_l" + l, new Parameter(Tensor.zeros(rows, in)));
+            wHh[l] = registerParameter("weight_hh_l" + l, new Parameter(Tensor.zeros(rows, hiddenSize)));
+            if (bias) {
+                bIh[l] = registerParameter("bias_ih_l" + l, new Parameter(Tensor.zeros(rows)));
+                bHh[l] = registerParameter("bias_hh_l" + l, new Parameter(Tensor.zeros(rows)));
+            }
+        }
+        // PyTorch draws every parameter from U(−k, k), in registration order.
+        for (Parameter p : parameters()) Init.uniform(p, -k, k, g);
+    }
+
+    /** The output sequence only. */
+    @Override
+    public Tensor forward(Tensor x) { return run(x, null, null).output(); }
+
+    /** From zero initial states. */
+    public Output run(Tensor x) { return run(x, null, null); }
+
+    /**
+     * Runs the layers over the sequence. {@code h0} (and {@code c0} for an LSTM) are
+     * [layers, N, hidden], or null for zeros.
+     */
+    public Output run(Tensor x, Tensor h0, Tensor c0) {
+        String name = mode.name().toLowerCase(java.util.Locale.ROOT);
+        if (x.dim() != 3) {
+            throw new IllegalArgumentException(name + ": input must be " + (batchFirst ? "[N, T, input]" : "[T, N, input]") + ", got "
+                    + Shapes.str(x.shape()));
+        }
+        Tensor seq = batchFirst ? x.transpose(0, 1) : x;          // [T, N, in]
+        int steps = seq.size(0), n = seq.size(1);
+        if (seq.size(2) != inputSize) {
+            throw new IllegalArgumentException(name + ": input has " + seq.size(2) + " features per step, the layer takes " + inputSize);
+        }
+        checkState(name, "h0", h0, n);
+        if (mode == Mode.LSTM) checkState(name, "c0", c0, n);
+        else if (c0 != null) throw new IllegalArgumentException(name + ": only an LSTM takes c0");
+        if (steps == 0) throw new IllegalArgumentException(name + ": the sequence is empty (T = 0)");
+        int hs = hiddenSize;
+        List<Tensor> hn = new ArrayList<>(), cn = new ArrayList<>();
+        Tensor layerIn = seq;
+        for (int l = 0; l < numLayers; l++) {
+            int in = layerIn.size(2);
+            // every step's input projection in one product: [T·N, in] → [T, N, gates·hidden]
+            Tensor proj = F.linear(layerIn.reshape(steps * n, in), wIh[l], bIh[l]).reshape(steps, n, mode.gates * hs);
+            Tensor h = h0 == null ? Tensor.zeros(n, hs) : h0.select(0, l);
+            Tensor c = mode != Mode.LSTM ? null : c0 == null ? Tensor.zeros(n, hs) : c0.select(0, l);
+            List<Tensor> outs = new ArrayList<>(steps);
+            for (int t = 0; t < steps; t++) {
+                Tensor xt = proj.select(0, t);                     // [N, gates·hidden]
+                Tensor ht = F.linear(h, wHh[l], bHh[l]);           // [N, gates·hidden]
+                switch (mode) {
+                    case RNN_TANH -> h = xt.add(ht).tanh();
+                    case RNN_RELU -> h = xt.add(ht).relu();
+                    case LSTM -> {
+                        Tensor gates = xt.add(ht);
+                        Tensor i = gates.slice(1, 0, hs).sigmoid(), f = gates.slice(1, hs, 2 * hs).sigmoid();
+                        Tensor gg = gates.slice(1, 2 * hs, 3 * hs).tanh(), o = gates.slice(1, 3 * hs, 4 * hs).sigmoid();
+                        c = f.mul(c).add(i.mul(gg));
+                        h = o.mul(c.tanh());
+                    }
+                    case GRU -> {
+                        Tensor r = xt.slice(1, 0, hs).add(ht.slice(1, 0, hs)).sigmoid();
+                        Tensor z = xt.slice(1, hs, 2 * hs).add(ht.slice(1, hs, 2 * hs)).sigmoid();
+                        Tensor nn = xt.slice(1, 2 * hs, 3 * hs).add(r.mul(ht.slice(1, 2 * hs, 3 * hs))).tanh();
+                        h = nn.add(z.mul(h.sub(nn)));              // (1 − z)·n + z·h
+                    }
+                }
+                outs.add(h);
+            }
+            hn.add(h);
+            if (c != null) cn.add(c);
+            layerIn = Tensor.stack(outs, 0);                       // [T, N, hidden]
+        }
+        Tensor out = batchFirst ? layerIn.transpose(0, 1) : layerIn;
+        return new Output(out, Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);
+    }
+
+    private void checkState(String name, String what, Tensor s, int n) {
+        if (s == null) return;
+        if (s.dim() != 3 || s.size(0) != numLayers || s.size(1) != n || s.size(2) != hiddenSize) {
+            throw new IllegalArgumentException(name + ": " + what + " must be [" + numLayers + ", " + n + ", " + hiddenSize + "] (layers, batch, hidden), got "
+                    + Shapes.str(s.shape()));
+        }
+    }
+
+    @Override
+    protected String extraRepr() {
+        return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "");
+    }
+
+    /** PyTorch's nn.RNN (tanh unless {@code relu}). */
+    public static Recurrent rnn(int inputSize, int hiddenSize, int numLayers, boolean relu, Generator g) {
+        return new Recurrent(relu ? Mode.RNN_RELU : Mode.RNN_TANH, inputSize, hiddenSize, numLayers, true, false, g);
+    }
+
+    /** PyTorch's nn.LSTM. */
+    public static Recurrent lstm(int inputSize, int hiddenSize, int numLayers, Generator g) {
+        return new Recurrent(Mode.LSTM, inputSize, hiddenSize, numLayers, true, false, g);
+    }
+
+    /** PyTorch's nn.GRU. */
+    public static Recurrent gru(int inputSize, int hiddenSize, int numLayers, Generator g) {
+        return new Recurrent(Mode.GRU, inputSize, hiddenSize, numLayers, true, false, g);
+    }
+}
