@@ -105,7 +105,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -166,9 +166,9 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec")) assertTrue(r.out().contains(m));
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn")) assertTrue(r.out().contains(m));
         JsonNode tour = r.json().get("tour");
-        assertEquals(8, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course");
+        assertEquals(9, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn");
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
     }
@@ -218,6 +218,8 @@ class CliTest {
         Result explain = run("explain", "word2vec", "--input", "오늘", "집에");
         assertEquals(0, explain.code(), explain.err());
         assertTrue(explain.out().contains("loss = -ln p(집에)") && explain.out().contains("Negative sampling"), explain.out());
+        Result rnn = run("explain", "rnn", "--lang", "ko");
+        assertTrue(rnn.out().contains("전체 손실 = 시점별 손실의 합"), rnn.out());
         Result explainKo = run("explain", "word2vec", "--lang", "ko");
         assertTrue(explainKo.out().contains("네거티브 샘플링"), explainKo.out());
         Result noCorpus = run("train", "word2vec", "--data", dir.resolve("none.txt").toString());
