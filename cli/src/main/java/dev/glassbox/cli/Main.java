@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Bench.class, CommandLine.HelpCommand.class},
-        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec. Start with: glassbox tour"})
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Main.Sample.class, Bench.class, CommandLine.HelpCommand.class},
+        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
     static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -147,6 +147,9 @@ public final class Main implements Runnable {
         @Option(names = "--threads", description = "word2vec: training threads (default: all cores).")
         Integer threads;
 
+        @Option(names = "--steps", description = "lstm, gru: stop after this many steps.")
+        Integer steps;
+
         @Override
         public Integer call() throws IOException {
             Recipe r = Recipes.get(model);
@@ -157,8 +160,11 @@ public final class Main implements Runnable {
             if (minCount != null) settings.put("min-count", minCount);
             if (sample != null) settings.put("sample", sample);
             if (threads != null) settings.put("threads", threads);
+            if (steps != null) settings.put("steps", steps);
             for (String k : settings.keySet()) {
-                if (!r.settings().contains(k)) throw new IllegalArgumentException("--" + k + " applies to word2vec, not " + model);
+                if (!r.settings().contains(k)) {
+                    throw new IllegalArgumentException("--" + k + " applies to " + (k.equals("steps") ? "lstm and gru" : "word2vec") + ", not " + model);
+                }
             }
             var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);
             Recipe.Run run;
@@ -333,6 +339,38 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text with a saved language model (lstm, gru).")
+    static final class Sample implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "lstm or gru.")
+        String model;
+
+        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train lstm --save'.")
+        Path load;
+
+        @Option(names = "--prompt", defaultValue = "", description = "The text to start from (default: none).")
+        String prompt;
+
+        @Option(names = "--length", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+        int length;
+
+        @Option(names = "--temperature", defaultValue = "1.0", description = "Below 1 is surer, above 1 wilder (default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            Recipe r = Recipes.get(model);
+            if (!(r instanceof dev.glassbox.models.rnn.LanguageModelRecipe)) {
+                throw new IllegalArgumentException("sample works with the language models lstm and gru, not " + model);
+            }
+            Module m = load(r, load);
+            OUT.println(dev.glassbox.models.rnn.LanguageModelRecipe.sample((dev.glassbox.models.rnn.LanguageModel) m, prompt, length, temperature, seed));
+            return 0;
+        }
+    }
+
     @Command(name = "tour", mixinStandardHelpOptions = true,
             description = "Train every model on its embedded data, in turn, and print a summary.")
     static final class Tour implements Callable<Integer> {
@@ -349,7 +387,7 @@ public final class Main implements Runnable {
                 Recipe r = all.get(i);
                 OUT.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
                 for (String preset : r.tourPresets()) {
-                    Recipe.Run run = r.train(new Recipe.Options(preset, null, null, null, null, 42, null),
+                    Recipe.Run run = r.train(new Recipe.Options(preset, null, null, null, null, 42, null, r.tourSettings(preset)),
                             new Progress(OUT, Progress.isTerminal(), "  " + r.name() + "/" + preset));
                     String metric = r.headlineMetric();
                     rows.add(List.of(r.name(), preset, run.data(), metric, Tables.format(run.metrics().get(metric)),

@@ -105,7 +105,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -166,9 +166,9 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn")) assertTrue(r.out().contains(m));
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru")) assertTrue(r.out().contains(m));
         JsonNode tour = r.json().get("tour");
-        assertEquals(9, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn");
+        assertEquals(11, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru");
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
     }
@@ -218,6 +218,13 @@ class CliTest {
         Result explain = run("explain", "word2vec", "--input", "오늘", "집에");
         assertEquals(0, explain.code(), explain.err());
         assertTrue(explain.out().contains("loss = -ln p(집에)") && explain.out().contains("Negative sampling"), explain.out());
+        Path lm = dir.resolve("lm.safetensors");
+        assertEquals(0, run("train", "lstm", "--steps", "5", "--save", lm.toString()).code());
+        Result sample = run("sample", "lstm", "--load", lm.toString(), "--prompt", "she ", "--length", "30", "--temperature", "0.7");
+        assertEquals(0, sample.code(), sample.err());
+        assertTrue(sample.out().startsWith("she ") && sample.out().strip().length() >= 30, sample.out());
+        Result badSample = run("sample", "word2vec", "--load", lm.toString());
+        assertTrue(badSample.err().contains("sample works with the language models"), badSample.err());
         Result rnn = run("explain", "rnn", "--lang", "ko");
         assertTrue(rnn.out().contains("전체 손실 = 시점별 손실의 합"), rnn.out());
         Result explainKo = run("explain", "word2vec", "--lang", "ko");

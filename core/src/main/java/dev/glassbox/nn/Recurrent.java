@@ -110,6 +110,14 @@ public class Recurrent extends Module {
             Tensor proj = F.linear(layerIn.reshape(steps * n, in), wIh[l], bIh[l]).reshape(steps, n, mode.gates * hs);
             Tensor h = h0 == null ? Tensor.zeros(n, hs) : h0.select(0, l);
             Tensor c = mode != Mode.LSTM ? null : c0 == null ? Tensor.zeros(n, hs) : c0.select(0, l);
+            if (mode == Mode.LSTM) {
+                // the whole layer as one node, its backpropagation through time written out
+                Tensor y = dev.glassbox.tensor.FusedOps.lstmLayer(proj, h, c, wHh[l], bHh[l]);   // [T + 1, N, hidden]
+                hn.add(y.select(0, steps - 1));
+                cn.add(y.select(0, steps));
+                layerIn = y.slice(0, 0, steps);
+                continue;
+            }
             List<Tensor> outs = new ArrayList<>(steps);
             for (int t = 0; t < steps; t++) {
                 Tensor xt = proj.select(0, t);                     // [N, gates·hidden]
@@ -117,13 +125,7 @@ public class Recurrent extends Module {
                 switch (mode) {
                     case RNN_TANH -> h = xt.add(ht).tanh();
                     case RNN_RELU -> h = xt.add(ht).relu();
-                    case LSTM -> {
-                        Tensor gates = xt.add(ht);
-                        Tensor i = gates.slice(1, 0, hs).sigmoid(), f = gates.slice(1, hs, 2 * hs).sigmoid();
-                        Tensor gg = gates.slice(1, 2 * hs, 3 * hs).tanh(), o = gates.slice(1, 3 * hs, 4 * hs).sigmoid();
-                        c = f.mul(c).add(i.mul(gg));
-                        h = o.mul(c.tanh());
-                    }
+                    case LSTM -> throw new AssertionError("the LSTM runs as one fused node above");
                     case GRU -> {
                         Tensor r = xt.slice(1, 0, hs).add(ht.slice(1, 0, hs)).sigmoid();
                         Tensor z = xt.slice(1, hs, 2 * hs).add(ht.slice(1, hs, 2 * hs)).sigmoid();

@@ -32,6 +32,15 @@ public final class FusedOps {
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return MatmulOps.linear(x, weight, bias); }
 
     /**
+     * A whole LSTM layer as one node: proj [T, N, 4H] (every step's x·W_ihᵀ + b_ih), h0 and c0
+     * [N, H], weight_hh [4H, H], bias_hh [4H] or null → [T + 1, N, H], the h of every step and
+     * then the final c. Backpropagation through time is written out (one GEMM per step each way).
+     */
+    public static Tensor lstmLayer(Tensor proj, Tensor h0, Tensor c0, Tensor weightHh, Tensor biasHh) {
+        return RecurrentOps.lstmLayer(proj, h0, c0, weightHh, biasHh);
+    }
+
+    /**
      * Cross-entropy of logits [N, C] against class labels, {@code −log softmax(x)[label]} per row,
      * summed ({@code mean=false}) or averaged over N. One pass: dL/dx = (softmax(x) − onehot)·g.
      */

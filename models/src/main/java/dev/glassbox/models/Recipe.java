@@ -63,6 +63,9 @@ public interface Recipe {
      */
     default java.util.Set<String> settings() { return java.util.Set.of(); }
 
+    /** Settings the tour uses for a preset (e.g. fewer steps for a long model); none by default. */
+    default Map<String, Object> tourSettings(String preset) { return Map.of(); }
+
     /** Hyper-parameters. */
     record Defaults(int epochs, float lr, int batch) {}
 

@@ -5,6 +5,7 @@ import dev.glassbox.models.course.CnnRecipe;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.course.LinearRecipe;
 import dev.glassbox.models.course.LogisticRecipe;
+import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.RnnRecipe;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 
@@ -13,9 +14,10 @@ import java.util.List;
 /** The models that exist, in the course's order. */
 public final class Recipes {
     private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
-            new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe());
+            new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe(),
+            new LanguageModelRecipe("lstm", dev.glassbox.nn.Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", dev.glassbox.nn.Recurrent.Mode.GRU));
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of("lstm", "gru", "seq2seq",
+    private static final List<String> PLANNED = List.of("seq2seq",
             "transformer", "vae", "dcgan");
 
     private Recipes() {}

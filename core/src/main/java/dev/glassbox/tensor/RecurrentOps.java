@@ -1,0 +1,116 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.kernels.UnaryOp;
+import dev.glassbox.kernels.VectorKernels;
+
+/**
+ * One LSTM layer over a whole sequence as a single autograd node, with backpropagation
+ * through time written out: per step one GEMM for h·W_hhᵀ and the gate arithmetic in place on
+ * step-sized buffers, instead of a dozen graph nodes per step whose slice gradients are the
+ * size of the whole sequence.
+ */
+final class RecurrentOps {
+    private RecurrentOps() {}
+
+    /**
+     * proj [T, N, 4H] (the input projections x·W_ihᵀ + b_ih, gates i, f, g, o), h0 and c0
+     * [N, H], whh [4H, H], bhh [4H] or null → [T + 1, N, H]: h at every step, then the final c.
+     */
+    static Tensor lstmLayer(Tensor proj, Tensor h0, Tensor c0, Tensor whh, Tensor bhh) {
+        int steps = proj.shape[0], n = proj.shape[1], g4 = proj.shape[2], h = g4 / 4;
+        if (g4 % 4 != 0 || whh.shape[0] != g4 || whh.shape[1] != h || h0.shape[0] != n || h0.shape[1] != h
+                || c0.shape[0] != n || c0.shape[1] != h || (bhh != null && bhh.shape[0] != g4)) {
+            throw new IllegalArgumentException("lstm: inconsistent shapes: proj " + Shapes.str(proj.shape) + ", h0 " + Shapes.str(h0.shape)
+                    + ", c0 " + Shapes.str(c0.shape) + ", weight_hh " + Shapes.str(whh.shape));
+        }
+        int nh = n * h, ng = n * g4;
+        float[] acts = new float[steps * ng];     // i, f, g, o after their activations, every step
+        float[] cs = new float[steps * nh];       // c at every step
+        float[] out = new float[(steps + 1) * nh];
+        float[] hPrev = h0.data, cPrev = c0.data;
+        int hPrevOff = 0, cPrevOff = 0;
+        float[] tc = new float[nh];
+        for (int t = 0; t < steps; t++) {
+            int gOff = t * ng;
+            System.arraycopy(proj.data, gOff, acts, gOff, ng);
+            for (int r = 0; r < n && bhh != null; r++) VectorKernels.axpy(g4, 1f, bhh.data, 0, acts, gOff + r * g4);
+            // G += h_{t-1}·W_hhᵀ : [N, 4H]
+            Sgemm.sgemm(false, true, n, g4, h, 1f, hPrev, hPrevOff, h, whh.data, 0, h, 1f, acts, gOff, g4);
+            // i, f, o = σ; g = tanh = 2σ(2x) − 1
+            for (int r = 0; r < n; r++) {
+                int gg = gOff + r * g4 + 2 * h;
+                for (int j = 0; j < h; j++) acts[gg + j] *= 2f;
+            }
+            VectorKernels.unary(UnaryOp.SIGMOID, ng, acts, gOff, acts, gOff);
+            for (int r = 0; r < n; r++) {
+                int gg = gOff + r * g4 + 2 * h;
+                for (int j = 0; j < h; j++) acts[gg + j] = 2f * acts[gg + j] - 1f;
+            }
+            int cOff = t * nh;
+            for (int r = 0; r < n; r++) {
+                int base = gOff + r * g4;
+                for (int j = 0; j < h; j++) {
+                    float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j];
+                    cs[cOff + r * h + j] = f * cPrev[cPrevOff + r * h + j] + i * g;
+                }
+            }
+            VectorKernels.unary(UnaryOp.TANH, nh, cs, cOff, tc, 0);
+            int hOff = t * nh;
+            for (int r = 0; r < n; r++) {
+                int base = gOff + r * g4 + 3 * h;
+                for (int j = 0; j < h; j++) out[hOff + r * h + j] = acts[base + j] * tc[r * h + j];
+            }
+            hPrev = out;
+            hPrevOff = hOff;
+            cPrev = cs;
+            cPrevOff = cOff;
+        }
+        System.arraycopy(cs, (steps - 1) * nh, out, steps * nh, nh);
+        int[] outShape = {steps + 1, n, h};
+        return Tensor.result(out, outShape, "lstm", gy -> {
+            float[] dproj = new float[steps * ng];
+            float[] dwhh = whh.requiresGrad ? new float[g4 * h] : null;
+            float[] dh = new float[nh], dhNext = new float[nh], dc = new float[nh];
+            System.arraycopy(gy.data, steps * nh, dc, 0, nh);   // dL/dc_T from the final c
+            float[] tcs = new float[nh];
+            for (int t = steps - 1; t >= 0; t--) {
+                int gOff = t * ng, cOff = t * nh;
+                for (int k = 0; k < nh; k++) dh[k] = gy.data[t * nh + k] + dhNext[k];
+                VectorKernels.unary(UnaryOp.TANH, nh, cs, cOff, tcs, 0);
+                float[] cp = t == 0 ? c0.data : cs;
+                int cpOff = t == 0 ? 0 : (t - 1) * nh;
+                for (int r = 0; r < n; r++) {
+                    int base = gOff + r * g4;
+                    for (int j = 0; j < h; j++) {
+                        int k = r * h + j;
+                        float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j], o = acts[base + 3 * h + j];
+                        float tck = tcs[k];
+                        float dck = dc[k] + dh[k] * o * (1f - tck * tck);
+                        dproj[base + j] = dck * g * i * (1f - i);                    // dG_i
+                        dproj[base + h + j] = dck * cp[cpOff + k] * f * (1f - f);    // dG_f
+                        dproj[base + 2 * h + j] = dck * i * (1f - g * g);            // dG_g
+                        dproj[base + 3 * h + j] = dh[k] * tck * o * (1f - o);        // dG_o
+                        dc[k] = dck * f;                                             // to c_{t−1}
+                    }
+                }
+                float[] hp = t == 0 ? h0.data : out;
+                int hpOff = t == 0 ? 0 : (t - 1) * nh;
+                // dW_hh += dGᵀ·h_{t−1} : [4H, H]; dh_{t−1} = dG·W_hh : [N, H]
+                if (dwhh != null) Sgemm.sgemm(true, false, g4, h, n, 1f, dproj, gOff, g4, hp, hpOff, h, 1f, dwhh, 0, h);
+                Sgemm.sgemm(false, false, n, h, g4, 1f, dproj, gOff, g4, whh.data, 0, h, 0f, dhNext, 0, h);
+            }
+            Tensor gProj = proj.requiresGrad ? new Tensor(dproj, proj.shape) : null;
+            Tensor gh0 = h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null;
+            Tensor gc0 = c0.requiresGrad ? new Tensor(dc, c0.shape) : null;
+            Tensor gw = dwhh == null ? null : new Tensor(dwhh, whh.shape);
+            Tensor gb = null;
+            if (bhh != null && bhh.requiresGrad) {
+                float[] db = new float[g4];
+                for (int row = 0; row < steps * n; row++) VectorKernels.axpy(g4, 1f, dproj, row * g4, db, 0);
+                gb = new Tensor(db, bhh.shape);
+            }
+            return new Tensor[] {gProj, gh0, gc0, gw, gb};
+        }, proj, h0, c0, whh, bhh);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.glassbox.models.rnn;
+
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.train.EventListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LanguageModelTest {
+    @TempDir
+    Path dir;
+
+    private static double num(Map<String, Object> m, String k) { return ((Number) m.get(k)).doubleValue(); }
+
+    /** A few dozen steps take the loss well below guessing among the 40 characters (ln 40 = 3.69). */
+    @Test
+    void lstmLearnsCharactersSavesAndSamples() throws IOException {
+        Path f = dir.resolve("lm.safetensors");
+        var run = Recipes.get("lstm").train(new Recipe.Options(null, null, null, null, null, 7, f, Map.of("steps", 40)), EventListener.NONE);
+        var m = run.metrics();
+        assertEquals(40, ((Number) m.get("steps")).intValue());
+        assertTrue(num(m, "loss") < 3.0 && num(m, "val_loss") < 3.0, m.toString());
+        assertEquals(Math.exp(num(m, "val_loss")), num(m, "perplexity"), 1e-9);
+        var loaded = (LanguageModel) Recipes.get("lstm").load(f);
+        var eval = Recipes.get("lstm").evaluate(loaded, null, 1);
+        assertEquals(num(m, "val_loss"), num(eval, "val_loss"), 1e-6, "the same held-out part gives the same loss after reloading");
+        String a = LanguageModelRecipe.sample(loaded, "the ", 50, 0.8f, 3), b = LanguageModelRecipe.sample(loaded, "the ", 50, 0.8f, 3);
+        assertEquals(a, b, "a seed repeats a sample");
+        assertEquals(54, a.length());
+        assertTrue(a.startsWith("the "));
+        var unknown = assertThrows(IllegalArgumentException.class, () -> LanguageModelRecipe.sample(loaded, "Zebra", 5, 1f, 1));
+        assertTrue(unknown.getMessage().contains("'Z' is not in this model's vocabulary"), unknown.getMessage());
+        var wrong = assertThrows(IOException.class, () -> Recipes.get("gru").load(f));
+        assertTrue(wrong.getMessage().contains("holds a 'lstm' model"), wrong.getMessage());
+    }
+
+    @Test
+    void gruAndWordLevelTrainOnAFile() throws IOException {
+        Path text = dir.resolve("t.txt");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 400; i++) sb.append(i % 2 == 0 ? "the cat sat on the mat\n" : "a dog lay on a rug\n");
+        Files.writeString(text, sb);
+        var m = Recipes.get("gru").train(new Recipe.Options("word", text.toString(), null, null, null, 3, null, Map.of("steps", 30)),
+                EventListener.NONE).metrics();
+        assertTrue(num(m, "val_loss") < 1.5, "a repetitive text is easy: " + m);
+        Path tiny = dir.resolve("tiny.txt");
+        Files.writeString(tiny, "too short");
+        var e = assertThrows(IOException.class, () -> Recipes.get("lstm").train(new Recipe.Options(null, tiny.toString(), null, null, null, 1, null),
+                EventListener.NONE));
+        assertTrue(e.getMessage().contains("needs at least"), e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("lstm").train(
+                new Recipe.Options(null, null, null, null, null, 1, null, Map.of("steps", 0)), EventListener.NONE));
+        assertEquals("--steps must be positive, got 0", bad.getMessage());
+        assertEquals(List.of("char", "word", "w5"), Recipes.get("gru").presets());
+    }
+}
