@@ -23,7 +23,6 @@ import java.util.function.Consumer;
 public final class Workloads {
     public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "OPS");
     private static final Map<String, String> MISSING = Map.of(
-            "W5", "the LSTM does not exist yet (issue 7)",
             "W6", "the Transformer does not exist yet",
             "W8", "the VAE does not exist yet",
             "W9", "the DCGAN does not exist yet");
@@ -42,6 +41,7 @@ public final class Workloads {
             case "W2" -> w2(out, s, progress);
             case "W3" -> w3(out, s, progress);
             case "W4" -> w4(out, s, progress);
+            case "W5" -> w5(out, s, progress);
             case "W7" -> w7(out, s, progress);
             case "OPS" -> ops(out, s, progress);
             default -> {
@@ -200,6 +200,32 @@ public final class Workloads {
         String env = System.getenv("GLASSBOX_BENCH_DATA");
         if (env != null && !env.isBlank()) return java.nio.file.Path.of(env);
         return java.nio.file.Path.of(System.getProperty("glassbox.home", ".")).toAbsolutePath().resolve("../shared/data").normalize();
+    }
+
+    /**
+     * W5: character LSTM language model on Brown (embedding 64, 1 layer, hidden 256, seq 64,
+     * batch 32, Adam 2e-3, gradient norm clipped at 5); training tokens/s and the mean loss of
+     * steps 291–300. {@code quick}: 30 steps (the loss key is then the mean of steps 21–30).
+     */
+    static void w5(Map<String, Object> out, Settings s, Consumer<String> progress) {
+        var brown = benchData().resolve("brown.txt");
+        if (!java.nio.file.Files.isRegularFile(brown)) {
+            out.put("skipped", "the Brown corpus is not at " + brown + "; set GLASSBOX_BENCH_DATA to the folder holding brown.txt");
+            return;
+        }
+        try {
+            String text = java.nio.file.Files.readString(brown);
+            int steps = s.quick() ? 30 : 300;
+            var r = dev.glassbox.models.rnn.LanguageModelRecipe.benchmark(text, dev.glassbox.nn.Recurrent.Mode.LSTM, steps, 1);
+            out.put("tokens_per_s", Math.round(r.tokensPerSecond()));
+            out.put("loss_300", Math.round(r.lossLast10() * 10000) / 10000.0);
+            out.put("steps", steps);
+            out.put("vocab", r.vocab());
+            progress.accept(String.format(java.util.Locale.ROOT, "W5: %,.0f tokens/s, loss %.4f", r.tokensPerSecond(), r.lossLast10()));
+        } catch (java.io.IOException e) {
+            out.put("skipped", "W5 could not read " + brown + ": " + e.getMessage());
+        }
+        out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
     }
 
     /**

@@ -239,6 +239,45 @@ public final class LanguageModelRecipe implements Recipe {
         return new Run(m, preset, dataName, out, secs);
     }
 
+    /** What the W5 benchmark reports. */
+    public record BenchResult(double tokensPerSecond, double lossLast10, int vocab, double seconds) {}
+
+    /**
+     * W5: the w5 network (character LSTM, embedding 64, hidden 256, seq 64, batch 32, Adam
+     * 2e-3, clip 5) for {@code steps} steps on the first 90% of {@code text}; training tokens
+     * per second (batching included) and the mean loss of the last ten steps.
+     */
+    public static BenchResult benchmark(String text, Recurrent.Mode cell, int steps, long seed) {
+        Config c = config("w5");
+        List<String> toks = tokens(text, false);
+        int split = (int) (toks.size() * 0.9);
+        LanguageModel.Vocab vocab = vocab(toks.subList(0, split), false);
+        int[] train = encode(toks.subList(0, split), vocab);
+        LanguageModel m = new LanguageModel(vocab, cell, c.embedding(), c.hidden(), c.layers(), new Generator(seed));
+        Adam opt = new Adam(m.parameters(), c.lr());
+        Generator g = new Generator(seed + 1);
+        int batch = c.batch(), seq = c.seq();
+        double last = 0;
+        long t0 = System.nanoTime();
+        for (int step = 1; step <= steps; step++) {
+            int[] x = new int[batch * seq], y = new int[batch * seq];
+            for (int b = 0; b < batch; b++) {
+                int start = g.nextInt(train.length - seq - 1);
+                System.arraycopy(train, start, x, b * seq, seq);
+                System.arraycopy(train, start + 1, y, b * seq, seq);
+            }
+            m.train();
+            opt.zeroGrad();
+            Tensor loss = F.crossEntropy(m.step(x, batch, seq, null, null).logits().reshape(batch * seq, vocab.size()), y);
+            loss.backward();
+            ClipGrad.clipGradNorm(m.parameters(), 5f);
+            opt.step();
+            if (step > steps - 10) last += loss.item();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new BenchResult((double) steps * batch * seq / secs, last / Math.min(10, steps), vocab.size(), secs);
+    }
+
     /** Like {@link #encode}, but characters missing from the vocabulary (seen only in the held-out part) are dropped. */
     private static int[] encodeLenient(List<String> toks, LanguageModel.Vocab v) {
         if (v.words()) return encode(toks, v);
