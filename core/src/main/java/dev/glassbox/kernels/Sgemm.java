@@ -31,8 +31,8 @@ public final class Sgemm {
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 3072;
-    /** Below this many rows of C, a parallel GEMM with enough columns splits the columns once. */
-    private static final int SPLIT_ONCE_M = 512;
+    /** Below this many rows of C, a parallel GEMM with enough columns splits the columns once ({@code -Dglassbox.sgemm.splitOnceRows}, 0 = never). */
+    private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
     /** Below this many multiply-adds, one thread wins. */
