@@ -193,10 +193,12 @@ public final class Workloads {
     }
 
     /**
-     * Where the benchmark corpora live: {@code $GLASSBOX_BENCH_DATA}, else {@code ../shared/data}
+     * Where the benchmark corpora live: {@code -Dglassbox.benchData}, {@code $GLASSBOX_BENCH_DATA}, else {@code ../shared/data}
      * beside the project ({@code -Dglassbox.home}, set by ./glassbox, or the working directory).
      */
     static java.nio.file.Path benchData() {
+        String prop = System.getProperty("glassbox.benchData");
+        if (prop != null && !prop.isBlank()) return java.nio.file.Path.of(prop);
         String env = System.getenv("GLASSBOX_BENCH_DATA");
         if (env != null && !env.isBlank()) return java.nio.file.Path.of(env);
         return java.nio.file.Path.of(System.getProperty("glassbox.home", ".")).toAbsolutePath().resolve("../shared/data").normalize();
