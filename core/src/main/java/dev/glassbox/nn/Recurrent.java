@@ -118,6 +118,12 @@ public class Recurrent extends Module {
                 layerIn = y.slice(0, 0, steps);
                 continue;
             }
+            if (mode == Mode.GRU) {
+                Tensor y = dev.glassbox.tensor.FusedOps.gruLayer(proj, h, wHh[l], bHh[l]);         // [T, N, hidden]
+                hn.add(y.select(0, steps - 1));
+                layerIn = y;
+                continue;
+            }
             List<Tensor> outs = new ArrayList<>(steps);
             for (int t = 0; t < steps; t++) {
                 Tensor xt = proj.select(0, t);                     // [N, gates·hidden]
@@ -125,13 +131,7 @@ public class Recurrent extends Module {
                 switch (mode) {
                     case RNN_TANH -> h = xt.add(ht).tanh();
                     case RNN_RELU -> h = xt.add(ht).relu();
-                    case LSTM -> throw new AssertionError("the LSTM runs as one fused node above");
-                    case GRU -> {
-                        Tensor r = xt.slice(1, 0, hs).add(ht.slice(1, 0, hs)).sigmoid();
-                        Tensor z = xt.slice(1, hs, 2 * hs).add(ht.slice(1, hs, 2 * hs)).sigmoid();
-                        Tensor nn = xt.slice(1, 2 * hs, 3 * hs).add(r.mul(ht.slice(1, 2 * hs, 3 * hs))).tanh();
-                        h = nn.add(z.mul(h.sub(nn)));              // (1 − z)·n + z·h
-                    }
+                    case LSTM, GRU -> throw new AssertionError("LSTM and GRU layers run as one fused node above");
                 }
                 outs.add(h);
             }

@@ -41,6 +41,14 @@ public final class FusedOps {
     }
 
     /**
+     * A whole GRU layer as one node: proj [T, N, 3H], h0 [N, H], weight_hh [3H, H], bias_hh
+     * [3H] or null → [T, N, H], the h of every step; BPTT written out.
+     */
+    public static Tensor gruLayer(Tensor proj, Tensor h0, Tensor weightHh, Tensor biasHh) {
+        return RecurrentOps.gruLayer(proj, h0, weightHh, biasHh);
+    }
+
+    /**
      * Cross-entropy of logits [N, C] against class labels, {@code −log softmax(x)[label]} per row,
      * summed ({@code mean=false}) or averaged over N. One pass: dL/dx = (softmax(x) − onehot)·g.
      */

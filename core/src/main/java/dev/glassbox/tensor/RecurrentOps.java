@@ -113,4 +113,82 @@ final class RecurrentOps {
             return new Tensor[] {gProj, gh0, gc0, gw, gb};
         }, proj, h0, c0, whh, bhh);
     }
+
+    /**
+     * proj [T, N, 3H] (x·W_ihᵀ + b_ih, gates r, z, n), h0 [N, H], whh [3H, H], bhh [3H] or null
+     * → [T, N, H], the h of every step (the last is the final state). r = σ(x_r + h·W_hrᵀ + b_hr),
+     * z = σ(x_z + h·W_hzᵀ + b_hz), n = tanh(x_n + r·(h·W_hnᵀ + b_hn)), h' = (1 − z)·n + z·h.
+     */
+    static Tensor gruLayer(Tensor proj, Tensor h0, Tensor whh, Tensor bhh) {
+        int steps = proj.shape[0], n = proj.shape[1], g3 = proj.shape[2], h = g3 / 3;
+        if (g3 % 3 != 0 || whh.shape[0] != g3 || whh.shape[1] != h || h0.shape[0] != n || h0.shape[1] != h
+                || (bhh != null && bhh.shape[0] != g3)) {
+            throw new IllegalArgumentException("gru: inconsistent shapes: proj " + Shapes.str(proj.shape) + ", h0 " + Shapes.str(h0.shape)
+                    + ", weight_hh " + Shapes.str(whh.shape));
+        }
+        int nh = n * h, ng = n * g3;
+        float[] hh = new float[steps * ng];       // h·W_hhᵀ + b_hh, every step (its n part is needed backward)
+        float[] gates = new float[steps * ng];    // r, z, n after their activations
+        float[] out = new float[steps * nh];
+        float[] hPrev = h0.data;
+        int hPrevOff = 0;
+        for (int t = 0; t < steps; t++) {
+            int gOff = t * ng;
+            for (int r = 0; r < n && bhh != null; r++) System.arraycopy(bhh.data, 0, hh, gOff + r * g3, g3);
+            Sgemm.sgemm(false, true, n, g3, h, 1f, hPrev, hPrevOff, h, whh.data, 0, h, bhh != null ? 1f : 0f, hh, gOff, g3);
+            for (int r = 0; r < n; r++) {
+                int base = gOff + r * g3;
+                for (int j = 0; j < 2 * h; j++) gates[base + j] = proj.data[base + j] + hh[base + j];
+            }
+            VectorKernels.unary(UnaryOp.SIGMOID, ng, gates, gOff, gates, gOff);   // r and z (the n part is overwritten below)
+            for (int r = 0; r < n; r++) {
+                int base = gOff + r * g3;
+                for (int j = 0; j < h; j++) gates[base + 2 * h + j] = proj.data[base + 2 * h + j] + gates[base + j] * hh[base + 2 * h + j];
+            }
+            for (int r = 0; r < n; r++) VectorKernels.unary(UnaryOp.TANH, h, gates, gOff + r * g3 + 2 * h, gates, gOff + r * g3 + 2 * h);
+            int hOff = t * nh;
+            for (int r = 0; r < n; r++) {
+                int base = gOff + r * g3;
+                for (int j = 0; j < h; j++) {
+                    float z = gates[base + h + j], nn = gates[base + 2 * h + j];
+                    out[hOff + r * h + j] = nn + z * (hPrev[hPrevOff + r * h + j] - nn);
+                }
+            }
+            hPrev = out;
+            hPrevOff = hOff;
+        }
+        return Tensor.result(out, new int[] {steps, n, h}, "gru", gy -> {
+            float[] dproj = new float[steps * ng], dhh = new float[ng];
+            float[] dwhh = whh.requiresGrad ? new float[g3 * h] : null, db = bhh != null && bhh.requiresGrad ? new float[g3] : null;
+            float[] dhNext = new float[nh], dh = new float[nh];
+            for (int t = steps - 1; t >= 0; t--) {
+                int gOff = t * ng;
+                float[] hp = t == 0 ? h0.data : out;
+                int hpOff = t == 0 ? 0 : (t - 1) * nh;
+                for (int k = 0; k < nh; k++) dh[k] = gy.data[t * nh + k] + dhNext[k];
+                for (int r = 0; r < n; r++) {
+                    int base = gOff + r * g3, hb = r * g3;
+                    for (int j = 0; j < h; j++) {
+                        int k = r * h + j;
+                        float rr = gates[base + j], z = gates[base + h + j], nn = gates[base + 2 * h + j];
+                        float dn = dh[k] * (1f - z), dz = dh[k] * (hp[hpOff + k] - nn);
+                        float dan = dn * (1f - nn * nn);
+                        float dar = dan * hh[base + 2 * h + j] * rr * (1f - rr), daz = dz * z * (1f - z);
+                        dproj[base + j] = dar;
+                        dproj[base + h + j] = daz;
+                        dproj[base + 2 * h + j] = dan;
+                        dhh[hb + j] = dar;
+                        dhh[hb + h + j] = daz;
+                        dhh[hb + 2 * h + j] = dan * rr;
+                        dhNext[k] = dh[k] * z;                     // the direct path to h_{t−1}
+                    }
+                }
+                if (dwhh != null) Sgemm.sgemm(true, false, g3, h, n, 1f, dhh, 0, g3, hp, hpOff, h, 1f, dwhh, 0, h);
+                if (db != null) for (int r = 0; r < n; r++) VectorKernels.axpy(g3, 1f, dhh, r * g3, db, 0);
+                Sgemm.sgemm(false, false, n, h, g3, 1f, dhh, 0, g3, whh.data, 0, h, 1f, dhNext, 0, h);   // + dHh·W_hh
+            }
+            return new Tensor[] {proj.requiresGrad ? new Tensor(dproj, proj.shape) : null, h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null,
+                    dwhh == null ? null : new Tensor(dwhh, whh.shape), db == null ? null : new Tensor(db, bhh.shape)};
+        }, proj, h0, whh, bhh);
+    }
 }
