@@ -36,8 +36,8 @@ final class Progress implements EventListener {
                 start = System.nanoTime();
                 epochs = s.epochs();
                 if (!terminal) {
-                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epochs of %d steps%n", label, s.model(), s.preset(),
-                            s.data(), s.epochs(), s.stepsPerEpoch());
+                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epoch%s of %d step%s%n", label, s.model(), s.preset(),
+                            s.data(), s.epochs(), s.epochs() == 1 ? "" : "s", s.stepsPerEpoch(), s.stepsPerEpoch() == 1 ? "" : "s");
                 }
             }
             case TrainingEvent.Stage sg -> {

@@ -184,8 +184,8 @@ public final class LanguageModelRecipe implements Recipe {
         int stepsPerEpoch = Math.max(1, train.length / (batch * c.seq()));
 
         String dataName = o.data() == null ? EMBEDDED : o.data();
-        events.on(new TrainingEvent.Started(name, preset, dataName, epochs, stepsPerEpoch));
         int step = 0, total = maxSteps == null ? epochs * stepsPerEpoch : Math.min(maxSteps, epochs * stepsPerEpoch);
+        events.on(new TrainingEvent.Started(name, preset, dataName, (total + stepsPerEpoch - 1) / stepsPerEpoch, Math.min(stepsPerEpoch, total)));
         double recent = 0;
         int recentCount = 0;
         long tokensSeen = 0;
