@@ -139,9 +139,16 @@ public final class EmbeddingKernels {
             }
             acc.intoArray(grad, i);
         }
-        for (; i < dim; i++) {
+        updateScalar(i, dim, dim, in, inOff, out, targets, count, grad, scratch);
+        return loss;
+    }
+
+    /** Elements [from, to) of the update step: grad = Σ g_t·out_t, then out_t += g_t·in (g_t in scratch). */
+    private static void updateScalar(int from, int to, int dim, float[] in, int inOff, float[] out, int[] targets, int count,
+                                     float[] grad, float[] scratch) {
+        for (int i = from; i < to; i++) {
             float x = in[inOff + i], acc = 0f;
-            for (k = 0; k < count; k++) {
+            for (int k = 0; k < count; k++) {
                 int o = targets[k] * dim + i;
                 float ov = out[o];
                 acc += scratch[k] * ov;
@@ -149,7 +156,6 @@ public final class EmbeddingKernels {
             }
             grad[i] = acc;
         }
-        return loss;
     }
 
     /** The scalar twin of {@link #negativeSampling}: the same steps in the same order, one lane at a time. */
@@ -167,16 +173,7 @@ public final class EmbeddingKernels {
             loss += k == 0 ? negLogSigmoid(f) : negLogSigmoid(-f);
             scratch[k] = gradient(f, k == 0 ? 1f : 0f, alpha);
         }
-        for (int i = 0; i < dim; i++) {
-            float x = in[inOff + i], acc = 0f;
-            for (int k = 0; k < count; k++) {
-                int o = targets[k] * dim + i;
-                float ov = out[o];
-                acc += scratch[k] * ov;
-                out[o] = ov + scratch[k] * x;
-            }
-            grad[i] = acc;
-        }
+        updateScalar(0, dim, dim, in, inOff, out, targets, count, grad, scratch);
         return loss;
     }
 }

@@ -122,13 +122,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         String preset = c.metadata().getOrDefault("glassbox.preset", presets().get(0));
         if (!presets().contains(preset)) throw new IOException(checkpoint + ": unknown preset '" + preset + "' for " + name());
         M m = build(preset, new Generator(0));
-        try {
-            m.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(checkpoint + ": " + e.getMessage());
-        }
-        m.eval();
-        return m;
+        return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), checkpoint);
     }
 
     @Override

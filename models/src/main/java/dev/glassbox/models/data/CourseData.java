@@ -223,4 +223,16 @@ public final class CourseData {
         }
         return TensorDataset.ofLabels(Tensor.wrap(x, n, 25), y);
     }
+
+    /** A sentence of the course's toy vocabularies as word ids, with an error naming the words there are. */
+    public static int[] wordIds(String sentence, java.util.Map<String, Integer> index, List<String> vocabulary) {
+        String[] w = sentence.trim().split("\\s+");
+        int[] out = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+            Integer id = index.get(w[i]);
+            if (id == null) throw new IllegalArgumentException("'" + w[i] + "' is not in the course's vocabulary: " + String.join(", ", vocabulary));
+            out[i] = id;
+        }
+        return out;
+    }
 }

@@ -42,16 +42,7 @@ public final class CourseRnn extends Module {
     public int vocabSize() { return vocabulary.size(); }
 
     /** A sentence's word ids, with an error naming the words the model knows. */
-    public int[] ids(String sentence) {
-        String[] w = sentence.trim().split("\\s+");
-        int[] out = new int[w.length];
-        for (int i = 0; i < w.length; i++) {
-            Integer id = index.get(w[i]);
-            if (id == null) throw new IllegalArgumentException("'" + w[i] + "' is not in the course's vocabulary: " + String.join(", ", vocabulary));
-            out[i] = id;
-        }
-        return out;
-    }
+    public int[] ids(String sentence) { return dev.glassbox.models.data.CourseData.wordIds(sentence, index, vocabulary); }
 
     /** One-hot inputs of sequences of equal length: [T, N, V]. */
     public Tensor oneHot(int[][] seqs) {

@@ -382,13 +382,7 @@ public final class LanguageModelRecipe implements Recipe {
         if (tokens.isEmpty()) throw new IOException(file + ": no vocabulary in its metadata (lm.vocab)");
         Config cfg = config(preset);
         LanguageModel m = new LanguageModel(new LanguageModel.Vocab(cfg.words(), tokens), cell, cfg.embedding(), cfg.hidden(), cfg.layers(), new Generator(0));
-        try {
-            m.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage());
-        }
-        m.eval();
-        return m;
+        return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), file);
     }
 
     static LanguageModel cast(Module m) {

@@ -106,13 +106,7 @@ public final class RnnRecipe implements Recipe {
             throw new IOException(file + " holds a '" + c.metadata().getOrDefault("glassbox.model", "non-Glassbox") + "' model, not 'rnn'");
         }
         CourseRnn m = new CourseRnn(new Generator(0));
-        try {
-            m.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage());
-        }
-        m.eval();
-        return m;
+        return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), file);
     }
 
     private static CourseRnn cast(Module m) {

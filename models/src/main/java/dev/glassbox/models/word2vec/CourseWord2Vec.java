@@ -55,16 +55,7 @@ public final class CourseWord2Vec extends Module {
     }
 
     /** A sentence as word ids. */
-    public int[] ids(String sentence) {
-        String[] w = sentence.split(" ");
-        int[] out = new int[w.length];
-        for (int i = 0; i < w.length; i++) {
-            Integer id = index.get(w[i]);
-            if (id == null) throw new IllegalArgumentException("'" + w[i] + "' is not in the course's vocabulary: " + String.join(", ", vocabulary));
-            out[i] = id;
-        }
-        return out;
-    }
+    public int[] ids(String sentence) { return dev.glassbox.models.data.CourseData.wordIds(sentence, index, vocabulary); }
 
     /** Every (centre, context) pair of every sentence, window 1. */
     public List<int[]> allPairs() {

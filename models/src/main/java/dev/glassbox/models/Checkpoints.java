@@ -1,0 +1,24 @@
+package dev.glassbox.models;
+
+import dev.glassbox.nn.Module;
+import dev.glassbox.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Restoring a model from a checkpoint's tensors, with a mismatch reported against the file. */
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    /** Loads {@code tensors} into {@code model} (shape and name checks), puts it in eval mode, and returns it. */
+    public static <M extends Module> M restore(M model, Map<String, Tensor> tensors, Path file) throws IOException {
+        try {
+            model.loadStateDict(tensors);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
+        model.eval();
+        return model;
+    }
+}
