@@ -147,8 +147,11 @@ public final class Main implements Runnable {
         @Option(names = "--threads", description = "word2vec: training threads (default: all cores).")
         Integer threads;
 
-        @Option(names = "--steps", description = "lstm, gru: stop after this many steps.")
+        @Option(names = "--steps", description = "lstm, gru, seq2seq: stop after this many steps.")
         Integer steps;
+
+        @Option(names = "--attention", description = "seq2seq: none, bahdanau or luong (default luong).")
+        String attention;
 
         @Override
         public Integer call() throws IOException {
@@ -161,9 +164,14 @@ public final class Main implements Runnable {
             if (sample != null) settings.put("sample", sample);
             if (threads != null) settings.put("threads", threads);
             if (steps != null) settings.put("steps", steps);
+            if (attention != null) settings.put("attention", attention);
             for (String k : settings.keySet()) {
                 if (!r.settings().contains(k)) {
-                    throw new IllegalArgumentException("--" + k + " applies to " + (k.equals("steps") ? "lstm and gru" : "word2vec") + ", not " + model);
+                    throw new IllegalArgumentException("--" + k + " applies to " + switch (k) {
+                        case "steps" -> "lstm, gru and seq2seq";
+                        case "attention" -> "seq2seq";
+                        default -> "word2vec";
+                    } + ", not " + model);
                 }
             }
             var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);

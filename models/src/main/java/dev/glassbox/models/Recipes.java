@@ -15,9 +15,10 @@ import java.util.List;
 public final class Recipes {
     private static final List<Recipe> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
             new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe(),
-            new LanguageModelRecipe("lstm", dev.glassbox.nn.Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", dev.glassbox.nn.Recurrent.Mode.GRU));
+            new LanguageModelRecipe("lstm", dev.glassbox.nn.Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", dev.glassbox.nn.Recurrent.Mode.GRU),
+            new dev.glassbox.models.seq2seq.Seq2SeqRecipe());
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of("seq2seq",
+    private static final List<String> PLANNED = List.of(
             "transformer", "vae", "dcgan");
 
     private Recipes() {}

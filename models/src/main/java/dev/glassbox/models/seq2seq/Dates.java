@@ -1,0 +1,71 @@
+package dev.glassbox.models.seq2seq;
+
+import dev.glassbox.tensor.Generator;
+
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The date-normalising task: a date written one of a dozen ways ('saturday, march 7 1998',
+ * '7/3/98', '07.03.1998', 'mar 7 98', ...) in, its ISO form ('1998-03-07') out. Dates fall
+ * between 1950 and 2049, so a two-digit year is never ambiguous (50–99 → 19xx, 00–49 → 20xx);
+ * numeric forms put the day first, as '7/3/98' for 7 March.
+ */
+public final class Dates {
+    /** Characters an input may use. */
+    public static final String INPUT_CHARS = " ,-./0123456789abcdefghijklmnopqrstuvwxyz";
+    /** Characters of an ISO date. */
+    public static final String OUTPUT_CHARS = "-0123456789";
+    /** ISO dates are this long. */
+    public static final int OUTPUT_LENGTH = 10;
+    private static final LocalDate FIRST = LocalDate.of(1950, 1, 1);
+    private static final int DAYS = (int) (LocalDate.of(2049, 12, 31).toEpochDay() - FIRST.toEpochDay()) + 1;
+    static final int FORMATS = 12;
+
+    /** One example. */
+    public record Example(String input, String output) {}
+
+    private Dates() {}
+
+    /** A random date in the range, written in a random format. */
+    public static Example random(Generator g) {
+        LocalDate d = FIRST.plusDays(g.nextInt(DAYS));
+        return new Example(write(d, g.nextInt(FORMATS)), d.toString());
+    }
+
+    /** {@code n} examples from a seed. */
+    public static List<Example> sample(int n, long seed) {
+        Generator g = new Generator(seed);
+        List<Example> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(random(g));
+        return out;
+    }
+
+    /** A date in format {@code f} (0 to {@link #FORMATS} − 1). */
+    public static String write(LocalDate d, int f) {
+        String month = d.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH).toLowerCase(Locale.ROOT);
+        String mon = month.substring(0, 3);
+        String day = d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH).toLowerCase(Locale.ROOT);
+        int dd = d.getDayOfMonth(), mm = d.getMonthValue(), yyyy = d.getYear(), yy = yyyy % 100;
+        return switch (f) {
+            case 0 -> day + ", " + month + " " + dd + " " + yyyy;
+            case 1 -> dd + "/" + mm + "/" + two(yy);
+            case 2 -> month + " " + dd + ", " + yyyy;
+            case 3 -> dd + " " + month + " " + yyyy;
+            case 4 -> two(dd) + "." + two(mm) + "." + yyyy;
+            case 5 -> mon + " " + dd + " " + two(yy);
+            case 6 -> dd + " " + mon + " " + yyyy;
+            case 7 -> day + " " + dd + " " + month + " " + yyyy;
+            case 8 -> two(dd) + "/" + two(mm) + "/" + yyyy;
+            case 9 -> d.toString();
+            case 10 -> mon + ". " + dd + ", " + yyyy;
+            case 11 -> day.substring(0, 3) + " " + dd + " " + mon + " " + two(yy);
+            default -> throw new IllegalArgumentException("no date format " + f);
+        };
+    }
+
+    private static String two(int v) { return v < 10 ? "0" + v : String.valueOf(v); }
+}

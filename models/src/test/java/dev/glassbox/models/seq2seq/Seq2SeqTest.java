@@ -1,0 +1,76 @@
+package dev.glassbox.models.seq2seq;
+
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.train.EventListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Seq2SeqTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void datesAreWrittenTheWaysPeopleWriteThem() {
+        LocalDate d = LocalDate.of(1998, 3, 7);   // a Saturday
+        assertEquals("saturday, march 7 1998", Dates.write(d, 0));
+        assertEquals("7/3/98", Dates.write(d, 1));
+        assertEquals("07.03.1998", Dates.write(d, 4));
+        assertEquals("mar 7 98", Dates.write(d, 5));
+        assertEquals("1998-03-07", Dates.write(d, 9));
+        assertEquals("sat 7 mar 98", Dates.write(LocalDate.of(1998, 3, 7), 11));
+        assertEquals("5/1/07", Dates.write(LocalDate.of(2007, 1, 5), 1));
+        for (Dates.Example e : Dates.sample(500, 3)) {
+            assertEquals(10, e.output().length());
+            int year = Integer.parseInt(e.output().substring(0, 4));
+            assertTrue(year >= 1950 && year <= 2049, e.toString());
+            for (char c : e.input().toCharArray()) assertTrue(Dates.INPUT_CHARS.indexOf(c) >= 0, e.toString());
+        }
+    }
+
+    /** A short run already decodes most held-out dates; attention weights are a distribution that ignores the padding. */
+    @Test
+    void attentionModelLearnsDatesAndReloads() throws IOException {
+        Path f = dir.resolve("s2s.safetensors");
+        var run = Recipes.get("seq2seq").train(new Recipe.Options(null, null, null, null, 32, 5, f, Map.of("steps", 250)), EventListener.NONE);
+        double exact = ((Number) run.metrics().get("exact_match")).doubleValue();
+        assertTrue(exact > 0.5, run.metrics().toString());
+        Seq2Seq m = (Seq2Seq) Recipes.get("seq2seq").load(f);
+        assertEquals(exact, ((Number) Recipes.get("seq2seq").evaluate(m, null, 1).get("exact_match")).doubleValue(), 1e-12);
+        var dec = Seq2SeqRecipe.greedy(m, List.of("7/3/98", "saturday, march 7 1998"));
+        int ti = dec.inputLength(), to = Dates.OUTPUT_LENGTH;
+        for (int t = 0; t < to; t++) {
+            double sum = 0;
+            for (int s = 0; s < ti; s++) sum += dec.weights()[t * ti + s];
+            assertEquals(1.0, sum, 1e-4, "weights of output step " + t);
+            // "7/3/98" is left-padded to the longer input: no weight on the padding
+            for (int s = 0; s < ti - "7/3/98".length(); s++) assertEquals(0f, dec.weights()[t * ti + s], 1e-6f);
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").predict(m, List.of("7#3#98")));
+        assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
+        var att = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").train(
+                new Recipe.Options(null, null, null, null, null, 1, null, Map.of("attention", "global")), EventListener.NONE));
+        assertEquals("--attention must be none, bahdanau or luong, got 'global'", att.getMessage());
+    }
+
+    @Test
+    void bahdanauAndNoAttentionTrainToo() throws IOException {
+        for (String a : List.of("bahdanau", "none")) {
+            var m = Recipes.get("seq2seq").train(new Recipe.Options(null, null, null, null, 16, 2, null, Map.of("steps", 20, "attention", a)),
+                    EventListener.NONE).metrics();
+            assertEquals(a, m.get("attention"));
+            double loss = ((Number) m.get("loss")).doubleValue();
+            assertTrue(loss < Math.log(11), a + ": below guessing among 11 characters: " + loss);
+        }
+    }
+}
