@@ -3,6 +3,7 @@ package dev.glassbox.cli;
 import dev.glassbox.models.explain.ConvTrace;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.explain.RnnTrace;
+import dev.glassbox.models.explain.Seq2SeqTrace;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.explain.Word2VecTrace;
 
@@ -102,6 +103,16 @@ final class ExplainText {
             Map.entry("rnnUpdate", new String[] {"update of the shared weights (each gradient sums every step's part; new = old - learning rate x gradient):",
                     "공유 가중치 갱신 (기울기는 모든 시점의 기여를 더한 것; 새 값 = 이전 값 - 학습률 x 기울기):"}),
             Map.entry("gradNorm", new String[] {"%s [%d x %d]: gradient norm %s", "%s [%d x %d]: 기울기 크기 %s"}),
+            Map.entry("s2sTitle", new String[] {"seq2seq (%s attention) decoding '%s'", "seq2seq (%s 어텐션)로 '%s' 디코딩"}),
+            Map.entry("s2sEncoder", new String[] {"encoder: one state per input character (first %d of %d values)",
+                    "인코더: 입력 글자마다 상태 하나 (%d개 값 중 처음 %d개)"}),
+            Map.entry("s2sAttention", new String[] {"decoder: at each output step, the attention over the input characters (percent), then the character decoded",
+                    "디코더: 출력 시점마다 입력 글자에 대한 어텐션 (퍼센트), 그리고 디코딩된 글자"}),
+            Map.entry("s2sNoAttention", new String[] {"decoder (no attention: it sees the input only through the encoder's final state)",
+                    "디코더 (어텐션 없음: 입력은 인코더의 마지막 상태로만 전해짐)"}),
+            Map.entry("s2sLooks", new String[] {"looks most at", "가장 많이 봄"}),
+            Map.entry("s2sGreedy", new String[] {"greedy output: %s", "탐욕적 출력: %s"}),
+            Map.entry("s2sBeam", new String[] {"beam search (width %d), best first:", "빔 서치 (폭 %d), 좋은 순:"}),
             Map.entry("paramUpdate", new String[] {"%s %s: gradient norm %s", "%s %s: 기울기 크기 %s"}));
 
     private final int lang;
@@ -118,6 +129,7 @@ final class ExplainText {
             case ConvTrace c -> render(c);
             case Word2VecTrace w -> render(w);
             case RnnTrace r -> render(r);
+            case Seq2SeqTrace q -> render(q);
         };
     }
 
@@ -270,6 +282,46 @@ final class ExplainText {
                 }
             }
         }
+        return sb.toString();
+    }
+
+    String render(Seq2SeqTrace t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(w("s2sTitle", t.attention(), t.input())).append("\n\n");
+        int shown = Math.min(4, t.encoderStates().length == 0 ? 0 : t.encoderStates()[0].length);
+        int total = t.encoderStates().length == 0 ? 0 : t.encoderStates()[0].length;
+        sb.append(lang == 0 ? w("s2sEncoder", shown, total) : w("s2sEncoder", total, shown)).append('\n');
+        for (int s = 0; s < t.inputChars().size(); s++) {
+            sb.append(String.format(Locale.ROOT, "  '%s' ", t.inputChars().get(s)));
+            sb.append(vector(java.util.Arrays.copyOf(t.encoderStates()[s], shown))).append('\n');
+        }
+        sb.append('\n');
+        boolean attention = !t.steps().isEmpty() && t.steps().getFirst().weights().length > 0;
+        if (attention) {
+            sb.append(w("s2sAttention")).append('\n').append("      ");
+            int pad = t.steps().getFirst().weights().length - t.inputChars().size();
+            for (String ch : t.inputChars()) sb.append(String.format(Locale.ROOT, "%4s", "'" + ch + "'"));
+            sb.append('\n');
+            for (Seq2SeqTrace.OutputStep st : t.steps()) {
+                sb.append(String.format(Locale.ROOT, "  %2d  ", st.t()));
+                int best = 0;
+                for (int s = 0; s < t.inputChars().size(); s++) {
+                    float wv = st.weights()[pad + s];
+                    if (wv > st.weights()[pad + best]) best = s;
+                    sb.append(String.format(Locale.ROOT, "%4d", Math.round(100 * wv)));
+                }
+                sb.append(String.format(Locale.ROOT, "  -> '%s' (p = %s), %s '%s'%n", st.decoded(), n(st.probability()), w("s2sLooks"),
+                        t.inputChars().get(best)));
+            }
+        } else {
+            sb.append(w("s2sNoAttention")).append('\n');
+            for (Seq2SeqTrace.OutputStep st : t.steps()) {
+                sb.append(String.format(Locale.ROOT, "  %2d  -> '%s' (p = %s)%n", st.t(), st.decoded(), n(st.probability())));
+            }
+        }
+        sb.append('\n').append(w("s2sGreedy", t.greedy())).append('\n');
+        sb.append(w("s2sBeam", t.beam().size())).append('\n');
+        for (Seq2SeqTrace.Candidate c : t.beam()) sb.append("  ").append(c.output()).append("  log p = ").append(n(c.logProbability())).append('\n');
         return sb.toString();
     }
 

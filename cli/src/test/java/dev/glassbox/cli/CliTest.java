@@ -225,6 +225,13 @@ class CliTest {
         assertTrue(sample.out().startsWith("she ") && sample.out().strip().length() >= 30, sample.out());
         Result badSample = run("sample", "word2vec", "--load", lm.toString());
         assertTrue(badSample.err().contains("sample works with the language models"), badSample.err());
+        Path s2s = dir.resolve("s2s.safetensors");
+        assertEquals(0, run("train", "seq2seq", "--steps", "30", "--attention", "bahdanau", "--save", s2s.toString()).code());
+        Result s2sExplain = run("explain", "seq2seq", "--load", s2s.toString(), "--input", "7/3/98");
+        assertEquals(0, s2sExplain.code(), s2sExplain.err());
+        assertTrue(s2sExplain.out().contains("bahdanau attention") && s2sExplain.out().contains("beam search (width 3)"), s2sExplain.out());
+        Result wrongAttention = run("train", "dnn", "--attention", "luong");
+        assertEquals("glassbox: --attention applies to seq2seq, not dnn", wrongAttention.err().strip());
         Result rnn = run("explain", "rnn", "--lang", "ko");
         assertTrue(rnn.out().contains("전체 손실 = 시점별 손실의 합"), rnn.out());
         Result explainKo = run("explain", "word2vec", "--lang", "ko");

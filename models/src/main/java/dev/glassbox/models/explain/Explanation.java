@@ -5,7 +5,7 @@ package dev.glassbox.models.explain;
  * in the shape the course draws that model — node by node for dense networks ({@link Trace}),
  * map by map for convolutional ones ({@link ConvTrace}).
  */
-public sealed interface Explanation permits Trace, ConvTrace, Word2VecTrace, RnnTrace {
+public sealed interface Explanation permits Trace, ConvTrace, Word2VecTrace, RnnTrace, Seq2SeqTrace {
     /** The model's name. */
     String model();
 }

@@ -218,8 +218,84 @@ public final class Seq2SeqRecipe implements Recipe {
         return text + " -> " + greedy(cast(model), List.of(text)).outputs().getFirst();
     }
 
+    /** A candidate of the beam: its output ids so far, log-probability and decoder state. */
+    private record Hyp(int[] ids, double logp, Tensor h, Tensor c) {}
+
+    /**
+     * Beam search for one input: keeps the {@code width} most probable partial outputs, extends
+     * each by every character, and keeps the best {@code width} again, for the ten characters of
+     * an ISO date; the candidates best first.
+     */
+    public static List<dev.glassbox.models.explain.Seq2SeqTrace.Candidate> beam(Seq2Seq m, String input, int width) {
+        if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
+        m.eval();
+        int v = Dates.OUTPUT_CHARS.length();
+        try (var ignored = GradMode.noGrad()) {
+            Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(List.of(input)));
+            List<Hyp> beam = List.of(new Hyp(new int[0], 0, enc.h(), enc.c()));
+            for (int t = 0; t < Dates.OUTPUT_LENGTH; t++) {
+                List<Hyp> next = new ArrayList<>();
+                for (Hyp hyp : beam) {
+                    int prev = hyp.ids().length == 0 ? Seq2Seq.BOS : hyp.ids()[hyp.ids().length - 1];
+                    Seq2Seq.Decoded d = m.decode(enc, new int[] {prev}, 1, 1, hyp.h(), hyp.c());
+                    float[] lp = d.logits().reshape(v).logSoftmax(0).toArray();
+                    for (int k = 0; k < v; k++) {
+                        int[] ids = java.util.Arrays.copyOf(hyp.ids(), hyp.ids().length + 1);
+                        ids[ids.length - 1] = k;
+                        next.add(new Hyp(ids, hyp.logp() + lp[k], d.h(), d.c()));
+                    }
+                }
+                next.sort((a, b) -> Double.compare(b.logp(), a.logp()));
+                beam = next.subList(0, Math.min(width, next.size()));
+            }
+            List<dev.glassbox.models.explain.Seq2SeqTrace.Candidate> out = new ArrayList<>();
+            for (Hyp hyp : beam) {
+                StringBuilder sb = new StringBuilder();
+                for (int id : hyp.ids()) sb.append(Dates.OUTPUT_CHARS.charAt(id));
+                out.add(new dev.glassbox.models.explain.Seq2SeqTrace.Candidate(sb.toString(), (float) hyp.logp()));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * One decoding of a written date (default 'saturday, march 7 1998') by a saved model, or by
+     * a fresh one trained briefly from {@code seed}: the encoder's states, each output step's
+     * attention over the input and the decoded character, then a beam search of width 3.
+     */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) {
-        throw new IllegalArgumentException("explain seq2seq: not built yet; glassbox predict seq2seq shows a decoding");
+    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
+        if (target != null) throw new IllegalArgumentException("explain seq2seq: the target is the date's ISO form (no --target)");
+        Seq2Seq m = model == null ? (Seq2Seq) train(new Options(null, null, null, null, null, seed, null, Map.of("steps", 300)), EventListener.NONE).model()
+                : cast(model);
+        String text = input.isEmpty() ? "saturday, march 7 1998" : String.join(" ", input).toLowerCase(Locale.ROOT);
+        m.eval();
+        float[][] states;
+        List<String> chars = new ArrayList<>();
+        for (char ch : text.toCharArray()) chars.add(String.valueOf(ch));
+        try (var ignored = GradMode.noGrad()) {
+            Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(List.of(text)));
+            float[] e = enc.states().data();
+            states = new float[text.length()][];
+            for (int s = 0; s < text.length(); s++) states[s] = java.util.Arrays.copyOfRange(e, s * m.hidden, (s + 1) * m.hidden);
+        }
+        Decoding d = greedy(m, List.of(text));
+        List<dev.glassbox.models.explain.Seq2SeqTrace.OutputStep> steps = new ArrayList<>();
+        String out = d.outputs().getFirst();
+        // the decoded characters' probabilities, from a teacher-forced pass over the greedy output
+        float[] probs;
+        try (var ignored = GradMode.noGrad()) {
+            Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(List.of(text)));
+            Seq2Seq.Decoded dec = m.decode(enc, Seq2Seq.shiftedTargets(List.of(out)), 1, Dates.OUTPUT_LENGTH, enc.h(), enc.c());
+            probs = dec.logits().reshape(Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()).softmax(-1).toArray();
+        }
+        for (int t = 0; t < Dates.OUTPUT_LENGTH; t++) {
+            float[] w = d.weights() == null ? new float[0] : java.util.Arrays.copyOfRange(d.weights(), t * d.inputLength(), (t + 1) * d.inputLength());
+            int id = Dates.OUTPUT_CHARS.indexOf(out.charAt(t));
+            steps.add(new dev.glassbox.models.explain.Seq2SeqTrace.OutputStep(t + 1, w, String.valueOf(out.charAt(t)),
+                    probs[t * Dates.OUTPUT_CHARS.length() + id]));
+        }
+        return new dev.glassbox.models.explain.Seq2SeqTrace(name(), m.attention.name().toLowerCase(Locale.ROOT), text, chars, states, steps, out,
+                beam(m, text, 3));
     }
 }

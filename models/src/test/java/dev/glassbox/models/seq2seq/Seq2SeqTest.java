@@ -56,6 +56,21 @@ class Seq2SeqTest {
             // "7/3/98" is left-padded to the longer input: no weight on the padding
             for (int s = 0; s < ti - "7/3/98".length(); s++) assertEquals(0f, dec.weights()[t * ti + s], 1e-6f);
         }
+        // explain: one decoding step by step, and a beam search whose best candidate is at least as probable as greedy's
+        var t = (dev.glassbox.models.explain.Seq2SeqTrace) Recipes.get("seq2seq").explain(m, List.of("7/3/98"), null, 0.1f, 1);
+        assertEquals(6, t.inputChars().size());
+        assertEquals(10, t.steps().size());
+        assertEquals(Seq2SeqRecipe.greedy(m, List.of("7/3/98")).outputs().getFirst(), t.greedy());
+        assertEquals(3, t.beam().size());
+        for (int i = 1; i < 3; i++) assertTrue(t.beam().get(i - 1).logProbability() >= t.beam().get(i).logProbability());
+        double greedyLogp = 0;
+        for (var st : t.steps()) {
+            greedyLogp += Math.log(st.probability());
+            double sum = 0;
+            for (float w : st.weights()) sum += w;
+            assertEquals(1.0, sum, 1e-4);
+        }
+        assertTrue(t.beam().getFirst().logProbability() >= greedyLogp - 1e-3, t.beam() + " vs greedy " + greedyLogp);
         var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").predict(m, List.of("7#3#98")));
         assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
         var att = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").train(
