@@ -153,6 +153,9 @@ public final class Main implements Runnable {
         @Option(names = "--attention", description = "seq2seq: none, bahdanau or luong (default luong).")
         String attention;
 
+        @Option(names = "--tbptt", description = "lstm, gru: contiguous tracks with the state carried between windows (truncated BPTT).")
+        boolean tbptt;
+
         @Override
         public Integer call() throws IOException {
             Recipe r = Recipes.get(model);
@@ -165,11 +168,13 @@ public final class Main implements Runnable {
             if (threads != null) settings.put("threads", threads);
             if (steps != null) settings.put("steps", steps);
             if (attention != null) settings.put("attention", attention);
+            if (tbptt) settings.put("tbptt", true);
             for (String k : settings.keySet()) {
                 if (!r.settings().contains(k)) {
                     throw new IllegalArgumentException("--" + k + " applies to " + switch (k) {
                         case "steps" -> "lstm, gru and seq2seq";
                         case "attention" -> "seq2seq";
+                        case "tbptt" -> "lstm and gru";
                         default -> "word2vec";
                     } + ", not " + model);
                 }

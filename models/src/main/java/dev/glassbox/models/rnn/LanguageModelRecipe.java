@@ -35,8 +35,10 @@ import java.util.zip.GZIPInputStream;
  * Character- and word-level language models with an LSTM ({@code lstm}) or a GRU ({@code gru})
  * on the embedded novel or any text file: the first 90% of the text trains, the last 10% is
  * held out for the perplexity. Each step takes {@code batch} windows of {@code seq} + 1 tokens
- * at random places of the training part, predicts every next token, and takes an Adam step on
- * the mean cross-entropy with the gradient norm clipped at 5.
+ * at random places of the training part (or, with {@code tbptt}, the next window of each of
+ * {@code batch} contiguous tracks, the state carried over detached: truncated BPTT), predicts
+ * every next token, and takes an Adam step on the mean cross-entropy with the gradient norm
+ * clipped at 5.
  */
 public final class LanguageModelRecipe implements Recipe {
     /** The embedded text: Pride and Prejudice, one sentence per line. */
@@ -82,7 +84,7 @@ public final class LanguageModelRecipe implements Recipe {
     @Override public List<String> tourPresets() { return List.of("char"); }
 
     /** {@code steps}: stop after this many steps (the epochs are cut short). */
-    @Override public java.util.Set<String> settings() { return java.util.Set.of("steps"); }
+    @Override public java.util.Set<String> settings() { return java.util.Set.of("steps", "tbptt"); }
 
     /** The tour trains 60 steps: enough to see the loss fall, a few seconds long. */
     @Override public Map<String, Object> tourSettings(String preset) { return Map.of("steps", 60); }
@@ -161,7 +163,8 @@ public final class LanguageModelRecipe implements Recipe {
     public Run train(Options o, EventListener events) throws IOException {
         String preset = preset(o.preset());
         Config c = config(preset);
-        for (String k : o.settings().keySet()) if (!k.equals("steps")) throw new IllegalArgumentException("--" + k + " does not apply to " + name);
+        for (String k : o.settings().keySet()) if (!settings().contains(k)) throw new IllegalArgumentException("--" + k + " does not apply to " + name);
+        boolean tbptt = Boolean.TRUE.equals(o.settings().get("tbptt"));
         int epochs = o.epochs() != null ? o.epochs() : c.epochs();
         Integer maxSteps = o.settings().get("steps") == null ? null : ((Number) o.settings().get("steps")).intValue();
         if (maxSteps != null && maxSteps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + maxSteps);
@@ -181,7 +184,9 @@ public final class LanguageModelRecipe implements Recipe {
         LanguageModel m = new LanguageModel(vocab, cell, c.embedding(), c.hidden(), c.layers(), new Generator(o.seed()));
         Adam opt = new Adam(m.parameters(), lr);
         Generator g = new Generator(o.seed() + 1);
-        int stepsPerEpoch = Math.max(1, train.length / (batch * c.seq()));
+        dev.glassbox.models.train.TruncatedBptt tracks = tbptt ? new dev.glassbox.models.train.TruncatedBptt(train, batch, c.seq()) : null;
+        int stepsPerEpoch = tbptt ? tracks.windows() : Math.max(1, train.length / (batch * c.seq()));
+        Tensor carryH = null, carryC = null;
 
         String dataName = o.data() == null ? EMBEDDED : o.data();
         int step = 0, total = maxSteps == null ? epochs * stepsPerEpoch : Math.min(maxSteps, epochs * stepsPerEpoch);
@@ -195,13 +200,23 @@ public final class LanguageModelRecipe implements Recipe {
             for (int s = 0; s < stepsPerEpoch && step < total; s++, inEpoch++) {
                 m.train();
                 int[] x = new int[batch * c.seq()], y = new int[batch * c.seq()];
-                for (int b = 0; b < batch; b++) {
-                    int start = g.nextInt(train.length - c.seq() - 1);
-                    System.arraycopy(train, start, x, b * c.seq(), c.seq());
-                    System.arraycopy(train, start + 1, y, b * c.seq(), c.seq());
+                if (tbptt) {
+                    if (tracks.atStart()) carryH = carryC = null;   // a new pass starts from a zero state
+                    tracks.next(x, y);
+                } else {
+                    for (int b = 0; b < batch; b++) {
+                        int start = g.nextInt(train.length - c.seq() - 1);
+                        System.arraycopy(train, start, x, b * c.seq(), c.seq());
+                        System.arraycopy(train, start + 1, y, b * c.seq(), c.seq());
+                    }
                 }
                 opt.zeroGrad();
-                Tensor loss = F.crossEntropy(m.step(x, batch, c.seq(), null, null).logits().reshape(batch * c.seq(), vocab.size()), y);
+                LanguageModel.Step out = m.step(x, batch, c.seq(), carryH, carryC);
+                if (tbptt) {                                       // carry the state on, cut from this window's graph
+                    carryH = out.h().detach();
+                    carryC = out.c() == null ? null : out.c().detach();
+                }
+                Tensor loss = F.crossEntropy(out.logits().reshape(batch * c.seq(), vocab.size()), y);
                 loss.backward();
                 ClipGrad.clipGradNorm(m.parameters(), 5f);
                 opt.step();

@@ -63,4 +63,31 @@ class LanguageModelTest {
         assertEquals("--steps must be positive, got 0", bad.getMessage());
         assertEquals(List.of("char", "word", "w5"), Recipes.get("gru").presets());
     }
+
+    /** Truncated BPTT: each track's windows follow on from each other, and a pass starts over at the end. */
+    @Test
+    void truncatedBpttWalksContiguousTracks() throws IOException {
+        int[] tokens = new int[100];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = i;
+        var t = new dev.glassbox.models.train.TruncatedBptt(tokens, 4, 6);   // tracks 0-24, 25-49, 50-74, 75-99
+        assertEquals(4, t.windows());
+        int[] x = new int[24], y = new int[24];
+        assertTrue(t.atStart());
+        t.next(x, y);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), java.util.Arrays.stream(x, 0, 6).boxed().toList());
+        assertEquals(List.of(26, 27, 28, 29, 30, 31), java.util.Arrays.stream(y, 6, 12).boxed().toList());
+        t.next(x, y);
+        assertEquals(6, x[0]);
+        assertEquals(56, x[12]);
+        t.next(x, y);
+        t.next(x, y);
+        assertEquals(18, x[0]);
+        assertEquals(24, y[5], "the last target of track 0 is its last token");
+        assertTrue(t.atStart(), "after the last window a pass starts over");
+        var e = assertThrows(IllegalArgumentException.class, () -> new dev.glassbox.models.train.TruncatedBptt(new int[10], 4, 6));
+        assertTrue(e.getMessage().contains("windows of 6 need at least 7"), e.getMessage());
+        var m = Recipes.get("gru").train(new Recipe.Options(null, null, null, null, null, 3, null, Map.of("steps", 20, "tbptt", true)),
+                EventListener.NONE).metrics();
+        assertTrue(num(m, "loss") < Math.log(40), m.toString());
+    }
 }
