@@ -11,6 +11,9 @@ import dev.glassbox.kernels.VectorKernels;
  * size of the whole sequence.
  */
 final class RecurrentOps {
+    /** Rows of the batch per chunk when the threads share a step's gate arithmetic. */
+    private static final int ROWS = 8;
+
     private RecurrentOps() {}
 
     /**
@@ -37,30 +40,30 @@ final class RecurrentOps {
             for (int r = 0; r < n && bhh != null; r++) VectorKernels.axpy(g4, 1f, bhh.data, 0, acts, gOff + r * g4);
             // G += h_{t-1}·W_hhᵀ : [N, 4H]
             Sgemm.sgemm(false, true, n, g4, h, 1f, hPrev, hPrevOff, h, whh.data, 0, h, 1f, acts, gOff, g4);
-            // i, f, o = σ; g = tanh = 2σ(2x) − 1
-            for (int r = 0; r < n; r++) {
-                int gg = gOff + r * g4 + 2 * h;
-                for (int j = 0; j < h; j++) acts[gg + j] *= 2f;
-            }
-            VectorKernels.unary(UnaryOp.SIGMOID, ng, acts, gOff, acts, gOff);
-            for (int r = 0; r < n; r++) {
-                int gg = gOff + r * g4 + 2 * h;
-                for (int j = 0; j < h; j++) acts[gg + j] = 2f * acts[gg + j] - 1f;
-            }
-            int cOff = t * nh;
-            for (int r = 0; r < n; r++) {
-                int base = gOff + r * g4;
-                for (int j = 0; j < h; j++) {
-                    float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j];
-                    cs[cOff + r * h + j] = f * cPrev[cPrevOff + r * h + j] + i * g;
+            int cOff = t * nh, hOff = t * nh;
+            float[] cp = cPrev;
+            int cpOff = cPrevOff;
+            // the gates of each row of the batch: rows are independent, so the threads share them
+            dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) -> {
+                // i, f, o = σ; g = tanh = 2σ(2x) − 1
+                for (int r = r0; r < r1; r++) {
+                    int gg = gOff + r * g4 + 2 * h;
+                    for (int j = 0; j < h; j++) acts[gg + j] *= 2f;
                 }
-            }
-            VectorKernels.unary(UnaryOp.TANH, nh, cs, cOff, tc, 0);
-            int hOff = t * nh;
-            for (int r = 0; r < n; r++) {
-                int base = gOff + r * g4 + 3 * h;
-                for (int j = 0; j < h; j++) out[hOff + r * h + j] = acts[base + j] * tc[r * h + j];
-            }
+                VectorKernels.unary(UnaryOp.SIGMOID, (r1 - r0) * g4, acts, gOff + r0 * g4, acts, gOff + r0 * g4);
+                for (int r = r0; r < r1; r++) {
+                    int base = gOff + r * g4, gg = base + 2 * h;
+                    for (int j = 0; j < h; j++) acts[gg + j] = 2f * acts[gg + j] - 1f;
+                    for (int j = 0; j < h; j++) {
+                        cs[cOff + r * h + j] = acts[base + h + j] * cp[cpOff + r * h + j] + acts[base + j] * acts[gg + j];
+                    }
+                }
+                VectorKernels.unary(UnaryOp.TANH, (r1 - r0) * h, cs, cOff + r0 * h, tc, r0 * h);
+                for (int r = r0; r < r1; r++) {
+                    int base = gOff + r * g4 + 3 * h;
+                    for (int j = 0; j < h; j++) out[hOff + r * h + j] = acts[base + j] * tc[r * h + j];
+                }
+            });
             hPrev = out;
             hPrevOff = hOff;
             cPrev = cs;
@@ -94,11 +97,15 @@ final class RecurrentOps {
                         dc[k] = dck * f;                                             // to c_{t−1}
                     }
                 }
-                float[] hp = t == 0 ? h0.data : out;
-                int hpOff = t == 0 ? 0 : (t - 1) * nh;
-                // dW_hh += dGᵀ·h_{t−1} : [4H, H]; dh_{t−1} = dG·W_hh : [N, H]
-                if (dwhh != null) Sgemm.sgemm(true, false, g4, h, n, 1f, dproj, gOff, g4, hp, hpOff, h, 1f, dwhh, 0, h);
+                // dh_{t−1} = dG·W_hh : [N, H]
                 Sgemm.sgemm(false, false, n, h, g4, 1f, dproj, gOff, g4, whh.data, 0, h, 0f, dhNext, 0, h);
+            }
+            if (dwhh != null) {
+                // dW_hh = Σ_t dG_tᵀ·h_{t−1}, all steps in one product: [4H, T·N]·[T·N, H]
+                float[] hPrevAll = new float[steps * nh];
+                System.arraycopy(h0.data, 0, hPrevAll, 0, nh);
+                System.arraycopy(out, 0, hPrevAll, nh, (steps - 1) * nh);
+                Sgemm.sgemm(true, false, g4, h, steps * n, 1f, dproj, 0, g4, hPrevAll, 0, h, 0f, dwhh, 0, h);
             }
             Tensor gProj = proj.requiresGrad ? new Tensor(dproj, proj.shape) : null;
             Tensor gh0 = h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null;
