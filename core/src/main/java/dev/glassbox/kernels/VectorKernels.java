@@ -97,24 +97,28 @@ public final class VectorKernels {
             return;
         }
         int bound = F.loopBound(n);
+        FloatVector one = FloatVector.broadcast(F, 1f), two = FloatVector.broadcast(F, 2f), zero = FloatVector.zero(F);
+        // One loop per operation: a switch inside the loop merges the branches' vectors and C2
+        // then boxes them (JFR showed a heap allocation per vector in this loop).
         int i = 0;
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector zero = FloatVector.zero(F);
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector r = switch (op) {
-                case NEG -> v.neg();
-                case EXP -> exp(v);
-                case SQRT -> v.sqrt();
-                case ABS -> v.abs();
-                // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
-                case SIGMOID -> one.div(one.add(exp(v.neg())));
-                // tanh x = 1 − 2/(e^{2x} + 1): ±1 at the extremes, since exp saturates to 0 or ∞
-                case TANH -> one.sub(FloatVector.broadcast(F, 2f).div(exp(v.add(v)).add(one)));
-                case RELU -> v.max(zero);
-                default -> throw new AssertionError(op);
-            };
-            r.intoArray(out, oOff + i);
+        switch (op) {
+            case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, oOff + i); }
+            case EXP -> { for (; i < bound; i += L) exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, oOff + i); }
+            case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).sqrt().intoArray(out, oOff + i); }
+            case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).abs().intoArray(out, oOff + i); }
+            // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
+            case SIGMOID -> {
+                for (; i < bound; i += L) one.div(one.add(exp(FloatVector.fromArray(F, x, xOff + i).neg()))).intoArray(out, oOff + i);
+            }
+            // tanh x = 1 − 2/(e^{2x} + 1): ±1 at the extremes, since exp saturates to 0 or ∞
+            case TANH -> {
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    one.sub(two.div(exp(v.add(v)).add(one))).intoArray(out, oOff + i);
+                }
+            }
+            case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).max(zero).intoArray(out, oOff + i); }
+            default -> throw new AssertionError(op);
         }
         for (; i < n; i++) out[oOff + i] = op.apply(x[xOff + i]);
     }
