@@ -103,19 +103,21 @@ public final class VectorKernels {
         int i = 0;
         switch (op) {
             case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, oOff + i); }
-            case EXP -> { for (; i < bound; i += L) exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, oOff + i); }
+            case EXP -> {
+                expInto(x, xOff, out, oOff, bound, 1f);
+                i = bound;
+            }
             case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).sqrt().intoArray(out, oOff + i); }
             case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).abs().intoArray(out, oOff + i); }
             // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
             case SIGMOID -> {
-                for (; i < bound; i += L) one.div(one.add(exp(FloatVector.fromArray(F, x, xOff + i).neg()))).intoArray(out, oOff + i);
+                expInto(x, xOff, out, oOff, bound, -1f);
+                for (; i < bound; i += L) one.div(one.add(FloatVector.fromArray(F, out, oOff + i))).intoArray(out, oOff + i);
             }
             // tanh x = 1 − 2/(e^{2x} + 1): ±1 at the extremes, since exp saturates to 0 or ∞
             case TANH -> {
-                for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-                    one.sub(two.div(exp(v.add(v)).add(one))).intoArray(out, oOff + i);
-                }
+                expInto(x, xOff, out, oOff, bound, 2f);
+                for (; i < bound; i += L) one.sub(two.div(FloatVector.fromArray(F, out, oOff + i).add(one))).intoArray(out, oOff + i);
             }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).max(zero).intoArray(out, oOff + i); }
             default -> throw new AssertionError(op);
@@ -297,6 +299,8 @@ public final class VectorKernels {
     private static final float MAGIC = 12582912f;   // 1.5·2²³: adding it rounds to an integer
     private static final FloatVector LOG2E = FloatVector.broadcast(F, 1.44269504088896341f);
     private static final FloatVector MAGIC_V = FloatVector.broadcast(F, MAGIC);
+    private static final FloatVector ZERO_V = FloatVector.zero(F), INF_V = FloatVector.broadcast(F, Float.POSITIVE_INFINITY),
+            EXP_LO_V = FloatVector.broadcast(F, EXP_LO), EXP_HI_V = FloatVector.broadcast(F, EXP_HI);
 
     /**
      * e^x for each lane, about 1 ulp from {@code Math.exp} in the normal range (Cephes' expf):
@@ -304,6 +308,38 @@ public final class VectorKernels {
      * bits (as two factors, so n = 128 or −126 stays finite and normal). Below −87.3 it gives 0,
      * above 88.7 ∞, and NaN stays NaN.
      */
+    /**
+     * out[i] = e^(scale·x[i]) for i in [0, bound), bound a whole number of vectors: {@link #exp}'s
+     * steps written out inside the loop. A call to exp() from a loop was not inlined (it is
+     * larger than C2 inlines), and vectors crossing a call are boxed: JFR showed a heap
+     * allocation per vector in the sigmoid and tanh loops.
+     */
+    private static void expInto(float[] x, int xOff, float[] out, int oOff, int bound, float scale) {
+        FloatVector sv = FloatVector.broadcast(F, scale);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(sv);
+            FloatVector xc = v.max(EXP_LO).min(EXP_HI);
+            FloatVector t = xc.fma(LOG2E, MAGIC_V);
+            FloatVector n = t.sub(MAGIC_V);
+            FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), xc);
+            r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
+            FloatVector y = FloatVector.broadcast(F, 1.9875691500e-4f);
+            y = y.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+            y = y.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+            y = y.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+            y = y.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+            y = y.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+            y = y.mul(r.mul(r)).add(r).add(FloatVector.broadcast(F, 1f));
+            IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(MAGIC));
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y = y.mul(s1).mul(s2);
+            y = y.blend(ZERO_V, v.compare(VectorOperators.LT, EXP_LO_V));
+            y.blend(INF_V, v.compare(VectorOperators.GT, EXP_HI_V)).intoArray(out, oOff + i);
+        }
+    }
+
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector t = xc.fma(LOG2E, MAGIC_V);                      // MAGIC + round(x·log2 e)
@@ -322,8 +358,11 @@ public final class VectorKernels {
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         y = y.mul(s1).mul(s2);
-        y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
-        return y.blend(x, x.compare(VectorOperators.NE, x));
+        // the masks and blends take vectors, not scalars: the scalar forms ran through a
+        // per-lane Java fallback here (JFR: boxed vectors at these lines)
+        y = y.blend(ZERO_V, x.compare(VectorOperators.LT, EXP_LO_V));
+        // A NaN stays NaN without a test of its own: max and min pass it on (as Math.max does),
+        // and every later step keeps it; a NaN test (compare NE) boxed the vectors here.
+        return y.blend(INF_V, x.compare(VectorOperators.GT, EXP_HI_V));
     }
 }
