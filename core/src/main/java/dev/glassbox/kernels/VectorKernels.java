@@ -104,19 +104,19 @@ public final class VectorKernels {
         switch (op) {
             case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, oOff + i); }
             case EXP -> {
-                expInto(x, xOff, out, oOff, bound, 1f);
+                expInto(x, xOff, out, oOff, bound, 1f, 0f);
                 i = bound;
             }
             case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).sqrt().intoArray(out, oOff + i); }
             case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).abs().intoArray(out, oOff + i); }
             // 1/(1+e^-x): e^-x overflows to +inf for x < -88, giving exactly 0 as it should
             case SIGMOID -> {
-                expInto(x, xOff, out, oOff, bound, -1f);
+                expInto(x, xOff, out, oOff, bound, -1f, 0f);
                 for (; i < bound; i += L) one.div(one.add(FloatVector.fromArray(F, out, oOff + i))).intoArray(out, oOff + i);
             }
             // tanh x = 1 − 2/(e^{2x} + 1): ±1 at the extremes, since exp saturates to 0 or ∞
             case TANH -> {
-                expInto(x, xOff, out, oOff, bound, 2f);
+                expInto(x, xOff, out, oOff, bound, 2f, 0f);
                 for (; i < bound; i += L) one.sub(two.div(FloatVector.fromArray(F, out, oOff + i).add(one))).intoArray(out, oOff + i);
             }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).max(zero).intoArray(out, oOff + i); }
@@ -204,18 +204,17 @@ public final class VectorKernels {
             return;
         }
         int bound = F.loopBound(cols);
+        float[] scratch = log ? new float[bound] : null;
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols, ob = oOff + r * cols;
             float m = max(cols, x, xb);
-            FloatVector mv = FloatVector.broadcast(F, m);
+            // pass 1: e = exp(x - m), into out (or a scratch row for log-softmax, whose out may be x), summed
+            float[] ex = log ? scratch : out;
+            int eb = log ? 0 : ob;
+            expInto(x, xb, ex, eb, bound, 1f, -m);
             FloatVector acc = FloatVector.zero(F);
             int j = 0;
-            // pass 1: e = exp(x - m) into out, summed
-            for (; j < bound; j += L) {
-                FloatVector e = exp(FloatVector.fromArray(F, x, xb + j).sub(mv));
-                acc = acc.add(e);
-                if (!log) e.intoArray(out, ob + j);
-            }
+            for (; j < bound; j += L) acc = acc.add(FloatVector.fromArray(F, ex, eb + j));
             float s = sumLanes(acc);
             for (; j < cols; j++) {
                 float e = (float) Math.exp(x[xb + j] - m);
@@ -303,26 +302,24 @@ public final class VectorKernels {
             EXP_LO_V = FloatVector.broadcast(F, EXP_LO), EXP_HI_V = FloatVector.broadcast(F, EXP_HI);
 
     /**
-     * e^x for each lane, about 1 ulp from {@code Math.exp} in the normal range (Cephes' expf):
-     * x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, then 2ⁿ from the exponent
-     * bits (as two factors, so n = 128 or −126 stays finite and normal). Below −87.3 it gives 0,
-     * above 88.7 ∞, and NaN stays NaN.
+     * out[i] = e^(scale·x[i] + shift) for i in [0, bound), bound a whole number of vectors:
+     * Cephes' expf — x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, then 2ⁿ from
+     * the exponent bits (as two factors, so n = 128 or −126 stays finite and normal); 0 below
+     * −87.3, ∞ above 88.7, and a NaN stays NaN (max and min pass it on). About 1 ulp from
+     * {@code Math.exp} in the normal range, and the same bits in every JIT tier. Written out
+     * inside its loop: as a method called from a vector loop it was not inlined (C2 inlines
+     * nothing that large), and vectors crossing a call are boxed — JFR showed a heap allocation
+     * per vector in the sigmoid, tanh and softmax loops.
      */
-    /**
-     * out[i] = e^(scale·x[i]) for i in [0, bound), bound a whole number of vectors: {@link #exp}'s
-     * steps written out inside the loop. A call to exp() from a loop was not inlined (it is
-     * larger than C2 inlines), and vectors crossing a call are boxed: JFR showed a heap
-     * allocation per vector in the sigmoid and tanh loops.
-     */
-    private static void expInto(float[] x, int xOff, float[] out, int oOff, int bound, float scale) {
-        FloatVector sv = FloatVector.broadcast(F, scale);
+    private static void expInto(float[] x, int xOff, float[] out, int oOff, int bound, float scale, float shift) {
+        FloatVector sv = FloatVector.broadcast(F, scale), hv = FloatVector.broadcast(F, shift);
         for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(sv);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).fma(sv, hv);
             FloatVector xc = v.max(EXP_LO).min(EXP_HI);
-            FloatVector t = xc.fma(LOG2E, MAGIC_V);
+            FloatVector t = xc.fma(LOG2E, MAGIC_V);                      // MAGIC + round(x·log2 e)
             FloatVector n = t.sub(MAGIC_V);
             FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), xc);
-            r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
+            r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);      // r = x − n·ln2, in two parts
             FloatVector y = FloatVector.broadcast(F, 1.9875691500e-4f);
             y = y.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
             y = y.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
@@ -338,31 +335,5 @@ public final class VectorKernels {
             y = y.blend(ZERO_V, v.compare(VectorOperators.LT, EXP_LO_V));
             y.blend(INF_V, v.compare(VectorOperators.GT, EXP_HI_V)).intoArray(out, oOff + i);
         }
-    }
-
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = xc.fma(LOG2E, MAGIC_V);                      // MAGIC + round(x·log2 e)
-        FloatVector n = t.sub(MAGIC_V);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), xc);
-        r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);      // r = x − n·ln2, in two parts
-        FloatVector y = FloatVector.broadcast(F, 1.9875691500e-4f);
-        y = y.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
-        y = y.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-        y = y.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        y = y.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-        y = y.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        y = y.mul(r.mul(r)).add(r).add(FloatVector.broadcast(F, 1f));
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(MAGIC));
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        y = y.mul(s1).mul(s2);
-        // the masks and blends take vectors, not scalars: the scalar forms ran through a
-        // per-lane Java fallback here (JFR: boxed vectors at these lines)
-        y = y.blend(ZERO_V, x.compare(VectorOperators.LT, EXP_LO_V));
-        // A NaN stays NaN without a test of its own: max and min pass it on (as Math.max does),
-        // and every later step keeps it; a NaN test (compare NE) boxed the vectors here.
-        return y.blend(INF_V, x.compare(VectorOperators.GT, EXP_HI_V));
     }
 }
