@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Results are the same bits whichever JIT tier runs them: the Vector API's own EXP, LOG and
  * TANH and its {@code reduceLanes(ADD)} are not (their fallbacks and intrinsics round or order
- * differently), which made seeded training runs differ from run to run. So {@link #exp} is a
+ * differently), which made seeded training runs differ from run to run. So {@link #expInto} is a
  * polynomial made of exactly rounded operations, tanh and sigmoid are built on it, log takes
  * the scalar path, and lanes are summed in a fixed order ({@link #sumLanes}).
  */
