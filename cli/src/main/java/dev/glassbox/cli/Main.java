@@ -171,12 +171,8 @@ public final class Main implements Runnable {
             if (tbptt) settings.put("tbptt", true);
             for (String k : settings.keySet()) {
                 if (!r.settings().contains(k)) {
-                    throw new IllegalArgumentException("--" + k + " applies to " + switch (k) {
-                        case "steps" -> "lstm, gru and seq2seq";
-                        case "attention" -> "seq2seq";
-                        case "tbptt" -> "lstm and gru";
-                        default -> "word2vec";
-                    } + ", not " + model);
+                    List<String> takers = Recipes.all().stream().filter(x -> x.settings().contains(k)).map(Recipe::name).toList();
+                    throw new IllegalArgumentException("--" + k + " applies to " + String.join(", ", takers) + ", not " + model);
                 }
             }
             var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);

@@ -83,6 +83,48 @@ public interface Recipe {
         }
 
         public static Options defaults(long seed) { return new Options(null, null, null, null, null, seed, null); }
+
+        /** Fails, naming the setting, unless every setting given is one that {@code recipe} takes. */
+        public void requireKnown(Recipe recipe) {
+            for (String k : settings.keySet()) {
+                if (!recipe.settings().contains(k)) {
+                    throw new IllegalArgumentException("--" + k + " does not apply to " + recipe.name()
+                            + (recipe.settings().isEmpty() ? "" : " (it takes --" + String.join(", --", new java.util.TreeSet<>(recipe.settings())) + ")"));
+                }
+            }
+        }
+
+        /** A whole-number setting, or null when not given; a clear error when it is not a whole number. */
+        public Integer integer(String key) {
+            Object v = settings.get(key);
+            if (v == null) return null;
+            if (v instanceof Integer || v instanceof Long || v instanceof Short) return ((Number) v).intValue();
+            try {
+                return Integer.valueOf(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " must be a whole number, got '" + v + "'");
+            }
+        }
+
+        /** A number setting, or null when not given. */
+        public Double number(String key) {
+            Object v = settings.get(key);
+            if (v == null) return null;
+            if (v instanceof Number n) return n.doubleValue();
+            try {
+                return Double.valueOf(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " must be a number, got '" + v + "'");
+            }
+        }
+
+        /** A yes/no setting: true only when given as true. */
+        public boolean flag(String key) {
+            Object v = settings.get(key);
+            if (v == null || v instanceof Boolean) return Boolean.TRUE.equals(v);
+            if (v.toString().equalsIgnoreCase("true") || v.toString().equalsIgnoreCase("false")) return Boolean.parseBoolean(v.toString());
+            throw new IllegalArgumentException("--" + key + " is true or false, got '" + v + "'");
+        }
     }
 
     /** A finished training run. */

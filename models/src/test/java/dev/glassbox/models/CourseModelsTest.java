@@ -267,4 +267,21 @@ class CourseModelsTest {
         var short_ = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, List.of("1", "2"), "3", lr, 42));
         assertTrue(short_.getMessage().contains("64"), short_.getMessage());
     }
+
+    /** Library callers get the same clear errors as the command line for settings a model does not take or cannot read. */
+    @Test
+    void unknownAndMalformedSettingsAreNamed() {
+        var dnn = assertThrows(IllegalArgumentException.class, () -> Recipes.get("dnn").train(
+                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", 3)), EventListener.NONE));
+        assertEquals("--dim does not apply to dnn", dnn.getMessage());
+        var lstm = assertThrows(IllegalArgumentException.class, () -> Recipes.get("lstm").train(
+                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", 3)), EventListener.NONE));
+        assertEquals("--dim does not apply to lstm (it takes --steps, --tbptt)", lstm.getMessage());
+        var w2v = assertThrows(IllegalArgumentException.class, () -> Recipes.get("word2vec").train(
+                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", "wide")), EventListener.NONE));
+        assertEquals("--dim must be a whole number, got 'wide'", w2v.getMessage());
+        var flag = assertThrows(IllegalArgumentException.class, () -> Recipes.get("gru").train(
+                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("tbptt", "maybe")), EventListener.NONE));
+        assertEquals("--tbptt is true or false, got 'maybe'", flag.getMessage());
+    }
 }

@@ -83,6 +83,7 @@ public final class AutoencoderRecipe extends CourseRecipe<StackedAutoencoder> {
 
     @Override
     public Run train(Options o, EventListener events) throws IOException {
+        o.requireKnown(this);
         String preset = checkPreset(o.preset());
         String dataName = o.data() != null ? o.data() : defaultData(preset);
         if (ImageData.side(dataName) != side(preset)) {

@@ -82,6 +82,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
 
     @Override
     public Run train(Options o, EventListener events) throws IOException {
+        o.requireKnown(this);
         String preset = checkPreset(o.preset());
         Defaults d = defaults(preset);
         int epochs = o.epochs() != null ? o.epochs() : d.epochs();

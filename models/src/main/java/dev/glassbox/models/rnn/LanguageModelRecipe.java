@@ -163,10 +163,10 @@ public final class LanguageModelRecipe implements Recipe {
     public Run train(Options o, EventListener events) throws IOException {
         String preset = preset(o.preset());
         Config c = config(preset);
-        for (String k : o.settings().keySet()) if (!settings().contains(k)) throw new IllegalArgumentException("--" + k + " does not apply to " + name);
-        boolean tbptt = Boolean.TRUE.equals(o.settings().get("tbptt"));
+        o.requireKnown(this);
+        boolean tbptt = o.flag("tbptt");
         int epochs = o.epochs() != null ? o.epochs() : c.epochs();
-        Integer maxSteps = o.settings().get("steps") == null ? null : ((Number) o.settings().get("steps")).intValue();
+        Integer maxSteps = o.integer("steps");
         if (maxSteps != null && maxSteps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + maxSteps);
         float lr = o.lr() != null ? o.lr() : c.lr();
         int batch = o.batch() != null ? o.batch() : c.batch();

@@ -38,6 +38,7 @@ public final class RnnRecipe implements Recipe {
 
     @Override
     public Run train(Options o, EventListener events) throws IOException {
+        o.requireKnown(this);
         if (o.preset() != null && !o.preset().equals("course")) {
             throw new IllegalArgumentException("unknown preset '" + o.preset() + "' for rnn; presets: course");
         }

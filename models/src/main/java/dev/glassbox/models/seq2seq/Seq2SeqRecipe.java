@@ -66,13 +66,14 @@ public final class Seq2SeqRecipe implements Recipe {
     public Run train(Options o, EventListener events) throws IOException {
         if (o.preset() != null && !o.preset().equals("dates")) throw new IllegalArgumentException("unknown preset '" + o.preset() + "' for seq2seq; presets: dates");
         if (o.data() != null && !o.data().equals("dates")) throw new IllegalArgumentException("seq2seq trains on its generated dates only (no --data)");
+        o.requireKnown(this);
         Seq2Seq.Attention att = attention(o.settings().get("attention"));
         Defaults d = defaults("dates");
         int epochs = o.epochs() != null ? o.epochs() : d.epochs(), batch = o.batch() != null ? o.batch() : d.batch();
         float lr = o.lr() != null ? o.lr() : d.lr();
         int total = epochs * STEPS_PER_EPOCH;
-        if (o.settings().get("steps") != null) {
-            int s = ((Number) o.settings().get("steps")).intValue();
+        if (o.integer("steps") != null) {
+            int s = o.integer("steps");
             if (s <= 0) throw new IllegalArgumentException("--steps must be positive, got " + s);
             total = Math.min(total, s);
         }

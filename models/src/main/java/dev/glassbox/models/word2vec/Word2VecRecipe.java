@@ -70,16 +70,13 @@ public final class Word2VecRecipe implements Recipe {
         Defaults d = defaults(preset);
         Word2VecConfig c = Word2VecConfig.defaults(o.seed()).withCbow(preset.equals("cbow"))
                 .withEpochs(o.epochs() != null ? o.epochs() : d.epochs()).withAlpha(o.lr() != null ? o.lr() : d.lr());
-        Map<String, Object> s = o.settings();
-        for (String key : s.keySet()) {
-            if (!SETTINGS.contains(key)) throw new IllegalArgumentException("word2vec has no setting --" + key);
-        }
-        if (s.get("dim") != null) c = c.withDim(((Number) s.get("dim")).intValue());
-        if (s.get("window") != null) c = c.withWindow(((Number) s.get("window")).intValue());
-        if (s.get("negative") != null) c = c.withNegative(((Number) s.get("negative")).intValue());
-        if (s.get("min-count") != null) c = c.withMinCount(((Number) s.get("min-count")).intValue());
-        if (s.get("sample") != null) c = c.withSample(((Number) s.get("sample")).doubleValue());
-        if (s.get("threads") != null) c = c.withThreads(((Number) s.get("threads")).intValue());
+        o.requireKnown(this);
+        if (o.integer("dim") != null) c = c.withDim(o.integer("dim"));
+        if (o.integer("window") != null) c = c.withWindow(o.integer("window"));
+        if (o.integer("negative") != null) c = c.withNegative(o.integer("negative"));
+        if (o.integer("min-count") != null) c = c.withMinCount(o.integer("min-count"));
+        if (o.number("sample") != null) c = c.withSample(o.number("sample"));
+        if (o.integer("threads") != null) c = c.withThreads(o.integer("threads"));
         if (o.batch() != null) throw new IllegalArgumentException("word2vec has no --batch: it updates after every (word, context) pair");
         return c;
     }
