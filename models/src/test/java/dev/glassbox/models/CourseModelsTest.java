@@ -284,4 +284,31 @@ class CourseModelsTest {
                 new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("tbptt", "maybe")), EventListener.NONE));
         assertEquals("--tbptt is true or false, got 'maybe'", flag.getMessage());
     }
+
+    /** Four MNIST-format files of {@code n} blank images of side × side in a folder. */
+    private static Path idxFolder(Path folder, int side, int n) throws IOException {
+        Files.createDirectories(folder);
+        for (String part : List.of("train", "t10k")) {
+            var img = java.nio.ByteBuffer.allocate(16 + n * side * side).putInt(0x803).putInt(n).putInt(side).putInt(side);
+            var lab = java.nio.ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+            Files.write(folder.resolve(part + "-images-idx3-ubyte"), img.array());
+            Files.write(folder.resolve(part + "-labels-idx1-ubyte"), lab.array());
+        }
+        return folder;
+    }
+
+    /** Images of the wrong size are named as such, in training and when a saved model is evaluated. */
+    @Test
+    void imageModelsNameAWrongImageSize() throws IOException {
+        Path small = idxFolder(dir.resolve("small"), 8, 20), big = idxFolder(dir.resolve("big"), 28, 20);
+        var train = assertThrows(IllegalArgumentException.class, () -> train("cnn", "w4", small.toString(), 1));
+        assertEquals("cnn: preset 'w4' takes 28x28 images; '" + small + "' has 8x8", train.getMessage());
+        Path f = dir.resolve("cnn.safetensors");
+        Recipes.get("cnn").train(new Recipe.Options(null, null, 1, null, null, 1, f), EventListener.NONE);
+        var model = Recipes.get("cnn").load(f);
+        var eval = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").evaluate(model, big.toString(), 1));
+        assertEquals("cnn: this model takes 8x8 images; '" + big + "' has 28x28", eval.getMessage());
+        var ae = assertThrows(IllegalArgumentException.class, () -> train("autoencoder", "mnist", small.toString(), 1));
+        assertTrue(ae.getMessage().contains("takes 28x28 images"), ae.getMessage());
+    }
 }

@@ -2,7 +2,6 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
-import dev.glassbox.models.data.ImageData;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.models.train.Trainer;
@@ -33,7 +32,7 @@ import java.util.function.Function;
  * encoder_1 and encoder_2 afterwards, and the decoders are not part of the final network). Presets: {@code course} (64-32-16-10, the embedded 8×8 digits)
  * and {@code mnist} (784-256-64-10, 28×28 images).
  */
-public final class AutoencoderRecipe extends CourseRecipe<StackedAutoencoder> {
+public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
     @Override public String name() { return "autoencoder"; }
 
     @Override
@@ -43,39 +42,23 @@ public final class AutoencoderRecipe extends CourseRecipe<StackedAutoencoder> {
 
     @Override public List<String> presets() { return List.of("course", "mnist"); }
 
-    @Override public List<String> dataNames() { return ImageData.NAMES; }
-
-    @Override public String dataHelp() { return ImageData.FOLDER_HELP; }
-
     /** Epochs are per stage. */
     @Override
     public Defaults defaults(String preset) { return preset.equals("mnist") ? new Defaults(3, 1e-3f, 64) : new Defaults(40, 3e-3f, 32); }
 
     @Override public String headlineMetric() { return "acc"; }
 
-    /** mnist needs 28×28 images, which are not embedded. */
-    @Override public List<String> tourPresets() { return List.of("course"); }
-
     @Override Class<StackedAutoencoder> modelClass() { return StackedAutoencoder.class; }
 
     @Override
-    String defaultData(String preset) { return preset.equals("mnist") ? "fashion-mnist" : "digits"; }
+    int side(String preset) { return preset.equals("mnist") ? 28 : 8; }
 
-    private static int side(String preset) { return preset.equals("mnist") ? 28 : 8; }
+    @Override
+    int side(StackedAutoencoder model) { return model.inputs == 64 ? 8 : 28; }
 
     @Override
     StackedAutoencoder build(String preset, Generator g) {
         return preset.equals("mnist") ? new StackedAutoencoder(784, 256, 64, 10, g) : new StackedAutoencoder(64, 32, 16, 10, g);
-    }
-
-    @Override
-    Data loadData(String data, long seed) throws IOException {
-        ImageData.Images im = ImageData.load(data == null ? "digits" : data, seed, name());
-        if (im.side() != 8 && im.side() != 28) {
-            throw new IOException("autoencoder: images of " + im.side() + "x" + im.side() + " in '" + im.name()
-                    + "'; the presets take 8x8 (course) or 28x28 (mnist)");
-        }
-        return new Data(im.name(), im.train(), im.test());
     }
 
     @Override
@@ -86,15 +69,11 @@ public final class AutoencoderRecipe extends CourseRecipe<StackedAutoencoder> {
         o.requireKnown(this);
         String preset = checkPreset(o.preset());
         String dataName = o.data() != null ? o.data() : defaultData(preset);
-        if (ImageData.side(dataName) != side(preset)) {
-            throw new IllegalArgumentException("autoencoder: preset '" + preset + "' is for "
-                    + (preset.equals("mnist") ? "28x28 images (fashion-mnist, mnist or an MNIST folder)" : "the 8x8 digits") + ", not '" + dataName + "'");
-        }
         Defaults d = defaults(preset);
         int epochs = o.epochs() != null ? o.epochs() : d.epochs();
         float lr = o.lr() != null ? o.lr() : d.lr();
         int batch = o.batch() != null ? o.batch() : d.batch();
-        Data data = loadData(dataName, o.seed());
+        Data data = trainingData(preset, dataName, o.seed());
         long t0 = System.nanoTime();
         StackedAutoencoder m = build(preset, new Generator(o.seed()));
         Generator shuffle = new Generator(o.seed() + 1);
@@ -189,7 +168,7 @@ public final class AutoencoderRecipe extends CourseRecipe<StackedAutoencoder> {
     @Override
     public String predict(Module model, List<String> input) {
         StackedAutoencoder ae = model(model);
-        int side = ae.inputs == 64 ? 8 : 28;
+        int side = side(ae);
         float[] x = numbers(input, ae.inputs, "autoencoder takes an image of " + side + "x" + side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
             float[] p = ae.forward(Tensor.of(x, 1, ae.inputs)).softmax(-1).data();

@@ -58,6 +58,9 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
     /** The optimizer of a training run: the course's plain SGD unless a model says otherwise. */
     dev.glassbox.optim.Optimizer optimizer(M model, float lr) { return new SGD(model.parameters(), lr); }
 
+    /** The data of a training run of a preset (the image models check the image size here). */
+    Data trainData(String preset, String data, long seed) throws IOException { return loadData(data, seed); }
+
     /** The data a preset trains on when none is named. */
     String defaultData(String preset) { return dataNames().get(0); }
 
@@ -88,7 +91,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         int epochs = o.epochs() != null ? o.epochs() : d.epochs();
         float lr = o.lr() != null ? o.lr() : d.lr();
         int batch = o.batch() != null ? o.batch() : d.batch();
-        Data data = loadData(o.data() != null ? o.data() : defaultData(preset), o.seed());
+        Data data = trainData(preset, o.data() != null ? o.data() : defaultData(preset), o.seed());
         long t0 = System.nanoTime();
         M model = build(preset, new Generator(o.seed()));
         DataLoader loader = new DataLoader(data.train(), batch, new Generator(o.seed() + 1));

@@ -1,0 +1,71 @@
+package dev.glassbox.models.course;
+
+import dev.glassbox.models.data.ImageData;
+import dev.glassbox.nn.Module;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the image models (CNN, autoencoder) share: data by name or folder, presets tied to an
+ * image size, and a clear error whenever the images and the model's size differ — when
+ * training, and when a saved model is evaluated on other data.
+ */
+abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
+    /** The image side a preset takes. */
+    abstract int side(String preset);
+
+    /** The image side a built model takes. */
+    abstract int side(M model);
+
+    @Override public List<String> dataNames() { return ImageData.NAMES; }
+
+    @Override public String dataHelp() { return ImageData.FOLDER_HELP; }
+
+    /** The 28×28 presets need data that is not embedded. */
+    @Override public List<String> tourPresets() { return presets().stream().filter(p -> side(p) == 8).toList(); }
+
+    @Override
+    String defaultData(String preset) { return side(preset) == 8 ? "digits" : "fashion-mnist"; }
+
+    /** "8x8 (course) or 28x28 (w4)". */
+    private String sizes() {
+        return String.join(" or ", presets().stream().map(p -> side(p) + "x" + side(p) + " (" + p + ")").toList());
+    }
+
+    @Override
+    Data loadData(String data, long seed) throws IOException {
+        ImageData.Images im = ImageData.load(data == null ? "digits" : data, seed, name());
+        if (presets().stream().noneMatch(p -> side(p) == im.side())) {
+            throw new IOException(name() + ": images of " + im.side() + "x" + im.side() + " in '" + im.name() + "'; the presets take " + sizes());
+        }
+        return new Data(im.name(), im.train(), im.test());
+    }
+
+    /** The data of a training run, checked against the preset's image size. */
+    Data trainingData(String preset, String data, long seed) throws IOException {
+        if (ImageData.side(data) != side(preset)) {   // before reading anything: the names tell
+            throw new IllegalArgumentException(name() + ": preset '" + preset + "' takes " + side(preset) + "x" + side(preset) + " images, not '" + data + "'");
+        }
+        Data d = loadData(data, seed);
+        requireSide(side(preset), d, "preset '" + preset + "'");
+        return d;
+    }
+
+    private void requireSide(int side, Data d, String what) {
+        int got = d.train().inputs().size(2);
+        if (got != side) {
+            throw new IllegalArgumentException(name() + ": " + what + " takes " + side + "x" + side + " images; '" + d.name() + "' has "
+                    + got + "x" + got);
+        }
+    }
+
+    @Override
+    public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
+        M m = model(model);
+        String name = data != null ? data : side(m) == 8 ? "digits" : "fashion-mnist";
+        requireSide(side(m), loadData(name, seed), "this model");
+        return super.evaluate(model, name, seed);
+    }
+}
