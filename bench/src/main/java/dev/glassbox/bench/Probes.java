@@ -1,0 +1,108 @@
+package dev.glassbox.bench;
+
+import dev.glassbox.models.course.Cnn;
+import dev.glassbox.models.rnn.LanguageModel;
+import dev.glassbox.nn.F;
+import dev.glassbox.nn.Recurrent;
+import dev.glassbox.optim.Adam;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Timing probes behind some figures of docs/benchmarks.md and docs/architecture.md: where a
+ * training step's time goes, on fixed random data, with no peer. They explain the workloads'
+ * figures; the workloads (glassbox bench) are the figures. Run with bench/probe.sh NAME.
+ * <ul>
+ *   <li>{@code w4-steps}: the W4 network, batch 64, each stage of a step timed (mean of 200
+ *       steps after 100 warm-up steps).</li>
+ *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
+ *       64 steps, tokens/s over three runs of 20 steps.</li>
+ * </ul>
+ */
+public final class Probes {
+    private Probes() {}
+
+    public static void main(String[] args) {
+        String name = args.length == 0 ? "" : args[0];
+        switch (name) {
+            case "w4-steps" -> w4Steps();
+            case "lstm" -> lstm();
+            default -> {
+                System.err.println("usage: bench/probe.sh w4-steps|lstm");
+                System.exit(2);
+            }
+        }
+    }
+
+    static void w4Steps() {
+        Cnn m = new Cnn("w4", 28, new Generator(0));
+        Adam opt = new Adam(m.parameters(), 1e-3f);
+        Tensor x = Tensor.rand(new Generator(1), 64, 1, 28, 28);
+        int[] y = IntStream.range(0, 64).map(i -> i % 10).toArray();
+        String[] names = {"conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "fc1+relu", "out+loss", "backward", "adam"};
+        double[] total = new double[names.length];
+        int counted = 0;
+        for (int s = 0; s < 300; s++) {
+            long[] t = new long[names.length + 1];
+            int k = 0;
+            opt.zeroGrad();
+            t[k++] = System.nanoTime();
+            Tensor h = m.conv1.forward(x);
+            t[k++] = System.nanoTime();
+            h = h.relu();
+            t[k++] = System.nanoTime();
+            h = m.pool1.forward(h);
+            t[k++] = System.nanoTime();
+            h = m.conv2.forward(h);
+            t[k++] = System.nanoTime();
+            h = h.relu();
+            t[k++] = System.nanoTime();
+            h = m.pool2.forward(h);
+            t[k++] = System.nanoTime();
+            h = m.fc1.forward(h.flatten(1, -1)).relu();
+            t[k++] = System.nanoTime();
+            Tensor loss = F.crossEntropy(m.output.forward(h), y);
+            t[k++] = System.nanoTime();
+            loss.backward();
+            t[k++] = System.nanoTime();
+            opt.step();
+            t[k] = System.nanoTime();
+            if (s < 100) continue;
+            counted++;
+            for (int i = 0; i < names.length; i++) total[i] += (t[i + 1] - t[i]) / 1e6;
+        }
+        double sum = 0;
+        for (int i = 0; i < names.length; i++) {
+            System.out.printf(Locale.ROOT, "%-9s %6.2f ms%n", names[i], total[i] / counted);
+            sum += total[i] / counted;
+        }
+        System.out.printf(Locale.ROOT, "step      %6.2f ms = %.0f samples/s%n", sum, 64 / sum * 1000);
+    }
+
+    static void lstm() {
+        var vocab = new LanguageModel.Vocab(false, IntStream.range(0, 60).mapToObj(i -> String.valueOf((char) ('!' + i))).toList());
+        var m = new LanguageModel(vocab, Recurrent.Mode.LSTM, 64, 256, 1, new Generator(1));
+        Adam opt = new Adam(m.parameters(), 2e-3f);
+        Generator g = new Generator(2);
+        int batch = 32, seq = 64;
+        for (int run = 0; run < 4; run++) {
+            long t0 = System.nanoTime();
+            int steps = 20;
+            for (int s = 0; s < steps; s++) {
+                int[] x = new int[batch * seq], y = new int[batch * seq];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = g.nextInt(60);
+                    y[i] = g.nextInt(60);
+                }
+                opt.zeroGrad();
+                F.crossEntropy(m.step(x, batch, seq, null, null).logits().reshape(batch * seq, 60), y).backward();
+                opt.step();
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (run > 0) System.out.printf(Locale.ROOT, "run %d: %.0f tokens/s%n", run, steps * batch * seq / secs);   // run 0 warms up
+        }
+    }
+}
