@@ -342,6 +342,7 @@ public final class Main implements Runnable {
         public Integer call() throws IOException {
             if (!lang.equals("en") && !lang.equals("ko")) throw new IllegalArgumentException("--lang must be en or ko, got '" + lang + "'");
             Recipe r = Recipes.get(model);
+            if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation());
             Explanation t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
             return 0;

@@ -66,6 +66,12 @@ public interface Recipe {
     /** Settings the tour uses for a preset (e.g. fewer steps for a long model); none by default. */
     default Map<String, Object> tourSettings(String preset) { return Map.of(); }
 
+    /**
+     * What {@code explain} without a saved model does first when that takes a while (e.g.
+     * "training a model for 300 steps"), to tell the user; null when it starts at once.
+     */
+    default String explainPreparation() { return null; }
+
     /** Hyper-parameters. */
     record Defaults(int epochs, float lr, int batch) {}
 

@@ -52,8 +52,6 @@ final class AliasTable {
         return new AliasTable(prob, alias);
     }
 
-    int size() { return prob.length; }
-
     /** A draw from two random 64-bit words (their high bits are used). */
     int sample(long r1, long r2) {
         int i = (int) (((r1 >>> 32) * prob.length) >>> 32);
