@@ -85,8 +85,8 @@ public final class Word2VecFormat {
             }
             if (words < 0 || dim <= 0) throw new IOException(file + ": bad header '" + header + "' (need words >= 0, dimensions > 0)");
             if ((long) words * dim > Integer.MAX_VALUE - 8) throw new IOException(file + ": " + words + " x " + dim + " values are too many");
-            in.mark(1 << 16);
-            boolean binary = looksBinary(in);
+            in.mark(1 << 20);
+            boolean binary = words > 0 && !looksLikeText(in, dim);
             in.reset();
             String[] vocab = new String[words];
             float[] m = new float[words * dim];
@@ -100,17 +100,33 @@ public final class Word2VecFormat {
         }
     }
 
-    /** A text file's first entry line is printable; a binary one has raw float bytes early on. */
-    private static boolean looksBinary(InputStream in) throws IOException {
-        byte[] buf = new byte[4096];
-        int n = in.readNBytes(buf, 0, buf.length);
-        for (int i = 0; i < n; i++) {
-            int b = buf[i] & 0xFF;
-            if (b == '\n') return false;
-            if (b < 0x20 && b != '\t' && b != '\r') return true;
+    /**
+     * Whether the first entry is a text line. It is when it holds a word and exactly {@code dim}
+     * numbers; or, so that a damaged text file gets a text file's errors, when it is printable
+     * and at least one of its fields after the word is a number. A binary entry's float bytes
+     * can hold a newline byte anywhere, so its "first line" may be short; but its bytes are not
+     * printable number text (looking only for control characters misjudged some binary files).
+     */
+    private static boolean looksLikeText(InputStream in, int dim) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+            if (bytes.size() >= (1 << 20) - 1) return false;
+            bytes.write(b);
         }
-        // No newline in the first 4 KB: text lines are never that long for sane dimensions; call it binary.
-        return n == buf.length;
+        String line = bytes.toString(StandardCharsets.UTF_8);
+        String[] f = line.strip().split("[ \\t]+");
+        int numbers = 0;
+        for (int d = 1; d < f.length; d++) {
+            try {
+                Float.parseFloat(f[d]);
+                numbers++;
+            } catch (NumberFormatException e) {
+                // not a number
+            }
+        }
+        if (f.length == dim + 1 && numbers == dim) return true;
+        boolean printable = line.codePoints().allMatch(c -> c >= 0x20 && c != 0xFFFD || c == '\t' || c == '\r');
+        return printable && numbers > 0;
     }
 
     private static void readText(InputStream in, Path file, String[] vocab, float[] m, int dim) throws IOException {

@@ -176,6 +176,21 @@ class Word2VecTest {
         assertArrayEquals(new float[] {1.5f, -2f}, gk.matrix());
     }
 
+    /** A binary file whose first vector's bytes contain a newline (0.01f is 0A D7 23 3C) is still read as binary. */
+    @Test
+    void binaryVectorsWithNewlineBytesAreNotMistakenForText() throws IOException {
+        java.util.Random r = new java.util.Random(4);
+        for (int trial = 0; trial < 50; trial++) {
+            int dim = 1 + r.nextInt(40);
+            float[] m = new float[3 * dim];
+            for (int i = 0; i < m.length; i++) m[i] = r.nextInt(4) == 0 ? 0.01f : (float) r.nextGaussian() * 0.1f;
+            KeyedVectors kv = new KeyedVectors(new String[] {"the", "a", "b"}, null, m, dim);
+            Path f = dir.resolve("v" + trial + ".bin");
+            Word2VecFormat.save(kv, f, Word2VecFormat.Kind.BINARY);
+            assertArrayEquals(m, Word2VecFormat.load(f).matrix(), "trial " + trial);
+        }
+    }
+
     @Test
     void malformedVectorFilesAreNamed() throws IOException {
         Path f = dir.resolve("bad.txt");
