@@ -4,7 +4,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/.mvn/java25.sh"
 glassbox_find_java || exit 1
-"$here/mvnw" -q -B -f "$here/pom.xml" -DskipTests package -pl bench -am
-cp="$here/bench/target/glassbox-bench-0.1.0-SNAPSHOT.jar:$("$here/mvnw" -q -B -f "$here/bench/pom.xml" dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)"
+# The class path from the same reactor build, so core and models are this tree's jars (resolving
+# bench's dependencies on its own took whatever snapshot an earlier `install` left in ~/.m2).
+cp_file="$here/bench/target/probe-classpath.txt"
+"$here/mvnw" -q -B -f "$here/pom.xml" -DskipTests package dependency:build-classpath -pl bench -am \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
+cp="$here/bench/target/glassbox-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")"
 exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -cp "$cp" dev.glassbox.bench.Probes "$@" \
   2> >(grep -v --line-buffered '^WARNING: Using incubator modules' >&2)

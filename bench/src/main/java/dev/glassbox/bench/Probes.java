@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  *   <li>{@code w4-steps}: the W4 network, batch 64, each stage of a step timed (mean of 200
  *       steps after 100 warm-up steps).</li>
  *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
- *       64 steps, tokens/s over three runs of 20 steps.</li>
+ *       64 steps, tokens/s over eight runs of 15 steps (median, range, and per CPU-second of
+ *       the process, which the VM's stolen time does not move).</li>
  * </ul>
  */
 public final class Probes {
@@ -88,9 +89,11 @@ public final class Probes {
         Adam opt = new Adam(m.parameters(), 2e-3f);
         Generator g = new Generator(2);
         int batch = 32, seq = 64;
-        for (int run = 0; run < 4; run++) {
-            long t0 = System.nanoTime();
-            int steps = 20;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        int runs = Integer.getInteger("probe.runs", 8), steps = 15;
+        double[] wall = new double[runs], cpu = new double[runs];
+        for (int run = -1; run < runs; run++) {   // run -1 warms up
+            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
             for (int s = 0; s < steps; s++) {
                 int[] x = new int[batch * seq], y = new int[batch * seq];
                 for (int i = 0; i < x.length; i++) {
@@ -101,8 +104,13 @@ public final class Probes {
                 F.crossEntropy(m.step(x, batch, seq, null, null).logits().reshape(batch * seq, 60), y).backward();
                 opt.step();
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            if (run > 0) System.out.printf(Locale.ROOT, "run %d: %.0f tokens/s%n", run, steps * batch * seq / secs);   // run 0 warms up
+            if (run < 0) continue;
+            wall[run] = steps * batch * seq / ((System.nanoTime() - t0) / 1e9);
+            cpu[run] = steps * batch * seq / ((os.getProcessCpuTime() - c0) / 1e9);
         }
+        java.util.Arrays.sort(wall);
+        java.util.Arrays.sort(cpu);
+        System.out.printf(Locale.ROOT, "tokens/s: median %.0f (runs %.0f..%.0f); per CPU-second: median %.0f%n",
+                wall[runs / 2], wall[0], wall[runs - 1], cpu[runs / 2]);
     }
 }

@@ -130,10 +130,10 @@ public final class Sgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc), jcf = jc, pcf = pc;
                 if (parallel) {
-                    Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp));
+                    Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp, 0));
                     Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc));
                 } else {
-                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp);
+                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp, 0);
                     rows(transA, 0, m, nc, kc, alpha, a, aOff, lda, pc, jc, bp, c, cOff, ldc);
                 }
             }
@@ -147,7 +147,87 @@ public final class Sgemm {
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
             packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-            macro(mc, nc, kc, buf[0], bp, buf[2], c, cOff + ic * ldc + jc, ldc);
+            macro(mc, nc, kc, buf[0], bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc);
+        }
+    }
+
+    /**
+     * op(B) packed once into the micro-kernel's panels, for many products with the same B: a
+     * recurrent layer multiplies the same W_hh at every time step, and packing it each time
+     * cost about as much as a third of the product itself (m is only the batch). A snapshot:
+     * later changes to the source array are not seen.
+     */
+    public static final class PackedB {
+        final int k, n;
+        /** Panels (SIMD), or op(B) as a plain row-major k×n copy (scalar fallback). */
+        final float[] data;
+
+        private PackedB(int k, int n, float[] data) {
+            this.k = k;
+            this.n = n;
+            this.data = data;
+        }
+
+        /** Rows of op(B): the shared dimension. */
+        public int k() {
+            return k;
+        }
+
+        /** Columns of op(B). */
+        public int n() {
+            return n;
+        }
+    }
+
+    /** Packs op(B) (k×n; stored n×k with {@code transB}) for {@link #sgemm(boolean, int, float, float[], int, int, PackedB, float, float[], int, int)}. */
+    public static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        if (k < 0 || n < 0) throw new IllegalArgumentException("sgemm pack: negative size " + k + "×" + n);
+        if (!Simd.ENABLED) {
+            float[] copy = new float[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) copy[p * n + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            }
+            return new PackedB(k, n, copy);
+        }
+        int nPad = (n + NR - 1) / NR * NR;
+        float[] data = new float[k * nPad];
+        for (int pc = 0; pc < k; pc += KC) {
+            packB(transB, Math.min(KC, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
+        }
+        return new PackedB(k, n, data);
+    }
+
+    /** C = alpha·op(A)·B + beta·C with B packed by {@link #pack}; op(A) is m×B.k(). The threads split the columns. */
+    public static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
+                             float beta, float[] c, int cOff, int ldc) {
+        int n = b.n, k = b.k;
+        if (m <= 0 || n <= 0) return;
+        if (!Simd.ENABLED) {
+            SgemmScalar.sgemm(transA, false, m, n, k, alpha, a, aOff, lda, b.data, 0, n, beta, c, cOff, ldc);
+            return;
+        }
+        scaleC(m, n, beta, c, cOff, ldc);
+        if (k <= 0 || alpha == 0f) return;
+        if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
+            packedColumns(transA, m, alpha, a, aOff, lda, b, 0, n, c, cOff, ldc);
+        } else {
+            Parallel.forRange(n, NR, (j0, j1) -> packedColumns(transA, m, alpha, a, aOff, lda, b, j0, j1, c, cOff, ldc));
+        }
+    }
+
+    /** Columns [j0, j1) (j0 a multiple of NR) of C for a packed B: blocks of A packed per slice of k. */
+    private static void packedColumns(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
+                                      int j0, int j1, float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        int nPad = (b.n + NR - 1) / NR * NR;
+        for (int pc = 0; pc < b.k; pc += KC) {
+            int kc = Math.min(KC, b.k - pc);
+            int bpOff = pc * nPad + (j0 / NR) * kc * NR;
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
+                macro(mc, j1 - j0, kc, buf[0], b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc);
+            }
         }
     }
 
@@ -157,10 +237,10 @@ public final class Sgemm {
      * once per block, so the JIT compiles it fully early (a loop in a method called a few times
      * per GEMM ran in the profiling tier for the whole of a short benchmark).
      */
-    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, float[] tile, float[] c, int cIdx, int ldc) {
+    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bpOff = (jr / NR) * kc * NR;
+            int bpOff = bpBase + (jr / NR) * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int apOff = (ir / MR) * kc * MR;
@@ -215,13 +295,13 @@ public final class Sgemm {
      * Packs columns [j0, j1) (multiples of NR, or the end) of op(B)[pc:pc+kc, jc:jc+nc] into panels
      * of NR columns: bp[(panel·kc + p)·NR + j]. Each stored row is read once, front to back.
      */
-    private static void packB(boolean transB, int kc, int j0, int j1, float[] b, int bOff, int ldb, int pc, int jc, float[] bp) {
+    private static void packB(boolean transB, int kc, int j0, int j1, float[] b, int bOff, int ldb, int pc, int jc, float[] bp, int bpOff) {
         if (!transB) {
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (pc + p) * ldb + jc;
                 for (int jp = j0; jp < j1; jp += NR) {
                     int cols = Math.min(NR, j1 - jp);
-                    int dst = (jp / NR) * kc * NR + p * NR;
+                    int dst = bpOff + (jp / NR) * kc * NR + p * NR;
                     if (cols == NR) {
                         FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
                         FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
@@ -234,7 +314,7 @@ public final class Sgemm {
         } else {
             for (int jp = j0; jp < j1; jp += NR) {
                 int cols = Math.min(NR, j1 - jp);
-                int base = (jp / NR) * kc * NR;
+                int base = bpOff + (jp / NR) * kc * NR;
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (jc + jp + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];

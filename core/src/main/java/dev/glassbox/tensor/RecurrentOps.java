@@ -34,12 +34,13 @@ final class RecurrentOps {
         float[] hPrev = h0.data, cPrev = c0.data;
         int hPrevOff = 0, cPrevOff = 0;
         float[] tc = new float[nh];
+        Sgemm.PackedB whhT = Sgemm.pack(true, h, g4, whh.data, 0, h);   // W_hhᵀ, packed once for every step
         for (int t = 0; t < steps; t++) {
             int gOff = t * ng;
             System.arraycopy(proj.data, gOff, acts, gOff, ng);
             for (int r = 0; r < n && bhh != null; r++) VectorKernels.axpy(g4, 1f, bhh.data, 0, acts, gOff + r * g4);
             // G += h_{t-1}·W_hhᵀ : [N, 4H]
-            Sgemm.sgemm(false, true, n, g4, h, 1f, hPrev, hPrevOff, h, whh.data, 0, h, 1f, acts, gOff, g4);
+            Sgemm.sgemm(false, n, 1f, hPrev, hPrevOff, h, whhT, 1f, acts, gOff, g4);
             int cOff = t * nh, hOff = t * nh;
             float[] cp = cPrev;
             int cpOff = cPrevOff;
@@ -74,31 +75,35 @@ final class RecurrentOps {
         return Tensor.result(out, outShape, "lstm", gy -> {
             float[] dproj = new float[steps * ng];
             float[] dwhh = whh.requiresGrad ? new float[g4 * h] : null;
-            float[] dh = new float[nh], dhNext = new float[nh], dc = new float[nh];
+            float[] dhNext = new float[nh], dc = new float[nh];
             System.arraycopy(gy.data, steps * nh, dc, 0, nh);   // dL/dc_T from the final c
             float[] tcs = new float[nh];
+            Sgemm.PackedB whhP = Sgemm.pack(false, g4, h, whh.data, 0, h);
             for (int t = steps - 1; t >= 0; t--) {
-                int gOff = t * ng, cOff = t * nh;
-                for (int k = 0; k < nh; k++) dh[k] = gy.data[t * nh + k] + dhNext[k];
-                VectorKernels.unary(UnaryOp.TANH, nh, cs, cOff, tcs, 0);
+                int gOff = t * ng, cOff = t * nh, yOff = t * nh;
                 float[] cp = t == 0 ? c0.data : cs;
                 int cpOff = t == 0 ? 0 : (t - 1) * nh;
-                for (int r = 0; r < n; r++) {
-                    int base = gOff + r * g4;
-                    for (int j = 0; j < h; j++) {
-                        int k = r * h + j;
-                        float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j], o = acts[base + 3 * h + j];
-                        float tck = tcs[k];
-                        float dck = dc[k] + dh[k] * o * (1f - tck * tck);
-                        dproj[base + j] = dck * g * i * (1f - i);                    // dG_i
-                        dproj[base + h + j] = dck * cp[cpOff + k] * f * (1f - f);    // dG_f
-                        dproj[base + 2 * h + j] = dck * i * (1f - g * g);            // dG_g
-                        dproj[base + 3 * h + j] = dh[k] * tck * o * (1f - o);        // dG_o
-                        dc[k] = dck * f;                                             // to c_{t−1}
+                // rows are independent here too: the threads share them
+                dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) -> {
+                    VectorKernels.unary(UnaryOp.TANH, (r1 - r0) * h, cs, cOff + r0 * h, tcs, r0 * h);
+                    for (int r = r0; r < r1; r++) {
+                        int base = gOff + r * g4;
+                        for (int j = 0; j < h; j++) {
+                            int k = r * h + j;
+                            float dhk = gy.data[yOff + k] + dhNext[k];
+                            float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j], o = acts[base + 3 * h + j];
+                            float tck = tcs[k];
+                            float dck = dc[k] + dhk * o * (1f - tck * tck);
+                            dproj[base + j] = dck * g * i * (1f - i);                    // dG_i
+                            dproj[base + h + j] = dck * cp[cpOff + k] * f * (1f - f);    // dG_f
+                            dproj[base + 2 * h + j] = dck * i * (1f - g * g);            // dG_g
+                            dproj[base + 3 * h + j] = dhk * tck * o * (1f - o);          // dG_o
+                            dc[k] = dck * f;                                             // to c_{t−1}
+                        }
                     }
-                }
+                });
                 // dh_{t−1} = dG·W_hh : [N, H]
-                Sgemm.sgemm(false, false, n, h, g4, 1f, dproj, gOff, g4, whh.data, 0, h, 0f, dhNext, 0, h);
+                Sgemm.sgemm(false, n, 1f, dproj, gOff, g4, whhP, 0f, dhNext, 0, h);
             }
             if (dwhh != null) {
                 // dW_hh = Σ_t dG_tᵀ·h_{t−1}, all steps in one product: [4H, T·N]·[T·N, H]
@@ -139,10 +144,11 @@ final class RecurrentOps {
         float[] out = new float[steps * nh];
         float[] hPrev = h0.data;
         int hPrevOff = 0;
+        Sgemm.PackedB whhT = Sgemm.pack(true, h, g3, whh.data, 0, h);
         for (int t = 0; t < steps; t++) {
             int gOff = t * ng;
             for (int r = 0; r < n && bhh != null; r++) System.arraycopy(bhh.data, 0, hh, gOff + r * g3, g3);
-            Sgemm.sgemm(false, true, n, g3, h, 1f, hPrev, hPrevOff, h, whh.data, 0, h, bhh != null ? 1f : 0f, hh, gOff, g3);
+            Sgemm.sgemm(false, n, 1f, hPrev, hPrevOff, h, whhT, bhh != null ? 1f : 0f, hh, gOff, g3);
             for (int r = 0; r < n; r++) {
                 int base = gOff + r * g3;
                 for (int j = 0; j < 2 * h; j++) gates[base + j] = proj.data[base + j] + hh[base + j];
@@ -168,6 +174,7 @@ final class RecurrentOps {
             float[] dproj = new float[steps * ng], dhh = new float[ng];
             float[] dwhh = whh.requiresGrad ? new float[g3 * h] : null, db = bhh != null && bhh.requiresGrad ? new float[g3] : null;
             float[] dhNext = new float[nh], dh = new float[nh];
+            Sgemm.PackedB whhP = Sgemm.pack(false, g3, h, whh.data, 0, h);
             for (int t = steps - 1; t >= 0; t--) {
                 int gOff = t * ng;
                 float[] hp = t == 0 ? h0.data : out;
@@ -192,7 +199,7 @@ final class RecurrentOps {
                 }
                 if (dwhh != null) Sgemm.sgemm(true, false, g3, h, n, 1f, dhh, 0, g3, hp, hpOff, h, 1f, dwhh, 0, h);
                 if (db != null) for (int r = 0; r < n; r++) VectorKernels.axpy(g3, 1f, dhh, r * g3, db, 0);
-                Sgemm.sgemm(false, false, n, h, g3, 1f, dhh, 0, g3, whh.data, 0, h, 1f, dhNext, 0, h);   // + dHh·W_hh
+                Sgemm.sgemm(false, n, 1f, dhh, 0, g3, whhP, 1f, dhNext, 0, h);   // + dHh·W_hh
             }
             return new Tensor[] {proj.requiresGrad ? new Tensor(dproj, proj.shape) : null, h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null,
                     dwhh == null ? null : new Tensor(dwhh, whh.shape), db == null ? null : new Tensor(db, bhh.shape)};

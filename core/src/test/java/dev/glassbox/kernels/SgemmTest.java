@@ -34,6 +34,9 @@ class SgemmTest {
         out.add(Arguments.of(255, 257, 129, false, false));
         out.add(Arguments.of(64, 1023, 100, false, true));
         out.add(Arguments.of(1023, 40, 100, true, false));
+        out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
+        out.add(Arguments.of(32, 256, 1024, false, false));
+        out.add(Arguments.of(9, 600, 530, true, true));
         return out.stream();
     }
 
@@ -52,6 +55,26 @@ class SgemmTest {
         for (int i = 0; i < c0.length; i++) {
             float tol = 1e-4f * (k + 1);
             if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: fast " + c0[i] + ", scalar " + c1[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "packed m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("shapes")
+    void packedBMatchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {
+        Random r = new Random(m * 13L + n * 5L + k);
+        int aOff = 1, bOff = 4, cOff = 3;
+        int lda = (tA ? m : k) + 2, ldb = (tB ? k : n) + 1, ldc = n + 1;
+        float[] a = rand(r, aOff + (tA ? k : m) * lda), b = rand(r, bOff + (tB ? n : k) * ldb);
+        float[] c0 = rand(r, cOff + m * ldc);
+        float[] c1 = c0.clone();
+        Sgemm.PackedB packed = Sgemm.pack(tB, k, n, b, bOff, ldb);
+        b[bOff] += 100f;   // a snapshot: later changes to B are not seen
+        Sgemm.sgemm(tA, m, 0.75f, a, aOff, lda, packed, 0.5f, c0, cOff, ldc);
+        b[bOff] -= 100f;
+        SgemmScalar.sgemm(tA, tB, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, 0.5f, c1, cOff, ldc);
+        for (int i = 0; i < c0.length; i++) {
+            float tol = 1e-4f * (k + 1);
+            if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: packed " + c0[i] + ", scalar " + c1[i]);
         }
     }
 
