@@ -211,7 +211,11 @@ public final class Sgemm {
         if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
             packedColumns(transA, m, alpha, a, aOff, lda, b, 0, n, c, cOff, ldc);
         } else {
-            Parallel.forRange(n, NR, (j0, j1) -> packedColumns(transA, m, alpha, a, aOff, lda, b, j0, j1, c, cOff, ldc));
+            // One block of columns per thread, the same block at every call (the caller takes the
+            // first): a recurrent layer calls this at every step, and each core's L2 keeps its half
+            // of the packed B between steps instead of fetching it from L3.
+            int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
+            Parallel.forRange(n, per, (j0, j1) -> packedColumns(transA, m, alpha, a, aOff, lda, b, j0, j1, c, cOff, ldc));
         }
     }
 

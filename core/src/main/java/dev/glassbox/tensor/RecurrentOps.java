@@ -1,5 +1,6 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.RecurrentKernels;
 import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
@@ -33,38 +34,19 @@ final class RecurrentOps {
         float[] out = new float[(steps + 1) * nh];
         float[] hPrev = h0.data, cPrev = c0.data;
         int hPrevOff = 0, cPrevOff = 0;
-        float[] tc = new float[nh];
+        float[] tcs = new float[steps * nh];      // tanh c at every step, for the backward pass
         Sgemm.PackedB whhT = Sgemm.pack(true, h, g4, whh.data, 0, h);   // W_hhᵀ, packed once for every step
+        System.arraycopy(proj.data, 0, acts, 0, steps * ng);
+        if (bhh != null) for (int row = 0; row < steps * n; row++) VectorKernels.axpy(g4, 1f, bhh.data, 0, acts, row * g4);
         for (int t = 0; t < steps; t++) {
-            int gOff = t * ng;
-            System.arraycopy(proj.data, gOff, acts, gOff, ng);
-            for (int r = 0; r < n && bhh != null; r++) VectorKernels.axpy(g4, 1f, bhh.data, 0, acts, gOff + r * g4);
+            int gOff = t * ng, cOff = t * nh, hOff = t * nh;
             // G += h_{t-1}·W_hhᵀ : [N, 4H]
             Sgemm.sgemm(false, n, 1f, hPrev, hPrevOff, h, whhT, 1f, acts, gOff, g4);
-            int cOff = t * nh, hOff = t * nh;
             float[] cp = cPrev;
             int cpOff = cPrevOff;
-            // the gates of each row of the batch: rows are independent, so the threads share them
-            dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) -> {
-                // i, f, o = σ; g = tanh = 2σ(2x) − 1
-                for (int r = r0; r < r1; r++) {
-                    int gg = gOff + r * g4 + 2 * h;
-                    for (int j = 0; j < h; j++) acts[gg + j] *= 2f;
-                }
-                VectorKernels.unary(UnaryOp.SIGMOID, (r1 - r0) * g4, acts, gOff + r0 * g4, acts, gOff + r0 * g4);
-                for (int r = r0; r < r1; r++) {
-                    int base = gOff + r * g4, gg = base + 2 * h;
-                    for (int j = 0; j < h; j++) acts[gg + j] = 2f * acts[gg + j] - 1f;
-                    for (int j = 0; j < h; j++) {
-                        cs[cOff + r * h + j] = acts[base + h + j] * cp[cpOff + r * h + j] + acts[base + j] * acts[gg + j];
-                    }
-                }
-                VectorKernels.unary(UnaryOp.TANH, (r1 - r0) * h, cs, cOff + r0 * h, tc, r0 * h);
-                for (int r = r0; r < r1; r++) {
-                    int base = gOff + r * g4 + 3 * h;
-                    for (int j = 0; j < h; j++) out[hOff + r * h + j] = acts[base + j] * tc[r * h + j];
-                }
-            });
+            // the gates, c and h of each row of the batch: rows are independent, so the threads share them
+            dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) ->
+                    RecurrentKernels.lstmForward(r0, r1, h, acts, gOff, cp, cpOff, cs, cOff, tcs, cOff, out, hOff));
             hPrev = out;
             hPrevOff = hOff;
             cPrev = cs;
@@ -77,31 +59,14 @@ final class RecurrentOps {
             float[] dwhh = whh.requiresGrad ? new float[g4 * h] : null;
             float[] dhNext = new float[nh], dc = new float[nh];
             System.arraycopy(gy.data, steps * nh, dc, 0, nh);   // dL/dc_T from the final c
-            float[] tcs = new float[nh];
             Sgemm.PackedB whhP = Sgemm.pack(false, g4, h, whh.data, 0, h);
             for (int t = steps - 1; t >= 0; t--) {
-                int gOff = t * ng, cOff = t * nh, yOff = t * nh;
+                int gOff = t * ng, cOff = t * nh;
                 float[] cp = t == 0 ? c0.data : cs;
                 int cpOff = t == 0 ? 0 : (t - 1) * nh;
                 // rows are independent here too: the threads share them
-                dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) -> {
-                    VectorKernels.unary(UnaryOp.TANH, (r1 - r0) * h, cs, cOff + r0 * h, tcs, r0 * h);
-                    for (int r = r0; r < r1; r++) {
-                        int base = gOff + r * g4;
-                        for (int j = 0; j < h; j++) {
-                            int k = r * h + j;
-                            float dhk = gy.data[yOff + k] + dhNext[k];
-                            float i = acts[base + j], f = acts[base + h + j], g = acts[base + 2 * h + j], o = acts[base + 3 * h + j];
-                            float tck = tcs[k];
-                            float dck = dc[k] + dhk * o * (1f - tck * tck);
-                            dproj[base + j] = dck * g * i * (1f - i);                    // dG_i
-                            dproj[base + h + j] = dck * cp[cpOff + k] * f * (1f - f);    // dG_f
-                            dproj[base + 2 * h + j] = dck * i * (1f - g * g);            // dG_g
-                            dproj[base + 3 * h + j] = dhk * tck * o * (1f - o);          // dG_o
-                            dc[k] = dck * f;                                             // to c_{t−1}
-                        }
-                    }
-                });
+                dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) ->
+                        RecurrentKernels.lstmBackward(r0, r1, h, acts, gOff, tcs, cOff, cp, cpOff, gy.data, cOff, dhNext, dc, dproj));
                 // dh_{t−1} = dG·W_hh : [N, H]
                 Sgemm.sgemm(false, n, 1f, dproj, gOff, g4, whhP, 0f, dhNext, 0, h);
             }
