@@ -124,20 +124,9 @@ public class Recurrent extends Module {
                 layerIn = y;
                 continue;
             }
-            List<Tensor> outs = new ArrayList<>(steps);
-            for (int t = 0; t < steps; t++) {
-                Tensor xt = proj.select(0, t);                     // [N, gates·hidden]
-                Tensor ht = F.linear(h, wHh[l], bHh[l]);           // [N, gates·hidden]
-                switch (mode) {
-                    case RNN_TANH -> h = xt.add(ht).tanh();
-                    case RNN_RELU -> h = xt.add(ht).relu();
-                    case LSTM, GRU -> throw new AssertionError("LSTM and GRU layers run as one fused node above");
-                }
-                outs.add(h);
-            }
-            hn.add(h);
-            if (c != null) cn.add(c);
-            layerIn = Tensor.stack(outs, 0);                       // [T, N, hidden]
+            Tensor y = dev.glassbox.tensor.FusedOps.rnnLayer(proj, h, wHh[l], bHh[l], mode == Mode.RNN_RELU);   // [T, N, hidden]
+            hn.add(y.select(0, steps - 1));
+            layerIn = y;
         }
         Tensor out = batchFirst ? layerIn.transpose(0, 1) : layerIn;
         return new Output(out, Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);

@@ -49,6 +49,15 @@ public final class FusedOps {
     }
 
     /**
+     * A whole Elman RNN layer as one node: proj [T, N, H], h0 [N, H], weight_hh [H, H], bias_hh
+     * [H] or null → [T, N, H], h_t = act(proj_t + h_{t−1}·W_hhᵀ + b_hh) with act tanh, or ReLU
+     * when {@code relu}; BPTT written out.
+     */
+    public static Tensor rnnLayer(Tensor proj, Tensor h0, Tensor weightHh, Tensor biasHh, boolean relu) {
+        return RecurrentOps.rnnLayer(proj, h0, weightHh, biasHh, relu);
+    }
+
+    /**
      * Cross-entropy of logits [N, C] against class labels, {@code −log softmax(x)[label]} per row,
      * summed ({@code mean=false}) or averaged over N. One pass: dL/dx = (softmax(x) − onehot)·g.
      */

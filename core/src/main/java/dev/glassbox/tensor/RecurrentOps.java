@@ -136,7 +136,7 @@ final class RecurrentOps {
             hPrevOff = hOff;
         }
         return Tensor.result(out, new int[] {steps, n, h}, "gru", gy -> {
-            float[] dproj = new float[steps * ng], dhh = new float[ng];
+            float[] dproj = new float[steps * ng], dhh = new float[steps * ng];   // dhh: the gradient of every step's h·W_hhᵀ + b_hh
             float[] dwhh = whh.requiresGrad ? new float[g3 * h] : null, db = bhh != null && bhh.requiresGrad ? new float[g3] : null;
             float[] dhNext = new float[nh], dh = new float[nh];
             Sgemm.PackedB whhP = Sgemm.pack(false, g3, h, whh.data, 0, h);
@@ -146,7 +146,7 @@ final class RecurrentOps {
                 int hpOff = t == 0 ? 0 : (t - 1) * nh;
                 for (int k = 0; k < nh; k++) dh[k] = gy.data[t * nh + k] + dhNext[k];
                 for (int r = 0; r < n; r++) {
-                    int base = gOff + r * g3, hb = r * g3;
+                    int base = gOff + r * g3, hb = base;
                     for (int j = 0; j < h; j++) {
                         int k = r * h + j;
                         float rr = gates[base + j], z = gates[base + h + j], nn = gates[base + 2 * h + j];
@@ -162,11 +162,68 @@ final class RecurrentOps {
                         dhNext[k] = dh[k] * z;                     // the direct path to h_{t−1}
                     }
                 }
-                if (dwhh != null) Sgemm.sgemm(true, false, g3, h, n, 1f, dhh, 0, g3, hp, hpOff, h, 1f, dwhh, 0, h);
-                if (db != null) for (int r = 0; r < n; r++) VectorKernels.axpy(g3, 1f, dhh, r * g3, db, 0);
-                Sgemm.sgemm(false, n, 1f, dhh, 0, g3, whhP, 1f, dhNext, 0, h);   // + dHh·W_hh
+                Sgemm.sgemm(false, n, 1f, dhh, gOff, g3, whhP, 1f, dhNext, 0, h);   // + dHh·W_hh
             }
+            if (dwhh != null) {
+                // dW_hh = Σ_t dHh_tᵀ·h_{t−1}, all steps in one product: [3H, T·N]·[T·N, H]
+                float[] hPrevAll = new float[steps * nh];
+                System.arraycopy(h0.data, 0, hPrevAll, 0, nh);
+                System.arraycopy(out, 0, hPrevAll, nh, (steps - 1) * nh);
+                Sgemm.sgemm(true, false, g3, h, steps * n, 1f, dhh, 0, g3, hPrevAll, 0, h, 0f, dwhh, 0, h);
+            }
+            if (db != null) for (int row = 0; row < steps * n; row++) VectorKernels.axpy(g3, 1f, dhh, row * g3, db, 0);
             return new Tensor[] {proj.requiresGrad ? new Tensor(dproj, proj.shape) : null, h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null,
+                    dwhh == null ? null : new Tensor(dwhh, whh.shape), db == null ? null : new Tensor(db, bhh.shape)};
+        }, proj, h0, whh, bhh);
+    }
+
+    /**
+     * proj [T, N, H] (x·W_ihᵀ + b_ih), h0 [N, H], whh [H, H], bhh [H] or null → [T, N, H]:
+     * h_t = act(proj_t + h_{t−1}·W_hhᵀ + b_hh), act tanh or ReLU.
+     */
+    static Tensor rnnLayer(Tensor proj, Tensor h0, Tensor whh, Tensor bhh, boolean relu) {
+        int steps = proj.shape[0], n = proj.shape[1], h = proj.shape[2];
+        if (whh.shape[0] != h || whh.shape[1] != h || h0.shape[0] != n || h0.shape[1] != h || (bhh != null && bhh.shape[0] != h)) {
+            throw new IllegalArgumentException("rnn: inconsistent shapes: proj " + Shapes.str(proj.shape) + ", h0 " + Shapes.str(h0.shape)
+                    + ", weight_hh " + Shapes.str(whh.shape));
+        }
+        int nh = n * h;
+        float[] out = new float[steps * nh];
+        System.arraycopy(proj.data, 0, out, 0, steps * nh);
+        if (bhh != null) for (int row = 0; row < steps * n; row++) VectorKernels.axpy(h, 1f, bhh.data, 0, out, row * h);
+        Sgemm.PackedB whhT = Sgemm.pack(true, h, h, whh.data, 0, h);
+        for (int t = 0; t < steps; t++) {
+            int off = t * nh;
+            Sgemm.sgemm(false, n, 1f, t == 0 ? h0.data : out, t == 0 ? 0 : off - nh, h, whhT, 1f, out, off, h);
+            VectorKernels.unary(relu ? UnaryOp.RELU : UnaryOp.TANH, nh, out, off, out, off);
+        }
+        return Tensor.result(out, new int[] {steps, n, h}, relu ? "rnn_relu" : "rnn_tanh", gy -> {
+            float[] dpre = new float[steps * nh];   // gradient of each step's pre-activation
+            float[] dhNext = new float[nh];
+            Sgemm.PackedB whhP = Sgemm.pack(false, h, h, whh.data, 0, h);
+            for (int t = steps - 1; t >= 0; t--) {
+                int off = t * nh;
+                for (int k = 0; k < nh; k++) {
+                    float y = out[off + k], dh = gy.data[off + k] + dhNext[k];
+                    dpre[off + k] = relu ? (y > 0f ? dh : 0f) : dh * (1f - y * y);
+                }
+                Sgemm.sgemm(false, n, 1f, dpre, off, h, whhP, 0f, dhNext, 0, h);   // dh_{t−1} = dpre·W_hh
+            }
+            float[] dwhh = null;
+            if (whh.requiresGrad) {
+                // dW_hh = Σ_t dpre_tᵀ·h_{t−1}: [H, T·N]·[T·N, H], h_{−1} = h0
+                float[] hPrevAll = new float[steps * nh];
+                System.arraycopy(h0.data, 0, hPrevAll, 0, nh);
+                System.arraycopy(out, 0, hPrevAll, nh, (steps - 1) * nh);
+                dwhh = new float[h * h];
+                Sgemm.sgemm(true, false, h, h, steps * n, 1f, dpre, 0, h, hPrevAll, 0, h, 0f, dwhh, 0, h);
+            }
+            float[] db = null;
+            if (bhh != null && bhh.requiresGrad) {
+                db = new float[h];
+                for (int row = 0; row < steps * n; row++) VectorKernels.axpy(h, 1f, dpre, row * h, db, 0);
+            }
+            return new Tensor[] {proj.requiresGrad ? new Tensor(dpre, proj.shape) : null, h0.requiresGrad ? new Tensor(dhNext, h0.shape) : null,
                     dwhh == null ? null : new Tensor(dwhh, whh.shape), db == null ? null : new Tensor(db, bhh.shape)};
         }, proj, h0, whh, bhh);
     }
