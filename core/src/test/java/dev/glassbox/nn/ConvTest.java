@@ -39,6 +39,37 @@ class ConvTest {
         assertArrayEquals(new float[] {7, 4, 4, 3}, pooled.data());
     }
 
+    /** The 2×2 fast path against a plain reading of the rule: the first maximum in row-major order wins, and a NaN wins. */
+    @Test
+    void maxPool2x2TiesAndNaNsFollowTheRule() {
+        java.util.Random rnd = new java.util.Random(3);
+        int planes = 6, h = 6, w = 8;
+        float[] v = new float[planes * h * w];
+        for (int i = 0; i < v.length; i++) {
+            int k = rnd.nextInt(12);
+            v[i] = k == 0 ? Float.NaN : k == 1 ? -0f : rnd.nextInt(3);   // many ties (−0 among them), some NaNs
+        }
+        Tensor x = Tensor.of(v, 2, 3, h, w).requiresGrad(true);
+        Tensor y = F.maxPool2d(x, 2, 2, 0);
+        y.sum().backward();
+        float[] wantGrad = new float[v.length];
+        int at = 0;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < h / 2; oy++) {
+                for (int ox = 0; ox < w / 2; ox++) {
+                    int best = -1;
+                    for (int k = 0; k < 4 && (best < 0 || !Float.isNaN(v[best])); k++) {
+                        int idx = p * h * w + (2 * oy + k / 2) * w + 2 * ox + k % 2;
+                        if (best < 0 || Float.isNaN(v[idx]) || v[idx] > v[best]) best = idx;
+                    }
+                    assertEquals(Float.floatToRawIntBits(v[best]), Float.floatToRawIntBits(y.data()[at++]), "window " + p + "," + oy + "," + ox);
+                    wantGrad[best] += 1f;
+                }
+            }
+        }
+        assertArrayEquals(wantGrad, x.grad().data(), "the gradient goes to each window's first maximum");
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         GradCheck.check("conv stride 1", x -> F.conv2d(x[0], x[1], x[2], 1, 0), r(2, 3, 5, 7), r(4, 3, 3, 3), r(4));
