@@ -156,6 +156,9 @@ public final class Main implements Runnable {
         @Option(names = "--tbptt", description = "lstm, gru: contiguous tracks with the state carried between windows (truncated BPTT).")
         boolean tbptt;
 
+        @Option(names = "--cell", description = "lstm, gru: the recurrent cell of the language model: lstm, gru, rnn (tanh) or rnn_relu (default: the model's name).")
+        String cell;
+
         @Override
         public Integer call() throws IOException {
             Recipe r = Recipes.get(model);
@@ -169,6 +172,7 @@ public final class Main implements Runnable {
             if (steps != null) settings.put("steps", steps);
             if (attention != null) settings.put("attention", attention);
             if (tbptt) settings.put("tbptt", true);
+            if (cell != null) settings.put("cell", cell);
             for (String k : settings.keySet()) {
                 if (!r.settings().contains(k)) {
                     List<String> takers = Recipes.all().stream().filter(x -> x.settings().contains(k)).map(Recipe::name).toList();

@@ -84,7 +84,24 @@ public final class LanguageModelRecipe implements Recipe {
     @Override public List<String> tourPresets() { return List.of("char"); }
 
     /** {@code steps}: stop after this many steps (the epochs are cut short). */
-    @Override public java.util.Set<String> settings() { return java.util.Set.of("steps", "tbptt"); }
+    @Override public java.util.Set<String> settings() { return java.util.Set.of("steps", "tbptt", "cell"); }
+
+    /** The {@code cell} setting: lstm, gru, rnn (tanh) or rnn_relu; null for the model's own. */
+    static Recurrent.Mode cell(Object value, Recurrent.Mode dflt) {
+        if (value == null) return dflt;
+        return switch (String.valueOf(value).toLowerCase(java.util.Locale.ROOT)) {
+            case "lstm" -> Recurrent.Mode.LSTM;
+            case "gru" -> Recurrent.Mode.GRU;
+            case "rnn", "rnn_tanh" -> Recurrent.Mode.RNN_TANH;
+            case "rnn_relu" -> Recurrent.Mode.RNN_RELU;
+            default -> throw new IllegalArgumentException("--cell must be lstm, gru, rnn or rnn_relu, got '" + value + "'");
+        };
+    }
+
+    /** A cell's name as --cell and the checkpoint write it. */
+    static String cellName(Recurrent.Mode mode) {
+        return mode == Recurrent.Mode.RNN_TANH ? "rnn" : mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     /** The tour trains 60 steps: enough to see the loss fall, a few seconds long. */
     @Override public Map<String, Object> tourSettings(String preset) { return Map.of("steps", 60); }
@@ -165,6 +182,7 @@ public final class LanguageModelRecipe implements Recipe {
         Config c = config(preset);
         o.requireKnown(this);
         boolean tbptt = o.flag("tbptt");
+        Recurrent.Mode cell = cell(o.settings().get("cell"), this.cell);
         int epochs = o.epochs() != null ? o.epochs() : c.epochs();
         Integer maxSteps = o.integer("steps");
         if (maxSteps != null && maxSteps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + maxSteps);
@@ -236,6 +254,7 @@ public final class LanguageModelRecipe implements Recipe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);
         out.put("preset", preset);
+        out.put("cell", cellName(cell));
         out.put("data", dataName);
         out.put("epochs", epochs);
         out.put("steps", total);
@@ -373,6 +392,7 @@ public final class LanguageModelRecipe implements Recipe {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("glassbox.model", name);
         meta.put("glassbox.preset", preset);
+        meta.put("lm.cell", cellName(m.cell));
         try {
             meta.put("lm.vocab", JSON.writeValueAsString(m.vocab.tokens()));
         } catch (JsonProcessingException e) {
@@ -396,6 +416,12 @@ public final class LanguageModelRecipe implements Recipe {
         }
         if (tokens.isEmpty()) throw new IOException(file + ": no vocabulary in its metadata (lm.vocab)");
         Config cfg = config(preset);
+        Recurrent.Mode cell;
+        try {
+            cell = cell(c.metadata().get("lm.cell"), this.cell);   // files from before lm.cell hold the model's own cell
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": unknown cell '" + c.metadata().get("lm.cell") + "' in its metadata (lm.cell)");
+        }
         LanguageModel m = new LanguageModel(new LanguageModel.Vocab(cfg.words(), tokens), cell, cfg.embedding(), cfg.hidden(), cfg.layers(), new Generator(0));
         return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), file);
     }

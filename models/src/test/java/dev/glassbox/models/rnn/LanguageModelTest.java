@@ -44,6 +44,25 @@ class LanguageModelTest {
         assertTrue(wrong.getMessage().contains("holds a 'lstm' model"), wrong.getMessage());
     }
 
+    /** --cell picks the recurrent layer; the checkpoint remembers it, so loading rebuilds the same network. */
+    @Test
+    void cellSettingTrainsAnElmanRnnAndTheCheckpointKeepsIt() throws IOException {
+        Path f = dir.resolve("rnn.safetensors");
+        var m = Recipes.get("lstm").train(new Recipe.Options(null, null, null, null, null, 5, f, Map.of("steps", 30, "cell", "rnn")),
+                EventListener.NONE).metrics();
+        assertEquals("rnn", m.get("cell"));
+        assertTrue(num(m, "val_loss") < 3.2, m.toString());
+        var loaded = (LanguageModel) Recipes.get("lstm").load(f);
+        assertEquals(dev.glassbox.nn.Recurrent.Mode.RNN_TANH, loaded.cell);
+        assertTrue(loaded.namedParameters().containsKey("rnn.weight_hh_l0"));
+        int[] whh = loaded.namedParameters().get("rnn.weight_hh_l0").shape();
+        assertEquals(whh[1], whh[0], "an Elman layer's W_hh is [hidden, hidden], not [4·hidden, hidden]");
+        assertEquals(num(m, "val_loss"), num(Recipes.get("lstm").evaluate(loaded, null, 1), "val_loss"), 1e-6);
+        var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("gru").train(
+                new Recipe.Options(null, null, null, null, null, 1, null, Map.of("cell", "transformer")), EventListener.NONE));
+        assertTrue(bad.getMessage().contains("--cell must be lstm, gru, rnn or rnn_relu"), bad.getMessage());
+    }
+
     @Test
     void gruAndWordLevelTrainOnAFile() throws IOException {
         Path text = dir.resolve("t.txt");
