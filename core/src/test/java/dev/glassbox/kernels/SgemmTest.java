@@ -40,42 +40,48 @@ class SgemmTest {
         return out.stream();
     }
 
+    /** Random operands with offsets and padded leading dimensions, C in two copies: one for the kernel under test, one for the twin. */
+    private record Case(int m, int n, int k, boolean tA, boolean tB, float[] a, float[] b, float[] c0, float[] c1) {
+        static final int A_OFF = 3, B_OFF = 5, C_OFF = 2;
+
+        static Case of(int m, int n, int k, boolean tA, boolean tB) {
+            Random r = new Random(m * 31L + n * 7L + k);
+            float[] a = rand(r, A_OFF + (tA ? k : m) * ((tA ? m : k) + 1)), b = rand(r, B_OFF + (tB ? n : k) * ((tB ? k : n) + 2));
+            float[] c0 = rand(r, C_OFF + m * (n + 3));
+            return new Case(m, n, k, tA, tB, a, b, c0, c0.clone());
+        }
+
+        int lda() { return (tA ? m : k) + 1; }
+        int ldb() { return (tB ? k : n) + 2; }
+        int ldc() { return n + 3; }
+
+        /** The scalar twin into c1, then c0 (the fast kernel's result) against it. */
+        void checkAgainstTwin(String what) {
+            SgemmScalar.sgemm(tA, tB, m, n, k, 0.75f, a, A_OFF, lda(), b, B_OFF, ldb(), 0.5f, c1, C_OFF, ldc());
+            for (int i = 0; i < c0.length; i++) {
+                float tol = 1e-4f * (k + 1);
+                if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: " + what + " " + c0[i] + ", scalar " + c1[i]);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "m={0} n={1} k={2} tA={3} tB={4}")
     @MethodSource("shapes")
     void matchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {
-        Random r = new Random(m * 31L + n * 7L + k);
-        int aOff = 3, bOff = 5, cOff = 2;
-        int lda = (tA ? m : k) + 1, ldb = (tB ? k : n) + 2, ldc = n + 3;
-        float[] a = rand(r, aOff + (tA ? k : m) * lda), b = rand(r, bOff + (tB ? n : k) * ldb);
-        float[] c0 = rand(r, cOff + m * ldc);
-        float[] c1 = c0.clone();
-        float alpha = 0.75f, beta = 0.5f;
-        Sgemm.sgemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c0, cOff, ldc);
-        SgemmScalar.sgemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
-        for (int i = 0; i < c0.length; i++) {
-            float tol = 1e-4f * (k + 1);
-            if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: fast " + c0[i] + ", scalar " + c1[i]);
-        }
+        Case t = Case.of(m, n, k, tA, tB);
+        Sgemm.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
+        t.checkAgainstTwin("fast");
     }
 
     @ParameterizedTest(name = "packed m={0} n={1} k={2} tA={3} tB={4}")
     @MethodSource("shapes")
     void packedBMatchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {
-        Random r = new Random(m * 13L + n * 5L + k);
-        int aOff = 1, bOff = 4, cOff = 3;
-        int lda = (tA ? m : k) + 2, ldb = (tB ? k : n) + 1, ldc = n + 1;
-        float[] a = rand(r, aOff + (tA ? k : m) * lda), b = rand(r, bOff + (tB ? n : k) * ldb);
-        float[] c0 = rand(r, cOff + m * ldc);
-        float[] c1 = c0.clone();
-        Sgemm.PackedB packed = Sgemm.pack(tB, k, n, b, bOff, ldb);
-        b[bOff] += 100f;   // a snapshot: later changes to B are not seen
-        Sgemm.sgemm(tA, m, 0.75f, a, aOff, lda, packed, 0.5f, c0, cOff, ldc);
-        b[bOff] -= 100f;
-        SgemmScalar.sgemm(tA, tB, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, 0.5f, c1, cOff, ldc);
-        for (int i = 0; i < c0.length; i++) {
-            float tol = 1e-4f * (k + 1);
-            if (Math.abs(c0[i] - c1[i]) > tol) fail("C[" + i + "]: packed " + c0[i] + ", scalar " + c1[i]);
-        }
+        Case t = Case.of(m, n, k, tA, tB);
+        Sgemm.PackedB packed = Sgemm.pack(tB, k, n, t.b, Case.B_OFF, t.ldb());
+        t.b[Case.B_OFF] += 100f;   // a snapshot: later changes to B are not seen
+        Sgemm.sgemm(tA, m, 0.75f, t.a, Case.A_OFF, t.lda(), packed, 0.5f, t.c0, Case.C_OFF, t.ldc());
+        t.b[Case.B_OFF] -= 100f;
+        t.checkAgainstTwin("packed");
     }
 
     @Test
