@@ -276,7 +276,7 @@ class CourseModelsTest {
         assertEquals("--dim does not apply to dnn", dnn.getMessage());
         var lstm = assertThrows(IllegalArgumentException.class, () -> Recipes.get("lstm").train(
                 new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", 3)), EventListener.NONE));
-        assertEquals("--dim does not apply to lstm (it takes --steps, --tbptt)", lstm.getMessage());
+        assertEquals("--dim does not apply to lstm (it takes --cell, --steps, --tbptt)", lstm.getMessage());
         var w2v = assertThrows(IllegalArgumentException.class, () -> Recipes.get("word2vec").train(
                 new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", "wide")), EventListener.NONE));
         assertEquals("--dim must be a whole number, got 'wide'", w2v.getMessage());
