@@ -58,6 +58,9 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
     /** The optimizer of a training run: the course's plain SGD unless a model says otherwise. */
     dev.glassbox.optim.Optimizer optimizer(M model, float lr) { return new SGD(model.parameters(), lr); }
 
+    /** A learning-rate schedule stepped after every batch of a run of {@code steps} steps, or null for a constant rate. */
+    dev.glassbox.optim.LRScheduler scheduler(String preset, dev.glassbox.optim.Optimizer opt, int steps) { return null; }
+
     /** The data of a training run of a preset (the image models check the image size here). */
     Data trainData(String preset, String data, long seed) throws IOException { return loadData(data, seed); }
 
@@ -96,7 +99,8 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         M model = build(preset, new Generator(o.seed()));
         DataLoader loader = new DataLoader(data.train(), batch, new Generator(o.seed() + 1));
         events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, loader.batches()));
-        float last = Trainer.fit(model, optimizer(model, lr), loader, epochs, b -> loss(model, b), null, events);
+        dev.glassbox.optim.Optimizer opt = optimizer(model, lr);
+        float last = Trainer.fit(model, opt, scheduler(preset, opt, epochs * loader.batches()), loader, epochs, b -> loss(model, b), null, events);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", name());
         m.put("preset", preset);

@@ -22,6 +22,13 @@ public final class Trainer {
     public static float fit(Module model, Optimizer opt, DataLoader loader, int epochs,
                             Function<TensorDataset.Batch, Tensor> lossOf,
                             Supplier<Map<String, Object>> epochMetrics, EventListener events) {
+        return fit(model, opt, null, loader, epochs, lossOf, epochMetrics, events);
+    }
+
+    /** As above, with {@code scheduler} (may be null) stepped after every optimizer step. */
+    public static float fit(Module model, Optimizer opt, dev.glassbox.optim.LRScheduler scheduler, DataLoader loader, int epochs,
+                            Function<TensorDataset.Batch, Tensor> lossOf,
+                            Supplier<Map<String, Object>> epochMetrics, EventListener events) {
         if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
         int total = epochs * loader.batches();
         int step = 0;
@@ -35,6 +42,7 @@ public final class Trainer {
                 Tensor loss = lossOf.apply(b);
                 loss.backward();
                 opt.step();
+                if (scheduler != null) scheduler.step();
                 float l = loss.item();
                 if (!Float.isFinite(l)) {
                     throw new ArithmeticException("the loss became " + l + " at step " + (step + 1)
