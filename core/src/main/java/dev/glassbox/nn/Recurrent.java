@@ -13,8 +13,10 @@ import java.util.List;
  * then {@code _l1} ...), shapes ([gates·hidden, input] and [gates·hidden, hidden]),
  * initialisation (uniform in ±1/√hidden), stacked layers, {@code batchFirst}, initial and
  * final states. For each layer the input projections of all time steps are one matrix product;
- * the steps then run in order, each adding h·W_hhᵀ + b_hh. Backpropagation through time is
- * the engine's autograd over the unrolled steps.
+ * the steps then run in order, each adding h·W_hhᵀ + b_hh. Each layer is one fused autograd
+ * node with backpropagation through time written out ({@code FusedOps.lstmLayer},
+ * {@code gruLayer}, {@code rnnLayer}). {@link #dropout(float, Generator)} drops out each layer's
+ * output but the last's in training, as PyTorch's {@code dropout} argument.
  *
  * <ul>
  *   <li>RNN: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) (or ReLU).</li>
@@ -45,6 +47,8 @@ public class Recurrent extends Module {
     public final int inputSize, hiddenSize, numLayers;
     public final boolean batchFirst;
     private final Parameter[] wIh, wHh, bIh, bHh;
+    private float dropout;
+    private Generator dropoutGen;
 
     public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, Generator g) {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
@@ -73,6 +77,17 @@ public class Recurrent extends Module {
         }
         // PyTorch draws every parameter from U(−k, k), in registration order.
         for (Parameter p : parameters()) Init.uniform(p, -k, k, g);
+    }
+
+    /**
+     * Dropout with probability {@code p} on the outputs of every layer but the last, in training
+     * only (PyTorch's {@code dropout}); with one layer it changes nothing, as in PyTorch.
+     */
+    public Recurrent dropout(float p, Generator g) {
+        if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException(mode + ": dropout must be in [0, 1], got " + p);
+        this.dropout = p;
+        this.dropoutGen = g;
+        return this;
     }
 
     /** The output sequence only. */
@@ -115,21 +130,26 @@ public class Recurrent extends Module {
                 Tensor y = dev.glassbox.tensor.FusedOps.lstmLayer(proj, h, c, wHh[l], bHh[l]);   // [T + 1, N, hidden]
                 hn.add(y.select(0, steps - 1));
                 cn.add(y.select(0, steps));
-                layerIn = y.slice(0, 0, steps);
+                layerIn = dropBetween(y.slice(0, 0, steps), l);
                 continue;
             }
             if (mode == Mode.GRU) {
                 Tensor y = dev.glassbox.tensor.FusedOps.gruLayer(proj, h, wHh[l], bHh[l]);         // [T, N, hidden]
                 hn.add(y.select(0, steps - 1));
-                layerIn = y;
+                layerIn = dropBetween(y, l);
                 continue;
             }
             Tensor y = dev.glassbox.tensor.FusedOps.rnnLayer(proj, h, wHh[l], bHh[l], mode == Mode.RNN_RELU);   // [T, N, hidden]
             hn.add(y.select(0, steps - 1));
-            layerIn = y;
+            layerIn = dropBetween(y, l);
         }
         Tensor out = batchFirst ? layerIn.transpose(0, 1) : layerIn;
         return new Output(out, Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);
+    }
+
+    /** A layer's output on its way to the next layer: dropped out in training, the last layer's never. */
+    private Tensor dropBetween(Tensor y, int layer) {
+        return dropout > 0f && layer < numLayers - 1 ? F.dropout(y, dropout, isTraining(), dropoutGen) : y;
     }
 
     private void checkState(String name, String what, Tensor s, int n) {
@@ -142,7 +162,7 @@ public class Recurrent extends Module {
 
     @Override
     protected String extraRepr() {
-        return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "");
+        return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "") + (dropout > 0f ? ", dropout=" + dropout : "");
     }
 
     /** PyTorch's nn.RNN (tanh unless {@code relu}). */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,6 +85,28 @@ class RecurrentTest {
                 return o.c() == null ? all : Tensor.cat(List.of(all, o.c().reshape(-1)), 0);
             }, inputs.toArray(Tensor[]::new));
         }
+    }
+
+    /** Dropout between stacked layers: only in training, never after the last layer, repeatable for a seed. */
+    @Test
+    void dropoutActsBetweenLayersInTrainingOnly() {
+        Tensor x = Tensor.randn(new Generator(4), 5, 3, 2);
+        for (Recurrent.Mode mode : Recurrent.Mode.values()) {
+            Recurrent plain = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9));
+            Recurrent dropped = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
+            Tensor want = plain.run(x).output();
+            dropped.eval();
+            assertArrayEquals(want.data(), dropped.run(x).output().data(), 0f, mode + ": eval mode is the identity");
+            dropped.train();
+            float[] a = dropped.run(x).output().data();
+            assertFalse(java.util.Arrays.equals(want.data(), a), mode + ": training drops units of layer 0's output");
+            Recurrent again = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
+            assertArrayEquals(a, again.run(x).output().data(), 0f, mode + ": a seed repeats the masks");
+            Recurrent single = new Recurrent(mode, 2, 6, 1, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
+            Recurrent singlePlain = new Recurrent(mode, 2, 6, 1, true, false, new Generator(9));
+            assertArrayEquals(singlePlain.run(x).output().data(), single.run(x).output().data(), 0f, mode + ": nothing after the last layer");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Recurrent.lstm(2, 3, 2, new Generator(1)).dropout(1.5f, new Generator(1)));
     }
 
     @Test
