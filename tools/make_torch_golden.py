@@ -204,6 +204,8 @@ out["recurrent"] = {
     "gru": recurrent(torch.nn.GRU(3, 4, batch_first=True), rnd(2, 5, 3)),
     "rnn_tanh": recurrent(torch.nn.RNN(3, 4, num_layers=2), rnd(4, 3, 3), rnd(2, 3, 4)),
     "rnn_relu": recurrent(torch.nn.RNN(3, 5, nonlinearity="relu", bias=False), rnd(4, 2, 3)),
+    "lstm_bi": recurrent(torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True), rnd(5, 2, 3), rnd(4, 2, 4), rnd(4, 2, 4)),
+    "gru_bi": recurrent(torch.nn.GRU(3, 4, batch_first=True, bidirectional=True), rnd(2, 5, 3)),
 }
 
 path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")

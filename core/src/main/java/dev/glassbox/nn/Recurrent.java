@@ -45,12 +45,25 @@ public class Recurrent extends Module {
 
     public final Mode mode;
     public final int inputSize, hiddenSize, numLayers;
-    public final boolean batchFirst;
+    public final boolean batchFirst, bidirectional;
+    /** 2 when bidirectional, else 1. */
+    public final int directions;
+    /** Per layer and direction (index layer·directions + direction). */
     private final Parameter[] wIh, wHh, bIh, bHh;
     private float dropout;
     private Generator dropoutGen;
 
     public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, Generator g) {
+        this(mode, inputSize, hiddenSize, numLayers, bias, batchFirst, false, g);
+    }
+
+    /**
+     * With {@code bidirectional}, each layer also runs the sequence backwards with its own weights
+     * ({@code weight_ih_l0_reverse}, ...); its output is the two directions' h side by side
+     * [.., 2·hidden], and the states are [2·layers, N, hidden] (layer 0 forward, layer 0
+     * backward, layer 1 forward, ...), as PyTorch's {@code bidirectional=True}.
+     */
+    public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, boolean bidirectional, Generator g) {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
             throw new IllegalArgumentException(mode + ": input size, hidden size and layers must be positive, got " + inputSize + ", "
                     + hiddenSize + ", " + numLayers);
@@ -60,19 +73,25 @@ public class Recurrent extends Module {
         this.hiddenSize = hiddenSize;
         this.numLayers = numLayers;
         this.batchFirst = batchFirst;
+        this.bidirectional = bidirectional;
+        this.directions = bidirectional ? 2 : 1;
         int rows = mode.gates * hiddenSize;
-        wIh = new Parameter[numLayers];
-        wHh = new Parameter[numLayers];
-        bIh = new Parameter[numLayers];
-        bHh = new Parameter[numLayers];
+        wIh = new Parameter[numLayers * directions];
+        wHh = new Parameter[numLayers * directions];
+        bIh = new Parameter[numLayers * directions];
+        bHh = new Parameter[numLayers * directions];
         float k = (float) (1 / Math.sqrt(hiddenSize));
         for (int l = 0; l < numLayers; l++) {
-            int in = l == 0 ? inputSize : hiddenSize;
-            wIh[l] = registerParameter("weight_ih_l" + l, new Parameter(Tensor.zeros(rows, in)));
-            wHh[l] = registerParameter("weight_hh_l" + l, new Parameter(Tensor.zeros(rows, hiddenSize)));
-            if (bias) {
-                bIh[l] = registerParameter("bias_ih_l" + l, new Parameter(Tensor.zeros(rows)));
-                bHh[l] = registerParameter("bias_hh_l" + l, new Parameter(Tensor.zeros(rows)));
+            int in = l == 0 ? inputSize : hiddenSize * directions;
+            for (int d = 0; d < directions; d++) {
+                int i = l * directions + d;
+                String suffix = "_l" + l + (d == 1 ? "_reverse" : "");
+                wIh[i] = registerParameter("weight_ih" + suffix, new Parameter(Tensor.zeros(rows, in)));
+                wHh[i] = registerParameter("weight_hh" + suffix, new Parameter(Tensor.zeros(rows, hiddenSize)));
+                if (bias) {
+                    bIh[i] = registerParameter("bias_ih" + suffix, new Parameter(Tensor.zeros(rows)));
+                    bHh[i] = registerParameter("bias_hh" + suffix, new Parameter(Tensor.zeros(rows)));
+                }
             }
         }
         // PyTorch draws every parameter from U(−k, k), in registration order.
@@ -119,29 +138,34 @@ public class Recurrent extends Module {
         int hs = hiddenSize;
         List<Tensor> hn = new ArrayList<>(), cn = new ArrayList<>();
         Tensor layerIn = seq;
+        int[] reversed = new int[steps];
+        for (int t = 0; t < steps; t++) reversed[t] = steps - 1 - t;
         for (int l = 0; l < numLayers; l++) {
             int in = layerIn.size(2);
-            // every step's input projection in one product: [T·N, in] → [T, N, gates·hidden]
-            Tensor proj = F.linear(layerIn.reshape(steps * n, in), wIh[l], bIh[l]).reshape(steps, n, mode.gates * hs);
-            Tensor h = h0 == null ? Tensor.zeros(n, hs) : h0.select(0, l);
-            Tensor c = mode != Mode.LSTM ? null : c0 == null ? Tensor.zeros(n, hs) : c0.select(0, l);
-            if (mode == Mode.LSTM) {
-                // the whole layer as one node, its backpropagation through time written out
-                Tensor y = dev.glassbox.tensor.FusedOps.lstmLayer(proj, h, c, wHh[l], bHh[l]);   // [T + 1, N, hidden]
-                hn.add(y.select(0, steps - 1));
-                cn.add(y.select(0, steps));
-                layerIn = dropBetween(y.slice(0, 0, steps), l);
-                continue;
+            List<Tensor> outs = new ArrayList<>(directions);
+            for (int d = 0; d < directions; d++) {
+                int i = l * directions + d;
+                // every step's input projection in one product: [T·N, in] → [T, N, gates·hidden];
+                // the backward direction runs the same layer over the steps in reverse order
+                Tensor proj = F.linear(layerIn.reshape(steps * n, in), wIh[i], bIh[i]).reshape(steps, n, mode.gates * hs);
+                if (d == 1) proj = proj.indexSelect(0, reversed);
+                Tensor h = h0 == null ? Tensor.zeros(n, hs) : h0.select(0, i);
+                Tensor y;
+                if (mode == Mode.LSTM) {
+                    // the whole layer as one node, its backpropagation through time written out
+                    Tensor c = c0 == null ? Tensor.zeros(n, hs) : c0.select(0, i);
+                    Tensor yc = dev.glassbox.tensor.FusedOps.lstmLayer(proj, h, c, wHh[i], bHh[i]);   // [T + 1, N, hidden]
+                    cn.add(yc.select(0, steps));
+                    y = yc.slice(0, 0, steps);
+                } else if (mode == Mode.GRU) {
+                    y = dev.glassbox.tensor.FusedOps.gruLayer(proj, h, wHh[i], bHh[i]);                // [T, N, hidden]
+                } else {
+                    y = dev.glassbox.tensor.FusedOps.rnnLayer(proj, h, wHh[i], bHh[i], mode == Mode.RNN_RELU);
+                }
+                hn.add(y.select(0, steps - 1));                        // the state after the direction's last step
+                outs.add(d == 1 ? y.indexSelect(0, reversed) : y);     // back in time order
             }
-            if (mode == Mode.GRU) {
-                Tensor y = dev.glassbox.tensor.FusedOps.gruLayer(proj, h, wHh[l], bHh[l]);         // [T, N, hidden]
-                hn.add(y.select(0, steps - 1));
-                layerIn = dropBetween(y, l);
-                continue;
-            }
-            Tensor y = dev.glassbox.tensor.FusedOps.rnnLayer(proj, h, wHh[l], bHh[l], mode == Mode.RNN_RELU);   // [T, N, hidden]
-            hn.add(y.select(0, steps - 1));
-            layerIn = dropBetween(y, l);
+            layerIn = dropBetween(directions == 1 ? outs.get(0) : Tensor.cat(outs, 2), l);   // [T, N, directions·hidden]
         }
         Tensor out = batchFirst ? layerIn.transpose(0, 1) : layerIn;
         return new Output(out, Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);
@@ -154,15 +178,16 @@ public class Recurrent extends Module {
 
     private void checkState(String name, String what, Tensor s, int n) {
         if (s == null) return;
-        if (s.dim() != 3 || s.size(0) != numLayers || s.size(1) != n || s.size(2) != hiddenSize) {
-            throw new IllegalArgumentException(name + ": " + what + " must be [" + numLayers + ", " + n + ", " + hiddenSize + "] (layers, batch, hidden), got "
+        if (s.dim() != 3 || s.size(0) != numLayers * directions || s.size(1) != n || s.size(2) != hiddenSize) {
+            throw new IllegalArgumentException(name + ": " + what + " must be [" + numLayers * directions + ", " + n + ", " + hiddenSize + "] ("
+                    + (bidirectional ? "layers × 2 directions" : "layers") + ", batch, hidden), got "
                     + Shapes.str(s.shape()));
         }
     }
 
     @Override
     protected String extraRepr() {
-        return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "") + (dropout > 0f ? ", dropout=" + dropout : "");
+        return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "") + (bidirectional ? ", bidirectional" : "") + (dropout > 0f ? ", dropout=" + dropout : "");
     }
 
     /** PyTorch's nn.RNN (tanh unless {@code relu}). */

@@ -33,7 +33,7 @@ class RecurrentTest {
         assertEquals(List.copyOf(state.keySet()), List.copyOf(m.namedParameters().keySet()), key + ": parameter names and order");
         m.loadStateDict(state);
         Tensor x = Tensor.of(Golden.floats(g.get("x")), shape(g.get("x_shape"))).requiresGrad(true);
-        int layers = m.numLayers, n = m.batchFirst ? x.size(0) : x.size(1);
+        int layers = m.numLayers * m.directions, n = m.batchFirst ? x.size(0) : x.size(1);
         Tensor h0 = g.has("h0") ? Tensor.of(Golden.floats(g.get("h0")), layers, n, m.hiddenSize) : null;
         Tensor c0 = g.has("c0") ? Tensor.of(Golden.floats(g.get("c0")), layers, n, m.hiddenSize) : null;
         Recurrent.Output out = m.run(x, h0, c0);
@@ -62,6 +62,16 @@ class RecurrentTest {
     void gruMatchesTorch() { matchesTorch("gru", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, true, true, new Generator(1))); }
 
     @Test
+    void bidirectionalLayersMatchTorch() {
+        matchesTorch("lstm_bi", new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, true, false, true, new Generator(1)));
+        matchesTorch("gru_bi", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, true, true, true, new Generator(1)));
+        Recurrent bi = new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, true, false, true, new Generator(1));
+        assertArrayEquals(new int[] {16, 8}, bi.namedParameters().get("weight_ih_l1").shape(), "layer 1 reads both directions");
+        var e = assertThrows(IllegalArgumentException.class, () -> bi.run(Tensor.zeros(5, 2, 3), Tensor.zeros(2, 2, 4), Tensor.zeros(4, 2, 4)));
+        assertTrue(e.getMessage().contains("h0 must be [4, 2, 4] (layers × 2 directions, batch, hidden)"), e.getMessage());
+    }
+
+    @Test
     void rnnMatchesTorch() {
         matchesTorch("rnn_tanh", Recurrent.rnn(3, 4, 2, false, new Generator(1)));
         matchesTorch("rnn_relu", new Recurrent(Recurrent.Mode.RNN_RELU, 3, 5, 1, false, false, new Generator(1)));
@@ -71,10 +81,12 @@ class RecurrentTest {
     @Test
     void unrolledSequencesMatchFiniteDifferences() {
         for (Recurrent.Mode mode : Recurrent.Mode.values()) {
-            Recurrent m = new Recurrent(mode, 2, 3, 2, true, false, new Generator(5));
+            boolean bi = mode.ordinal() % 2 == 0;   // RNN_TANH and LSTM bidirectional, the others one way
+            Recurrent m = new Recurrent(mode, 2, 3, 2, true, false, bi, new Generator(5));
+            int states = 2 * m.directions;
             Tensor x = Tensor.randn(new Generator(6), 4, 2, 2);
-            Tensor h0 = Tensor.randn(new Generator(7), 2, 2, 3).mul(0.5f);
-            Tensor c0 = mode == Recurrent.Mode.LSTM ? Tensor.randn(new Generator(8), 2, 2, 3).mul(0.5f) : null;
+            Tensor h0 = Tensor.randn(new Generator(7), states, 2, 3).mul(0.5f);
+            Tensor c0 = mode == Recurrent.Mode.LSTM ? Tensor.randn(new Generator(8), states, 2, 3).mul(0.5f) : null;
             List<Tensor> inputs = new java.util.ArrayList<>(List.of(x, h0));
             if (c0 != null) inputs.add(c0);
             inputs.addAll(m.parameters());
