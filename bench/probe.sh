@@ -11,4 +11,4 @@ cp_file="$here/bench/target/probe-classpath.txt"
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
 cp="$here/bench/target/glassbox-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")"
 exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -cp "$cp" dev.glassbox.bench.Probes "$@" \
-  2> >(grep -v --line-buffered '^WARNING: Using incubator modules' >&2)
+  2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)

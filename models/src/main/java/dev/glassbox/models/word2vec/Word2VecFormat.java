@@ -182,5 +182,10 @@ public final class Word2VecFormat {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
-    private static String abbreviate(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
+    /** At most 40 characters of s for an error message, control characters (a binary file's bytes) shown as '?'. */
+    private static String abbreviate(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
 }

@@ -198,6 +198,10 @@ class Word2VecTest {
         assertTrue(assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage().contains("empty file"));
         Files.writeString(f, "hello world\n");
         assertTrue(assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage().contains("first line should be '<words> <dimensions>'"));
+        // another kind of file (a checkpoint's binary header): named, with its bytes shown as printable text
+        Files.write(f, new byte[] {0x70, 0x03, 0, 0, 0, 0, 0, 0, '{', '"', '_', '_', '\n'});
+        String binary = assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage();
+        assertTrue(binary.contains("not a word2vec file") && binary.chars().noneMatch(Character::isISOControl), binary);
         Files.writeString(f, "2 3\na 1 2 3\nb 1 2\n");
         assertEquals(f + ":3: expected a word and 3 numbers, got 2 values", assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage());
         Files.writeString(f, "1 2\na 1 x\n");
