@@ -18,6 +18,16 @@ public interface Recipe {
     /** The name on the command line, e.g. {@code dnn}. */
     String name();
 
+    /** The first keys of every training run's metrics, in this order: model, preset, data, epochs. */
+    default Map<String, Object> runMetrics(String preset, String data, int epochs) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("model", name());
+        m.put("preset", preset);
+        m.put("data", data);
+        m.put("epochs", epochs);
+        return m;
+    }
+
     /** One line saying what the model is. */
     String title();
 

@@ -79,11 +79,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         Generator shuffle = new Generator(o.seed() + 1);
         int steps = (data.train().size() + batch - 1) / batch;
         events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, steps));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", name());
-        out.put("preset", preset);
-        out.put("data", data.name());
-        out.put("epochs", epochs);
+        Map<String, Object> out = runMetrics(preset, data.name(), epochs);
 
         // Stage 1: encoder_1/decoder_1 learn to reconstruct X.
         TensorDataset x = TensorDataset.ofTargets(m.rows(data.train().inputs()), m.rows(data.train().inputs()));

@@ -101,11 +101,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, loader.batches()));
         dev.glassbox.optim.Optimizer opt = optimizer(model, lr);
         float last = Trainer.fit(model, opt, scheduler(preset, opt, epochs * loader.batches()), loader, epochs, b -> loss(model, b), null, events);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", name());
-        m.put("preset", preset);
-        m.put("data", data.name());
-        m.put("epochs", epochs);
+        Map<String, Object> m = runMetrics(preset, data.name(), epochs);
         m.put("loss", last);
         m.putAll(metrics(model, data));
         double secs = (System.nanoTime() - t0) / 1e9;

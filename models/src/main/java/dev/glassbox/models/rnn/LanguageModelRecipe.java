@@ -251,12 +251,8 @@ public final class LanguageModelRecipe implements Recipe {
             events.on(new TrainingEvent.EpochEnd(e, epochs, (float) (sum / Math.max(1, inEpoch)), Map.of()));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", name);
-        out.put("preset", preset);
+        Map<String, Object> out = runMetrics(preset, dataName, epochs);
         out.put("cell", cellName(cell));
-        out.put("data", dataName);
-        out.put("epochs", epochs);
         out.put("steps", total);
         out.put("loss", (float) (recent / Math.max(1, recentCount)));
         double val = heldOutLoss(m, held, c.seq());

@@ -63,15 +63,9 @@ public final class RnnRecipe implements Recipe {
             events.on(new TrainingEvent.Step(e, e, epochs, loss));
             events.on(new TrainingEvent.EpochEnd(e, epochs, loss, Map.of()));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", name());
-        out.put("preset", "course");
-        out.put("data", "course");
-        out.put("epochs", epochs);
+        Map<String, Object> out = runMetrics("course", "course", epochs);
         out.put("loss", loss);
         out.putAll(evaluate(m, null, o.seed()));
-        out.remove("model");
-        out.remove("data");
         double secs = (System.nanoTime() - t0) / 1e9;
         if (o.save() != null) {
             SafeTensors.save(m.stateDict(), Map.of("glassbox.model", name(), "glassbox.preset", "course"), o.save());

@@ -93,11 +93,7 @@ public final class Word2VecRecipe implements Recipe {
         Word2VecConfig cfg = config(o);
         Corpus corpus = corpus(o.data());
         Word2Vec.Result r = Word2Vec.train(corpus, cfg, events);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", name());
-        m.put("preset", cfg.cbow() ? "cbow" : "skipgram");
-        m.put("data", corpus.name());
-        m.put("epochs", cfg.epochs());
+        Map<String, Object> m = runMetrics(cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs());
         m.put("loss", r.loss());
         m.put("vocab", r.vocabulary().size());
         m.put("corpus_words", r.vocabulary().rawTokens());
@@ -164,11 +160,7 @@ public final class Word2VecRecipe implements Recipe {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", name());
-        out.put("preset", "course");
-        out.put("data", "course");
-        out.put("epochs", epochs);
+        Map<String, Object> out = runMetrics("course", "course", epochs);
         out.put("loss", loss);
         out.put("pairs", pairs.size());
         out.put("acc", (double) ok / pairs.size());

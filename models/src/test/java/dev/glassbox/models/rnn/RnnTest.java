@@ -27,6 +27,8 @@ class RnnTest {
         var run = Recipes.get("rnn").train(new Recipe.Options(null, null, null, null, null, 42, f), EventListener.NONE);
         assertEquals(1.0, ((Number) run.metrics().get("acc")).doubleValue(), run.metrics().toString());
         assertEquals(9, run.metrics().get("steps"));
+        assertEquals("rnn", run.metrics().get("model"), "every run's metrics name the model, as the other models' do");
+        assertEquals("course", run.metrics().get("data"));
         var loaded = Recipes.get("rnn").load(f);
         assertEquals(1.0, ((Number) Recipes.get("rnn").evaluate(loaded, null, 1).get("acc")).doubleValue());
         assertTrue(Recipes.get("rnn").predict(loaded, List.of("너는", "오늘")).startsWith("너는 오늘 -> 학교에"),
