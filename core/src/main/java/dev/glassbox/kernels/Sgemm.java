@@ -335,14 +335,20 @@ public final class Sgemm {
      * is 8 accumulators; C2 loads all of an iteration's broadcasts of A and both vectors of B at
      * the top of the loop, so 8 + 4 + 2 = 14 of the 16 AVX2 registers are live. With 5 or 6 rows
      * (17 or 19 live values) C2 spilled an accumulator to the stack, and the store-to-load chain
-     * through memory cost half the speed.
+     * through memory cost half the speed. Unrolling the k loop by two, or tiles of 6×16, 5×16 and
+     * 4×24 (12 accumulators, with A's panel padded so both indices stay linear), all spilled the
+     * same way and ran at 26–41 GFLOPS against this kernel's 75–86 in the same process.
      */
     private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        // one induction variable for both panels, so the JIT can hoist the range checks
-        for (int p = 0; p < kc; p++) {
-            int a = ai + p * MR, b = bi + p * NR;
+        // The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT hoists
+        // both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five integer
+        // instructions per step on the addresses, and the loop, 21 instructions for 8 FMAs, was
+        // bound by the front end; this form is 17 and ran 10–15% faster (in-process against
+        // OpenBLAS: 0.74 → 0.85 of it on one thread at 1024³).
+        int end = ai + kc * MR;
+        for (int a = ai, b = bi; a < end; a += MR, b += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, b);
             FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
             FloatVector av = FloatVector.broadcast(F, ap[a]);
