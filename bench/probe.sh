@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w4-steps|lstm
+# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/.mvn/java25.sh"
@@ -10,5 +10,5 @@ cp_file="$here/bench/target/probe-classpath.txt"
 "$here/mvnw" -q -B -f "$here/pom.xml" -DskipTests package dependency:build-classpath -pl bench -am \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
 cp="$here/bench/target/glassbox-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")"
-exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -cp "$cp" dev.glassbox.bench.Probes "$@" \
+exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 --enable-native-access=ALL-UNNAMED -cp "$cp" dev.glassbox.bench.Probes "$@" \
   2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)

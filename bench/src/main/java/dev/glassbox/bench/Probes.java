@@ -8,6 +8,16 @@ import dev.glassbox.optim.Adam;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 
+import dev.glassbox.kernels.Parallel;
+import dev.glassbox.kernels.Sgemm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
@@ -21,6 +31,13 @@ import java.util.stream.IntStream;
  *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
  *       64 steps, tokens/s over eight runs of 15 steps (median, range, and per CPU-second of
  *       the process, which the VM's stolen time does not move).</li>
+ *   <li>{@code gemm-openblas M N K [threads] [NN|NT|TN]}: our SGEMM and the system OpenBLAS
+ *       (Debian's libopenblas0-pthread, called through the FFM API) in alternating pairs in one
+ *       process, 40 pairs after 10 warm-up pairs: the median of each and the median of the
+ *       pairs' ratios. The machine's slow phases hit both sides of a pair alike, so the ratio
+ *       is steadier than two separate runs; set {@code OPENBLAS_THREAD_TIMEOUT=4}, or
+ *       OpenBLAS's threads spin for a long time after each call and take our threads'
+ *       cores.</li>
  * </ul>
  */
 public final class Probes {
@@ -31,8 +48,9 @@ public final class Probes {
         switch (name) {
             case "w4-steps" -> w4Steps();
             case "lstm" -> lstm();
+            case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.err.println("usage: bench/probe.sh w4-steps|lstm");
+                System.err.println("usage: bench/probe.sh w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN]");
                 System.exit(2);
             }
         }
@@ -112,5 +130,64 @@ public final class Probes {
         java.util.Arrays.sort(cpu);
         System.out.printf(Locale.ROOT, "tokens/s: median %.0f (runs %.0f..%.0f); per CPU-second: median %.0f%n",
                 wall[runs / 2], wall[0], wall[runs - 1], cpu[runs / 2]);
+    }
+
+    static void gemmOpenBlas(String[] a) {
+        if (a.length < 3) {
+            System.err.println("usage: bench/probe.sh gemm-openblas M N K [threads] [NN|NT|TN]");
+            System.exit(2);
+        }
+        int m = Integer.parseInt(a[0]), n = Integer.parseInt(a[1]), k = Integer.parseInt(a[2]);
+        int threads = a.length > 3 ? Integer.parseInt(a[3]) : Parallel.threads();
+        String form = a.length > 4 ? a[4] : "NN";
+        if (!form.matches("[NT][NT]")) {
+            System.err.println("gemm-openblas: the form must be NN, NT, TN or TT, got " + form);
+            System.exit(2);
+        }
+        boolean ta = form.charAt(0) == 'T', tb = form.charAt(1) == 'T';
+        java.nio.file.Path lib = java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
+        if (!java.nio.file.Files.exists(lib)) {
+            System.err.println("gemm-openblas: " + lib + " not found; install it with: apt-get install -y libopenblas0-pthread");
+            System.exit(1);
+        }
+        Parallel.setThreads(threads);
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup blas = SymbolLookup.libraryLookup(lib, Arena.global());
+        MethodHandle setThreads = linker.downcallHandle(blas.find("openblas_set_num_threads").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        MethodHandle gemm = linker.downcallHandle(blas.find("cblas_sgemm").orElseThrow(), FunctionDescriptor.ofVoid(
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        Generator g = new Generator(1);
+        float[] x = Tensor.rand(g, m, k).toArray(), y = Tensor.rand(g, k, n).toArray(), c = new float[m * n];
+        MemorySegment sx = Arena.global().allocateFrom(ValueLayout.JAVA_FLOAT, x);
+        MemorySegment sy = Arena.global().allocateFrom(ValueLayout.JAVA_FLOAT, y);
+        MemorySegment sc = Arena.global().allocate((long) m * n * Float.BYTES, 64);
+        double flops = 2.0 * m * n * k;
+        int pairs = 40;
+        double[] ours = new double[pairs], theirs = new double[pairs], ratio = new double[pairs];
+        try {
+            setThreads.invokeExact(threads);
+            for (int i = -10; i < pairs; i++) {
+                long t0 = System.nanoTime();
+                Sgemm.sgemm(ta, tb, m, n, k, 1f, x, 0, lda, y, 0, ldb, 0f, c, 0, n);
+                long t1 = System.nanoTime();
+                gemm.invokeExact(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1f, sx, lda, sy, ldb, 0f, sc, n);
+                long t2 = System.nanoTime();
+                if (i < 0) continue;
+                ours[i] = flops / (t1 - t0);
+                theirs[i] = flops / (t2 - t1);
+                ratio[i] = ours[i] / theirs[i];
+            }
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling OpenBLAS failed: " + e, e);
+        }
+        java.util.Arrays.sort(ours);
+        java.util.Arrays.sort(theirs);
+        java.util.Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "%dx%dx%d %s, %d thread(s): glassbox %.1f GFLOPS, OpenBLAS %.1f GFLOPS, ratio %.3f (median of %d pairs)%n",
+                m, n, k, form, threads, ours[pairs / 2], theirs[pairs / 2], ratio[pairs / 2], pairs);
     }
 }
