@@ -33,7 +33,8 @@ import java.util.stream.IntStream;
  *       the process, which the VM's stolen time does not move).</li>
  *   <li>{@code gemm-openblas M N K [threads] [NN|NT|TN]}: our SGEMM and the system OpenBLAS
  *       (Debian's libopenblas0-pthread, called through the FFM API) in alternating pairs in one
- *       process, 40 pairs after 10 warm-up pairs: the median of each and the median of the
+ *       process (each side of a pair repeats the product for about 10 ms; 40 pairs after 3 s of
+ *       warming up): the median of each and the median of the
  *       pairs' ratios. The machine's slow phases hit both sides of a pair alike, so the ratio
  *       is steadier than two separate runs; set {@code OPENBLAS_THREAD_TIMEOUT=4}, or
  *       OpenBLAS's threads spin for a long time after each call and take our threads'
@@ -48,12 +49,66 @@ public final class Probes {
         switch (name) {
             case "w4-steps" -> w4Steps();
             case "lstm" -> lstm();
+            case "w2-steps" -> w2Steps();
             case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.err.println("usage: bench/probe.sh w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN]");
+                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN]");
                 System.exit(2);
             }
         }
+    }
+
+    /** W2's MLP (784-256-128-10, ReLU, Adam 1e-3), batch 128 of random data: each stage of a step timed. */
+    static void w2Steps() {
+        Generator g = new Generator(0);
+        var l1 = new dev.glassbox.nn.Linear(784, 256, g);
+        var l2 = new dev.glassbox.nn.Linear(256, 128, g);
+        var l3 = new dev.glassbox.nn.Linear(128, 10, g);
+        var model = new dev.glassbox.nn.Sequential(l1, new dev.glassbox.nn.Activations.ReLU(), l2,
+                new dev.glassbox.nn.Activations.ReLU(), l3);
+        Adam opt = new Adam(model.parameters(), 1e-3f);
+        Tensor x = Tensor.rand(new Generator(1), 128, 784);
+        int[] y = IntStream.range(0, 128).map(i -> i % 10).toArray();
+        String[] names = {"zero_grad", "fc1", "relu1", "fc2", "relu2", "fc3", "loss", "backward", "adam"};
+        timeStages(names, 500, 1000, t -> {
+            int k = 0;
+            t[k++] = System.nanoTime();
+            opt.zeroGrad();
+            t[k++] = System.nanoTime();
+            Tensor h = l1.forward(x);
+            t[k++] = System.nanoTime();
+            h = h.relu();
+            t[k++] = System.nanoTime();
+            h = l2.forward(h);
+            t[k++] = System.nanoTime();
+            h = h.relu();
+            t[k++] = System.nanoTime();
+            h = l3.forward(h);
+            t[k++] = System.nanoTime();
+            Tensor loss = F.crossEntropy(h, y);
+            t[k++] = System.nanoTime();
+            loss.backward();
+            t[k++] = System.nanoTime();
+            opt.step();
+            t[k] = System.nanoTime();
+        }, 128);
+    }
+
+    /** Runs {@code step} (which fills names.length + 1 time stamps) warm + counted times; prints each stage's mean. */
+    static void timeStages(String[] names, int warm, int counted, java.util.function.Consumer<long[]> step, int batch) {
+        double[] total = new double[names.length];
+        for (int s = 0; s < warm + counted; s++) {
+            long[] t = new long[names.length + 1];
+            step.accept(t);
+            if (s < warm) continue;
+            for (int i = 0; i < names.length; i++) total[i] += (t[i + 1] - t[i]) / 1e6;
+        }
+        double sum = 0;
+        for (int i = 0; i < names.length; i++) {
+            System.out.printf(Locale.ROOT, "%-9s %6.3f ms%n", names[i], total[i] / counted);
+            sum += total[i] / counted;
+        }
+        System.out.printf(Locale.ROOT, "step      %6.3f ms = %.0f samples/s%n", sum, batch / sum * 1000);
     }
 
     static void w4Steps() {
@@ -165,18 +220,26 @@ public final class Probes {
         MemorySegment sx = Arena.global().allocateFrom(ValueLayout.JAVA_FLOAT, x);
         MemorySegment sy = Arena.global().allocateFrom(ValueLayout.JAVA_FLOAT, y);
         MemorySegment sc = Arena.global().allocate((long) m * n * Float.BYTES, 64);
-        double flops = 2.0 * m * n * k;
+        // each side of a pair repeats the product for about 10 ms, after 3 s of warming up
+        int reps = (int) Math.max(1, Math.min(10_000, 10e-3 * 50e9 / (2.0 * m * n * k)));
+        double flops = 2.0 * m * n * k * reps;
         int pairs = 40;
         double[] ours = new double[pairs], theirs = new double[pairs], ratio = new double[pairs];
         try {
             setThreads.invokeExact(threads);
-            for (int i = -10; i < pairs; i++) {
+            long warm = System.nanoTime() + 3_000_000_000L;
+            for (int i = -1; i < pairs; i++) {   // i = -1 repeats until the warm-up time is over
                 long t0 = System.nanoTime();
-                Sgemm.sgemm(ta, tb, m, n, k, 1f, x, 0, lda, y, 0, ldb, 0f, c, 0, n);
+                for (int r = 0; r < reps; r++) Sgemm.sgemm(ta, tb, m, n, k, 1f, x, 0, lda, y, 0, ldb, 0f, c, 0, n);
                 long t1 = System.nanoTime();
-                gemm.invokeExact(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1f, sx, lda, sy, ldb, 0f, sc, n);
+                for (int r = 0; r < reps; r++) {
+                    gemm.invokeExact(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1f, sx, lda, sy, ldb, 0f, sc, n);
+                }
                 long t2 = System.nanoTime();
-                if (i < 0) continue;
+                if (i < 0) {
+                    if (t2 < warm) i--;
+                    continue;
+                }
                 ours[i] = flops / (t1 - t0);
                 theirs[i] = flops / (t2 - t1);
                 ratio[i] = ours[i] / theirs[i];

@@ -24,12 +24,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Sgemm {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
+    /** One panel row of A (MR values). */
+    private static final VectorSpecies<Float> FA = FloatVector.SPECIES_128;
     /** Rows of the register tile. */
     public static final int MR = 4;
     /** Columns of the register tile: two vectors. */
     public static final int NR = 2 * L;
     private static final int KC = 256;
-    private static final int MC = 120;
+    private static final int MC = 128;
     private static final int NC = 3072;
     /** Below this many rows of C, a parallel GEMM with enough columns splits the columns once ({@code -Dglassbox.sgemm.splitOnceRows}, 0 = never). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
@@ -64,7 +66,10 @@ public final class Sgemm {
             // Few rows (a convolution's output channels, a batch): the threads split the columns
             // once and each runs the whole blocked loop on its part, packing its own B and its
             // own copy of the small A, instead of meeting twice for every panel of B.
-            Parallel.forRange(n, NR, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+            // One part per thread: every part packs all of A again, and a part of a few panels
+            // re-packed A for little use (W2's first layer ran no faster on two threads than on one).
+            int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
+            Parallel.forRange(n, per, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
                     b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, false));
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
@@ -140,12 +145,23 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * Rows per packed block of A: as few blocks as MC allows, of equal size (a multiple of MR).
+     * Blocks of MC and the rest left 128 rows as 120 + 8 (when MC was 120), and the block of 8 used each panel
+     * of B for two micro-kernels.
+     */
+    private static int rowBlock(int rows) {
+        int blocks = (rows + MC - 1) / MC;
+        return ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
+    }
+
     /** Rows [i0, i1) of C for one packed panel of B: blocks of MC rows of A packed, then the micro-kernels. */
     private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
                              int pc, int jc, float[] bp, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
-        for (int ic = i0; ic < i1; ic += MC) {
-            int mc = Math.min(MC, i1 - ic);
+        int block = rowBlock(i1 - i0);
+        for (int ic = i0; ic < i1; ic += block) {
+            int mc = Math.min(block, i1 - ic);
             packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
             macro(mc, nc, kc, buf[0], bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc);
         }
@@ -227,8 +243,9 @@ public final class Sgemm {
         for (int pc = 0; pc < b.k; pc += KC) {
             int kc = Math.min(KC, b.k - pc);
             int bpOff = pc * nPad + (j0 / NR) * kc * NR;
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc = Math.min(MC, m - ic);
+            int block = rowBlock(m);
+            for (int ic = 0; ic < m; ic += block) {
+                int mc = Math.min(block, m - ic);
                 packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
                 macro(mc, j1 - j0, kc, buf[0], b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc);
             }
@@ -282,13 +299,19 @@ public final class Sgemm {
                 }
             }
         } else {
-            // stored k×m: walk each stored row once, dealing its values out to the panels
+            // stored k×m: walk each stored row once, dealing its values out to the panels, a
+            // panel's MR values as one short vector (scalar, this ran at 1.2–1.7 ns a value and
+            // was a fifth of every weight-gradient product)
+            int full = mc / MR;
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
-                for (int panel = 0; panel < panels; panel++) {
-                    int r0 = panel * MR, rows = Math.min(MR, mc - r0);
-                    int dst = panel * kc * MR + p * MR;
-                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + r0 + i];
+                int dst = p * MR;
+                for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
+                    FloatVector.fromArray(FA, a, src).mul(alpha).intoArray(ap, dst);
+                }
+                if (full < panels) {
+                    int rows = mc - full * MR;
+                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + i];
                     for (int i = rows; i < MR; i++) ap[dst + i] = 0f;
                 }
             }

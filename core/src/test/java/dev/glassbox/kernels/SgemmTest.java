@@ -26,12 +26,15 @@ class SgemmTest {
                 out.add(Arguments.of(m, n, k, r.nextBoolean(), r.nextBoolean()));
             }
         }
-        // past the small-problem cut-off, past MC=120 and KC=256, ragged edges, and threaded
+        // past the small-problem cut-off, past MC=128 (equal row blocks: 129 → 68 + 61, 257 → 88 + 88 + 81) and KC=256,
+        // ragged edges, and threaded (the column split for few rows: 129 × 520)
         out.add(Arguments.of(130, 70, 300, false, false));
         out.add(Arguments.of(130, 70, 300, true, false));
         out.add(Arguments.of(130, 70, 300, false, true));
         out.add(Arguments.of(130, 70, 300, true, true));
         out.add(Arguments.of(255, 257, 129, false, false));
+        out.add(Arguments.of(129, 520, 300, true, false));
+        out.add(Arguments.of(257, 70, 40, true, true));
         out.add(Arguments.of(64, 1023, 100, false, true));
         out.add(Arguments.of(1023, 40, 100, true, false));
         out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
