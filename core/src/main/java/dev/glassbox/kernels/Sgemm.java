@@ -43,6 +43,9 @@ public final class Sgemm {
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
 
+    /** The calling thread's buffer for all of a few-row A, which the other threads read. */
+    private static final ThreadLocal<float[][]> SHARED_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
     private Sgemm() {}
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -63,14 +66,7 @@ public final class Sgemm {
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
-            // Few rows (a convolution's output channels, a batch): the threads split the columns
-            // once and each runs the whole blocked loop on its part, packing its own B and its
-            // own copy of the small A, instead of meeting twice for every panel of B.
-            // One part per thread: every part packs all of A again, and a part of a few panels
-            // re-packed A for little use (W2's first layer ran no faster on two threads than on one).
-            int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
-            Parallel.forRange(n, per, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
-                    b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, false));
+            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
         }
@@ -155,6 +151,46 @@ public final class Sgemm {
         return ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
     }
 
+    /**
+     * Few rows (a batch, a convolution's output channels) and many columns: all of op(A) is
+     * packed once, every slice of k, shared by the threads, which then take chunks of columns in
+     * turn, each packing only its own columns of B. Splitting the columns into one blocked
+     * product per thread packed all of A on each thread, and with only one part per thread the
+     * faster one waited for the other (13% of W2's step time); with three parts per thread A
+     * was packed six times. In one process, alternating: W2 steps of 2.04 / 2.13 / 2.30 ms for
+     * this, one part per thread, and three parts per thread.
+     */
+    private static void fewRows(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
+        int mPad = (m + MR - 1) / MR * MR, block = rowBlock(m);
+        float[][] holder = SHARED_A.get();
+        if (holder[0].length < mPad * k) holder[0] = new float[mPad * k];
+        float[] ap = holder[0];
+        int slices = (k + KC - 1) / KC, blocks = (m + block - 1) / block;
+        // slice pc of A starts at pc·mPad; within it, row block ic at (ic / MR)·kc·MR, as packA lays it out
+        Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int pc = (u / blocks) * KC, ic = (u % blocks) * block, kc = Math.min(KC, k - pc);
+                packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
+            }
+        });
+        Parallel.forRange(n, NR, (j0, j1) -> {
+            float[][] buf = BUFFERS.get();
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
+                    for (int ic = 0; ic < m; ic += block) {
+                        macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
+                                c, cOff + ic * ldc + jc, ldc);
+                    }
+                }
+            }
+        });
+    }
+
     /** Rows [i0, i1) of C for one packed panel of B: blocks of MC rows of A packed, then the micro-kernels. */
     private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
                              int pc, int jc, float[] bp, float[] c, int cOff, int ldc) {
@@ -163,7 +199,7 @@ public final class Sgemm {
         for (int ic = i0; ic < i1; ic += block) {
             int mc = Math.min(block, i1 - ic);
             packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-            macro(mc, nc, kc, buf[0], bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc);
+            macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc);
         }
     }
 
@@ -247,7 +283,7 @@ public final class Sgemm {
             for (int ic = 0; ic < m; ic += block) {
                 int mc = Math.min(block, m - ic);
                 packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-                macro(mc, j1 - j0, kc, buf[0], b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc);
+                macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc);
             }
         }
     }
@@ -258,13 +294,13 @@ public final class Sgemm {
      * once per block, so the JIT compiles it fully early (a loop in a method called a few times
      * per GEMM ran in the profiling tier for the whole of a short benchmark).
      */
-    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc) {
+    private static void macro(int mc, int nc, int kc, float[] ap, int apBase, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bpOff = bpBase + (jr / NR) * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int apOff = (ir / MR) * kc * MR;
+                int apOff = apBase + (ir / MR) * kc * MR;
                 int ci = cIdx + ir * ldc + jr;
                 // One call site: C2 inlines micro here, and with two copies of it in one method it
                 // boxed the vectors (an allocation per FMA) and a W4 step ran 40% slower.
@@ -285,11 +321,17 @@ public final class Sgemm {
      * Scaling here keeps alpha out of the micro-kernel, whose registers are all taken.
      */
     private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
+        packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap, 0);
+    }
+
+    /** {@link #packA(boolean, int, int, float, float[], int, int, int, int, float[])} into ap from apOff. */
+    private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc,
+                              float[] ap, int apOff) {
         int panels = (mc + MR - 1) / MR;
         if (!transA) {
             for (int r0 = 0; r0 < mc; r0 += MR) {
                 int rows = Math.min(MR, mc - r0);
-                int base = (r0 / MR) * kc * MR;
+                int base = apOff + (r0 / MR) * kc * MR;
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + r0 + i) * lda + pc;
                     for (int p = 0; p < kc; p++) ap[base + p * MR + i] = alpha * a[src + p];
@@ -305,7 +347,7 @@ public final class Sgemm {
             int full = mc / MR;
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
-                int dst = p * MR;
+                int dst = apOff + p * MR;
                 for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
                     FloatVector.fromArray(FA, a, src).mul(alpha).intoArray(ap, dst);
                 }
