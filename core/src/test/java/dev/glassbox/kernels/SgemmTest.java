@@ -37,6 +37,9 @@ class SgemmTest {
         out.add(Arguments.of(257, 70, 40, true, true));
         out.add(Arguments.of(64, 1023, 100, false, true));
         out.add(Arguments.of(1023, 40, 100, true, false));
+        // many rows: A and B packed whole, blocks of C over every slice of k (3 slices, 5 row blocks, 256 + 45 columns)
+        out.add(Arguments.of(600, 301, 530, false, true));
+        out.add(Arguments.of(517, 270, 300, true, true));
         out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
         out.add(Arguments.of(32, 256, 1024, false, false));
         out.add(Arguments.of(9, 600, 530, true, true));
