@@ -104,14 +104,14 @@ public final class Sgemm {
         if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
         float[] ap = whole[0], bp = whole[1];
         // A: slice pc at pc·mPad, its row block ic at (ic / MR)·kc·MR; B: slice pc at pc·nPad, as pack() lays it out
-        int slices = (k + KC - 1) / KC, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB, aUnits = slices * blocks;
+        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB, aUnits = slices * blocks;
         Parallel.forRange(aUnits + slices * cols, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
                 if (u < aUnits) {
-                    int pc = (u / blocks) * KC, ic = (u % blocks) * block, kc = Math.min(KC, k - pc);
+                    int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
                     packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
                 } else {
-                    int v = u - aUnits, pc = (v / cols) * KC, j0 = (v % cols) * NB, kc = Math.min(KC, k - pc);
+                    int v = u - aUnits, pc = (v / cols) * ks, j0 = (v % cols) * NB, kc = Math.min(ks, k - pc);
                     packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
                 }
             }
@@ -120,8 +120,8 @@ public final class Sgemm {
             float[] tile = BUFFERS.get()[2];
             for (int u = u0; u < u1; u++) {
                 int ic = (u / cols) * block, j0 = (u % cols) * NB, mc = Math.min(block, m - ic), nc = Math.min(NB, n - j0);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
+                for (int pc = 0; pc < k; pc += ks) {
+                    int kc = Math.min(ks, k - pc);
                     macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
                             c, cOff + ic * ldc + j0, ldc);
                 }
@@ -185,8 +185,8 @@ public final class Sgemm {
         float[] bp = BUFFERS.get()[1];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), jcf = jc, pcf = pc;
+            for (int pc = 0, ks = kSlice(k); pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc), jcf = jc, pcf = pc;
                 if (parallel) {
                     Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp, 0));
                     Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc));
@@ -196,6 +196,16 @@ public final class Sgemm {
                 }
             }
         }
+    }
+
+    /**
+     * The length of each slice of k: as few slices as KC allows, of equal length (a multiple of
+     * 8). KC and the rest left W2's 784 inputs as 3 × 256 + 16, and the last slice's micro-kernels
+     * loaded and stored their tile of C for 16 steps of k; W4's 288 and 1600 were alike.
+     */
+    private static int kSlice(int k) {
+        int slices = (k + KC - 1) / KC;
+        return Math.min(KC, ((k + slices - 1) / slices + 7) / 8 * 8);
     }
 
     /**
@@ -224,11 +234,11 @@ public final class Sgemm {
         float[][] holder = SHARED_A.get();
         if (holder[0].length < mPad * k) holder[0] = new float[mPad * k];
         float[] ap = holder[0];
-        int slices = (k + KC - 1) / KC, blocks = (m + block - 1) / block;
+        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block;
         // slice pc of A starts at pc·mPad; within it, row block ic at (ic / MR)·kc·MR, as packA lays it out
         Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
-                int pc = (u / blocks) * KC, ic = (u % blocks) * block, kc = Math.min(KC, k - pc);
+                int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
                 packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
             }
         });
@@ -236,8 +246,8 @@ public final class Sgemm {
             float[][] buf = BUFFERS.get();
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
+                for (int pc = 0; pc < k; pc += ks) {
+                    int kc = Math.min(ks, k - pc);
                     packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
                     for (int ic = 0; ic < m; ic += block) {
                         macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
@@ -300,8 +310,8 @@ public final class Sgemm {
         }
         int nPad = (n + NR - 1) / NR * NR;
         float[] data = new float[k * nPad];
-        for (int pc = 0; pc < k; pc += KC) {
-            packB(transB, Math.min(KC, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
+        for (int pc = 0, ks = kSlice(k); pc < k; pc += ks) {
+            packB(transB, Math.min(ks, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
         }
         return new PackedB(k, n, data);
     }
@@ -333,8 +343,8 @@ public final class Sgemm {
                                       int j0, int j1, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
         int nPad = (b.n + NR - 1) / NR * NR;
-        for (int pc = 0; pc < b.k; pc += KC) {
-            int kc = Math.min(KC, b.k - pc);
+        for (int pc = 0, ks = kSlice(b.k); pc < b.k; pc += ks) {
+            int kc = Math.min(ks, b.k - pc);
             int bpOff = pc * nPad + (j0 / NR) * kc * NR;
             int block = rowBlock(m);
             for (int ic = 0; ic < m; ic += block) {
