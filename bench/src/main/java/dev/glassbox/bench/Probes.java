@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  * figures; the workloads (glassbox bench) are the figures. Run with bench/probe.sh NAME.
  * <ul>
  *   <li>{@code w4-steps}: the W4 network, batch 64, each stage of a step timed (mean of 200
- *       steps after 100 warm-up steps).</li>
+ *       steps after 100 warm-up steps); each convolution runs with its ReLU as one node, as
+ *       the model does ({@code -Dprobe.unfused=true}: as two, the relu lines then timed).</li>
  *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
  *       64 steps, tokens/s over eight runs of 15 steps (median, range, and per CPU-second of
  *       the process, which the VM's stolen time does not move).</li>
@@ -116,6 +117,28 @@ public final class Probes {
         Adam opt = new Adam(m.parameters(), 1e-3f);
         Tensor x = Tensor.rand(new Generator(1), 64, 1, 28, 28);
         int[] y = IntStream.range(0, 64).map(i -> i % 10).toArray();
+        if (Boolean.getBoolean("probe.ab")) {   // fused against unfused, alternating blocks of 20 steps in this process
+            double[][] ms = new double[2][15];
+            for (int block = -4; block < 15; block++) {
+                for (int v = 0; v < 2; v++) {
+                    long t0 = System.nanoTime();
+                    for (int s = 0; s < 20; s++) {
+                        opt.zeroGrad();
+                        Tensor h = m.pool1.forward(v == 0 ? m.conv1.forwardRelu(x) : m.conv1.forward(x).relu());
+                        h = m.pool2.forward(v == 0 ? m.conv2.forwardRelu(h) : m.conv2.forward(h).relu());
+                        F.crossEntropy(m.output.forward(m.fc1.forward(h.flatten(1, -1)).relu()), y).backward();
+                        opt.step();
+                    }
+                    if (block >= 0) ms[v][block] = (System.nanoTime() - t0) / 20e6;
+                }
+            }
+            java.util.Arrays.sort(ms[0]);
+            java.util.Arrays.sort(ms[1]);
+            System.out.printf(Locale.ROOT, "step, median of 15 alternating blocks: conv+relu fused %.2f ms, two nodes %.2f ms%n", ms[0][7], ms[1][7]);
+            return;
+        }
+        // the model's own path: each convolution and its ReLU as one node (-Dprobe.unfused=true: two nodes)
+        boolean unfused = Boolean.getBoolean("probe.unfused");
         String[] names = {"conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "fc1+relu", "out+loss", "backward", "adam"};
         double[] total = new double[names.length];
         int counted = 0;
@@ -124,15 +147,15 @@ public final class Probes {
             int k = 0;
             opt.zeroGrad();
             t[k++] = System.nanoTime();
-            Tensor h = m.conv1.forward(x);
+            Tensor h = unfused ? m.conv1.forward(x) : m.conv1.forwardRelu(x);
             t[k++] = System.nanoTime();
-            h = h.relu();
+            if (unfused) h = h.relu();
             t[k++] = System.nanoTime();
             h = m.pool1.forward(h);
             t[k++] = System.nanoTime();
-            h = m.conv2.forward(h);
+            h = unfused ? m.conv2.forward(h) : m.conv2.forwardRelu(h);
             t[k++] = System.nanoTime();
-            h = h.relu();
+            if (unfused) h = h.relu();
             t[k++] = System.nanoTime();
             h = m.pool2.forward(h);
             t[k++] = System.nanoTime();

@@ -80,4 +80,17 @@ public final class ScalarKernels {
     public static void reluBackward(int n, float[] g, float[] x, float[] out) {
         for (int i = 0; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
     }
+
+    /** out = x + bias, or max(0, x + bias) with {@code relu}; NaN stays NaN. */
+    public static void addBias(int n, float[] x, int xOff, float bias, boolean relu, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i] + bias;
+            out[oOff + i] = relu && v <= 0f ? 0f : v;
+        }
+    }
+
+    /** dL/dx for relu from its output y: g where y &gt; 0, else 0. */
+    public static void reluMask(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+    }
 }

@@ -197,6 +197,46 @@ public final class VectorKernels {
         for (; i < n; i++) out[oOff + i] = x[xOff + i] * alpha + beta;
     }
 
+    /** out = x + bias, or max(0, x + bias) with {@code relu} (NaN stays NaN), one thread. */
+    public static void addBias(int n, float[] x, int xOff, float bias, boolean relu, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.addBias(n, x, xOff, bias, relu, out, oOff);
+            return;
+        }
+        FloatVector bv = FloatVector.broadcast(F, bias), zero = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (relu) {
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, xOff + i).add(bv);
+                // lanes not above 0 become 0; NaN lanes (no comparison holds) stay NaN as in the scalar twin
+                v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(out, oOff + i);
+            }
+        } else {
+            for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).add(bv).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i] + bias;
+            out[oOff + i] = relu && v <= 0f ? 0f : v;
+        }
+    }
+
+    /** dL/dx for relu from its output y: g where y &gt; 0, else 0, at offsets, one thread. */
+    public static void reluMask(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.reluMask(n, g, gOff, y, yOff, out, oOff);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector yv = FloatVector.fromArray(F, y, yOff + i);
+            zero.blend(FloatVector.fromArray(F, g, gOff + i), yv.compare(VectorOperators.GT, zero)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+    }
+
     /** Softmax (or log-softmax) of each of {@code rows} contiguous rows of {@code cols}: max-shifted, so stable. */
     public static void softmaxRows(int rows, int cols, float[] x, int xOff, float[] out, int oOff, boolean log) {
         if (!Simd.ENABLED || cols < L) {

@@ -57,6 +57,9 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) { return F.conv2d(x, weight, bias, stride, padding); }
 
+    /** {@code forward(x).relu()} as one node: the same values and gradients, without the ReLU's own passes and arrays. */
+    public Tensor forwardRelu(Tensor x) { return F.conv2dRelu(x, weight, bias, stride, padding); }
+
     @Override
     protected String extraRepr() {
         return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ", " + kernelSize + "), stride=(" + stride + ", " + stride

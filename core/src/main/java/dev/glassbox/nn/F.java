@@ -18,6 +18,11 @@ public final class F {
         return FusedOps.conv2d(x, weight, bias, stride, stride, padding, padding);
     }
 
+    /** relu(conv2d(x, weight, bias, stride, padding)) in one node (fewer passes and arrays; the same values and gradients). */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return FusedOps.conv2dRelu(x, weight, bias, stride, stride, padding, padding);
+    }
+
     /** Transposed convolution of x [N, Cin, H, W] with weight [Cin, Cout, k, k], square stride and padding. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return FusedOps.convTranspose2d(x, weight, bias, stride, stride, padding, padding);

@@ -2,6 +2,7 @@ package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
 
@@ -116,6 +117,16 @@ final class ConvOps {
      * dL/dW = Σₙ G[n]·cols[n]ᵀ, dL/db = Σ over n and positions of G, dL/dx = col2im(Wᵀ·G[n]).
      */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw) {
+        return conv2d(x, weight, bias, sh, sw, ph, pw, false);
+    }
+
+    /**
+     * {@link #conv2d} with {@code relu}: max(0, conv + bias) as one node. The ReLU is applied
+     * where the output maps are written and its gradient (G where the output is above 0) where G
+     * is regrouped for the backward GEMMs, so the separate ReLU's two full passes, its output
+     * and its gradient (two arrays the size of the maps, zeroed by the JVM) are not made.
+     */
+    static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw, boolean relu) {
         if (x.shape.length != 4) throw new IllegalArgumentException("conv2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
         if (weight.shape.length != 4) {
             throw new IllegalArgumentException("conv2d: weight must be [out, in, kh, kw], got " + Shapes.str(weight.shape));
@@ -147,14 +158,13 @@ final class ConvOps {
                 for (int s = 0; s < gn; s++) {
                     for (int oc = 0; oc < o; oc++) {
                         float bv = bias == null ? 0f : bias.data[oc];
-                        int dst = ((g0 + s) * o + oc) * hw, src = oc * ld + s * hw;
-                        for (int q = 0; q < hw; q++) out[dst + q] = y[src + q] + bv;
+                        VectorKernels.addBias(hw, y, oc * ld + s * hw, bv, relu, out, ((g0 + s) * o + oc) * hw);
                     }
                 }
             }
         });
         int[] outShape = {n, o, ho, wo};
-        return Tensor.result(out, outShape, "conv2d", g -> {
+        return Tensor.result(out, outShape, relu ? "conv2d_relu" : "conv2d", g -> {
             boolean needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad, needX = x.requiresGrad;
             float[] dx = needX ? new float[x.data.length] : null;
             // Each chunk of the batch sums its own dW and db; the partial sums are then added in
@@ -168,7 +178,11 @@ final class ConvOps {
                 for (int g0 = s0; g0 < s1; g0 += gmax) {
                     int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
                     for (int s = 0; s < gn; s++) {
-                        for (int oc = 0; oc < o; oc++) System.arraycopy(g.data, ((g0 + s) * o + oc) * hw, gt, oc * ld + s * hw, hw);
+                        for (int oc = 0; oc < o; oc++) {
+                            int src = ((g0 + s) * o + oc) * hw;
+                            if (relu) VectorKernels.reluMask(hw, g.data, src, out, src, gt, oc * ld + s * hw);
+                            else System.arraycopy(g.data, src, gt, oc * ld + s * hw, hw);
+                        }
                     }
                     if (needW) {                            // dW += G·colsᵀ
                         for (int s = 0; s < gn; s++) im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);

@@ -13,6 +13,11 @@ public final class FusedOps {
         return ConvOps.conv2d(x, weight, bias, strideH, strideW, padH, padW);
     }
 
+    /** relu(conv2d(...)) as one node: the same values and gradients, without the ReLU's own passes and arrays. */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        return ConvOps.conv2d(x, weight, bias, strideH, strideW, padH, padW, true);
+    }
+
     /** Transposed 2-D convolution: x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
         return ConvOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW);

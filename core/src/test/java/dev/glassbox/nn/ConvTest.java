@@ -83,6 +83,24 @@ class ConvTest {
         GradCheck.check("avg pool 3 s1 p1", x -> F.avgPool2d(x[0], 3, 1, 1), r(1, 1, 5, 5));
     }
 
+    @Test
+    void fusedConvReluIsConvThenRelu() {
+        GradCheck.check("conv+relu stride 1", x -> F.conv2dRelu(x[0], x[1], x[2], 1, 0), r(2, 3, 5, 7), r(4, 3, 3, 3), r(4));
+        GradCheck.check("conv+relu stride 2 pad 1 no bias", x -> F.conv2dRelu(x[0], x[1], null, 2, 1), r(1, 2, 7, 6), r(3, 2, 3, 3));
+        // a batch wide enough for several chunks and groups: the same bits as the two nodes, forward and backward
+        Tensor x = r(9, 3, 12, 12), w = r(5, 3, 3, 3), b = r(5), up = r(9, 5, 12, 12);
+        Tensor[] fused = {x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true)};
+        Tensor[] plain = {x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true)};
+        Tensor yf = F.conv2dRelu(fused[0], fused[1], fused[2], 1, 1), yp = F.conv2d(plain[0], plain[1], plain[2], 1, 1).relu();
+        assertArrayEquals(yp.toArray(), yf.toArray(), "values");
+        yf.mul(up).sum().backward();
+        yp.mul(up).sum().backward();
+        for (int i = 0; i < 3; i++) assertArrayEquals(plain[i].grad().toArray(), fused[i].grad().toArray(), "gradient " + i);
+        int zeros = 0;
+        for (float v : yf.toArray()) if (v == 0f) zeros++;
+        assertTrue(zeros > 100, "the ReLU clipped something: " + zeros);
+    }
+
     private static float[] floats(JsonNode a) { return dev.glassbox.Golden.floats(a); }
 
     private static void close(float[] want, float[] got, String what) { dev.glassbox.Golden.close(want, got, 1e-4f, what); }

@@ -31,11 +31,14 @@ public final class Cnn extends Module {
         output = registerModule("output", new Linear(hidden, 10, g));
     }
 
-    /** The logits of each image. */
+    /**
+     * The logits of each image. Each convolution and its ReLU run as one node
+     * ({@link dev.glassbox.nn.Conv2d#forwardRelu}); the explainer shows them as two steps.
+     */
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = pool1.forward(conv1.forward(x).relu());   // x: [N, 1, 8, 8] -> feature maps [N, 8, 4, 4]
-        h = pool2.forward(conv2.forward(h).relu());          // -> [N, 16, 2, 2]
+        Tensor h = pool1.forward(conv1.forwardRelu(x));      // x: [N, 1, 8, 8] -> feature maps [N, 8, 4, 4]
+        h = pool2.forward(conv2.forwardRelu(h));             // -> [N, 16, 2, 2]
         h = fc1.forward(h.flatten(1, -1)).relu();            // flattened [N, 64] -> fc1 [N, 32]
         return output.forward(h);                            // -> logits [N, 10]
     }
