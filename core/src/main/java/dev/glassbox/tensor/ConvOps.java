@@ -102,7 +102,9 @@ final class ConvOps {
                         if (iy < 0 || iy >= h) continue;
                         int dst = dxOff + (ch * h + iy) * w - pw + j, src = row + oy * wo;
                         if (sw == 1) {
-                            for (int ox = lo; ox < hi; ox++) dx[dst + ox] += cols[src + ox];
+                            // runs are short (11 values for W4's second layer): an explicit vector loop
+                            // beat C2's own vectorization, whose alignment pre-loop left them scalar
+                            VectorKernels.axpy(hi - lo, 1f, cols, src + lo, dx, dst + lo);
                         } else {
                             for (int ox = lo; ox < hi; ox++) dx[dst + ox * sw] += cols[src + ox];
                         }
