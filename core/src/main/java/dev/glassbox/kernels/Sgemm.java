@@ -60,22 +60,26 @@ public final class Sgemm {
             SgemmScalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        scaleC(m, n, beta, c, cOff, ldc);
-        if (k <= 0 || alpha == 0f) return;
         long work = (long) m * n * k;
-        if (work < SMALL) {
-            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (k <= 0 || alpha == 0f || work < SMALL) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            if (k > 0 && alpha != 0f) direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
+        // With beta 0 the first slice of k stores its tiles of C instead of adding them to C, so C
+        // is neither cleared beforehand nor read (a k of 64, as in a convolution's input
+        // gradient, spent more time on C than on the FMAs).
+        boolean overwrite = beta == 0f;
+        if (!overwrite) scaleC(m, n, beta, c, cOff, ldc);
         boolean fits = (long) m * k + (long) k * n <= WHOLE_MAX;
         if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
-            wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1) {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
-            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true, overwrite);
         }
     }
 
@@ -97,7 +101,7 @@ public final class Sgemm {
      */
     private static void wholePacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc) {
+                                    float[] c, int cOff, int ldc, boolean overwrite) {
         int mPad = (m + MR - 1) / MR * MR, nPad = (n + NR - 1) / NR * NR, block = rowBlock(m);
         float[][] whole = WHOLE.get();
         if (whole[0].length < mPad * k) whole[0] = new float[mPad * k];
@@ -123,7 +127,7 @@ public final class Sgemm {
                 for (int pc = 0; pc < k; pc += ks) {
                     int kc = Math.min(ks, k - pc);
                     macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
-                            c, cOff + ic * ldc + j0, ldc);
+                            c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
                 }
             }
         });
@@ -181,7 +185,7 @@ public final class Sgemm {
      */
     private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean parallel) {
+                                float[] c, int cOff, int ldc, boolean parallel, boolean overwrite) {
         float[] bp = BUFFERS.get()[1];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -189,10 +193,11 @@ public final class Sgemm {
                 int kc = Math.min(ks, k - pc), jcf = jc, pcf = pc;
                 if (parallel) {
                     Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp, 0));
-                    Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc));
+                    Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc,
+                            !overwrite || pcf > 0));
                 } else {
                     packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp, 0);
-                    rows(transA, 0, m, nc, kc, alpha, a, aOff, lda, pc, jc, bp, c, cOff, ldc);
+                    rows(transA, 0, m, nc, kc, alpha, a, aOff, lda, pc, jc, bp, c, cOff, ldc, !overwrite || pc > 0);
                 }
             }
         }
@@ -229,7 +234,7 @@ public final class Sgemm {
      */
     private static void fewRows(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc) {
+                                float[] c, int cOff, int ldc, boolean overwrite) {
         int mPad = (m + MR - 1) / MR * MR, block = rowBlock(m);
         float[][] holder = SHARED_A.get();
         if (holder[0].length < mPad * k) holder[0] = new float[mPad * k];
@@ -251,7 +256,7 @@ public final class Sgemm {
                     packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
                     for (int ic = 0; ic < m; ic += block) {
                         macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
-                                c, cOff + ic * ldc + jc, ldc);
+                                c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
                     }
                 }
             }
@@ -260,13 +265,13 @@ public final class Sgemm {
 
     /** Rows [i0, i1) of C for one packed panel of B: blocks of MC rows of A packed, then the micro-kernels. */
     private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
-                             int pc, int jc, float[] bp, float[] c, int cOff, int ldc) {
+                             int pc, int jc, float[] bp, float[] c, int cOff, int ldc, boolean add) {
         float[][] buf = BUFFERS.get();
         int block = rowBlock(i1 - i0);
         for (int ic = i0; ic < i1; ic += block) {
             int mc = Math.min(block, i1 - ic);
             packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-            macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc);
+            macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc, add);
         }
     }
 
@@ -325,22 +330,26 @@ public final class Sgemm {
             SgemmScalar.sgemm(transA, false, m, n, k, alpha, a, aOff, lda, b.data, 0, n, beta, c, cOff, ldc);
             return;
         }
-        scaleC(m, n, beta, c, cOff, ldc);
-        if (k <= 0 || alpha == 0f) return;
+        if (k <= 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        boolean overwrite = beta == 0f;
+        if (!overwrite) scaleC(m, n, beta, c, cOff, ldc);
         if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
-            packedColumns(transA, m, alpha, a, aOff, lda, b, 0, n, c, cOff, ldc);
+            packedColumns(transA, m, alpha, a, aOff, lda, b, 0, n, c, cOff, ldc, overwrite);
         } else {
             // One block of columns per thread, the same block at every call (the caller takes the
             // first): a recurrent layer calls this at every step, and each core's L2 keeps its half
             // of the packed B between steps instead of fetching it from L3.
             int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
-            Parallel.forRange(n, per, (j0, j1) -> packedColumns(transA, m, alpha, a, aOff, lda, b, j0, j1, c, cOff, ldc));
+            Parallel.forRange(n, per, (j0, j1) -> packedColumns(transA, m, alpha, a, aOff, lda, b, j0, j1, c, cOff, ldc, overwrite));
         }
     }
 
     /** Columns [j0, j1) (j0 a multiple of NR) of C for a packed B: blocks of A packed per slice of k. */
     private static void packedColumns(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
-                                      int j0, int j1, float[] c, int cOff, int ldc) {
+                                      int j0, int j1, float[] c, int cOff, int ldc, boolean overwrite) {
         float[][] buf = BUFFERS.get();
         int nPad = (b.n + NR - 1) / NR * NR;
         for (int pc = 0, ks = kSlice(b.k); pc < b.k; pc += ks) {
@@ -350,7 +359,7 @@ public final class Sgemm {
             for (int ic = 0; ic < m; ic += block) {
                 int mc = Math.min(block, m - ic);
                 packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-                macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc);
+                macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
             }
         }
     }
@@ -359,9 +368,11 @@ public final class Sgemm {
      * One packed block of A times one packed panel of B into C[0:mc, 0:nc] (at cIdx): the
      * micro-kernel over every tile, edge tiles through a scratch tile. Its own method, called
      * once per block, so the JIT compiles it fully early (a loop in a method called a few times
-     * per GEMM ran in the profiling tier for the whole of a short benchmark).
+     * per GEMM ran in the profiling tier for the whole of a short benchmark). With {@code add},
+     * the product is added to C; without, it replaces C.
      */
-    private static void macro(int mc, int nc, int kc, float[] ap, int apBase, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc) {
+    private static void macro(int mc, int nc, int kc, float[] ap, int apBase, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc,
+                              boolean add) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bpOff = bpBase + (jr / NR) * kc * NR;
@@ -372,11 +383,11 @@ public final class Sgemm {
                 // One call site: C2 inlines micro here, and with two copies of it in one method it
                 // boxed the vectors (an allocation per FMA) and a W4 step ran 40% slower.
                 boolean full = mr == MR && nr == NR;
-                if (!full) java.util.Arrays.fill(tile, 0f);
-                micro(kc, ap, apOff, bp, bpOff, full ? c : tile, full ? ci : 0, full ? ldc : NR);
+                // an edge tile is written into the scratch tile, then added to (or stored in) C
+                micro(kc, ap, apOff, bp, bpOff, full ? c : tile, full ? ci : 0, full ? ldc : NR, full && add);
                 if (!full) {
                     for (int i = 0; i < mr; i++) {
-                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] += tile[i * NR + j];
+                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
                     }
                 }
             }
@@ -463,7 +474,7 @@ public final class Sgemm {
     }
 
     /**
-     * C[0:MR, 0:NR] += Apanel · Bpanel over kc (alpha is already in Apanel). The 4×2-vector tile
+     * C[0:MR, 0:NR] += Apanel · Bpanel over kc (alpha is already in Apanel), or = without {@code add}. The 4×2-vector tile
      * is 8 accumulators; C2 loads all of an iteration's broadcasts of A and both vectors of B at
      * the top of the loop, so 8 + 4 + 2 = 14 of the 16 AVX2 registers are live. With 5 or 6 rows
      * (17 or 19 live values) C2 spilled an accumulator to the stack, and the store-to-load chain
@@ -471,7 +482,7 @@ public final class Sgemm {
      * 4×24 (12 accumulators, with A's panel padded so both indices stay linear), all spilled the
      * same way and ran at 26–41 GFLOPS against this kernel's 75–86 in the same process.
      */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         // The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT hoists
@@ -492,10 +503,21 @@ public final class Sgemm {
             av = FloatVector.broadcast(F, ap[a + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
         }
-        store(c00, c01, c, ci);
-        store(c10, c11, c, ci + ldc);
-        store(c20, c21, c, ci + 2 * ldc);
-        store(c30, c31, c, ci + 3 * ldc);
+        if (add) {
+            store(c00, c01, c, ci);
+            store(c10, c11, c, ci + ldc);
+            store(c20, c21, c, ci + 2 * ldc);
+            store(c30, c31, c, ci + 3 * ldc);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+        }
     }
 
     private static void store(FloatVector v0, FloatVector v1, float[] c, int ci) {

@@ -90,6 +90,24 @@ class SgemmTest {
         t.checkAgainstTwin("packed");
     }
 
+    /** With beta 0, C is written, not read: NaN in C (outside the scalar path's reach too) must not leak into any element. */
+    @ParameterizedTest(name = "beta 0 m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("shapes")
+    void betaZeroOverwritesEveryPath(int m, int n, int k, boolean tA, boolean tB) {
+        Case t = Case.of(m, n, k, tA, tB);
+        float[] nan = t.c0.clone(), twin = t.c0.clone();
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(nan, Case.C_OFF + i * t.ldc(), Case.C_OFF + i * t.ldc() + n, Float.NaN);
+        float[] packed = nan.clone();
+        Sgemm.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0f, nan, Case.C_OFF, t.ldc());
+        Sgemm.sgemm(tA, m, 0.75f, t.a, Case.A_OFF, t.lda(), Sgemm.pack(tB, k, n, t.b, Case.B_OFF, t.ldb()), 0f, packed, Case.C_OFF, t.ldc());
+        SgemmScalar.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0f, twin, Case.C_OFF, t.ldc());
+        for (int i = 0; i < twin.length; i++) {
+            float tol = 1e-4f * (k + 1);
+            if (!(Math.abs(nan[i] - twin[i]) <= tol)) fail("C[" + i + "]: " + nan[i] + ", scalar " + twin[i]);
+            if (!(Math.abs(packed[i] - twin[i]) <= tol)) fail("packed C[" + i + "]: " + packed[i] + ", scalar " + twin[i]);
+        }
+    }
+
     @Test
     void betaZeroIgnoresNanInC() {
         float[] a = {1, 2, 3, 4}, b = {1, 0, 0, 1};
