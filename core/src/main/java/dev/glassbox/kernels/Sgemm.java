@@ -383,9 +383,19 @@ public final class Sgemm {
                 // One call site: C2 inlines micro here, and with two copies of it in one method it
                 // boxed the vectors (an allocation per FMA) and a W4 step ran 40% slower.
                 boolean full = mr == MR && nr == NR;
-                // an edge tile is written into the scratch tile, then added to (or stored in) C
-                micro(kc, ap, apOff, bp, bpOff, full ? c : tile, full ? ci : 0, full ? ldc : NR, full && add);
-                if (!full) {
+                // The micro-kernel only stores: straight into C when the tile is whole and replaces
+                // C, else into the scratch tile, which is then added to (or stored in) C here. A
+                // choice between adding and storing inside the micro-kernel boxed its vectors
+                // (C2 merged the accumulators of the two branches), and W4's step went from 27 to 140 ms.
+                boolean direct = full && !add;
+                micro(kc, ap, apOff, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
+                if (full && add) {
+                    for (int i = 0; i < MR; i++) {
+                        int row = ci + i * ldc;
+                        FloatVector.fromArray(F, c, row).add(FloatVector.fromArray(F, tile, i * NR)).intoArray(c, row);
+                        FloatVector.fromArray(F, c, row + L).add(FloatVector.fromArray(F, tile, i * NR + L)).intoArray(c, row + L);
+                    }
+                } else if (!full) {
                     for (int i = 0; i < mr; i++) {
                         for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
                     }
@@ -474,7 +484,7 @@ public final class Sgemm {
     }
 
     /**
-     * C[0:MR, 0:NR] += Apanel · Bpanel over kc (alpha is already in Apanel), or = without {@code add}. The 4×2-vector tile
+     * C[0:MR, 0:NR] = Apanel · Bpanel over kc (alpha is already in Apanel). The 4×2-vector tile
      * is 8 accumulators; C2 loads all of an iteration's broadcasts of A and both vectors of B at
      * the top of the loop, so 8 + 4 + 2 = 14 of the 16 AVX2 registers are live. With 5 or 6 rows
      * (17 or 19 live values) C2 spilled an accumulator to the stack, and the store-to-load chain
@@ -482,7 +492,7 @@ public final class Sgemm {
      * 4×24 (12 accumulators, with A's panel padded so both indices stay linear), all spilled the
      * same way and ran at 26–41 GFLOPS against this kernel's 75–86 in the same process.
      */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         // The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT hoists
@@ -503,25 +513,13 @@ public final class Sgemm {
             av = FloatVector.broadcast(F, ap[a + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
         }
-        if (add) {
-            store(c00, c01, c, ci);
-            store(c10, c11, c, ci + ldc);
-            store(c20, c21, c, ci + 2 * ldc);
-            store(c30, c31, c, ci + 3 * ldc);
-        } else {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + L);
-            c10.intoArray(c, ci + ldc);
-            c11.intoArray(c, ci + ldc + L);
-            c20.intoArray(c, ci + 2 * ldc);
-            c21.intoArray(c, ci + 2 * ldc + L);
-            c30.intoArray(c, ci + 3 * ldc);
-            c31.intoArray(c, ci + 3 * ldc + L);
-        }
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci) {
-        v0.add(FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-        v1.add(FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
     }
 }
