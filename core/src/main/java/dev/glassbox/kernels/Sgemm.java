@@ -76,8 +76,13 @@ public final class Sgemm {
             wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
-        } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
+        } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
             fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
+            // an A too long to keep packed whole: each thread runs the blocked loop on its share of the columns
+            int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
+            Parallel.forRange(n, per, (j0, j1) -> blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                    b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, false, overwrite));
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true, overwrite);
         }
@@ -85,7 +90,7 @@ public final class Sgemm {
 
     /** Columns of C per block in {@link #wholePacked}. */
     private static final int NB = 256;
-    /** Largest m·k + k·n (floats) that {@link #wholePacked} packs whole: 2048² operands, 32 MB. */
+    /** Largest m·k + k·n (floats) that {@link #wholePacked} packs whole (2048² operands, 32 MB), and largest m·k for {@link #fewRows}. */
     private static final long WHOLE_MAX = 1L << 23;
     /** The calling thread's buffers for a whole packed A and B, which the other threads read. */
     private static final ThreadLocal<float[][]> WHOLE = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});

@@ -108,6 +108,14 @@ class SgemmTest {
         }
     }
 
+    /** Few rows and an A too long to keep packed whole (m·k above 2²³ floats): the columns split per thread instead. */
+    @Test
+    void fewRowsWithALongAMatchTwin() {
+        Case t = Case.of(500, 130, 16_800, false, true);
+        Sgemm.sgemm(false, true, 500, 130, 16_800, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
+        t.checkAgainstTwin("long A");
+    }
+
     @Test
     void betaZeroIgnoresNanInC() {
         float[] a = {1, 2, 3, 4}, b = {1, 0, 0, 1};
