@@ -31,6 +31,7 @@ class CnnScheduleTest {
         for (int i = 0; i < 5; i++) s.step();
         assertEquals(0f, opt.lr(), 1e-9f);
         assertEquals(2e-3f, recipe.defaults("w4").lr(), 0f);
+        assertEquals(32, recipe.defaults("w4").batch());
     }
 
     @Test
