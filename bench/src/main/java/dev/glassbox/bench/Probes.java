@@ -53,7 +53,7 @@ public final class Probes {
             case "w2-steps" -> w2Steps();
             case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN]");
+                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN|TT]");
                 System.exit(2);
             }
         }
@@ -212,11 +212,24 @@ public final class Probes {
 
     static void gemmOpenBlas(String[] a) {
         if (a.length < 3) {
-            System.err.println("usage: bench/probe.sh gemm-openblas M N K [threads] [NN|NT|TN]");
+            System.err.println("usage: bench/probe.sh gemm-openblas M N K [threads] [NN|NT|TN|TT]");
             System.exit(2);
         }
-        int m = Integer.parseInt(a[0]), n = Integer.parseInt(a[1]), k = Integer.parseInt(a[2]);
-        int threads = a.length > 3 ? Integer.parseInt(a[3]) : Parallel.threads();
+        int m, n, k, threads;
+        try {
+            m = Integer.parseInt(a[0]);
+            n = Integer.parseInt(a[1]);
+            k = Integer.parseInt(a[2]);
+            threads = a.length > 3 ? Integer.parseInt(a[3]) : Parallel.threads();
+        } catch (NumberFormatException e) {
+            System.err.println("gemm-openblas: M, N, K and threads must be whole numbers (" + e.getMessage() + ")");
+            System.exit(2);
+            return;
+        }
+        if (m < 1 || n < 1 || k < 1 || threads < 1) {
+            System.err.println("gemm-openblas: M, N, K and threads must be at least 1");
+            System.exit(2);
+        }
         String form = a.length > 4 ? a[4] : "NN";
         if (!form.matches("[NT][NT]")) {
             System.err.println("gemm-openblas: the form must be NN, NT, TN or TT, got " + form);
