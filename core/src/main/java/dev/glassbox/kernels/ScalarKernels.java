@@ -78,19 +78,19 @@ public final class ScalarKernels {
 
     /** dL/dx for relu: g where x &gt; 0, else 0. */
     public static void reluBackward(int n, float[] g, float[] x, float[] out) {
-        for (int i = 0; i < n; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+        reluMask(n, g, 0, x, 0, out, 0);
     }
 
-    /** out = x + bias, or max(0, x + bias) with {@code relu}; NaN stays NaN. */
-    public static void addBias(int n, float[] x, int xOff, float bias, boolean relu, float[] out, int oOff) {
+    /** out = max(0, x + bias); NaN stays NaN. */
+    public static void biasRelu(int n, float[] x, int xOff, float bias, float[] out, int oOff) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i] + bias;
-            out[oOff + i] = relu && v <= 0f ? 0f : v;
+            out[oOff + i] = v <= 0f ? 0f : v;
         }
     }
 
-    /** dL/dx for relu from its output y: g where y &gt; 0, else 0. */
-    public static void reluMask(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int oOff) {
-        for (int i = 0; i < n; i++) out[oOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+    /** dL/dx for relu at offsets: g where x &gt; 0, else 0. */
+    public static void reluMask(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] > 0f ? g[gOff + i] : 0f;
     }
 }

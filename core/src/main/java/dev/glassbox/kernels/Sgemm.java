@@ -37,7 +37,7 @@ public final class Sgemm {
     private static final int KC = 256;
     private static final int MC = 128;
     private static final int NC = 3072;
-    /** Below this many rows of C, a parallel GEMM with enough columns splits the columns once ({@code -Dglassbox.sgemm.splitOnceRows}, 0 = never). */
+    /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link #wholePacked} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
@@ -220,8 +220,8 @@ public final class Sgemm {
 
     /**
      * Rows per packed block of A: as few blocks as MC allows, of equal size (a multiple of MR).
-     * Blocks of MC and the rest left 128 rows as 120 + 8 (when MC was 120), and the block of 8 used each panel
-     * of B for two micro-kernels.
+     * Blocks of MC and the rest left 128 rows as 120 + 8 (when MC was 120), and the block of 8
+     * used each panel of B for two micro-kernels.
      */
     private static int rowBlock(int rows) {
         int blocks = (rows + MC - 1) / MC;
@@ -268,7 +268,7 @@ public final class Sgemm {
         });
     }
 
-    /** Rows [i0, i1) of C for one packed panel of B: blocks of MC rows of A packed, then the micro-kernels. */
+    /** Rows [i0, i1) of C for one packed panel of B: blocks of A (equal, up to MC rows) packed, then the micro-kernels. */
     private static void rows(boolean transA, int i0, int i1, int nc, int kc, float alpha, float[] a, int aOff, int lda,
                              int pc, int jc, float[] bp, float[] c, int cOff, int ldc, boolean add) {
         float[][] buf = BUFFERS.get();

@@ -197,44 +197,24 @@ public final class VectorKernels {
         for (; i < n; i++) out[oOff + i] = x[xOff + i] * alpha + beta;
     }
 
-    /** out = x + bias, or max(0, x + bias) with {@code relu} (NaN stays NaN), one thread. */
-    public static void addBias(int n, float[] x, int xOff, float bias, boolean relu, float[] out, int oOff) {
+    /** out = max(0, x + bias), one thread; NaN stays NaN (x + bias alone is {@link #affine} with alpha 1). */
+    public static void biasRelu(int n, float[] x, int xOff, float bias, float[] out, int oOff) {
         if (!Simd.ENABLED || n < L) {
-            ScalarKernels.addBias(n, x, xOff, bias, relu, out, oOff);
+            ScalarKernels.biasRelu(n, x, xOff, bias, out, oOff);
             return;
         }
         FloatVector bv = FloatVector.broadcast(F, bias), zero = FloatVector.zero(F);
         int bound = F.loopBound(n);
         int i = 0;
-        if (relu) {
-            for (; i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, xOff + i).add(bv);
-                // lanes not above 0 become 0; NaN lanes (no comparison holds) stay NaN as in the scalar twin
-                v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(out, oOff + i);
-            }
-        } else {
-            for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).add(bv).intoArray(out, oOff + i);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).add(bv);
+            // lanes not above 0 become 0; NaN lanes (no comparison holds) stay NaN as in the scalar twin
+            v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(out, oOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i] + bias;
-            out[oOff + i] = relu && v <= 0f ? 0f : v;
+            out[oOff + i] = v <= 0f ? 0f : v;
         }
-    }
-
-    /** dL/dx for relu from its output y: g where y &gt; 0, else 0, at offsets, one thread. */
-    public static void reluMask(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int oOff) {
-        if (!Simd.ENABLED || n < L) {
-            ScalarKernels.reluMask(n, g, gOff, y, yOff, out, oOff);
-            return;
-        }
-        FloatVector zero = FloatVector.zero(F);
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector yv = FloatVector.fromArray(F, y, yOff + i);
-            zero.blend(FloatVector.fromArray(F, g, gOff + i), yv.compare(VectorOperators.GT, zero)).intoArray(out, oOff + i);
-        }
-        for (; i < n; i++) out[oOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
     }
 
     /** Softmax (or log-softmax) of each of {@code rows} contiguous rows of {@code cols}: max-shifted, so stable. */
@@ -304,26 +284,29 @@ public final class VectorKernels {
     /** dL/dx for relu: g where x &gt; 0, else 0. */
     public static void reluBackward(int n, float[] g, float[] x, float[] out) {
         if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
-            Parallel.forRange(n, GRAIN, (s, e) -> reluBackwardRange(s, e, g, x, out));
+            Parallel.forRange(n, GRAIN, (s, e) -> reluMask(e - s, g, s, x, s, out, s));
         } else {
-            reluBackwardRange(0, n, g, x, out);
+            reluMask(n, g, 0, x, 0, out, 0);
         }
     }
 
-    private static void reluBackwardRange(int s, int e, float[] g, float[] x, float[] out) {
-        int n = e - s;
+    /**
+     * dL/dx for relu at offsets, one thread: g where x &gt; 0, else 0. x may be the ReLU's input
+     * or its output (both are above 0 at the same places).
+     */
+    public static void reluMask(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
         if (!Simd.ENABLED || n < L) {
-            for (int i = s; i < e; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+            ScalarKernels.reluMask(n, g, gOff, x, xOff, out, oOff);
             return;
         }
         FloatVector zero = FloatVector.zero(F);
-        int bound = s + F.loopBound(n);
-        int i = s;
+        int bound = F.loopBound(n);
+        int i = 0;
         for (; i < bound; i += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, i);
-            zero.blend(FloatVector.fromArray(F, g, i), xv.compare(VectorOperators.GT, zero)).intoArray(out, i);
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+            zero.blend(FloatVector.fromArray(F, g, gOff + i), xv.compare(VectorOperators.GT, zero)).intoArray(out, oOff + i);
         }
-        for (; i < e; i++) out[i] = x[i] > 0f ? g[i] : 0f;
+        for (; i < n; i++) out[oOff + i] = x[xOff + i] > 0f ? g[gOff + i] : 0f;
     }
 
 

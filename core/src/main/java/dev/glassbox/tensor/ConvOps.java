@@ -160,7 +160,9 @@ final class ConvOps {
                 for (int s = 0; s < gn; s++) {
                     for (int oc = 0; oc < o; oc++) {
                         float bv = bias == null ? 0f : bias.data[oc];
-                        VectorKernels.addBias(hw, y, oc * ld + s * hw, bv, relu, out, ((g0 + s) * o + oc) * hw);
+                        int src = oc * ld + s * hw, dst = ((g0 + s) * o + oc) * hw;
+                        if (relu) VectorKernels.biasRelu(hw, y, src, bv, out, dst);
+                        else VectorKernels.affine(hw, 1f, bv, y, src, out, dst);
                     }
                 }
             }

@@ -89,17 +89,15 @@ class VectorKernelsTest {
             z[2] = 0f;
             z[3] = -0.25f;
         }
-        for (boolean relu : new boolean[] {false, true}) {
-            float[] b1 = new float[n + 1], b2 = new float[n + 1];
-            VectorKernels.addBias(n, z, 1, 0.25f, relu, b1, 1);
-            ScalarKernels.addBias(n, z, 1, 0.25f, relu, b2, 1);
-            close(b1, b2, 0f, "add bias" + (relu ? " + relu" : ""));
-            if (relu && n > 3) assertEquals(true, Float.isNaN(b1[1]), "relu keeps NaN");
-            float[] m1 = new float[n + 2], m2 = new float[n + 2];
-            VectorKernels.reluMask(n, g, 0, b1, 1, m1, 2);
-            ScalarKernels.reluMask(n, g, 0, b1, 1, m2, 2);
-            close(m1, m2, 0f, "relu mask");
-        }
+        float[] b1 = new float[n + 1], b2 = new float[n + 1];
+        VectorKernels.biasRelu(n, z, 1, 0.25f, b1, 1);
+        ScalarKernels.biasRelu(n, z, 1, 0.25f, b2, 1);
+        close(b1, b2, 0f, "bias + relu");
+        if (n > 3) assertEquals(true, Float.isNaN(b1[1]), "relu keeps NaN");
+        float[] m1 = new float[n + 2], m2 = new float[n + 2];
+        VectorKernels.reluMask(n, g, 0, b1, 1, m1, 2);
+        ScalarKernels.reluMask(n, g, 0, b1, 1, m2, 2);
+        close(m1, m2, 0f, "relu mask at offsets");
     }
 
     @ParameterizedTest
