@@ -27,8 +27,10 @@ import java.util.stream.IntStream;
  * figures; the workloads (glassbox bench) are the figures. Run with bench/probe.sh NAME.
  * <ul>
  *   <li>{@code w4-steps}: the W4 network, batch 64, each stage of a step timed (mean of 200
- *       steps after 100 warm-up steps); each convolution runs with its ReLU as one node, as
- *       the model does ({@code -Dprobe.unfused=true}: as two, the relu lines then timed).</li>
+ *       steps after 100 warm-up steps); each convolution runs with its ReLU and its max pooling
+ *       as one node, as the model does ({@code -Dprobe.unfused=true}: as three, each timed;
+ *       {@code -Dprobe.ab=true}: the model's step against convolution + ReLU as one node and
+ *       the pooling apart, alternating blocks of 20 steps in one process).</li>
  *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
  *       64 steps, tokens/s over eight runs of 15 steps (median, range, and per CPU-second of
  *       the process, which the VM's stolen time does not move).</li>
@@ -117,15 +119,15 @@ public final class Probes {
         Adam opt = new Adam(m.parameters(), 1e-3f);
         Tensor x = Tensor.rand(new Generator(1), 64, 1, 28, 28);
         int[] y = IntStream.range(0, 64).map(i -> i % 10).toArray();
-        if (Boolean.getBoolean("probe.ab")) {   // fused against unfused, alternating blocks of 20 steps in this process
+        if (Boolean.getBoolean("probe.ab")) {   // three ops in one node against conv+relu in one and the pooling apart
             double[][] ms = new double[2][15];
             for (int block = -4; block < 15; block++) {
                 for (int v = 0; v < 2; v++) {
                     long t0 = System.nanoTime();
                     for (int s = 0; s < 20; s++) {
                         opt.zeroGrad();
-                        Tensor h = m.pool1.forward(v == 0 ? m.conv1.forwardRelu(x) : m.conv1.forward(x).relu());
-                        h = m.pool2.forward(v == 0 ? m.conv2.forwardRelu(h) : m.conv2.forward(h).relu());
+                        Tensor h = v == 0 ? m.conv1.forwardReluMaxPool(x, m.pool1) : m.pool1.forward(m.conv1.forwardRelu(x));
+                        h = v == 0 ? m.conv2.forwardReluMaxPool(h, m.pool2) : m.pool2.forward(m.conv2.forwardRelu(h));
                         F.crossEntropy(m.output.forward(m.fc1.forward(h.flatten(1, -1)).relu()), y).backward();
                         opt.step();
                     }
@@ -134,10 +136,11 @@ public final class Probes {
             }
             java.util.Arrays.sort(ms[0]);
             java.util.Arrays.sort(ms[1]);
-            System.out.printf(Locale.ROOT, "step, median of 15 alternating blocks: conv+relu fused %.2f ms, two nodes %.2f ms%n", ms[0][7], ms[1][7]);
+            System.out.printf(Locale.ROOT, "step, median of 15 alternating blocks: conv+relu+pool as one node %.2f ms, conv+relu and pool %.2f ms%n",
+                    ms[0][7], ms[1][7]);
             return;
         }
-        // the model's own path: each convolution and its ReLU as one node (-Dprobe.unfused=true: two nodes)
+        // the model's own path: each convolution, its ReLU and its pooling as one node (-Dprobe.unfused=true: three nodes)
         boolean unfused = Boolean.getBoolean("probe.unfused");
         String[] names = {"conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "fc1+relu", "out+loss", "backward", "adam"};
         double[] total = new double[names.length];
@@ -147,17 +150,17 @@ public final class Probes {
             int k = 0;
             opt.zeroGrad();
             t[k++] = System.nanoTime();
-            Tensor h = unfused ? m.conv1.forward(x) : m.conv1.forwardRelu(x);
+            Tensor h = unfused ? m.conv1.forward(x) : m.conv1.forwardReluMaxPool(x, m.pool1);
             t[k++] = System.nanoTime();
             if (unfused) h = h.relu();
             t[k++] = System.nanoTime();
-            h = m.pool1.forward(h);
+            if (unfused) h = m.pool1.forward(h);
             t[k++] = System.nanoTime();
-            h = unfused ? m.conv2.forward(h) : m.conv2.forwardRelu(h);
+            h = unfused ? m.conv2.forward(h) : m.conv2.forwardReluMaxPool(h, m.pool2);
             t[k++] = System.nanoTime();
             if (unfused) h = h.relu();
             t[k++] = System.nanoTime();
-            h = m.pool2.forward(h);
+            if (unfused) h = m.pool2.forward(h);
             t[k++] = System.nanoTime();
             h = m.fc1.forward(h.flatten(1, -1)).relu();
             t[k++] = System.nanoTime();

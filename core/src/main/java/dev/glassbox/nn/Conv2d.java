@@ -60,6 +60,15 @@ public final class Conv2d extends Module {
     /** {@code forward(x).relu()} as one node: the same values and gradients, without the ReLU's own passes and arrays. */
     public Tensor forwardRelu(Tensor x) { return F.conv2dRelu(x, weight, bias, stride, padding); }
 
+    /**
+     * {@code pool.forward(forward(x).relu())} as one node when the pooling has no padding (the
+     * same values and gradients, without the full-size feature maps); else the three steps.
+     */
+    public Tensor forwardReluMaxPool(Tensor x, Pooling.MaxPool2d pool) {
+        if (pool.padding() != 0) return pool.forward(forwardRelu(x));
+        return F.conv2dReluMaxPool(x, weight, bias, stride, padding, pool.kernel(), pool.stride());
+    }
+
     @Override
     protected String extraRepr() {
         return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ", " + kernelSize + "), stride=(" + stride + ", " + stride

@@ -23,6 +23,16 @@ public final class F {
         return FusedOps.conv2dRelu(x, weight, bias, stride, stride, padding, padding);
     }
 
+    /**
+     * maxPool2d(relu(conv2d(x, weight, bias, stride, padding)), pool, poolStride, 0) in one node
+     * when the window has at most 121 values (the same values and gradients, without the
+     * full-size feature maps); larger windows take the three ops.
+     */
+    public static Tensor conv2dReluMaxPool(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int pool, int poolStride) {
+        if (pool > 0 && poolStride > 0 && pool * pool > 121) return maxPool2d(conv2dRelu(x, weight, bias, stride, padding), pool, poolStride, 0);
+        return FusedOps.conv2dReluMaxPool(x, weight, bias, stride, stride, padding, padding, pool, poolStride);
+    }
+
     /** Transposed convolution of x [N, Cin, H, W] with weight [Cin, Cout, k, k], square stride and padding. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return FusedOps.convTranspose2d(x, weight, bias, stride, stride, padding, padding);

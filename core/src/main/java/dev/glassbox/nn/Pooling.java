@@ -21,6 +21,13 @@ public final class Pooling {
         @Override
         public Tensor forward(Tensor x) { return F.maxPool2d(x, kernel, stride, padding); }
 
+        /** The window's side. */
+        public int kernel() { return kernel; }
+
+        public int stride() { return stride; }
+
+        public int padding() { return padding; }
+
         @Override
         protected String extraRepr() { return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding; }
     }

@@ -129,6 +129,36 @@ final class ConvOps {
      * and its gradient (two arrays the size of the maps, zeroed by the JVM) are not made.
      */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw, boolean relu) {
+        return conv2d(x, weight, bias, sh, sw, ph, pw, relu, 0, 0);
+    }
+
+    /** Largest pooling window (kh·kw) {@link #conv2dReluMaxPool} takes: each window's winner is kept as a byte. */
+    static final int FUSED_POOL_MAX = 121;
+
+    /**
+     * max_pool2d(relu(conv2d(...)), pool, poolStride) as one node, no pooling padding, windows of
+     * up to {@link #FUSED_POOL_MAX} values. The maps are pooled from the GEMM's result while it
+     * is in cache, so the full-size maps (and the pooling's indices, its gradient and the ReLU's
+     * gradient, all map-sized arrays) are never made: each window keeps the position of its
+     * winner as a byte. The values and gradients are those of the three nodes, bit for bit: the
+     * ReLU is applied first, then the first maximum of the window wins (a NaN wins), and the
+     * gradient reaches the winner when the pooled value is above 0.
+     */
+    static Tensor conv2dReluMaxPool(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw,
+                                    int pool, int poolStride) {
+        if (pool <= 0 || poolStride <= 0) {
+            throw new IllegalArgumentException("conv2d_relu_max_pool2d: pooling kernel and stride must be positive, got kernel "
+                    + pool + ", stride " + poolStride);
+        }
+        if (pool * pool > FUSED_POOL_MAX) {
+            throw new IllegalArgumentException("conv2d_relu_max_pool2d: pooling windows of up to " + FUSED_POOL_MAX
+                    + " values, got " + pool + "×" + pool + "; use conv2d, relu and max_pool2d");
+        }
+        return conv2d(x, weight, bias, sh, sw, ph, pw, true, pool, poolStride);
+    }
+
+    /** conv2d, with a ReLU when {@code relu}, and then with max pooling when {@code pk > 0} (relu is then true). */
+    private static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw, boolean relu, int pk, int ps) {
         if (x.shape.length != 4) throw new IllegalArgumentException("conv2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
         if (weight.shape.length != 4) {
             throw new IllegalArgumentException("conv2d: weight must be [out, in, kh, kw], got " + Shapes.str(weight.shape));
@@ -144,12 +174,19 @@ final class ConvOps {
         }
         int ho = outSize("conv2d", h, kh, sh, ph), wo = outSize("conv2d", w, kw, sw, pw);
         int ckk = c * kh * kw, hw = ho * wo, chw = c * h * w;
+        boolean pool = pk > 0;
+        int pho = pool ? outSize("max_pool2d", ho, pk, ps, 0) : ho, pwo = pool ? outSize("max_pool2d", wo, pk, ps, 0) : wo;
+        int ohw = pho * pwo;                                // the size of one output map
+        // where each window's values lie in the map, in the order they are compared
+        int[] winAt = new int[Math.max(1, pk * pk)];
+        for (int i = 0; i < pk; i++) for (int j = 0; j < pk; j++) winAt[i * pk + j] = i * wo + j;
+        byte[] win = pool ? new byte[n * o * ohw] : null;
         // The threads split the batch. Each unfolds a group of images side by side into its own
         // buffer (cols [C·kh·kw, G·Ho·Wo], about 2,048 columns: wide enough for an efficient
         // GEMM, small enough to stay in cache) and multiplies the weights by it; the group's
         // result [O, G·Ho·Wo] is copied into the images' output maps with the bias.
         int group = Math.max(1, Math.min(n, (GROUP_COLUMNS + hw - 1) / hw));
-        float[] out = new float[n * o * hw];                // [N, O, Ho·Wo]
+        float[] out = new float[n * o * ohw];               // [N, O, Ho·Wo], pooled when pool
         Parallel.forRange(n, 1, (s0, s1) -> {
             int gmax = Math.min(group, s1 - s0);
             float[] cols = scratch(0, ckk * gmax * hw), y = scratch(1, o * gmax * hw);
@@ -160,15 +197,19 @@ final class ConvOps {
                 for (int s = 0; s < gn; s++) {
                     for (int oc = 0; oc < o; oc++) {
                         float bv = bias == null ? 0f : bias.data[oc];
-                        int src = oc * ld + s * hw, dst = ((g0 + s) * o + oc) * hw;
-                        if (relu) VectorKernels.biasRelu(hw, y, src, bv, out, dst);
+                        int src = oc * ld + s * hw, dst = ((g0 + s) * o + oc) * ohw;
+                        if (pool) {
+                            VectorKernels.biasRelu(hw, y, src, bv, y, src);   // in place, vectorized; then pooled
+                            maxPoolMap(y, src, wo, pk, ps, pho, pwo, winAt, out, win, dst);
+                        }
+                        else if (relu) VectorKernels.biasRelu(hw, y, src, bv, out, dst);
                         else VectorKernels.affine(hw, 1f, bv, y, src, out, dst);
                     }
                 }
             }
         });
-        int[] outShape = {n, o, ho, wo};
-        return Tensor.result(out, outShape, relu ? "conv2d_relu" : "conv2d", g -> {
+        int[] outShape = {n, o, pho, pwo};
+        return Tensor.result(out, outShape, pool ? "conv2d_relu_max_pool2d" : relu ? "conv2d_relu" : "conv2d", g -> {
             boolean needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad, needX = x.requiresGrad;
             float[] dx = needX ? new float[x.data.length] : null;
             // Each chunk of the batch sums its own dW and db; the partial sums are then added in
@@ -183,8 +224,9 @@ final class ConvOps {
                     int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
                     for (int s = 0; s < gn; s++) {
                         for (int oc = 0; oc < o; oc++) {
-                            int src = ((g0 + s) * o + oc) * hw;
-                            if (relu) VectorKernels.reluMask(hw, g.data, src, out, src, gt, oc * ld + s * hw);
+                            int src = ((g0 + s) * o + oc) * ohw;
+                            if (pool) unpool(g.data, out, win, src, pho, pwo, ps * wo, ps, winAt, gt, oc * ld + s * hw, hw);
+                            else if (relu) VectorKernels.reluMask(hw, g.data, src, out, src, gt, oc * ld + s * hw);
                             else System.arraycopy(g.data, src, gt, oc * ld + s * hw, hw);
                         }
                     }
@@ -217,6 +259,71 @@ final class ConvOps {
             }
             return new Tensor[] {needX ? new Tensor(dx, x.shape) : null, gw, gb};
         }, x, weight, bias);
+    }
+
+    /**
+     * One map of ReLU'd y (+0 and above, or NaN: no −0) max-pooled (no padding) into out from
+     * {@code dst}, with each window's winner (its index in the window, row-major) in win: the
+     * first maximum of the window wins, and a NaN wins, as {@link #maxPool2d} does.
+     */
+    private static void maxPoolMap(float[] y, int src, int wo, int pk, int ps, int pho, int pwo, int[] winAt,
+                                   float[] out, byte[] win, int dst) {
+        if (pk == 2 && ps == 2) {
+            for (int py = 0; py < pho; py++) {
+                int r0 = src + 2 * py * wo, r1 = r0 + wo, at = dst + py * pwo;
+                for (int px = 0; px < pwo; px++) {
+                    // Math.max (maxss) and int selects (cmov), no jumps: which value wins is data-dependent
+                    int i = r0 + 2 * px, j = r1 + 2 * px;
+                    float best = y[i], v = y[i + 1];
+                    int k = v > best ? 1 : 0;
+                    best = Math.max(best, v);
+                    v = y[j];
+                    k = v > best ? 2 : k;
+                    best = Math.max(best, v);
+                    v = y[j + 1];
+                    k = v > best ? 3 : k;
+                    best = Math.max(best, v);
+                    if (best != best) k = Float.isNaN(y[i]) ? 0 : Float.isNaN(y[i + 1]) ? 1 : Float.isNaN(y[j]) ? 2 : 3;   // the first NaN
+                    out[at + px] = best;   // equal values are equal bits, since there is no −0
+                    win[at + px] = (byte) k;
+                }
+            }
+            return;
+        }
+        for (int py = 0; py < pho; py++) {
+            for (int px = 0; px < pwo; px++) {
+                int base = src + py * ps * wo + px * ps, k = 0;
+                float best = y[base];
+                for (int q = 1; q < pk * pk && best == best; q++) {
+                    float v = y[base + winAt[q]];
+                    if (v > best || v != v) {
+                        best = v;
+                        k = q;
+                    }
+                }
+                out[dst + py * pwo + px] = best;
+                win[dst + py * pwo + px] = (byte) k;
+            }
+        }
+    }
+
+    /**
+     * The adjoint of the ReLU and {@link #maxPoolMap} for one map: gt[gtOff, gtOff + hw) cleared, then each
+     * window's gradient added at its winner where the pooled value is above 0 (the ReLU's slope).
+     */
+    private static void unpool(float[] g, float[] out, byte[] win, int src, int pho, int pwo, int rowStep, int ps, int[] winAt,
+                               float[] gt, int gtOff, int hw) {
+        Arrays.fill(gt, gtOff, gtOff + hw, 0f);
+        for (int py = 0; py < pho; py++) {
+            int row = gtOff + py * rowStep, at = src + py * pwo;
+            for (int px = 0; px < pwo; px++) {
+                // g where the pooled value is above 0, else +0 (adding +0 changes nothing here), as a
+                // bit mask rather than a jump: about half the windows of a ReLU'd map are 0
+                int bits = Float.floatToRawIntBits(out[at + px]);
+                int keep = bits > 0 && bits < 0x7f800001 ? -1 : 0;   // above +0, not NaN
+                gt[row + px * ps + winAt[win[at + px]]] += Float.intBitsToFloat(Float.floatToRawIntBits(g[at + px]) & keep);
+            }
+        }
     }
 
     /**

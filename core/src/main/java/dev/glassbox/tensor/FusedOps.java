@@ -18,6 +18,15 @@ public final class FusedOps {
         return ConvOps.conv2d(x, weight, bias, strideH, strideW, padH, padW, true);
     }
 
+    /**
+     * max_pool2d(relu(conv2d(...)), pool, poolStride) as one node (square pooling windows of up to
+     * 11×11, no pooling padding): the same values and gradients, without the full-size maps.
+     */
+    public static Tensor conv2dReluMaxPool(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW,
+                                           int pool, int poolStride) {
+        return ConvOps.conv2dReluMaxPool(x, weight, bias, strideH, strideW, padH, padW, pool, poolStride);
+    }
+
     /** Transposed 2-D convolution: x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
         return ConvOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW);

@@ -101,6 +101,54 @@ class ConvTest {
         assertTrue(zeros > 100, "the ReLU clipped something: " + zeros);
     }
 
+    @Test
+    void fusedConvReluMaxPoolIsTheThreeOps() {
+        GradCheck.check("conv+relu+pool 2", x -> F.conv2dReluMaxPool(x[0], x[1], x[2], 1, 0, 2, 2), r(2, 3, 7, 7), r(4, 3, 3, 3), r(4));
+        GradCheck.check("conv+relu+pool 3 s2, conv stride 2 pad 1, no bias",
+                x -> F.conv2dReluMaxPool(x[0], x[1], null, 2, 1, 3, 2), r(1, 2, 11, 10), r(3, 2, 3, 3));
+        // several chunks and groups, odd maps (the last row and column are not pooled), overlapping
+        // windows, ties and NaNs: the same bits as the three nodes, forward and backward
+        java.util.Random rnd = new java.util.Random(5);
+        for (int[] cfg : new int[][] {{13, 1, 0, 2, 2}, {12, 1, 1, 3, 2}, {11, 2, 1, 2, 1}, {12, 1, 0, 2, 2}}) {
+            int side = cfg[0], stride = cfg[1], pad = cfg[2], pool = cfg[3], poolStride = cfg[4];
+            boolean ties = side == 12 && pool == 2;
+            Tensor x = ties ? small(rnd, 9, 3, side, side) : r(9, 3, side, side);
+            Tensor w = ties ? small(rnd, 5, 3, 3, 3) : r(5, 3, 3, 3), b = ties ? small(rnd, 5) : r(5);
+            Tensor[] fused = {x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true)};
+            Tensor[] plain = {x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true)};
+            Tensor yf = F.conv2dReluMaxPool(fused[0], fused[1], fused[2], stride, pad, pool, poolStride);
+            Tensor yp = F.maxPool2d(F.conv2d(plain[0], plain[1], plain[2], stride, pad).relu(), pool, poolStride, 0);
+            String what = "side " + side + " stride " + stride + " pad " + pad + " pool " + pool + "/" + poolStride;
+            assertArrayEquals(yp.shape(), yf.shape(), what);
+            assertArrayEquals(yp.toArray(), yf.toArray(), what + ": values");
+            Tensor up = r(yf.shape());
+            yf.mul(up).sum().backward();
+            yp.mul(up).sum().backward();
+            for (int i = 0; i < 3; i++) assertArrayEquals(plain[i].grad().toArray(), fused[i].grad().toArray(), what + ": gradient " + i);
+            int zeros = 0;
+            for (float v : yf.toArray()) if (v == 0f) zeros++;
+            assertTrue(zeros > 0, what + ": some window was all clipped by the ReLU");
+        }
+        // a NaN in the input: the windows it reaches are NaN in both, and the gradient the same
+        float[] v = r(2, 2, 8, 8).toArray();
+        v[37] = Float.NaN;
+        Tensor xn = Tensor.of(v, 2, 2, 8, 8), wn = r(3, 2, 3, 3);
+        assertArrayEquals(F.maxPool2d(F.conv2dRelu(xn, wn, null, 1, 0), 2, 2, 0).toArray(),
+                F.conv2dReluMaxPool(xn, wn, null, 1, 0, 2, 2).toArray(), "NaN windows");
+        assertThrows(IllegalArgumentException.class, () -> F.conv2dReluMaxPool(xn, wn, null, 1, 0, 0, 2));
+        // windows too large for the fused kernel take the three ops
+        Tensor big = r(1, 1, 16, 16), wb = r(1, 1, 3, 3);
+        assertArrayEquals(F.maxPool2d(F.conv2dRelu(big, wb, null, 1, 0), 12, 1, 0).toArray(),
+                F.conv2dReluMaxPool(big, wb, null, 1, 0, 12, 1).toArray(), "a 12×12 window");
+    }
+
+    /** Small whole numbers: many equal values, so ties in the windows. */
+    private static Tensor small(java.util.Random rnd, int... shape) {
+        float[] d = new float[java.util.Arrays.stream(shape).reduce(1, (p, q) -> p * q)];
+        for (int i = 0; i < d.length; i++) d[i] = rnd.nextInt(3) - 1;
+        return Tensor.of(d, shape);
+    }
+
     private static float[] floats(JsonNode a) { return dev.glassbox.Golden.floats(a); }
 
     private static void close(float[] want, float[] got, String what) { dev.glassbox.Golden.close(want, got, 1e-4f, what); }

@@ -32,13 +32,13 @@ public final class Cnn extends Module {
     }
 
     /**
-     * The logits of each image. Each convolution and its ReLU run as one node
-     * ({@link dev.glassbox.nn.Conv2d#forwardRelu}); the explainer shows them as two steps.
+     * The logits of each image. Each convolution, its ReLU and its max pooling run as one node
+     * ({@link dev.glassbox.nn.Conv2d#forwardReluMaxPool}); the explainer shows them as three steps.
      */
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = pool1.forward(conv1.forwardRelu(x));      // x: [N, 1, 8, 8] -> feature maps [N, 8, 4, 4]
-        h = pool2.forward(conv2.forwardRelu(h));             // -> [N, 16, 2, 2]
+        Tensor h = conv1.forwardReluMaxPool(x, pool1);       // x: [N, 1, 8, 8] -> pooled feature maps [N, 8, 4, 4]
+        h = conv2.forwardReluMaxPool(h, pool2);              // -> [N, 16, 2, 2]
         h = fc1.forward(h.flatten(1, -1)).relu();            // flattened [N, 64] -> fc1 [N, 32]
         return output.forward(h);                            // -> logits [N, 10]
     }
