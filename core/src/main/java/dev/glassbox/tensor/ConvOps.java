@@ -16,6 +16,8 @@ import java.util.Arrays;
 final class ConvOps {
     /** About how many output positions one convolution GEMM covers (a group of images side by side). */
     private static final int GROUP_COLUMNS = 2048;
+    /** Floats of the input-gradient columns (Wᵀ·G) made at a time: 512 KB, a core's L2 here. */
+    private static final int DX_FLOATS = 1 << 17;
 
     /**
      * Per-thread scratch arrays for a convolution's temporaries, which never outlive the call
@@ -215,6 +217,10 @@ final class ConvOps {
             // Each chunk of the batch sums its own dW and db; the partial sums are then added in
             // the order of the chunks, so a run gives the same bits every time.
             java.util.TreeMap<Integer, float[][]> partial = new java.util.TreeMap<>();
+            // Wᵀ·G for as many images as fit in a core's L2 (512 KB here), then col2im while it is
+            // still there: for the whole group at once (1.5 MB for W4's second layer) the GEMM's
+            // stores and col2im's reads went to L3; alternating in one process, W4 steps 4–11% shorter
+            int dxImages = Math.max(1, DX_FLOATS / (ckk * hw));
             Parallel.forRange(n, 1, (s0, s1) -> {
                 int gmax = Math.min(group, s1 - s0);
                 float[] gt = scratch(1, o * gmax * hw);     // the group's G as [O, G·Ho·Wo]
@@ -237,9 +243,12 @@ final class ConvOps {
                     if (needB) {
                         for (int oc = 0; oc < o; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(ld, gt, oc * ld);
                     }
-                    if (needX) {                            // dx = col2im(Wᵀ·G)
-                        Sgemm.sgemm(true, false, ckk, ld, o, 1f, weight.data, 0, ckk, gt, 0, ld, 0f, dcols, 0, ld);
-                        for (int s = 0; s < gn; s++) col2im(dcols, s * hw, ld, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, (g0 + s) * chw);
+                    if (needX) {                            // dx = col2im(Wᵀ·G), a few images at a time
+                        for (int i0 = 0; i0 < gn; i0 += dxImages) {
+                            int cnt = Math.min(dxImages, gn - i0), cl = cnt * hw;
+                            Sgemm.sgemm(true, false, ckk, cl, o, 1f, weight.data, 0, ckk, gt, i0 * hw, ld, 0f, dcols, 0, cl);
+                            for (int s = 0; s < cnt; s++) col2im(dcols, s * hw, cl, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, (g0 + i0 + s) * chw);
+                        }
                     }
                 }
                 synchronized (partial) {

@@ -142,6 +142,22 @@ class ConvTest {
                 F.conv2dReluMaxPool(big, wb, null, 1, 0, 12, 1).toArray(), "a 12×12 window");
     }
 
+    /** Maps large enough that the input gradient is made a few images at a time (as for W4's second layer): the same as image by image. */
+    @Test
+    void wideMapsGiveTheSameInputGradientAsImageByImage() {
+        Tensor x = r(18, 32, 18, 18), w = r(4, 32, 3, 3), up = r(18, 4, 16, 16);
+        Tensor xb = x.detach().requiresGrad(true);
+        F.conv2d(xb, w, null, 1, 0).mul(up).sum().backward();
+        float[] whole = xb.grad().toArray();
+        int per = 32 * 18 * 18;
+        for (int i = 0; i < 18; i++) {
+            Tensor xi = Tensor.of(java.util.Arrays.copyOfRange(x.toArray(), i * per, (i + 1) * per), 1, 32, 18, 18).requiresGrad(true);
+            Tensor ui = Tensor.of(java.util.Arrays.copyOfRange(up.toArray(), i * 1024, (i + 1) * 1024), 1, 4, 16, 16);
+            F.conv2d(xi, w, null, 1, 0).mul(ui).sum().backward();
+            assertArrayEquals(xi.grad().toArray(), java.util.Arrays.copyOfRange(whole, i * per, (i + 1) * per), "image " + i);
+        }
+    }
+
     /** Small whole numbers: many equal values, so ties in the windows. */
     private static Tensor small(java.util.Random rnd, int... shape) {
         float[] d = new float[java.util.Arrays.stream(shape).reduce(1, (p, q) -> p * q)];
