@@ -281,19 +281,25 @@ final class ConvOps {
             for (int py = 0; py < pho; py++) {
                 int r0 = src + 2 * py * wo, r1 = r0 + wo, at = dst + py * pwo;
                 for (int px = 0; px < pwo; px++) {
-                    // Math.max (maxss) and int selects (cmov), no jumps: which value wins is data-dependent
+                    // On +0 and above the order of the bit patterns, as ints, is the order of the values,
+                    // and NaNs, their sign bit cleared, lie above +∞: int max and int selects (cmov), no
+                    // jumps (which value wins is data-dependent) and none of Math.max(float)'s NaN and −0
+                    // handling: W4's first convolution + ReLU + pooling forward 2.47 against 2.83 ms with the
+                    // float form (medians of five alternating runs). ConvTest checks ties and NaNs.
                     int i = r0 + 2 * px, j = r1 + 2 * px;
-                    float best = y[i], v = y[i + 1];
-                    int k = v > best ? 1 : 0;
-                    best = Math.max(best, v);
-                    v = y[j];
-                    k = v > best ? 2 : k;
-                    best = Math.max(best, v);
-                    v = y[j + 1];
-                    k = v > best ? 3 : k;
-                    best = Math.max(best, v);
-                    if (best != best) k = Float.isNaN(y[i]) ? 0 : Float.isNaN(y[i + 1]) ? 1 : Float.isNaN(y[j]) ? 2 : 3;   // the first NaN
-                    out[at + px] = best;   // equal values are equal bits, since there is no −0
+                    int b0 = Float.floatToRawIntBits(y[i]) & 0x7fffffff, b1 = Float.floatToRawIntBits(y[i + 1]) & 0x7fffffff;
+                    int b2 = Float.floatToRawIntBits(y[j]) & 0x7fffffff, b3 = Float.floatToRawIntBits(y[j + 1]) & 0x7fffffff;
+                    int k = b1 > b0 ? 1 : 0, top = Math.max(b0, b1);
+                    k = b2 > top ? 2 : k;
+                    top = Math.max(top, b2);
+                    k = b3 > top ? 3 : k;
+                    top = Math.max(top, b3);
+                    float best = Float.intBitsToFloat(top);
+                    if (top > 0x7f800000) {   // a NaN: the first one wins, whatever its sign and payload
+                        k = Float.isNaN(y[i]) ? 0 : Float.isNaN(y[i + 1]) ? 1 : Float.isNaN(y[j]) ? 2 : 3;
+                        best = y[k < 2 ? i + k : j + k - 2];
+                    }
+                    out[at + px] = best;
                     win[at + px] = (byte) k;
                 }
             }
