@@ -174,12 +174,17 @@ public final class Probes {
             counted++;
             for (int i = 0; i < names.length; i++) total[i] += (t[i + 1] - t[i]) / 1e6;
         }
+        if (!unfused) {   // the ReLUs and poolings are inside the convolutions' lines
+            names[0] = "conv1+relu+pool";
+            names[3] = "conv2+relu+pool";
+        }
         double sum = 0;
         for (int i = 0; i < names.length; i++) {
-            System.out.printf(Locale.ROOT, "%-9s %6.2f ms%n", names[i], total[i] / counted);
+            if (!unfused && (i == 1 || i == 2 || i == 4 || i == 5)) continue;
+            System.out.printf(Locale.ROOT, "%-15s %6.2f ms%n", names[i], total[i] / counted);
             sum += total[i] / counted;
         }
-        System.out.printf(Locale.ROOT, "step      %6.2f ms = %.0f samples/s%n", sum, 64 / sum * 1000);
+        System.out.printf(Locale.ROOT, "%-15s %6.2f ms = %.0f samples/s%n", "step", sum, 64 / sum * 1000);
     }
 
     static void lstm() {
