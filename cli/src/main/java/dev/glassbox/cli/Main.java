@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Main.Sample.class, Bench.class, CommandLine.HelpCommand.class},
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Main.Sample.class, Bench.class, DataCommands.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */

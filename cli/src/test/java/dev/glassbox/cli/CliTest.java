@@ -39,6 +39,21 @@ class CliTest {
     }
 
     @Test
+    void dataFetchNamesBadNamesAndUrls() {
+        Result unknown = run("data", "fetch", "cifar");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no data set 'cifar'") && unknown.err().contains("fashion-mnist"), unknown.err());
+        Result ftp = run("data", "fetch", "fashion-mnist", "--from", "ftp://example.org/x/", "--to", dir.toString());
+        assertEquals(2, ftp.code());
+        assertTrue(ftp.err().contains("http or https"), ftp.err());
+        // a mirror that has nothing: a one-line error naming the URL and the status, nothing written
+        Result missing = run("data", "fetch", "fashion-mnist", "--from", "http://127.0.0.1:9/none/", "--to", dir.resolve("f").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("GET http://127.0.0.1:9/none/train-images-idx3-ubyte.gz"), missing.err());
+        assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing.err());
+    }
+
+    @Test
     void trainSaveEvalPredictEndToEnd() throws IOException {
         Path model = dir.resolve("dnn.safetensors");
         Path log = dir.resolve("train.jsonl");

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The image data of the image models, by name: {@code digits} (the embedded 8×8 UCI digits,
  * a seeded 80/20 split), {@code fashion-mnist} (where Debian's {@code dataset-fashion-mnist}
- * installs it), {@code mnist} (the four standard files in {@link #mnistHome()}), or any folder
+ * installs it, else where {@code glassbox data fetch} puts it), {@code mnist} (the four standard files in {@link #mnistHome()}), or any folder
  * holding the four MNIST-format files. Images are [N, 1, side, side] floats in [0, 1].
  */
 public final class ImageData {
@@ -26,14 +26,22 @@ public final class ImageData {
 
     private ImageData() {}
 
-    /**
-     * Where {@code mnist} is looked for: {@code $GLASSBOX_DATA/mnist} if that variable is set,
-     * else {@code ~/.glassbox/data/mnist}.
-     */
-    public static Path mnistHome() {
+    /** Glassbox's data folder: {@code $GLASSBOX_DATA} if that variable is set, else {@code ~/.glassbox/data}. */
+    public static Path dataHome() {
         String env = System.getenv("GLASSBOX_DATA");
-        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".glassbox", "data");
-        return base.resolve("mnist");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".glassbox", "data");
+    }
+
+    /** Where {@code mnist} is looked for: {@code mnist} in {@link #dataHome()}. */
+    public static Path mnistHome() { return dataHome().resolve("mnist"); }
+
+    /**
+     * Where {@code fashion-mnist} is read from: Debian's install place when the package is
+     * there, else {@code fashion-mnist} in {@link #dataHome()}, where {@code glassbox data fetch
+     * fashion-mnist} puts it.
+     */
+    public static Path fashionMnistHome() {
+        return Files.isDirectory(MnistFormat.DEBIAN_FASHION_MNIST) ? MnistFormat.DEBIAN_FASHION_MNIST : dataHome().resolve("fashion-mnist");
     }
 
     /** The image side a data name gives without loading it: 8 for the digits, 28 for the MNIST family. */
@@ -46,14 +54,14 @@ public final class ImageData {
             return new Images("digits", 8, s.train(), s.test());
         }
         Path folder = switch (name) {
-            case "fashion-mnist" -> MnistFormat.DEBIAN_FASHION_MNIST;
+            case "fashion-mnist" -> fashionMnistHome();
             case "mnist" -> mnistHome();
             default -> Path.of(name);
         };
         if (!Files.isDirectory(folder)) {
             throw new IOException(switch (name) {
-                case "fashion-mnist" -> "fashion-mnist is not installed at " + folder
-                        + ": apt-get install dataset-fashion-mnist, or pass --data FOLDER";
+                case "fashion-mnist" -> "fashion-mnist is neither at " + MnistFormat.DEBIAN_FASHION_MNIST + " nor at " + folder
+                        + ": apt-get install dataset-fashion-mnist, or glassbox data fetch fashion-mnist, or pass --data FOLDER";
                 case "mnist" -> "mnist is not at " + folder + ": put the four MNIST files (train-images-idx3-ubyte.gz, ...) there"
                         + " (or set GLASSBOX_DATA to the folder above it), or pass --data FOLDER";
                 default -> "--data '" + name + "' is neither a data set name (" + String.join(", ", NAMES) + ") nor a folder; "
