@@ -39,18 +39,30 @@ class CliTest {
     }
 
     @Test
-    void dataFetchNamesBadNamesAndUrls() {
+    void dataFetchNamesBadNamesAndUrls() throws IOException {
         Result unknown = run("data", "fetch", "cifar");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no data set 'cifar'") && unknown.err().contains("fashion-mnist"), unknown.err());
         Result ftp = run("data", "fetch", "fashion-mnist", "--from", "ftp://example.org/x/", "--to", dir.toString());
         assertEquals(2, ftp.code());
         assertTrue(ftp.err().contains("http or https"), ftp.err());
-        // a mirror that has nothing: a one-line error naming the URL and the status, nothing written
-        Result missing = run("data", "fetch", "fashion-mnist", "--from", "http://127.0.0.1:9/none/", "--to", dir.resolve("f").toString());
-        assertEquals(1, missing.code());
-        assertTrue(missing.err().contains("GET http://127.0.0.1:9/none/train-images-idx3-ubyte.gz"), missing.err());
-        assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing.err());
+        // a mirror (a local server) that has nothing: a one-line error naming the URL and the status, nothing written
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String mirror = "http://127.0.0.1:" + server.getAddress().getPort() + "/none/";
+            Result missing = run("data", "fetch", "fashion-mnist", "--from", mirror, "--to", dir.resolve("f").toString());
+            assertEquals(1, missing.code());
+            assertTrue(missing.err().contains("GET " + mirror + "train-images-idx3-ubyte.gz: HTTP 404"), missing.err());
+            assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing.err());
+            assertFalse(Files.exists(dir.resolve("f").resolve("train-images-idx3-ubyte.gz")));
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
