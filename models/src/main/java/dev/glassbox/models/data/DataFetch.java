@@ -79,7 +79,9 @@ public final class DataFetch {
         URI from = base != null ? base : source.base();
         if (!from.toString().endsWith("/")) from = URI.create(from + "/");
         Files.createDirectories(folder);
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
+        // the JVM's proxy settings (-Dhttps.proxyHost=..., or -Djava.net.useSystemProxies=true) apply
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30))
+                .proxy(java.net.ProxySelector.getDefault()).build();
         try (http) {
             List<Outcome> outcomes = new java.util.ArrayList<>();
             for (Item item : source.items()) {
