@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MC×NC} over slices of {@code KC} of the shared dimension; the slice of B is packed
  * into panels of {@link #NR} columns (the micro-kernel's width), the slice of A into panels of
  * {@link #MR} rows, so the micro-kernel streams contiguous memory. The micro-kernel keeps an
- * {@code MR × NR} tile of C in 8 vector registers (4 rows × 2 vectors), leaving room in the
- * 16 AVX2 registers for two loads of B and the broadcasts of A.
+ * {@code MR × NR} tile of C in 9 vector registers (3 rows × 3 vectors), leaving room in the
+ * 16 AVX2 registers for three loads of B and the broadcasts of A.
  *
  * <p>Large problems run on the shared executor. Up to 2048² operands, the threads pack all of
  * A and B first, then take blocks of C in turn and finish each block over every slice of k, so
@@ -28,15 +28,13 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Sgemm {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
-    /** One panel row of A (MR values). */
-    private static final VectorSpecies<Float> FA = FloatVector.SPECIES_128;
     /** Rows of the register tile. */
-    public static final int MR = 4;
-    /** Columns of the register tile: two vectors. */
-    public static final int NR = 2 * L;
+    public static final int MR = 3;
+    /** Columns of the register tile: three vectors. */
+    public static final int NR = 3 * L;
     private static final int KC = 256;
-    private static final int MC = 128;
-    private static final int NC = 3072;
+    private static final int MC = 126;   // a multiple of MR, so equal row blocks never pass it
+    private static final int NC = 128 * NR;   // 3072 with AVX2
     /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link #wholePacked} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
@@ -89,7 +87,7 @@ public final class Sgemm {
     }
 
     /** Columns of C per block in {@link #wholePacked}. */
-    private static final int NB = 256;
+    private static final int NB = 11 * NR;   // 264 with AVX2: a whole number of panels
     /** Largest m·k + k·n (floats) that {@link #wholePacked} packs whole (2048² operands, 32 MB), and largest m·k for {@link #fewRows}. */
     private static final long WHOLE_MAX = 1L << 23;
     /** The calling thread's buffers for a whole packed A and B, which the other threads read. */
@@ -98,7 +96,7 @@ public final class Sgemm {
     /**
      * Large products: all of op(A) and op(B) packed first (the threads share the work), then the
      * threads take blocks of C of up to MC×NB in turn and run every slice of k on one block
-     * before the next, so the block (128 KB) stays in the core's L2 across the slices. The
+     * before the next, so the block (about 130 KB) stays in the core's L2 across the slices. The
      * BLIS order (each slice of k over all of C) brought every tile of C back from L3, or from
      * memory once C outgrew it, at the end of each micro-kernel, where Java has no prefetch to
      * hide it; it also met twice per slice. Alternating in one process against that order: 1024³
@@ -399,6 +397,7 @@ public final class Sgemm {
                         int row = ci + i * ldc;
                         FloatVector.fromArray(F, c, row).add(FloatVector.fromArray(F, tile, i * NR)).intoArray(c, row);
                         FloatVector.fromArray(F, c, row + L).add(FloatVector.fromArray(F, tile, i * NR + L)).intoArray(c, row + L);
+                        FloatVector.fromArray(F, c, row + 2 * L).add(FloatVector.fromArray(F, tile, i * NR + 2 * L)).intoArray(c, row + 2 * L);
                     }
                 } else if (!full) {
                     for (int i = 0; i < mr; i++) {
@@ -435,14 +434,16 @@ public final class Sgemm {
             }
         } else {
             // stored k×m: walk each stored row once, dealing its values out to the panels, a
-            // panel's MR values as one short vector (scalar, this ran at 1.2–1.7 ns a value and
-            // was a fifth of every weight-gradient product)
+            // panel's MR values side by side (a loop down each panel's column instead ran at
+            // 1.2–1.7 ns a value and was a fifth of every weight-gradient product)
             int full = mc / MR;
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
                 int dst = apOff + p * MR;
                 for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                    FloatVector.fromArray(FA, a, src).mul(alpha).intoArray(ap, dst);
+                    ap[dst] = alpha * a[src];
+                    ap[dst + 1] = alpha * a[src + 1];
+                    ap[dst + 2] = alpha * a[src + 2];
                 }
                 if (full < panels) {
                     int rows = mc - full * MR;
@@ -467,6 +468,7 @@ public final class Sgemm {
                     if (cols == NR) {
                         FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
                         FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
+                        FloatVector.fromArray(F, b, src + jp + 2 * L).intoArray(bp, dst + 2 * L);
                     } else {
                         for (int j = 0; j < cols; j++) bp[dst + j] = b[src + jp + j];
                         for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
@@ -489,42 +491,43 @@ public final class Sgemm {
     }
 
     /**
-     * C[0:MR, 0:NR] = Apanel · Bpanel over kc (alpha is already in Apanel). The 4×2-vector tile
-     * is 8 accumulators; C2 loads all of an iteration's broadcasts of A and both vectors of B at
-     * the top of the loop, so 8 + 4 + 2 = 14 of the 16 AVX2 registers are live. With 5 or 6 rows
-     * (17 or 19 live values) C2 spilled an accumulator to the stack, and the store-to-load chain
-     * through memory cost half the speed. Unrolling the k loop by two, or tiles of 6×16, 5×16 and
-     * 4×24 (12 accumulators, with A's panel padded so both indices stay linear), all spilled the
-     * same way and ran at 26–41 GFLOPS against this kernel's 75–86 in the same process.
+     * C[0:MR, 0:NR] = Apanel · Bpanel over kc (alpha is already in Apanel). The 3×3-vector tile
+     * is 9 accumulators; C2 loads all of an iteration's broadcasts of A and the vectors of B at
+     * the top of the loop, so 9 + 3 + 3 = 15 of the 16 AVX2 registers are live, and nothing
+     * spills. The 4×2-vector tile before it had 8 accumulators, exactly the FMA latency (4
+     * cycles) times the two FMA pipes, so any stall left a pipe idle; 6×16, 5×16 and 4×24 (10 or
+     * 12 accumulators) all made C2 spill an accumulator to the stack and ran at 26–41 GFLOPS
+     * against 75–86, as did unrolling k by two. Against the 4×16, alternating in one process
+     * (session 5): W4's second convolution (64×1331×288) +3–11%, its input-gradient product
+     * (288×1331×64) +6–11%, W2's products 0–8%, 1024³ −2 to +3% on one thread and 0–14% on
+     * two, 256³ −1.5%.
+     * The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT
+     * hoists both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five
+     * integer instructions per step on the addresses, and ran 10–15% slower.
      */
     private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        // The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT hoists
-        // both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five integer
-        // instructions per step on the addresses, and the loop, 21 instructions for 8 FMAs, was
-        // bound by the front end; this form is 17 and ran 10–15% faster (in-process against
-        // OpenBLAS: 0.74 → 0.85 of it on one thread at 1024³).
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
         int end = ai + kc * MR;
         for (int a = ai, b = bi; a < end; a += MR, b += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, b);
             FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, b + 2 * L);
             FloatVector av = FloatVector.broadcast(F, ap[a]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02);
             av = FloatVector.broadcast(F, ap[a + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12);
             av = FloatVector.broadcast(F, ap[a + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[a + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
         c10.intoArray(c, ci + ldc);
         c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
         c20.intoArray(c, ci + 2 * ldc);
         c21.intoArray(c, ci + 2 * ldc + L);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
     }
 }

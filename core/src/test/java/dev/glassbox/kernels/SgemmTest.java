@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The fast SGEMM against its scalar twin: sizes around the vector width and the block sizes, all transposes, offsets. */
 class SgemmTest {
-    private static final int[] SIZES = {1, 7, 8, 15, 16, 17, 33, 97};
+    /** Around the vector width (8), the tile's rows (3) and columns (24), and past them. */
+    private static final int[] SIZES = {1, 2, 7, 8, 15, 16, 17, 23, 24, 25, 33, 49, 97};
 
     static Stream<Arguments> shapes() {
         List<Arguments> out = new ArrayList<>();
@@ -26,7 +27,7 @@ class SgemmTest {
                 out.add(Arguments.of(m, n, k, r.nextBoolean(), r.nextBoolean()));
             }
         }
-        // past the small-problem cut-off, past MC=128 (equal row blocks: 129 → 68 + 61, 257 → 88 + 88 + 81) and KC=256,
+        // past the small-problem cut-off, past MC=126 (equal row blocks: 129 → 66 + 63, 257 → 87 + 87 + 83) and KC=256,
         // ragged edges, and threaded (the column split for few rows: 129 × 520)
         out.add(Arguments.of(130, 70, 300, false, false));
         out.add(Arguments.of(130, 70, 300, true, false));
