@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Sgemm {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
-    /** Rows of the register tile. */
+    /** Rows of the register tile (micro and the transposed packing of A are written out for 3). */
     public static final int MR = 3;
     /** Columns of the register tile: three vectors. */
     public static final int NR = 3 * L;
