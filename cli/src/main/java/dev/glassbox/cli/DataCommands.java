@@ -62,10 +62,10 @@ final class DataCommands implements Runnable {
             boolean terminal = Progress.isTerminal();
             List<DataFetch.Outcome> outcomes = DataFetch.fetch(source, base, folder, (file, bytes, total) -> {
                 String line = "  " + file + ": " + size(bytes) + (total > 0 ? " of " + size(total) : "");
-                if (terminal) Main.ERR.print("\r" + line);
-                else if (bytes == total) Main.ERR.println(line);
+                boolean done = bytes == total;   // the last report of a file always has bytes == total
+                if (terminal) Main.ERR.print("\r" + String.format("%-60s", line) + (done ? "\n" : ""));
+                else if (done) Main.ERR.println(line);
             });
-            if (terminal) Main.ERR.println();
             for (int i = 0; i < outcomes.size(); i++) {
                 Main.OUT.println(source.items().get(i).file() + "  "
                         + (outcomes.get(i) == DataFetch.Outcome.DOWNLOADED ? "downloaded, SHA-256 checked" : "already present, SHA-256 checked"));

@@ -129,11 +129,15 @@ public final class DataFetch {
                 Digest d;
                 try {
                     d = contents(tee);
+                    byte[] rest = new byte[1 << 16];
+                    while (tee.read(rest, 0, rest.length) > 0) { /* anything after the gzip stream is kept too */ }
                 } catch (java.util.zip.ZipException e) {
                     throw new IOException(uri + " is not a gzip file (" + e.getMessage() + "); nothing written", e);
+                } catch (IOException e) {   // cut off, or a broken gzip stream
+                    throw new IOException(uri + ": the download broke off after " + tee.bytes + " bytes ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); nothing written", e);
                 }
-                byte[] rest = new byte[1 << 16];
-                while (tee.read(rest, 0, rest.length) > 0) { /* anything after the gzip stream is kept too */ }
+                tee.finish();
                 if (d.size != item.size() || !d.hex.equals(item.sha256())) {
                     throw new IOException(uri + ": the contents do not match the expected checksum (SHA-256 " + d.hex + ", "
                             + d.size + " bytes; expected " + item.sha256() + ", " + item.size() + " bytes); nothing written");
@@ -205,6 +209,11 @@ public final class DataFetch {
             if (n <= 0) return 0;
             int r = read(new byte[(int) Math.min(n, 1 << 13)], 0, (int) Math.min(n, 1 << 13));
             return Math.max(r, 0);
+        }
+
+        /** The last report, whole, for servers that gave no length (the others had it already). */
+        void finish() {
+            if (listener != null && lastReport != bytes) listener.progress(file, bytes, bytes);
         }
 
         private void count(int n) {

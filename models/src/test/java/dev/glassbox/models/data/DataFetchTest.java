@@ -40,6 +40,7 @@ class DataFetchTest {
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private URI base;
+    private volatile boolean chunked;
 
     @BeforeEach
     void start() throws IOException {
@@ -50,7 +51,7 @@ class DataFetchTest {
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
             } else {
-                ex.sendResponseHeaders(200, body.length);
+                ex.sendResponseHeaders(200, chunked ? 0 : body.length);   // 0: chunked, no Content-Length
                 ex.getResponseBody().write(body);
             }
             ex.close();
@@ -156,8 +157,29 @@ class DataFetchTest {
         assertTrue(g.getMessage().contains("not a gzip file"), g.getMessage());
         assertFalse(Files.exists(dir.resolve("b").resolve("t10k-images-idx3-ubyte.gz")));
 
+        // cut off inside the gzip stream: named, nothing written
+        byte[] whole = served.get("train-images-idx3-ubyte.gz");
+        served.put("t10k-images-idx3-ubyte.gz", java.util.Arrays.copyOf(whole, whole.length / 2));
+        IOException t = assertThrows(IOException.class, () -> DataFetch.fetch(src, base, dir.resolve("c"), null));
+        assertTrue(t.getMessage().contains("t10k-images-idx3-ubyte.gz") && t.getMessage().contains("broke off"), t.getMessage());
+        assertFalse(Files.exists(dir.resolve("c").resolve("t10k-images-idx3-ubyte.gz")));
+
         IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> DataFetch.source("cifar"));
         assertTrue(n.getMessage().contains("fashion-mnist"), n.getMessage());
+    }
+
+    /** A server that sends no length: the download still completes, and the last report of each file is whole. */
+    @Test
+    void withoutContentLengthTheLastReportIsWhole() throws Exception {
+        DataFetch.Source src = serveTinyMnist();
+        chunked = true;
+        Map<String, long[]> last = new ConcurrentHashMap<>();
+        DataFetch.fetch(src, base, dir.resolve("chunked"), (file, bytes, total) -> last.put(file, new long[] {bytes, total}));
+        for (DataFetch.Item it : src.items()) {
+            long[] r = last.get(it.file());
+            assertEquals(served.get(it.file()).length, r[0], it.file());
+            assertEquals(r[0], r[1], it.file() + ": bytes == total at the end");
+        }
     }
 
     /** The catalogue's checksums against Debian's package, where it is installed (the package recompresses; the contents are the same). */
