@@ -259,14 +259,14 @@ final class ConvOps {
             if (needW) {
                 float[] dw = new float[weight.data.length];
                 for (float[][] p : partial.values()) dev.glassbox.kernels.VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
-                gw = new Tensor(dw, weight.shape);
+                gw = Tensor.freshGrad(dw, weight.shape);
             }
             if (needB) {
                 float[] db = new float[o];
                 for (float[][] p : partial.values()) for (int oc = 0; oc < o; oc++) db[oc] += p[1][oc];
-                gb = new Tensor(db, bias.shape);
+                gb = Tensor.freshGrad(db, bias.shape);
             }
-            return new Tensor[] {needX ? new Tensor(dx, x.shape) : null, gw, gb};
+            return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, gw, gb};
         }, x, weight, bias);
     }
 
@@ -394,19 +394,19 @@ final class ConvOps {
                 for (int s = 0; s < n; s++) {
                     for (int c = 0; c < cin; c++) System.arraycopy(dxt, c * nhw + s * hw, dx, (s * cin + c) * hw, hw);
                 }
-                gx = new Tensor(dx, x.shape);
+                gx = Tensor.freshGrad(dx, x.shape);
             }
             if (weight.requiresGrad) {                      // dW = X·im2col(G)ᵀ : [Cin, Cout·kh·kw]
                 float[] dw = new float[weight.data.length];
                 Sgemm.sgemm(false, true, cin, ckk, nhw, 1f, xt, 0, nhw, gcols, 0, nhw, 0f, dw, 0, ckk);
-                gw = new Tensor(dw, weight.shape);
+                gw = Tensor.freshGrad(dw, weight.shape);
             }
             if (bias != null && bias.requiresGrad) {
                 float[] db = new float[cout];
                 for (int s = 0; s < n; s++) {
                     for (int oc = 0; oc < cout; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(ohw, g.data, (s * cout + oc) * ohw);
                 }
-                gb = new Tensor(db, bias.shape);
+                gb = Tensor.freshGrad(db, bias.shape);
             }
             return new Tensor[] {gx, gw, gb};
         }, x, weight, bias);

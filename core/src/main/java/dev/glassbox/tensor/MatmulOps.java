@@ -56,12 +56,12 @@ final class MatmulOps {
             if (a.requiresGrad) {   // dA = G·Bᵀ : [m, n]·[n, k]
                 float[] d = new float[mm * k];
                 Sgemm.sgemm(false, true, mm, k, n, 1f, g.data, 0, n, b.data, 0, n, 0f, d, 0, k);
-                ga = new Tensor(d, a.shape);
+                ga = Tensor.freshGrad(d, a.shape);
             }
             if (b.requiresGrad) {   // dB = Aᵀ·G : [k, m]·[m, n]
                 float[] d = new float[k * n];
                 Sgemm.sgemm(true, false, k, n, mm, 1f, a.data, 0, k, g.data, 0, n, 0f, d, 0, n);
-                gb = new Tensor(d, b.shape);
+                gb = Tensor.freshGrad(d, b.shape);
             }
             return new Tensor[] {ga, gb};
         }, a, b);
@@ -93,14 +93,14 @@ final class MatmulOps {
                 for (int i = 0; i < nb; i++) {
                     Sgemm.sgemm(false, true, m, k, n, 1f, g.data, i * m * n, n, be.data, i * k * n, n, 0f, d, i * m * k, k);
                 }
-                ga = new Tensor(d, ae.shape);
+                ga = Tensor.freshGrad(d, ae.shape);
             }
             if (be.requiresGrad) {
                 float[] d = new float[nb * k * n];
                 for (int i = 0; i < nb; i++) {
                     Sgemm.sgemm(true, false, k, n, m, 1f, ae.data, i * m * k, k, g.data, i * m * n, n, 0f, d, i * k * n, n);
                 }
-                gb = new Tensor(d, be.shape);
+                gb = Tensor.freshGrad(d, be.shape);
             }
             return new Tensor[] {ga, gb};
         }, ae, be);
@@ -139,14 +139,14 @@ final class MatmulOps {
             if (x.requiresGrad) {   // [rows, out]·[out, in]
                 float[] d = new float[rows * in];
                 Sgemm.sgemm(false, false, rows, in, out, 1f, g.data, 0, out, w.data, 0, in, 0f, d, 0, in);
-                gx = new Tensor(d, x.shape);
+                gx = Tensor.freshGrad(d, x.shape);
             }
             if (w.requiresGrad) {   // [out, rows]·[rows, in]
                 float[] d = new float[out * in];
                 Sgemm.sgemm(true, false, out, in, rows, 1f, g.data, 0, out, x.data, 0, in, 0f, d, 0, in);
-                gw = new Tensor(d, w.shape);
+                gw = Tensor.freshGrad(d, w.shape);
             }
-            if (bias != null && bias.requiresGrad) gb = new Tensor(ReduceOps.sumDim(g.data, new int[] {rows, out}, 0), bias.shape);
+            if (bias != null && bias.requiresGrad) gb = Tensor.freshGrad(ReduceOps.sumDim(g.data, new int[] {rows, out}, 0), bias.shape);
             return new Tensor[] {gx, gw, gb};
         }, x, w, bias);
     }

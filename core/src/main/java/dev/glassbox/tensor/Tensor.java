@@ -31,6 +31,10 @@ public class Tensor {
     boolean retainsGrad;
     /** Gradient being summed during one backward pass; null otherwise. */
     Tensor gradAcc;
+    /** True while {@link #gradAcc}'s array belongs to it alone, so the engine may add into it or keep it as the grad. */
+    boolean gradAccOwned;
+    /** Set by {@link #freshGrad} on a gradient a backward rule wrote into a new array; the engine clears it when it takes the gradient. */
+    boolean fresh;
     /** Visit mark of the topological sort. */
     int mark;
 
@@ -48,6 +52,17 @@ public class Tensor {
     Tensor(float[] data, int[] shape, boolean trusted) {
         this.data = data;
         this.shape = shape;
+    }
+
+    /**
+     * A gradient that a backward rule computed into a new array which nothing else refers to.
+     * The engine may then keep the array as a leaf's grad, or add later contributions into it,
+     * instead of copying it (a copy of every weight gradient at every step otherwise).
+     */
+    static Tensor freshGrad(float[] data, int[] shape) {
+        Tensor t = new Tensor(data, shape, true);
+        t.fresh = true;
+        return t;
     }
 
     /** The result of an op: attaches the backward rule when grad is on and an input needs it. */

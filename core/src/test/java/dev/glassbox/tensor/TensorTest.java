@@ -121,6 +121,77 @@ class TensorTest {
     }
 
     @Test
+    void keptWeightGradientsAreRightAndShareNoArray() {
+        // W feeds two linear layers: its first gradient is kept as the running sum, the second is
+        // added into it; the leaf then keeps that array as its grad instead of copying it
+        Generator gen = new Generator(5);
+        Tensor x = Tensor.randn(gen, 2, 4).requiresGrad(true), x2 = Tensor.randn(gen, 3, 4);
+        Tensor w = Tensor.randn(gen, 3, 4).requiresGrad(true), b = Tensor.randn(gen, 3).requiresGrad(true);
+        java.util.function.Function<Tensor[], Tensor> f = in -> MatmulOps.linear(in[0], in[1], in[2]).square().sum()
+                .add(MatmulOps.linear(x2, in[1], null).tanh().sum());
+        GradCheck.check("linear twice", f, x, w, b);   // finite differences, through the kept arrays
+        for (Tensor t : new Tensor[] {x, w, b}) t.zeroGrad();
+
+        f.apply(new Tensor[] {x, w, b}).backward();
+        float[] first = w.grad().data().clone();
+        Tensor held = w.grad();
+        float[][] arrays = {x.grad().data(), w.grad().data(), b.grad().data(), x.data(), w.data(), b.data(), x2.data()};
+        for (int i = 0; i < arrays.length; i++) {
+            for (int j = i + 1; j < arrays.length; j++) assertFalse(arrays[i] == arrays[j], "arrays " + i + " and " + j + " are one");
+        }
+        // a second backward adds into the grad in place (PyTorch's accumulation) ...
+        f.apply(new Tensor[] {x, w, b}).backward();
+        assertSame(held, w.grad());
+        for (int i = 0; i < first.length; i++) assertEquals(2 * first[i], w.grad().data()[i], 1e-4f * (1 + Math.abs(first[i])));
+        // ... and after zeroGrad a gradient someone kept is left alone: the next one gets its own array
+        float[] kept = held.data().clone();
+        w.zeroGrad();
+        f.apply(new Tensor[] {x, w, b}).backward();
+        assertArrayEquals(kept, held.data());
+        assertFalse(held == w.grad() || held.data() == w.grad().data());
+        assertArrayEquals(first, w.grad().data(), 1e-6f);
+    }
+
+    @Test
+    void oneGradientSentToTwoInputsIsCopiedForEach() {
+        // a rule that returns the same new array for both of its inputs: neither leaf may keep it,
+        // or the next backward would add into the other's gradient too
+        Tensor a = t(new float[] {1f, 2f}, 2).requiresGrad(true), b = t(new float[] {3f, 4f}, 2).requiresGrad(true);
+        java.util.function.Supplier<Tensor> sumOfBoth = () -> Tensor.result(new float[] {1f, 2f}, new int[] {2}, "both", g -> {
+            Tensor same = Tensor.freshGrad(g.data.clone(), new int[] {2});
+            return new Tensor[] {same, same};
+        }, a, b).mul(t(new float[] {5f, 7f}, 2)).sum();
+        sumOfBoth.get().backward();
+        sumOfBoth.get().backward();
+        assertArrayEquals(new float[] {10f, 14f}, a.grad().data());
+        assertArrayEquals(new float[] {10f, 14f}, b.grad().data());
+        assertFalse(a.grad().data() == b.grad().data());
+    }
+
+    @Test
+    void aGradientSharedWithAnotherInputIsNotAddedIntoInPlace() {
+        // add's rule sends one gradient to both of its inputs; when a also gets a second
+        // gradient, the sum must be a new array, or b's gradient changes with it
+        for (int order = 0; order < 2; order++) {
+            Tensor a = t(new float[] {1f, 2f}, 2).requiresGrad(true), b = t(new float[] {3f, 4f}, 2).requiresGrad(true);
+            Tensor both = a.add(b).mul(t(new float[] {5f, 7f}, 2)).sum(), alone = a.mul(t(new float[] {1f, 2f}, 2)).sum();
+            (order == 0 ? both.add(alone) : alone.add(both)).backward();
+            assertArrayEquals(new float[] {6f, 9f}, a.grad().data(), "order " + order);
+            assertArrayEquals(new float[] {5f, 7f}, b.grad().data(), "order " + order);
+        }
+        // the gradient passed to backward reaches a unchanged (add's rule) and then a second
+        // time doubled: the sum must not be made in the caller's array
+        Tensor a = t(new float[] {1f, 2f}, 2).requiresGrad(true);
+        float[] given = {1f, 10f};
+        a.add(a.mul(2f)).backward(t(given, 2));
+        assertArrayEquals(new float[] {3f, 30f}, a.grad().data());
+        Tensor g = t(given, 2);
+        a.zeroGrad();
+        a.add(a.mul(2f)).backward(g);
+        assertArrayEquals(new float[] {1f, 10f}, g.data(), "backward changed the gradient it was given");
+    }
+
+    @Test
     void sharedSubexpressionSumsGradients() {
         Tensor x = t(new float[] {3f}, 1).requiresGrad(true);
         Tensor y = x.mul(x).add(x);   // dy/dx = 2x + 1
