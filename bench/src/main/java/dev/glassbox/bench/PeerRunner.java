@@ -46,6 +46,8 @@ public final class PeerRunner {
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        // the peer reads the same Fashion-MNIST as our side unless the caller chose its folder
+        pb.environment().putIfAbsent("GLASSBOX_FASHION_MNIST", Workloads.fashionMnist().toAbsolutePath().toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -102,16 +102,19 @@ public final class Workloads {
         try {
             return dev.glassbox.data.MnistFormat.load(fashionMnist());
         } catch (java.io.IOException e) {
-            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); install Debian's dataset-fashion-mnist "
-                    + "or pass -Dglassbox.fashionMnist=DIR");
+            out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); run ./glassbox data fetch fashion-mnist, "
+                    + "install Debian's dataset-fashion-mnist, or pass -Dglassbox.fashionMnist=DIR");
             return null;
         }
     }
 
-    /** Fashion-MNIST: {@code -Dglassbox.fashionMnist=DIR}, else Debian's install place. */
+    /**
+     * Fashion-MNIST: {@code -Dglassbox.fashionMnist=DIR}, else where {@code --data fashion-mnist}
+     * reads it (Debian's install place, else the copy {@code glassbox data fetch} made).
+     */
     static java.nio.file.Path fashionMnist() {
         String dir = System.getProperty("glassbox.fashionMnist");
-        return dir != null ? java.nio.file.Path.of(dir) : dev.glassbox.data.MnistFormat.DEBIAN_FASHION_MNIST;
+        return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir) : dev.glassbox.models.data.ImageData.fashionMnistHome();
     }
 
     /**

@@ -49,6 +49,10 @@ class WorkloadsTest {
             System.setProperty("glassbox.fashionMnist", dir.resolve("absent").toString());
             Map<String, Object> skipped = Workloads.run("W2", QUICK, s -> { });
             assertTrue(String.valueOf(skipped.get("skipped")).contains("dataset-fashion-mnist"), skipped.toString());
+            assertTrue(String.valueOf(skipped.get("skipped")).contains("glassbox data fetch fashion-mnist"), skipped.toString());
+            // without the property: where --data fashion-mnist reads (Debian's place, else the fetched copy)
+            System.clearProperty("glassbox.fashionMnist");
+            assertEquals(dev.glassbox.models.data.ImageData.fashionMnistHome(), Workloads.fashionMnist());
             java.nio.file.Path folder = dir.resolve("fm");
             TinyMnist.write(folder, 300, 50);
             System.setProperty("glassbox.fashionMnist", folder.toString());
