@@ -28,9 +28,24 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // A temporary file of our own (CREATE_NEW), made with the process's umask like any other
+        // file it writes: Files.createTempFile would make it, and so the target, readable by its
+        // owner only.
+        Path tmp;
+        FileChannel opened;
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + abs.getFileName() + "."
+                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                opened = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                tmp = candidate;
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try (FileChannel ch = opened;
                  OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 writer.write(out);
                 out.flush();

@@ -1,0 +1,63 @@
+package dev.glassbox.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Atomic writes: the whole new file or the old one, no temporary left behind, the usual permissions. */
+class AtomicFilesTest {
+    @Test
+    void writesReplacesAndLeavesNothingBehind(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("sub").resolve("model.safetensors");
+        AtomicFiles.write(f, "first".getBytes(StandardCharsets.UTF_8));
+        assertEquals("first", Files.readString(f));
+        AtomicFiles.write(f, "second".getBytes(StandardCharsets.UTF_8));
+        assertEquals("second", Files.readString(f));
+        try (var s = Files.list(f.getParent())) {
+            assertEquals(List.of(f), s.toList(), "only the target is left in its folder");
+        }
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("state.bin");
+        AtomicFiles.write(f, new byte[] {1, 2, 3});
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            out.write(new byte[] {9, 9});
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), boxed(Files.readAllBytes(f)));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(f), s.toList(), "the temporary file is removed");
+        }
+    }
+
+    @Test
+    void theFileGetsThePermissionsOfAnyOtherNewFile(@TempDir Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) return;   // nothing to compare on this file system
+        Path plain = dir.resolve("plain.txt");
+        Files.write(plain, new byte[] {1});
+        Path atomic = dir.resolve("atomic.txt");
+        AtomicFiles.write(atomic, new byte[] {1});
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
+        assertEquals(expected, Files.getPosixFilePermissions(atomic),
+                "an atomically written file is made with the process's umask like " + plain.getFileName());
+    }
+
+    private static List<Byte> boxed(byte[] b) {
+        java.util.ArrayList<Byte> out = new java.util.ArrayList<>();
+        for (byte x : b) out.add(x);
+        return out;
+    }
+}
