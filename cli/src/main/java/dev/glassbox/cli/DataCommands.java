@@ -70,8 +70,13 @@ final class DataCommands implements Runnable {
                 Main.OUT.println(source.items().get(i).file() + "  "
                         + (outcomes.get(i) == DataFetch.Outcome.DOWNLOADED ? "downloaded, SHA-256 checked" : "already present, SHA-256 checked"));
             }
-            Main.OUT.println(source.name() + " is in " + folder.toAbsolutePath()
-                    + (to != null ? "; use it with --data " + folder : "; use it with --data " + source.name()));
+            String use = "; use it with --data " + (to != null ? folder : source.name());
+            if (to == null && source.name().equals("fashion-mnist")
+                    && !ImageData.fashionMnistHome().toAbsolutePath().equals(folder.toAbsolutePath())) {
+                use = "; --data fashion-mnist reads Debian's copy in " + ImageData.fashionMnistHome()
+                        + " first (the same images) and this one where that is not installed";
+            }
+            Main.OUT.println(source.name() + " is in " + folder.toAbsolutePath() + use);
             return 0;
         }
     }
