@@ -81,7 +81,8 @@ final class Autograd {
      * (made by a backward rule for this gradient alone), else a copy, since g may share its
      * array with another tensor (a view's gradient, or one rule's output sent to two inputs).
      * Keeping the array saves a copy of every weight gradient at every step: 0.11 ms of W2's
-     * 2.6 ms step; alternating the two in one process, steps were 1.5–10.7% shorter (`bench/probe.sh w2-steps`).
+     * 2.6 ms step; alternating the two in one process (a temporary switch, `bench/probe.sh w2-steps`),
+     * steps were 1.5–10.7% shorter.
      */
     private static void accumulateLeaf(Tensor t, Tensor g, boolean owned) {
         if (t.grad == null) {
