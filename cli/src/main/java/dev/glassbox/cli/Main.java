@@ -180,6 +180,11 @@ public final class Main implements Runnable {
                     throw new IllegalArgumentException("--" + k + " applies to " + String.join(", ", takers) + ", not " + model);
                 }
             }
+            if (save != null && Files.isDirectory(save)) {
+                // said before training, not after it, when the run would be lost
+                throw new IllegalArgumentException("--save " + save + " is a folder; give a file name, for example "
+                        + save.resolve(model + ".safetensors"));
+            }
             var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);
             Recipe.Run run;
             try (EventLog log = EventLog.open(this.log)) {

@@ -240,6 +240,11 @@ class CliTest {
         assertTrue(unknown.err().contains("'zebra' is not in the vocabulary"), unknown.err());
         Result noFiles = run("eval", "word2vec", vectors.toString());
         assertTrue(noFiles.err().contains("--wordsim"), noFiles.err());
+        Result saveToFolder = run("train", "dnn", "--save", dir.toString());
+        assertEquals(2, saveToFolder.code());
+        assertEquals("glassbox: --save " + dir + " is a folder; give a file name, for example " + dir.resolve("dnn.safetensors"),
+                saveToFolder.err().strip());
+        assertTrue(saveToFolder.out().isEmpty(), "nothing is trained: " + saveToFolder.out());
         Result wrongFlag = run("train", "dnn", "--dim", "8");
         assertEquals("glassbox: --dim applies to word2vec, not dnn", wrongFlag.err().strip());
         Result explain = run("explain", "word2vec", "--input", "오늘", "집에");

@@ -27,7 +27,11 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
+        if (dir == null || abs.getFileName() == null) {
+            throw new IOException(target + " is not a file name (a file system root); give a path to a file");
+        }
+        if (Files.isDirectory(abs)) throw new IOException(target + " is a folder; give a path to a file in it");
+        Files.createDirectories(dir);
         // A temporary file of our own (CREATE_NEW), made with the process's umask like any other
         // file it writes: Files.createTempFile would make it, and so the target, readable by its
         // owner only.

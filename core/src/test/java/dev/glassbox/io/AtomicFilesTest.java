@@ -55,6 +55,20 @@ class AtomicFilesTest {
                 "an atomically written file is made with the process's umask like " + plain.getFileName());
     }
 
+    @Test
+    void aFolderOrARootIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path folder = dir.resolve("checkpoints");
+        Files.createDirectories(folder.resolve("inside"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(folder, new byte[] {1}));
+        assertEquals(folder + " is a folder; give a path to a file in it", e.getMessage());
+        try (var s = Files.list(folder)) {
+            assertEquals(List.of(folder.resolve("inside")), s.toList(), "the folder is left as it was");
+        }
+        Path root = dir.getRoot();
+        IOException r = assertThrows(IOException.class, () -> AtomicFiles.write(root, new byte[] {1}));
+        assertEquals(root + " is not a file name (a file system root); give a path to a file", r.getMessage());
+    }
+
     private static List<Byte> boxed(byte[] b) {
         java.util.ArrayList<Byte> out = new java.util.ArrayList<>();
         for (byte x : b) out.add(x);
