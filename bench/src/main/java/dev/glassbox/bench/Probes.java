@@ -42,6 +42,10 @@ import java.util.stream.IntStream;
  *       is steadier than two separate runs; set {@code OPENBLAS_THREAD_TIMEOUT=4}, or
  *       OpenBLAS's threads spin for a long time after each call and take our threads'
  *       cores.</li>
+ *   <li>{@code kernel-peak}: on one core, SGEMM's micro-kernel over panels kept in L1 against a
+ *       loop of FMAs on registers (the core's peak), in alternating pairs of about 5 ms each (100
+ *       pairs after 2 s of warming up): the quartiles of each and the median of the pairs'
+ *       ratios — the most of the peak any product built on the micro-kernel can reach.</li>
  * </ul>
  */
 public final class Probes {
@@ -54,8 +58,9 @@ public final class Probes {
             case "lstm" -> lstm();
             case "w2-steps" -> w2Steps();
             case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "kernel-peak" -> kernelPeak();
             default -> {
-                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN|TT]");
+                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]");
                 System.exit(2);
             }
         }
@@ -216,6 +221,30 @@ public final class Probes {
         java.util.Arrays.sort(cpu);
         System.out.printf(Locale.ROOT, "tokens/s: median %.0f (runs %.0f..%.0f); per CPU-second: median %.0f%n",
                 wall[runs / 2], wall[0], wall[runs - 1], cpu[runs / 2]);
+    }
+
+    /** SGEMM's micro-kernel (panels in L1) against the FMA peak, alternating on the calling thread. */
+    static void kernelPeak() {
+        int kc = Math.min(128, dev.glassbox.kernels.KernelRates.maxL1Depth()), pairs = 100;
+        double[] peak = new double[pairs], micro = new double[pairs], ratio = new double[pairs];
+        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+            dev.glassbox.kernels.KernelRates.fmaPeakGflops(100_000);
+            dev.glassbox.kernels.KernelRates.microKernelGflops(kc, 1000);
+        }
+        for (int i = 0; i < pairs; i++) {
+            peak[i] = dev.glassbox.kernels.KernelRates.fmaPeakGflops(2_500_000);
+            micro[i] = dev.glassbox.kernels.KernelRates.microKernelGflops(kc, 15_000);
+            ratio[i] = micro[i] / peak[i];
+        }
+        java.util.Arrays.sort(peak);
+        java.util.Arrays.sort(micro);
+        java.util.Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "FMA peak, one core: %.1f GFLOPS (quartiles %.1f-%.1f)%n", peak[pairs / 2], peak[pairs / 4], peak[3 * pairs / 4]);
+        System.out.printf(Locale.ROOT, "SGEMM micro-kernel %dx%d, kc %d, panels in L1: %.1f GFLOPS (quartiles %.1f-%.1f)%n",
+                Sgemm.MR, Sgemm.NR, kc, micro[pairs / 2], micro[pairs / 4], micro[3 * pairs / 4]);
+        System.out.printf(Locale.ROOT, "micro-kernel / peak: %.3f (median of %d pairs; quartiles %.3f-%.3f)%n",
+                ratio[pairs / 2], pairs, ratio[pairs / 4], ratio[3 * pairs / 4]);
     }
 
     static void gemmOpenBlas(String[] a) {

@@ -505,7 +505,7 @@ public final class Sgemm {
      * hoists both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five
      * integer instructions per step on the addresses, and ran 10–15% slower.
      */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
         int end = ai + kc * MR;

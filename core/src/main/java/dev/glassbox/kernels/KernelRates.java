@@ -1,0 +1,59 @@
+package dev.glassbox.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * How fast one core runs SGEMM's micro-kernel against the FMA peak, both timed here (for
+ * {@code bench/probe.sh kernel-peak}). The peak is a loop of FMAs on twelve accumulators held in
+ * registers (no loads); the micro-kernel is {@link Sgemm}'s own, over one packed panel of A and
+ * one of B that stay in L1, called again and again, so no cache miss slows it. Their ratio is
+ * the most any SGEMM built on this micro-kernel can reach of the peak on this machine.
+ */
+public final class KernelRates {
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static float[] sink = new float[F.length()];
+
+    private KernelRates() {}
+
+    /** GFLOPS of {@code iterations} steps of 12 independent FMAs on registers. */
+    public static double fmaPeakGflops(int iterations) {
+        float[] x = new float[2 * F.length()];
+        java.util.Arrays.fill(x, 0.5f);
+        long t0 = System.nanoTime();
+        peak(iterations, x);
+        long t = System.nanoTime() - t0;
+        return 2.0 * 12 * F.length() * iterations / t;
+    }
+
+    private static void peak(int n, float[] x) {
+        FloatVector a = FloatVector.fromArray(F, x, 0), b = FloatVector.fromArray(F, x, F.length());
+        FloatVector c0 = a, c1 = b, c2 = a, c3 = b, c4 = a, c5 = b, c6 = a, c7 = b, c8 = a, c9 = b, c10 = a, c11 = b;
+        for (int i = 0; i < n; i++) {
+            c0 = a.fma(b, c0); c1 = a.fma(b, c1); c2 = a.fma(b, c2); c3 = a.fma(b, c3);
+            c4 = a.fma(b, c4); c5 = a.fma(b, c5); c6 = a.fma(b, c6); c7 = a.fma(b, c7);
+            c8 = a.fma(b, c8); c9 = a.fma(b, c9); c10 = a.fma(b, c10); c11 = a.fma(b, c11);
+        }
+        c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).intoArray(sink, 0);
+    }
+
+    /** The deepest panels of A and B that fit together in 24 KB, within any core's L1 data cache. */
+    public static int maxL1Depth() {
+        return 24 * 1024 / 4 / (Sgemm.MR + Sgemm.NR);
+    }
+
+    /** GFLOPS of {@code calls} calls of the SGEMM micro-kernel over panels of depth {@code kc} kept in L1. */
+    public static double microKernelGflops(int kc, int calls) {
+        if (kc < 1 || kc > maxL1Depth()) {
+            throw new IllegalArgumentException("kc must keep both panels in L1 (1 to " + maxL1Depth() + "), got " + kc);
+        }
+        float[] ap = new float[kc * Sgemm.MR], bp = new float[kc * Sgemm.NR], tile = new float[Sgemm.MR * Sgemm.NR];
+        java.util.Arrays.fill(ap, 1e-3f);
+        java.util.Arrays.fill(bp, 1e-3f);
+        long t0 = System.nanoTime();
+        for (int q = 0; q < calls; q++) Sgemm.micro(kc, ap, 0, bp, 0, tile, 0, Sgemm.NR);
+        long t = System.nanoTime() - t0;
+        sink[0] += tile[0];
+        return 2.0 * Sgemm.MR * Sgemm.NR * kc * calls / t;
+    }
+}
