@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w2-steps|w4-steps|lstm|gemm-openblas M N K [threads] [NN|NT|TN|TT]
+# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/.mvn/java25.sh"
