@@ -183,7 +183,7 @@ public final class Main implements Runnable {
             if (save != null && Files.isDirectory(save)) {
                 // said before training, not after it, when the run would be lost
                 throw new IllegalArgumentException("--save " + save + " is a folder; give a file name, for example "
-                        + save.resolve(model + ".safetensors"));
+                        + save.resolve(model + ("word2vec".equals(r.name()) ? ".bin" : ".safetensors")));
             }
             var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);
             Recipe.Run run;

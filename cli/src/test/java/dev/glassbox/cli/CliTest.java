@@ -245,6 +245,8 @@ class CliTest {
         assertEquals("glassbox: --save " + dir + " is a folder; give a file name, for example " + dir.resolve("dnn.safetensors"),
                 saveToFolder.err().strip());
         assertTrue(saveToFolder.out().isEmpty(), "nothing is trained: " + saveToFolder.out());
+        Result vectorsToFolder = run("train", "word2vec", "--save", dir.toString());
+        assertTrue(vectorsToFolder.err().strip().endsWith("for example " + dir.resolve("word2vec.bin")), vectorsToFolder.err());
         Result wrongFlag = run("train", "dnn", "--dim", "8");
         assertEquals("glassbox: --dim applies to word2vec, not dnn", wrongFlag.err().strip());
         Result explain = run("explain", "word2vec", "--input", "오늘", "집에");

@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * How fast one core runs SGEMM's micro-kernel against the FMA peak, both timed here (for
  * {@code bench/probe.sh kernel-peak}). The peak is a loop of FMAs on twelve accumulators held in
  * registers (no loads); the micro-kernel is {@link Sgemm}'s own, over one packed panel of A and
- * one of B that stay in L1, called again and again, so no cache miss slows it. Their ratio is
- * the most any SGEMM built on this micro-kernel can reach of the peak on this machine.
+ * one of B that stay in L1, called again and again, so no cache miss slows it. Their ratio, at
+ * the moment it is measured, is about the most of the peak that a product built on this
+ * micro-kernel can reach.
  */
 public final class KernelRates {
     private static final VectorSpecies<Float> F = Simd.F;
