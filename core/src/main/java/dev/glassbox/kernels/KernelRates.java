@@ -19,6 +19,7 @@ public final class KernelRates {
 
     /** GFLOPS of {@code iterations} steps of 12 independent FMAs on registers. */
     public static double fmaPeakGflops(int iterations) {
+        if (iterations < 1) throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
         float[] x = new float[2 * F.length()];
         java.util.Arrays.fill(x, 0.5f);
         long t0 = System.nanoTime();
@@ -48,6 +49,7 @@ public final class KernelRates {
         if (kc < 1 || kc > maxL1Depth()) {
             throw new IllegalArgumentException("kc must keep both panels in L1 (1 to " + maxL1Depth() + "), got " + kc);
         }
+        if (calls < 1) throw new IllegalArgumentException("calls must be at least 1, got " + calls);
         float[] ap = new float[kc * Sgemm.MR], bp = new float[kc * Sgemm.NR], tile = new float[Sgemm.MR * Sgemm.NR];
         java.util.Arrays.fill(ap, 1e-3f);
         java.util.Arrays.fill(bp, 1e-3f);

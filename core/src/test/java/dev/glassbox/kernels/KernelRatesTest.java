@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The rates behind bench/probe.sh kernel-peak: finite and positive, and a kc that would leave L1 refused. */
+/** The rates behind bench/probe.sh kernel-peak: finite and positive; a kc that would leave L1, or no work, refused by name. */
 class KernelRatesTest {
     @Test
     void ratesArePositiveAndFinite() {
@@ -23,5 +23,9 @@ class KernelRatesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelRates.microKernelGflops(max + 1, 1));
         assertEquals("kc must keep both panels in L1 (1 to " + max + "), got " + (max + 1), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelRates.microKernelGflops(0, 1));
+        assertEquals("calls must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> KernelRates.microKernelGflops(8, 0)).getMessage());
+        assertEquals("iterations must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> KernelRates.fmaPeakGflops(0)).getMessage());
     }
 }
