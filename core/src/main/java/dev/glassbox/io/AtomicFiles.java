@@ -66,4 +66,26 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] bytes) throws IOException { write(target, out -> out.write(bytes)); }
+
+    /**
+     * Deletes what an interrupted {@link #write} of {@code target} left behind (a process killed
+     * mid-write leaves its temporary file, {@code .NAME.xxxx.tmp}, beside the target) and returns
+     * the files deleted. Call it before writing to a file again.
+     */
+    public static java.util.List<Path> removeLeftovers(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) return java.util.List.of();
+        String prefix = "." + abs.getFileName() + ".";
+        java.util.List<Path> removed = new java.util.ArrayList<>();
+        try (var files = Files.newDirectoryStream(dir, f -> {
+            String n = f.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-z]{1,13}");
+        })) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f) && Files.deleteIfExists(f)) removed.add(f);
+            }
+        }
+        return removed;
+    }
 }

@@ -3,7 +3,9 @@ package dev.glassbox.optim;
 import dev.glassbox.kernels.AdamKernel;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma and Ba, 2015): per-weight step sizes from running averages of the gradient (m)
@@ -45,6 +47,20 @@ public class Adam extends Optimizer {
         return this;
     }
 
+    @Override
+    protected final Map<String, float[]> buffers(int i) {
+        Map<String, float[]> b = new HashMap<>();
+        b.put("exp_avg", m[i]);
+        b.put("exp_avg_sq", v[i]);
+        return b;
+    }
+
+    @Override
+    protected final void setBuffer(int i, String name, float[] values) {
+        if (name.equals("exp_avg")) m[i] = values;
+        else v[i] = values;
+    }
+
     /** Applied to p before the Adam update; AdamW overrides it. */
     protected void decoupledDecay(float[] p) {}
 
@@ -59,10 +75,8 @@ public class Adam extends Optimizer {
             Tensor p = params.get(i);
             if (p.grad() == null) continue;
             float[] w = p.data();
-            if (m[i] == null) {
-                m[i] = new float[w.length];
-                v[i] = new float[w.length];
-            }
+            if (m[i] == null) m[i] = new float[w.length];
+            if (v[i] == null) v[i] = new float[w.length];
             decoupledDecay(w);
             AdamKernel.step(w.length, w, 0, p.grad().data(), 0, m[i], v[i], lr, beta1, beta2, eps, coupledDecay(), bc1, bc2);
         }

@@ -10,17 +10,37 @@ public final class ClipGrad {
     private ClipGrad() {}
 
     /**
-     * Scales all gradients together so their joint L2 norm is at most {@code maxNorm}
-     * (coefficient maxNorm/(norm + 1e−6), applied only when below 1). Returns the norm before clipping.
+     * The joint L2 norm of all gradients (summed in double), without changing them: not finite
+     * when any gradient holds a NaN or an infinity.
      */
-    public static float clipGradNorm(List<? extends Tensor> params, float maxNorm) {
+    public static float gradNorm(List<? extends Tensor> params) {
         double sq = 0;
         for (Tensor p : params) {
             if (p.grad() == null) continue;
             float[] g = p.grad().data();
             sq += VectorKernels.dot(g.length, g, 0, g, 0);
         }
-        float norm = (float) Math.sqrt(sq);
+        return (float) Math.sqrt(sq);
+    }
+
+    /** True when every value of {@code t}'s gradient is finite (or it has none). */
+    public static boolean gradIsFinite(Tensor t) {
+        if (t.grad() == null) return true;
+        float[] g = t.grad().data();
+        return Float.isFinite(VectorKernels.dot(g.length, g, 0, g, 0)) || allFinite(g);
+    }
+
+    private static boolean allFinite(float[] g) {
+        for (float v : g) if (!Float.isFinite(v)) return false;
+        return true;
+    }
+
+    /**
+     * Scales all gradients together so their joint L2 norm is at most {@code maxNorm}
+     * (coefficient maxNorm/(norm + 1e−6), applied only when below 1). Returns the norm before clipping.
+     */
+    public static float clipGradNorm(List<? extends Tensor> params, float maxNorm) {
+        float norm = gradNorm(params);
         float coef = maxNorm / (norm + 1e-6f);
         if (coef < 1f) {
             for (Tensor p : params) {

@@ -21,6 +21,16 @@ public abstract class LRScheduler {
 
     public float lastLr() { return optimizer.lr(); }
 
+    /** How many times {@link #step()} was called (PyTorch's {@code last_epoch}); a checkpoint keeps it. */
+    public int lastEpoch() { return epoch; }
+
+    /** Continues from a saved {@link #lastEpoch()}: the rate becomes the schedule's at that point. */
+    public void setLastEpoch(int lastEpoch) {
+        if (lastEpoch < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": last epoch must be 0 or more, got " + lastEpoch);
+        epoch = lastEpoch;
+        optimizer.setLr(lastEpoch == 0 ? baseLr : lrAt(lastEpoch));
+    }
+
     /** Multiplies the rate by gamma every {@code stepSize} epochs: lr₀·γ^⌊t/s⌋. */
     public static final class StepLR extends LRScheduler {
         private final int stepSize;

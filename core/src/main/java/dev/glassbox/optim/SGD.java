@@ -3,7 +3,9 @@ package dev.glassbox.optim;
 import dev.glassbox.kernels.VectorKernels;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent, with PyTorch's momentum, dampening, Nesterov and weight decay:
@@ -52,6 +54,16 @@ public final class SGD extends Optimizer {
         weightDecay = lambda;
         return this;
     }
+
+    @Override
+    protected Map<String, float[]> buffers(int i) {
+        Map<String, float[]> b = new HashMap<>();
+        b.put("momentum_buffer", buf[i]);
+        return b;
+    }
+
+    @Override
+    protected void setBuffer(int i, String name, float[] values) { buf[i] = values; }
 
     @Override
     public void step() {

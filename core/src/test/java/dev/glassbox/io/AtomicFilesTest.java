@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Atomic writes: the whole new file or the old one, no temporary left behind, the usual permissions. */
 class AtomicFilesTest {
@@ -73,5 +75,19 @@ class AtomicFilesTest {
         java.util.ArrayList<Byte> out = new java.util.ArrayList<>();
         for (byte x : b) out.add(x);
         return out;
+    }
+
+    @Test
+    void leftoversOfAnInterruptedWriteAreRemovedAndNothingElse(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("model.safetensors");
+        Files.writeString(target, "good");
+        Path leftover = dir.resolve(".model.safetensors.1x2y3z.tmp");
+        Path otherFiles = dir.resolve(".other.safetensors.1x2y3z.tmp");
+        Path notOurs = dir.resolve(".model.safetensors.backup.tmp.keep");
+        for (Path p : List.of(leftover, otherFiles, notOurs)) Files.writeString(p, "half");
+        assertEquals(List.of(leftover), AtomicFiles.removeLeftovers(target));
+        assertFalse(Files.exists(leftover));
+        assertTrue(Files.exists(otherFiles) && Files.exists(notOurs) && Files.exists(target));
+        assertEquals(List.of(), AtomicFiles.removeLeftovers(dir.resolve("missing/folder/x.bin")));
     }
 }
