@@ -2,14 +2,14 @@ package dev.glassbox.bench;
 
 import dev.glassbox.models.course.Cnn;
 import dev.glassbox.models.rnn.LanguageModel;
+import dev.glassbox.models.text.Vocab;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Recurrent;
 import dev.glassbox.optim.Adam;
+import dev.glassbox.tensor.Blas;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
-
-import dev.glassbox.kernels.Parallel;
-import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.tensor.Threads;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -42,10 +42,10 @@ import java.util.stream.IntStream;
  *       is steadier than two separate runs; set {@code OPENBLAS_THREAD_TIMEOUT=4}, or
  *       OpenBLAS's threads spin for a long time after each call and take our threads'
  *       cores.</li>
- *   <li>{@code kernel-peak}: on one core, SGEMM's micro-kernel over panels kept in L1 against a
- *       loop of FMAs on registers (the core's peak), in alternating pairs of about 5 ms each (100
- *       pairs after 2 s of warming up): the quartiles of each and the median of the pairs'
- *       ratios — the most of the peak any product built on the micro-kernel can reach.</li>
+ *   <li>{@code kernel-peak} (run by probe.sh from core's {@code KernelRates}, which stays with the
+ *       kernels it times): on one core, SGEMM's micro-kernel over panels kept in L1 against a
+ *       loop of FMAs on registers (the core's peak), in alternating pairs — the most of the peak
+ *       any product built on the micro-kernel can reach.</li>
  * </ul>
  */
 public final class Probes {
@@ -58,9 +58,9 @@ public final class Probes {
             case "lstm" -> lstm();
             case "w2-steps" -> w2Steps();
             case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
-            case "kernel-peak" -> kernelPeak();
             default -> {
-                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]");
+                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]"
+                        + " (kernel-peak is core's dev.glassbox.kernels.KernelRates)");
                 System.exit(2);
             }
         }
@@ -193,7 +193,7 @@ public final class Probes {
     }
 
     static void lstm() {
-        var vocab = new LanguageModel.Vocab(false, IntStream.range(0, 60).mapToObj(i -> String.valueOf((char) ('!' + i))).toList());
+        var vocab = new Vocab(Vocab.Tokens.CHARACTERS, IntStream.range(0, 60).mapToObj(i -> String.valueOf((char) ('!' + i))).toList());
         var m = new LanguageModel(vocab, Recurrent.Mode.LSTM, 64, 256, 1, new Generator(1));
         Adam opt = new Adam(m.parameters(), 2e-3f);
         Generator g = new Generator(2);
@@ -223,30 +223,6 @@ public final class Probes {
                 wall[runs / 2], wall[0], wall[runs - 1], cpu[runs / 2]);
     }
 
-    /** SGEMM's micro-kernel (panels in L1) against the FMA peak, alternating on the calling thread. */
-    static void kernelPeak() {
-        int kc = Math.min(128, dev.glassbox.kernels.KernelRates.maxL1Depth()), pairs = 100;
-        double[] peak = new double[pairs], micro = new double[pairs], ratio = new double[pairs];
-        long warmEnd = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < warmEnd) {
-            dev.glassbox.kernels.KernelRates.fmaPeakGflops(100_000);
-            dev.glassbox.kernels.KernelRates.microKernelGflops(kc, 1000);
-        }
-        for (int i = 0; i < pairs; i++) {
-            peak[i] = dev.glassbox.kernels.KernelRates.fmaPeakGflops(2_500_000);
-            micro[i] = dev.glassbox.kernels.KernelRates.microKernelGflops(kc, 15_000);
-            ratio[i] = micro[i] / peak[i];
-        }
-        java.util.Arrays.sort(peak);
-        java.util.Arrays.sort(micro);
-        java.util.Arrays.sort(ratio);
-        System.out.printf(Locale.ROOT, "FMA peak, one core: %.1f GFLOPS (quartiles %.1f-%.1f)%n", peak[pairs / 2], peak[pairs / 4], peak[3 * pairs / 4]);
-        System.out.printf(Locale.ROOT, "SGEMM micro-kernel %dx%d, kc %d, panels in L1: %.1f GFLOPS (quartiles %.1f-%.1f)%n",
-                Sgemm.MR, Sgemm.NR, kc, micro[pairs / 2], micro[pairs / 4], micro[3 * pairs / 4]);
-        System.out.printf(Locale.ROOT, "micro-kernel / peak: %.3f (median of %d pairs; quartiles %.3f-%.3f)%n",
-                ratio[pairs / 2], pairs, ratio[pairs / 4], ratio[3 * pairs / 4]);
-    }
-
     static void gemmOpenBlas(String[] a) {
         if (a.length < 3) {
             System.err.println("usage: bench/probe.sh gemm-openblas M N K [threads] [NN|NT|TN|TT]");
@@ -257,7 +233,7 @@ public final class Probes {
             m = Integer.parseInt(a[0]);
             n = Integer.parseInt(a[1]);
             k = Integer.parseInt(a[2]);
-            threads = a.length > 3 ? Integer.parseInt(a[3]) : Parallel.threads();
+            threads = a.length > 3 ? Integer.parseInt(a[3]) : Threads.count();
         } catch (NumberFormatException e) {
             System.err.println("gemm-openblas: M, N, K and threads must be whole numbers (" + e.getMessage() + ")");
             System.exit(2);
@@ -273,12 +249,13 @@ public final class Probes {
             System.exit(2);
         }
         boolean ta = form.charAt(0) == 'T', tb = form.charAt(1) == 'T';
+        Blas.Op opA = ta ? Blas.Op.T : Blas.Op.N, opB = tb ? Blas.Op.T : Blas.Op.N;
         java.nio.file.Path lib = java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
         if (!java.nio.file.Files.exists(lib)) {
             System.err.println("gemm-openblas: " + lib + " not found; install it with: apt-get install -y libopenblas0-pthread");
             System.exit(1);
         }
-        Parallel.setThreads(threads);
+        Threads.set(threads);
         Linker linker = Linker.nativeLinker();
         SymbolLookup blas = SymbolLookup.libraryLookup(lib, Arena.global());
         MethodHandle setThreads = linker.downcallHandle(blas.find("openblas_set_num_threads").orElseThrow(),
@@ -303,7 +280,7 @@ public final class Probes {
             long warm = System.nanoTime() + 3_000_000_000L;
             for (int i = -1; i < pairs; i++) {   // i = -1 repeats until the warm-up time is over
                 long t0 = System.nanoTime();
-                for (int r = 0; r < reps; r++) Sgemm.sgemm(ta, tb, m, n, k, 1f, x, 0, lda, y, 0, ldb, 0f, c, 0, n);
+                for (int r = 0; r < reps; r++) Blas.sgemm(opA, opB, m, n, k, 1f, x, 0, lda, y, 0, ldb, 0f, c, 0, n);
                 long t1 = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
                     gemm.invokeExact(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1f, sx, lda, sy, ldb, 0f, sc, n);

@@ -1,21 +1,56 @@
 package dev.glassbox.bench;
 
-import dev.glassbox.kernels.Parallel;
-import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.data.MnistFormat;
+import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.course.Cnn;
 import dev.glassbox.models.course.DnnClassifier;
+import dev.glassbox.models.data.ImageData;
+import dev.glassbox.models.rnn.LanguageModel;
+import dev.glassbox.models.rnn.LanguageModelRecipe;
+import dev.glassbox.models.rnn.LanguageModelTask;
+import dev.glassbox.models.text.TextData;
+import dev.glassbox.models.text.Vocab;
+import dev.glassbox.models.text.Window;
+import dev.glassbox.models.text.Windows;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.SimpleTask;
+import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.word2vec.Corpus;
+import dev.glassbox.models.word2vec.Word2Vec;
+import dev.glassbox.models.word2vec.Word2VecConfig;
+import dev.glassbox.models.word2vec.WordEval;
+import dev.glassbox.nn.Activations;
 import dev.glassbox.nn.F;
+import dev.glassbox.nn.Linear;
+import dev.glassbox.nn.Recurrent;
+import dev.glassbox.nn.Sequential;
+import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.SGD;
+import dev.glassbox.tensor.Blas;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
+import dev.glassbox.tensor.Threads;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The benchmark workloads, defined in ../shared/BENCHMARKS.md. Each returns one result map with
+ * The benchmark workloads, defined in ../shared/BENCHMARKS.md; the training workloads run on the
+ * models' own {@link Trainer}, as every recipe does. Each returns one result map with
  * {@code "id"} and that workload's keys; workloads whose model does not exist yet return
  * {@code "skipped"} with the reason, never a made-up figure. {@code OPS} is our own addition: the
  * per-op overhead on tiny tensors.
@@ -36,20 +71,24 @@ public final class Workloads {
     public static Map<String, Object> run(String id, Settings s, Consumer<String> progress) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
-        switch (id) {
-            case "W1" -> w1(out, s, progress);
-            case "W2" -> w2(out, s, progress);
-            case "W3" -> w3(out, s, progress);
-            case "W4" -> w4(out, s, progress);
-            case "W5" -> w5(out, s, progress);
-            case "W7" -> w7(out, s, progress);
-            case "OPS" -> ops(out, s, progress);
-            default -> {
-                if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
-                out.put("skipped", MISSING.get(id));
+        try {
+            switch (id) {
+                case "W1" -> w1(out, s, progress);
+                case "W2" -> w2(out, s, progress);
+                case "W3" -> w3(out, s, progress);
+                case "W4" -> w4(out, s, progress);
+                case "W5" -> w5(out, s, progress);
+                case "W7" -> w7(out, s, progress);
+                case "OPS" -> ops(out, s, progress);
+                default -> {
+                    if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));
+                    out.put("skipped", MISSING.get(id));
+                }
             }
+        } catch (IOException e) {
+            out.put("skipped", id + " could not read its data: " + e.getMessage());
         }
-        out.put("threads", Parallel.threads());
+        out.put("threads", Threads.count());
         out.put("jvm", Runtime.version().toString());
         out.put("date", LocalDate.now().toString());
         return out;
@@ -58,50 +97,50 @@ public final class Workloads {
     /** W1: C = A·B, square n, 1 and 2 threads; GFLOPS = 2n³/s, median of repeats after warm-up. */
     static void w1(Map<String, Object> out, Settings s, Consumer<String> progress) {
         int[] sizes = s.quick() ? new int[] {128, 256} : new int[] {128, 256, 512, 1024, 2048};
-        int before = Parallel.threads();
+        int before = Threads.count();
         try {
             for (int threads : new int[] {1, 2}) {
-                Parallel.setThreads(threads);
+                Threads.set(threads);
                 for (int n : sizes) {
-                    double g = gflops(n, false, false, s.quick() ? 3 : Math.max(3, s.repeats()));
+                    double g = gflops(n, Blas.Op.N, Blas.Op.N, s.quick() ? 3 : Math.max(3, s.repeats()));
                     out.put("gflops_n" + n + "_t" + threads, round1(g));
-                    progress.accept(String.format(java.util.Locale.ROOT, "W1 n=%d threads=%d: %.1f GFLOPS", n, threads, g));
+                    progress.accept(String.format(Locale.ROOT, "W1 n=%d threads=%d: %.1f GFLOPS", n, threads, g));
                 }
             }
             // the transposed forms backward passes use, at 1024 (512 when quick), 2 threads
-            Parallel.setThreads(Math.min(2, Runtime.getRuntime().availableProcessors()));
+            Threads.set(Math.min(2, Runtime.getRuntime().availableProcessors()));
             int n = s.quick() ? 256 : 1024;
-            out.put("gflops_n" + n + "_t2_AtB", round1(gflops(n, true, false, s.quick() ? 3 : Math.max(3, s.repeats()))));
-            out.put("gflops_n" + n + "_t2_ABt", round1(gflops(n, false, true, s.quick() ? 3 : Math.max(3, s.repeats()))));
+            out.put("gflops_n" + n + "_t2_AtB", round1(gflops(n, Blas.Op.T, Blas.Op.N, s.quick() ? 3 : Math.max(3, s.repeats()))));
+            out.put("gflops_n" + n + "_t2_ABt", round1(gflops(n, Blas.Op.N, Blas.Op.T, s.quick() ? 3 : Math.max(3, s.repeats()))));
         } finally {
-            Parallel.setThreads(before);
+            Threads.set(before);
         }
     }
 
-    static double gflops(int n, boolean tA, boolean tB, int repeats) {
+    static double gflops(int n, Blas.Op opA, Blas.Op opB, int repeats) {
         Generator g = new Generator(n);
         float[] a = Tensor.rand(g, n, n).data(), b = Tensor.rand(g, n, n).data(), c = new float[n * n];
         int inner = Math.max(1, (int) (2e8 / (2.0 * n * n * n)));   // at least ~0.1 s a sample
         // warm up for a second (and at least 3 samples' worth), so the JIT has compiled every level
         long warm = System.nanoTime();
         for (int w = 0; w < 3 || System.nanoTime() - warm < 1_000_000_000L; w++) {
-            for (int i = 0; i < inner; i++) Sgemm.sgemm(tA, tB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            for (int i = 0; i < inner; i++) Blas.sgemm(opA, opB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
         }
         int samples = Math.max(5, repeats);
         double[] gf = new double[samples];
         for (int r = 0; r < samples; r++) {
             long t = System.nanoTime();
-            for (int i = 0; i < inner; i++) Sgemm.sgemm(tA, tB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            for (int i = 0; i < inner; i++) Blas.sgemm(opA, opB, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
             gf[r] = inner * 2.0 * n * n * n / (System.nanoTime() - t);
         }
         return Stats.median(gf);
     }
 
     /** Fashion-MNIST, or null after recording in {@code out} why it was skipped. */
-    static dev.glassbox.data.MnistFormat.Split loadFashionMnist(Map<String, Object> out) {
+    static MnistFormat.Split loadFashionMnist(Map<String, Object> out) {
         try {
-            return dev.glassbox.data.MnistFormat.load(fashionMnist());
-        } catch (java.io.IOException e) {
+            return MnistFormat.load(fashionMnist());
+        } catch (IOException e) {
             out.put("skipped", "Fashion-MNIST not readable (" + e.getMessage() + "); run ./glassbox data fetch fashion-mnist, "
                     + "install Debian's dataset-fashion-mnist, or pass -Dglassbox.fashionMnist=DIR");
             return null;
@@ -112,51 +151,42 @@ public final class Workloads {
      * Fashion-MNIST: {@code -Dglassbox.fashionMnist=DIR}, else where {@code --data fashion-mnist}
      * reads it (Debian's install place, else the copy {@code glassbox data fetch} made).
      */
-    static java.nio.file.Path fashionMnist() {
+    static Path fashionMnist() {
         String dir = System.getProperty("glassbox.fashionMnist");
-        return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir) : dev.glassbox.models.data.ImageData.fashionMnistHome();
+        return dir != null && !dir.isBlank() ? Path.of(dir) : ImageData.fashionMnistHome();
     }
 
     /**
      * W2: MLP 784-256-128-10 with ReLU, cross-entropy, Adam 1e-3, batch 128, on Fashion-MNIST
-     * (inputs in [0, 1]). Training samples/s over all epochs (batching included, loading from disk
-     * and evaluation not), test accuracy after epochs 1 and 5, and the process's peak RSS with its
-     * RSS after each epoch (flat means no per-step growth). {@code quick}: one epoch on 6,000 images.
+     * (inputs in [0, 1]), on the Trainer. Training samples/s over all epochs (batching included,
+     * loading from disk and evaluation not), test accuracy after epochs 1 and 5, and the
+     * process's peak RSS with its RSS after each epoch (flat means no per-step growth).
+     * {@code quick}: one epoch on 6,000 images.
      */
-    static void w2(Map<String, Object> out, Settings s, Consumer<String> progress) {
-        dev.glassbox.data.MnistFormat.Split data = loadFashionMnist(out);
+    static void w2(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
+        MnistFormat.Split data = loadFashionMnist(out);
         if (data == null) return;
-        dev.glassbox.data.TensorDataset train = s.quick() ? data.train().head(6000) : data.train();
+        TensorDataset train = s.quick() ? data.train().head(6000) : data.train();
         Generator g = new Generator(0);
-        var model = new dev.glassbox.nn.Sequential(new dev.glassbox.nn.Linear(784, 256, g), new dev.glassbox.nn.Activations.ReLU(),
-                new dev.glassbox.nn.Linear(256, 128, g), new dev.glassbox.nn.Activations.ReLU(), new dev.glassbox.nn.Linear(128, 10, g));
-        var opt = new dev.glassbox.optim.Adam(model.parameters(), 1e-3f);
-        var loader = new dev.glassbox.data.DataLoader(train, 128, new Generator(1));
+        var model = new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g), new Activations.ReLU(),
+                new Linear(128, 10, g));
         int epochs = s.quick() ? 1 : 5;
-        long trainNanos = 0;
-        long samples = 0;
-        List<Double> rss = new java.util.ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            model.train();
-            long t = System.nanoTime();
-            for (var b : loader) {
-                opt.zeroGrad();
-                F.crossEntropy(model.forward(b.inputs().reshape(-1, 784)), b.labels()).backward();
-                opt.step();
-                samples += b.size();
-            }
-            trainNanos += System.nanoTime() - t;
+        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 128, new Generator(1)),
+                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs().reshape(-1, 784)), b.labels()))
+                .evaluateWith(epoch -> epoch == 1 || epoch == 5
+                        ? Map.of("acc", Evaluation.accuracy(model, x -> model.forward(x.reshape(-1, 784)), data.test(), 1000)) : Map.of());
+        List<Double> rss = new ArrayList<>();
+        Trainer.Result r = new Trainer<>(task).epochs(epochs).fit(e -> {
+            if (!(e instanceof TrainingEvent.EpochEnd ee)) return;
             rss.add(Memory.rssMb());
-            if (epoch == 1 || epoch == 5) {
-                double acc = dev.glassbox.models.train.Evaluation.accuracy(model, x -> model.forward(x.reshape(-1, 784)), data.test(), 1000);
-                out.put("acc_" + epoch + "ep", Math.round(acc * 10000) / 10000.0);
-                progress.accept(String.format(java.util.Locale.ROOT, "W2 epoch %d: test accuracy %.4f, %,.0f samples/s", epoch, acc,
-                        samples / (trainNanos / 1e9)));
-            } else {
-                progress.accept(String.format(java.util.Locale.ROOT, "W2 epoch %d: %,.0f samples/s", epoch, samples / (trainNanos / 1e9)));
+            String acc = "";
+            if (ee.metrics().get("acc") instanceof Double a) {
+                out.put("acc_" + ee.epoch() + "ep", Math.round(a * 10000) / 10000.0);
+                acc = String.format(Locale.ROOT, ", test accuracy %.4f", a);
             }
-        }
-        out.put("samples_per_s", Math.round(samples / (trainNanos / 1e9)));
+            progress.accept(String.format(Locale.ROOT, "W2 epoch %d%s (%.1f s)", ee.epoch(), acc, ee.seconds()));
+        });
+        out.put("samples_per_s", Math.round(epochs * (double) train.size() / r.trainSeconds()));
         out.put("epochs", epochs);
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
         out.put("rss_mb_per_epoch", rss.stream().map(v -> (double) Math.round(v)).toList());
@@ -164,34 +194,24 @@ public final class Workloads {
 
     /**
      * W4: the CNN conv(1→32, 3×3) ReLU pool 2, conv(32→64, 3×3) ReLU pool 2, fc(1600→128) ReLU,
-     * fc(128→10); Adam 1e-3, batch 64, Fashion-MNIST; training samples/s and test accuracy after
-     * one epoch. {@code quick}: 640 images, speed only.
+     * fc(128→10); Adam 1e-3, batch 64, Fashion-MNIST, on the Trainer; training samples/s and test
+     * accuracy after one epoch. {@code quick}: 640 images, speed only.
      */
-    static void w4(Map<String, Object> out, Settings s, Consumer<String> progress) {
-        dev.glassbox.data.MnistFormat.Split data = loadFashionMnist(out);
+    static void w4(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
+        MnistFormat.Split data = loadFashionMnist(out);
         if (data == null) return;
-        dev.glassbox.data.TensorDataset train = s.quick() ? data.train().head(640) : data.train();
-        var model = new dev.glassbox.models.course.Cnn("w4", 28, new Generator(0));
-        var opt = new dev.glassbox.optim.Adam(model.parameters(), 1e-3f);
-        var loader = new dev.glassbox.data.DataLoader(train, 64, new Generator(1));
-        long samples = 0, t = System.nanoTime();
-        int step = 0;
-        model.train();
-        for (var b : loader) {
-            opt.zeroGrad();
-            F.crossEntropy(model.forward(b.inputs()), b.labels()).backward();
-            opt.step();
-            samples += b.size();
-            if (++step % 100 == 0) {
-                progress.accept(String.format(java.util.Locale.ROOT, "W4 step %d: %,.0f samples/s", step, samples / ((System.nanoTime() - t) / 1e9)));
+        TensorDataset train = s.quick() ? data.train().head(640) : data.train();
+        var model = new Cnn("w4", 28, new Generator(0));
+        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 64, new Generator(1)),
+                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs()), b.labels()))
+                .evaluateWith(epoch -> s.quick() ? Map.of() : Map.of("acc", Evaluation.accuracy(model, model::forward, data.test(), 500)));
+        Trainer.Result r = new Trainer<>(task).fit(e -> {
+            if (e instanceof TrainingEvent.Step st && st.step() % 100 == 0) {
+                progress.accept(String.format(Locale.ROOT, "W4 step %d of %d", st.step(), st.totalSteps()));
             }
-        }
-        double secs = (System.nanoTime() - t) / 1e9;
-        out.put("samples_per_s", Math.round(samples / secs));
-        if (!s.quick()) {
-            double acc = dev.glassbox.models.train.Evaluation.accuracy(model, model::forward, data.test(), 500);
-            out.put("acc_1ep", Math.round(10000.0 * acc) / 10000.0);
-        }
+        });
+        out.put("samples_per_s", Math.round(train.size() / r.trainSeconds()));
+        if (r.evaluation().get("acc") instanceof Double acc) out.put("acc_1ep", Math.round(10000.0 * acc) / 10000.0);
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
     }
 
@@ -199,37 +219,42 @@ public final class Workloads {
      * Where the benchmark corpora live: {@code -Dglassbox.benchData}, {@code $GLASSBOX_BENCH_DATA}, else {@code ../shared/data}
      * beside the project ({@code -Dglassbox.home}, set by ./glassbox, or the working directory).
      */
-    static java.nio.file.Path benchData() {
+    static Path benchData() {
         String prop = System.getProperty("glassbox.benchData");
-        if (prop != null && !prop.isBlank()) return java.nio.file.Path.of(prop);
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
         String env = System.getenv("GLASSBOX_BENCH_DATA");
-        if (env != null && !env.isBlank()) return java.nio.file.Path.of(env);
-        return java.nio.file.Path.of(System.getProperty("glassbox.home", ".")).toAbsolutePath().resolve("../shared/data").normalize();
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return Path.of(System.getProperty("glassbox.home", ".")).toAbsolutePath().resolve("../shared/data").normalize();
     }
 
     /**
      * W5: character LSTM language model on Brown (embedding 64, 1 layer, hidden 256, seq 64,
-     * batch 32, Adam 2e-3, gradient norm clipped at 5); training tokens/s and the mean loss of
-     * steps 291–300. {@code quick}: 30 steps (the loss key is then the mean of steps 21–30).
+     * batch 32, Adam 2e-3, gradient norm clipped at 5), the lstm recipe's w5 network and step on
+     * the Trainer; training tokens/s (batching included) and the mean loss of steps 291–300.
+     * {@code quick}: 30 steps (the loss key is then the mean of steps 21–30).
      */
-    static void w5(Map<String, Object> out, Settings s, Consumer<String> progress) {
-        var brown = benchData().resolve("brown.txt");
-        if (!java.nio.file.Files.isRegularFile(brown)) {
+    static void w5(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
+        Path brown = benchData().resolve("brown.txt");
+        if (!Files.isRegularFile(brown)) {
             out.put("skipped", "the Brown corpus is not at " + brown + "; set GLASSBOX_BENCH_DATA to the folder holding brown.txt");
             return;
         }
-        try {
-            String text = java.nio.file.Files.readString(brown);
-            int steps = s.quick() ? 30 : 300;
-            var r = dev.glassbox.models.rnn.LanguageModelRecipe.benchmark(text, dev.glassbox.nn.Recurrent.Mode.LSTM, steps, 1);
-            out.put("tokens_per_s", Math.round(r.tokensPerSecond()));
-            out.put("loss_300", Math.round(r.lossLast10() * 10000) / 10000.0);
-            out.put("steps", steps);
-            out.put("vocab", r.vocab());
-            progress.accept(String.format(java.util.Locale.ROOT, "W5: %,.0f tokens/s, loss %.4f", r.tokensPerSecond(), r.lossLast10()));
-        } catch (java.io.IOException e) {
-            out.put("skipped", "W5 could not read " + brown + ": " + e.getMessage());
-        }
+        int steps = s.quick() ? 30 : 300, batch = 32;
+        LanguageModelRecipe.Config c = LanguageModelRecipe.config("w5");
+        TextData.Split text = TextData.split(Files.readString(brown), Vocab.Tokens.CHARACTERS, c.seq(), "W5 language model");
+        var m = new LanguageModel(text.vocab(), Recurrent.Mode.LSTM, c.embedding(), c.hidden(), c.layers(), new Generator(1));
+        var batches = new SampledBatches<>(steps, new Generator(2), g -> Windows.random(text.train(), batch, c.seq(), g));
+        var task = new LanguageModelTask(m, new Adam(m.parameters(), 2e-3f), batches, LanguageModelTask.Carry.NONE, null, c.seq());
+        double[] last = new double[1];
+        Trainer.Result r = new Trainer<>(task).maxSteps(steps).clipGradNorm(LanguageModelRecipe.CLIP).fit(e -> {
+            if (e instanceof TrainingEvent.Step st && st.step() > steps - 10) last[0] += st.loss();
+        });
+        double tokensPerS = (double) steps * batch * c.seq() / r.trainSeconds(), loss = last[0] / Math.min(10, steps);
+        out.put("tokens_per_s", Math.round(tokensPerS));
+        out.put("loss_300", Math.round(loss * 10000) / 10000.0);
+        out.put("steps", steps);
+        out.put("vocab", text.vocab().size());
+        progress.accept(String.format(Locale.ROOT, "W5: %,.0f tokens/s, loss %.4f", tokensPerS, loss));
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
     }
 
@@ -243,41 +268,41 @@ public final class Workloads {
     static void w7(Map<String, Object> out, Settings s, Consumer<String> progress) {
         var dir = benchData();
         var brown = dir.resolve("brown.txt");
-        if (!java.nio.file.Files.isRegularFile(brown)) {
+        if (!Files.isRegularFile(brown)) {
             out.put("skipped", "the Brown corpus is not at " + brown + "; set GLASSBOX_BENCH_DATA to the folder holding brown.txt, "
                     + "wordsim353.tsv and questions-words.txt (tools/make_brown.py makes brown.txt)");
             return;
         }
         try {
-            var corpus = dev.glassbox.models.word2vec.Corpus.of(brown);
-            var cfg = dev.glassbox.models.word2vec.Word2VecConfig.defaults(1).withEpochs(s.quick() ? 1 : 5);
+            var corpus = Corpus.of(brown);
+            var cfg = Word2VecConfig.defaults(1).withEpochs(s.quick() ? 1 : 5);
             if (!s.quick()) {
-                var one = dev.glassbox.models.word2vec.Word2Vec.train(corpus, cfg.withThreads(1), dev.glassbox.models.train.EventListener.NONE);
+                var one = Word2Vec.train(corpus, cfg.withThreads(1), EventListener.NONE);
                 out.put("words_per_s_t1", Math.round(one.wordsPerSecond()));
                 out.put("wall_s_t1", Math.round(one.seconds() * 1000) / 1000.0);
-                progress.accept(String.format(java.util.Locale.ROOT, "W7 1 thread: %,.0f words/s", one.wordsPerSecond()));
+                progress.accept(String.format(Locale.ROOT, "W7 1 thread: %,.0f words/s", one.wordsPerSecond()));
             }
             int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
-            var r = dev.glassbox.models.word2vec.Word2Vec.train(corpus, cfg.withThreads(threads), dev.glassbox.models.train.EventListener.NONE);
+            var r = Word2Vec.train(corpus, cfg.withThreads(threads), EventListener.NONE);
             out.put("words_per_s", Math.round(r.wordsPerSecond()));
             out.put("wall_s", Math.round(r.seconds() * 1000) / 1000.0);
             out.put("loss", Math.round(r.loss() * 10000) / 10000.0);
-            progress.accept(String.format(java.util.Locale.ROOT, "W7 %d threads: %,.0f words/s", threads, r.wordsPerSecond()));
+            progress.accept(String.format(Locale.ROOT, "W7 %d threads: %,.0f words/s", threads, r.wordsPerSecond()));
             var ws = dir.resolve("wordsim353.tsv");
-            if (java.nio.file.Files.isRegularFile(ws)) {
-                var e = dev.glassbox.models.word2vec.WordEval.wordSim(r.vectors(), ws);
+            if (Files.isRegularFile(ws)) {
+                var e = WordEval.wordSim(r.vectors(), ws);
                 out.put("wordsim_spearman", Math.round(e.spearman() * 10000) / 10000.0);
                 out.put("wordsim_oov", e.oov());
             }
             var q = dir.resolve("questions-words.txt");
-            if (java.nio.file.Files.isRegularFile(q)) {
-                var a = dev.glassbox.models.word2vec.WordEval.analogies(r.vectors(), q, 30000);
+            if (Files.isRegularFile(q)) {
+                var a = WordEval.analogies(r.vectors(), q, 30000);
                 out.put("analogy_acc", Math.round(a.accuracy() * 10000) / 10000.0);
                 out.put("analogy_asked", a.asked());
                 out.put("analogy_oov", a.oov());
             }
             out.put("w7_threads", threads);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.put("skipped", "W7 could not read its data: " + e.getMessage());
         }
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
@@ -285,38 +310,28 @@ public final class Workloads {
 
     /**
      * W3: the course's DNN 25-3-3-10 (sigmoid hidden, softmax output, cross-entropy), SGD lr 0.5,
-     * batch 32, 20,000 steps over 3,200 fixed random examples; steps/s is framework overhead.
+     * batch 32, 20,000 steps over 3,200 fixed random examples, on the Trainer (a quarter of that
+     * first to warm up); steps/s is framework overhead, the Trainer's included.
      */
-    static void w3(Map<String, Object> out, Settings s, Consumer<String> progress) {
+    static void w3(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
         int steps = s.quick() ? 2000 : 20000, batch = 32, n = 3200;
         Generator g = new Generator(3);
         Tensor x = Tensor.rand(g, n, 25);
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = g.nextInt(10);
-        Tensor[] xb = new Tensor[n / batch];
-        int[][] yb = new int[n / batch][];
-        for (int b = 0; b < xb.length; b++) {
-            xb[b] = x.slice(0, b * batch, (b + 1) * batch);
-            yb[b] = java.util.Arrays.copyOfRange(y, b * batch, (b + 1) * batch);
+        List<TensorDataset.Batch> batches = new ArrayList<>();
+        for (int b = 0; b < n / batch; b++) {
+            batches.add(new TensorDataset.Batch(x.slice(0, b * batch, (b + 1) * batch), null, Arrays.copyOfRange(y, b * batch, (b + 1) * batch)));
         }
         double[] rates = new double[Math.max(1, s.quick() ? 1 : s.repeats())];
         for (int r = 0; r < rates.length; r++) {
             DnnClassifier model = new DnnClassifier(3, 3, new Generator(r));
-            SGD opt = new SGD(model.parameters(), 0.5f);
-            Runnable step = new Runnable() {
-                int i = 0;
-                public void run() {
-                    int b = i++ % xb.length;
-                    opt.zeroGrad();
-                    F.crossEntropy(model.forward(xb[b]), yb[b]).backward();
-                    opt.step();
-                }
-            };
-            for (int w = 0; w < steps / 4; w++) step.run();   // warm-up
-            long t = System.nanoTime();
-            for (int i = 0; i < steps; i++) step.run();
-            rates[r] = steps / ((System.nanoTime() - t) / 1e9);
-            progress.accept(String.format(java.util.Locale.ROOT, "W3 run %d: %,.0f steps/s", r + 1, rates[r]));
+            var task = new SimpleTask<>(model, new SGD(model.parameters(), 0.5f), new FixedBatches<>(batches),
+                    (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs()), b.labels()));
+            new Trainer<>(task).epochs(Integer.MAX_VALUE).maxSteps(steps / 4).fit(EventListener.NONE);   // warm-up
+            Trainer.Result timed = new Trainer<>(task).epochs(Integer.MAX_VALUE).maxSteps(steps).fit(EventListener.NONE);
+            rates[r] = steps / timed.trainSeconds();
+            progress.accept(String.format(Locale.ROOT, "W3 run %d: %,.0f steps/s", r + 1, rates[r]));
         }
         out.put("steps_per_s", Math.round(Stats.median(rates)));
     }
@@ -350,7 +365,7 @@ public final class Workloads {
             }
             double med = Stats.median(ns);
             out.put(e.getKey(), round1(med));
-            progress.accept(String.format(java.util.Locale.ROOT, "OPS %s: %.0f ns", e.getKey(), med));
+            progress.accept(String.format(Locale.ROOT, "OPS %s: %.0f ns", e.getKey(), med));
         }
         if (Float.isNaN(sink[0])) out.put("note", "NaN");   // keeps the work observable
     }

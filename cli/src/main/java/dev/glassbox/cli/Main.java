@@ -1,16 +1,23 @@
 package dev.glassbox.cli;
 
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.rnn.LanguageModel;
+import dev.glassbox.models.rnn.LanguageModelRecipe;
+import dev.glassbox.models.rnn.Sampling;
+import dev.glassbox.models.train.DivergedException;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.SettingError;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Module;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,10 +34,10 @@ import java.util.concurrent.Callable;
 /** The glassbox command line. */
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
-        subcommands = {Main.Train.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
+        subcommands = {TrainCommand.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
                 Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Main.Sample.class, Bench.class, DataCommands.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru. Start with: glassbox tour"})
+        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
     static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -75,6 +82,8 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, c, parse) -> {
             Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (t instanceof SettingError bad) msg = "--" + flag(bad.setting()) + " " + bad.problem();
+            if (t instanceof DivergedException) msg += "; try a smaller learning rate (--lr)";
             boolean usage = t instanceof IllegalArgumentException && !(t instanceof NumberFormatException);
             ERR.println("glassbox: " + msg);
             if (!(t instanceof IllegalArgumentException || t instanceof IOException || t instanceof ArithmeticException
@@ -84,6 +93,11 @@ public final class Main implements Runnable {
             return usage ? 2 : 1;
         });
         return cl.execute(args);
+    }
+
+    /** The flag of a setting: {@code minCount} is {@code --min-count}. */
+    static String flag(String setting) {
+        return setting.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     private static String commandPath(CommandLine c) {
@@ -101,154 +115,13 @@ public final class Main implements Runnable {
         long seed;
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and report its metrics.")
-    static final class Train implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
-        String model;
-
-        @Option(names = "--preset", description = "Settings: course (the course's own, default) or another the model offers.")
-        String preset;
-
-        @CommandLine.Mixin
-        DataOptions dataOptions = new DataOptions();
-
-        @Option(names = "--epochs", description = "Passes over the training data (default: the preset's).")
-        Integer epochs;
-
-        @Option(names = "--lr", description = "Learning rate (default: the preset's).")
-        Float lr;
-
-        @Option(names = "--batch", description = "Examples per step (default: the preset's).")
-        Integer batch;
-
-        @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (safetensors).")
-        Path save;
-
-        @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
-        Path log;
-
-        @Option(names = "--json", description = "Print the final metrics as one JSON object on the last line.")
-        boolean json;
-
-        @Option(names = "--dim", description = "word2vec: vector size (default 100).")
-        Integer dim;
-
-        @Option(names = "--window", description = "word2vec: context words each side, before the random shrink (default 5).")
-        Integer window;
-
-        @Option(names = "--negative", description = "word2vec: noise words per pair (default 5).")
-        Integer negative;
-
-        @Option(names = "--min-count", description = "word2vec: ignore words seen fewer times (default 5).")
-        Integer minCount;
-
-        @Option(names = "--sample", description = "word2vec: subsampling threshold of frequent words (default 1e-3; 0 = off).")
-        Double sample;
-
-        @Option(names = "--threads", description = "word2vec: training threads (default: all cores).")
-        Integer threads;
-
-        @Option(names = "--steps", description = "lstm, gru, seq2seq: stop after this many steps.")
-        Integer steps;
-
-        @Option(names = "--attention", description = "seq2seq: none, bahdanau or luong (default luong).")
-        String attention;
-
-        @Option(names = "--tbptt", description = "lstm, gru: contiguous tracks with the state carried between windows (truncated BPTT).")
-        boolean tbptt;
-
-        @Option(names = "--cell", description = "lstm, gru: the recurrent cell of the language model: lstm, gru, rnn (tanh) or rnn_relu (default: the model's name).")
-        String cell;
-
-        @Override
-        public Integer call() throws IOException {
-            Recipe r = Recipes.get(model);
-            Map<String, Object> settings = new LinkedHashMap<>();
-            if (dim != null) settings.put("dim", dim);
-            if (window != null) settings.put("window", window);
-            if (negative != null) settings.put("negative", negative);
-            if (minCount != null) settings.put("min-count", minCount);
-            if (sample != null) settings.put("sample", sample);
-            if (threads != null) settings.put("threads", threads);
-            if (steps != null) settings.put("steps", steps);
-            if (attention != null) settings.put("attention", attention);
-            if (tbptt) settings.put("tbptt", true);
-            if (cell != null) settings.put("cell", cell);
-            for (String k : settings.keySet()) {
-                if (!r.settings().contains(k)) {
-                    List<String> takers = Recipes.all().stream().filter(x -> x.settings().contains(k)).map(Recipe::name).toList();
-                    throw new IllegalArgumentException("--" + k + " applies to " + String.join(", ", takers) + ", not " + model);
-                }
-            }
-            if (save != null && Files.isDirectory(save)) {
-                // said before training, not after it, when the run would be lost
-                throw new IllegalArgumentException("--save " + save + " is a folder; give a file name, for example "
-                        + save.resolve(model + ("word2vec".equals(r.name()) ? ".bin" : ".safetensors")));
-            }
-            var opts = new Recipe.Options(preset, dataOptions.data, epochs, lr, batch, dataOptions.seed, save, settings);
-            Recipe.Run run;
-            try (EventLog log = EventLog.open(this.log)) {
-                EventListener l = new Progress(OUT, Progress.isTerminal(), model).andThen(log);
-                run = r.train(opts, l);
-            }
-            if (json) {
-                OUT.println(Json.write(withSeconds(run.metrics(), run.seconds())));
-            } else {
-                OUT.print(Tables.metrics(withSeconds(run.metrics(), run.seconds())));
-            }
-            return 0;
-        }
-    }
-
     static Map<String, Object> withSeconds(Map<String, Object> m, double secs) {
         Map<String, Object> out = new LinkedHashMap<>(m);
         out.put("seconds", Math.round(secs * 1000) / 1000.0);
         return out;
     }
 
-    /** Writes events as JSON lines, or nothing when no file was asked for. */
-    static final class EventLog implements EventListener, AutoCloseable {
-        private final BufferedWriter w;
-        private final Path path;
-
-        private EventLog(Path path, BufferedWriter w) {
-            this.path = path;
-            this.w = w;
-        }
-
-        static EventLog open(Path path) throws IOException {
-            if (path == null) return new EventLog(null, null);
-            try {
-                Path parent = path.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
-                return new EventLog(path, Files.newBufferedWriter(path, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                        : e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.FileSystemException
-                        ? "no such folder or not writable (" + e.getMessage() + ")" : e.getMessage();
-                throw new IOException("cannot write the log " + path + ": " + why, e);
-            }
-        }
-
-        @Override
-        public void on(dev.glassbox.models.train.TrainingEvent e) {
-            if (w == null) return;
-            try {
-                w.write(Json.event(e));
-                w.newLine();
-                if (!(e instanceof dev.glassbox.models.train.TrainingEvent.Step)) w.flush();
-            } catch (IOException ex) {
-                throw new UncheckedIOException(new IOException("cannot write the log " + path + ": " + ex.getMessage(), ex));
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (w != null) w.close();
-        }
-    }
-
-    static Module load(Recipe r, Path file) throws IOException {
+    static Module load(Recipe<?> r, Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         return r.load(file);
     }
@@ -283,13 +156,13 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Recipe r = Recipes.get(model);
+            Recipe<?> r = Recipes.get(model);
             if (file != null && load != null) throw new IllegalArgumentException("give the model file once: as FILE or with --load");
             Path f = file != null ? file : load;
             if (f == null) throw new IllegalArgumentException("eval " + model + ": which model? give FILE (or --load FILE)");
             Map<String, Object> m;
-            if (r instanceof dev.glassbox.models.word2vec.Word2VecRecipe) {
-                m = dev.glassbox.models.word2vec.Word2VecRecipe.evaluate(dev.glassbox.models.word2vec.Word2VecRecipe.vectors(load(r, f)),
+            if (r instanceof Word2VecRecipe) {
+                m = Word2VecRecipe.evaluate(Word2VecRecipe.vectors(load(r, f)),
                         wordsim, analogies, restrict);
             } else {
                 if (wordsim != null || analogies != null) throw new IllegalArgumentException("--wordsim and --analogies apply to word2vec, not " + model);
@@ -314,7 +187,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Recipe r = Recipes.get(model);
+            Recipe<?> r = Recipes.get(model);
             OUT.println(r.predict(load(r, load), input));
             return 0;
         }
@@ -351,7 +224,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws IOException {
             if (!lang.equals("en") && !lang.equals("ko")) throw new IllegalArgumentException("--lang must be en or ko, got '" + lang + "'");
-            Recipe r = Recipes.get(model);
+            Recipe<?> r = Recipes.get(model);
             if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation());
             Explanation t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
@@ -381,20 +254,21 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Recipe r = Recipes.get(model);
-            if (!(r instanceof dev.glassbox.models.rnn.LanguageModelRecipe)) {
+            Recipe<?> r = Recipes.get(model);
+            if (!(r instanceof LanguageModelRecipe)) {
                 throw new IllegalArgumentException("sample works with the language models lstm and gru, not " + model);
             }
             Module m = load(r, load);
-            OUT.println(dev.glassbox.models.rnn.LanguageModelRecipe.sample((dev.glassbox.models.rnn.LanguageModel) m, prompt, length, temperature, seed));
+            OUT.println(Sampling.sample((LanguageModel) m, prompt, length, temperature, seed));
             return 0;
         }
     }
 
     @Command(name = "tour", mixinStandardHelpOptions = true,
-            description = "Train every model on its embedded data, in turn, and print a summary.")
+            description = "Train every model on its embedded data, in turn, and print a summary.",
+            footer = {"", "Progress goes to standard error; the summary (or with --json one JSON object) to standard output."})
     static final class Tour implements Callable<Integer> {
-        @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
+        @Option(names = "--json", description = "Print the summary as one JSON object (the only thing on standard output).")
         boolean json;
 
         @Override
@@ -402,23 +276,29 @@ public final class Main implements Runnable {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("model", "preset", "data", "metric", "value", "seconds"));
             List<Map<String, Object>> results = new ArrayList<>();
-            List<Recipe> all = Recipes.all();
+            List<Recipe<?>> all = Recipes.all();
             for (int i = 0; i < all.size(); i++) {
-                Recipe r = all.get(i);
-                OUT.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
+                Recipe<?> r = all.get(i);
+                ERR.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
                 for (String preset : r.tourPresets()) {
-                    Recipe.Run run = r.train(new Recipe.Options(preset, null, null, null, null, 42, null, r.tourSettings(preset)),
-                            new Progress(OUT, Progress.isTerminal(), "  " + r.name() + "/" + preset));
+                    Recipe.Run run = tour(r, preset, new Progress(ERR, Progress.isTerminal(), "  " + r.name() + "/" + preset));
                     String metric = r.headlineMetric();
                     rows.add(List.of(r.name(), preset, run.data(), metric, Tables.format(run.metrics().get(metric)),
                             String.format(Locale.ROOT, "%.1f", run.seconds())));
                     results.add(withSeconds(run.metrics(), run.seconds()));
                 }
             }
-            OUT.println();
-            OUT.print(Tables.table(rows));
-            if (json) OUT.println(Json.write(Map.of("tour", results)));
+            if (json) {
+                OUT.println(Json.write(Map.of("tour", results)));
+            } else {
+                OUT.println();
+                OUT.print(Tables.table(rows));
+            }
             return 0;
+        }
+
+        private static <S extends RecipeSettings<S>> Recipe.Run tour(Recipe<S> r, String preset, EventListener events) throws IOException {
+            return r.train(r.tourSettings(preset), RunOptions.NONE, events);
         }
     }
 
@@ -428,7 +308,7 @@ public final class Main implements Runnable {
         public Integer call() {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("model", "presets", "data", "what it is"));
-            for (Recipe r : Recipes.all()) {
+            for (Recipe<?> r : Recipes.all()) {
                 rows.add(List.of(r.name(), String.join(", ", r.presets()), String.join(", ", r.dataNames()), r.title()));
             }
             OUT.print(Tables.table(rows));

@@ -5,17 +5,27 @@ import dev.glassbox.models.train.TrainingEvent;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Renders training events: on a terminal, one line redrawn in place (epoch, step, loss, rate,
- * ETA) at most ten times a second; elsewhere, a plain line for about every tenth epoch.
+ * Renders training events on standard error. On a terminal: one line redrawn in place at most
+ * ten times a second (epoch, bar, step, the epoch's running mean loss, the last held-out
+ * metrics, rate, ETA). Elsewhere: Keras-style, one line per epoch with its loss and held-out
+ * metrics (for runs of more than 50 epochs, every k-th so that there are about 50), and a line
+ * every 10 seconds inside a long epoch. The ETA comes from the rate measured after the first
+ * few steps (the first ones warm up the JIT), and shows "?" until there is one.
  */
 final class Progress implements EventListener {
+    /** Steps taken before the rate is measured, and the least time it is measured over. */
+    private static final int WARM_STEPS = 3;
+    private static final long MIN_MEASURE_NANOS = 300_000_000L, REDRAW_NANOS = 100_000_000L, PLAIN_NANOS = 10_000_000_000L;
+
     private final PrintStream out;
     private final boolean terminal;
     private final String label;
-    private long start, lastDraw;
+    private long lastDraw, measureFrom = -1, measureStart;
     private int epochs;
+    private String metrics = "";
     private boolean drawn;
 
     Progress(PrintStream out, boolean terminal, String label) {
@@ -24,7 +34,13 @@ final class Progress implements EventListener {
         this.label = label;
     }
 
+    /**
+     * Whether standard error is a terminal: the launcher says so ({@code -Dglassbox.tty}, from
+     * the shell's {@code -t 2}); without it, whether the JVM has a console.
+     */
     static boolean isTerminal() {
+        String tty = System.getProperty("glassbox.tty");
+        if (tty != null) return tty.equals("true");
         var c = System.console();
         return c != null && c.isTerminal();
     }
@@ -33,66 +49,99 @@ final class Progress implements EventListener {
     public void on(TrainingEvent e) {
         switch (e) {
             case TrainingEvent.Started s -> {
-                start = System.nanoTime();
-                epochs = s.epochs();
+                begin(s.epochs(), s.fromStep());
                 if (!terminal) {
-                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epoch%s of %d step%s%n", label, s.model(), s.preset(),
-                            s.data(), s.epochs(), s.epochs() == 1 ? "" : "s", s.stepsPerEpoch(), s.stepsPerEpoch() == 1 ? "" : "s");
+                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epoch%s of %d step%s%s%n", label, s.model(), s.preset(), s.data(),
+                            s.epochs(), s.epochs() == 1 ? "" : "s", s.stepsPerEpoch(), s.stepsPerEpoch() == 1 ? "" : "s",
+                            s.fromStep() > 0 ? ", resumed after step " + s.fromStep() : "");
                 }
             }
             case TrainingEvent.Stage sg -> {
                 finishLine();
-                start = System.nanoTime();
-                epochs = sg.epochs();
-                out.printf(Locale.ROOT, "%s: stage %d/%d %s: %s (%d epochs of %d steps)%n", label, sg.stage(), sg.stages(), sg.name(),
-                        sg.goal(), sg.epochs(), sg.stepsPerEpoch());
+                begin(sg.epochs(), sg.fromStep());
+                out.printf(Locale.ROOT, "%s: stage %d/%d %s: %s (%d epochs of %d steps%s)%n", label, sg.stage(), sg.stages(), sg.name(),
+                        sg.goal(), sg.epochs(), sg.stepsPerEpoch(), sg.fromStep() > 0 ? ", resumed after step " + sg.fromStep() : "");
             }
-            case TrainingEvent.Step st -> {
-                if (!terminal) return;
-                long now = System.nanoTime();
-                if (now - lastDraw < 100_000_000L && st.step() != st.totalSteps()) return;
-                lastDraw = now;
-                double secs = (now - start) / 1e9;
-                double rate = st.step() / Math.max(secs, 1e-9);
-                double eta = (st.totalSteps() - st.step()) / Math.max(rate, 1e-9);
-                int width = 24, filled = (int) ((long) width * st.step() / st.totalSteps());
-                out.printf(Locale.ROOT, "\r%s epoch %d/%d [%s%s] step %d/%d loss %.4f %s steps/s ETA %s ", label, st.epoch(), epochs,
-                        "#".repeat(filled), ".".repeat(width - filled), st.step(), st.totalSteps(), st.loss(), rate(rate), clock(eta));
-                out.flush();
-                drawn = true;
-            }
-            case TrainingEvent.Words wd -> {
-                long now = System.nanoTime();
-                boolean last = wd.words() >= wd.totalWords();
-                if (terminal ? now - lastDraw < 100_000_000L && !last : now - lastDraw < 2_000_000_000L && !last) return;
-                lastDraw = now;
-                double eta = (wd.totalWords() - wd.words()) / Math.max(wd.wordsPerSecond(), 1e-9);
-                int width = 24, filled = (int) (width * Math.min(1.0, (double) wd.words() / Math.max(1, wd.totalWords())));
-                String line = String.format(Locale.ROOT, "%s epoch %d/%d [%s%s] %,d/%,d words %,.0f words/s lr %.5f loss %.4f ETA %s", label,
-                        wd.epoch(), wd.epochs(), "#".repeat(filled), ".".repeat(width - filled), wd.words(), wd.totalWords(), wd.wordsPerSecond(),
-                        wd.alpha(), wd.loss(), clock(eta));
-                if (terminal) {
-                    out.print("\r" + line + " ");
-                    out.flush();
-                    drawn = true;
-                } else {
-                    out.println(line);
-                }
-            }
+            case TrainingEvent.Step st -> step(st);
+            case TrainingEvent.Words wd -> words(wd);
             case TrainingEvent.EpochEnd ee -> {
+                metrics = metrics(ee.metrics());
                 if (terminal) return;
-                int every = Math.max(1, ee.epochs() / 10);
-                if (ee.epoch() % every == 0 || ee.epoch() == ee.epochs()) {
-                    double secs = (System.nanoTime() - start) / 1e9;
-                    out.printf(Locale.ROOT, "%s: epoch %d/%d loss %.4f (%.1fs)%n", label, ee.epoch(), ee.epochs(), ee.loss(), secs);
+                int every = Math.max(1, (ee.epochs() + 49) / 50);
+                if (ee.epoch() % every == 0 || ee.epoch() == ee.epochs() || ee.epoch() == 1) {
+                    out.printf(Locale.ROOT, "%s: epoch %d/%d - %.1fs - loss %.4f%s%n", label, ee.epoch(), ee.epochs(), ee.seconds(), ee.loss(),
+                            metrics.replace("  ", " - "));
+                    lastDraw = System.nanoTime();
                 }
             }
             case TrainingEvent.Checkpoint c -> {
                 finishLine();
-                out.println(label + ": saved " + c.path());
+                out.println(label + ": saved " + c.path() + (c.step() > 0 ? " (step " + c.step() + ")" : ""));
             }
+            case TrainingEvent.Diverged d -> finishLine();
             case TrainingEvent.Finished f -> finishLine();
         }
+    }
+
+    private void begin(int epochs, long fromStep) {
+        this.epochs = epochs;
+        lastDraw = System.nanoTime();
+        measureStart = 0;
+        measureFrom = fromStep + WARM_STEPS;
+        metrics = "";
+    }
+
+    private void step(TrainingEvent.Step st) {
+        long now = System.nanoTime();
+        if (st.step() == measureFrom) measureStart = now;
+        boolean last = st.step() == st.totalSteps();
+        if (terminal ? now - lastDraw < REDRAW_NANOS && !last : now - lastDraw < PLAIN_NANOS) return;
+        lastDraw = now;
+        String eta = "?";
+        double rate = 0;
+        if (st.step() > measureFrom && measureStart > 0 && now - measureStart >= MIN_MEASURE_NANOS) {
+            rate = (st.step() - measureFrom) / ((now - measureStart) / 1e9);
+            eta = clock((st.totalSteps() - st.step()) / rate);
+        }
+        String rateText = rate > 0 ? " " + rate(rate) + " steps/s" : "";
+        if (terminal) {
+            int width = 24, filled = (int) (width * Math.min(1.0, (double) st.step() / st.totalSteps()));
+            out.printf(Locale.ROOT, "\r%s epoch %d/%d [%s%s] step %d/%d loss %.4f%s%s ETA %s \u001b[K", label, st.epoch(), epochs,
+                    "#".repeat(filled), ".".repeat(width - filled), st.step(), st.totalSteps(), st.meanLoss(), metrics, rateText, eta);
+            out.flush();
+            drawn = true;
+        } else if (!last) {
+            out.printf(Locale.ROOT, "%s: epoch %d/%d step %d/%d loss %.4f%s ETA %s%n", label, st.epoch(), epochs, st.step(), st.totalSteps(),
+                    st.meanLoss(), rateText, eta);
+        }
+    }
+
+    private void words(TrainingEvent.Words wd) {
+        long now = System.nanoTime();
+        boolean last = wd.words() >= wd.totalWords();
+        if (terminal ? now - lastDraw < REDRAW_NANOS && !last : now - lastDraw < 2_000_000_000L && !last) return;
+        lastDraw = now;
+        double eta = (wd.totalWords() - wd.words()) / Math.max(wd.wordsPerSecond(), 1e-9);
+        int width = 24, filled = (int) (width * Math.min(1.0, (double) wd.words() / Math.max(1, wd.totalWords())));
+        String line = String.format(Locale.ROOT, "%s epoch %d/%d [%s%s] %,d/%,d words %,.0f words/s lr %.5f loss %.4f ETA %s", label,
+                wd.epoch(), wd.epochs(), "#".repeat(filled), ".".repeat(width - filled), wd.words(), wd.totalWords(), wd.wordsPerSecond(),
+                wd.alpha(), wd.loss(), clock(eta));
+        if (terminal) {
+            out.print("\r" + line + " \u001b[K");
+            out.flush();
+            drawn = true;
+        } else {
+            out.println(line);
+        }
+    }
+
+    /** "  val_loss 0.1234  acc 0.9500": the held-out numbers of an epoch's end. */
+    private static String metrics(Map<String, Object> m) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : m.entrySet()) {
+            if (e.getValue() instanceof Number n) sb.append(String.format(Locale.ROOT, "  %s %.4f", e.getKey(), n.doubleValue()));
+        }
+        return sb.toString();
     }
 
     private void finishLine() {

@@ -27,7 +27,14 @@ public final class DataLoader implements Iterable<TensorDataset.Batch> {
     public int batches() { return (data.size() + batchSize - 1) / batchSize; }
 
     @Override
-    public Iterator<TensorDataset.Batch> iterator() {
+    public Iterator<TensorDataset.Batch> iterator() { return iterator(0); }
+
+    /**
+     * One pass that begins at batch {@code from} of its order (the shuffle is drawn whole, as for
+     * a full pass): how a resumed run takes up an epoch where it stopped.
+     */
+    public Iterator<TensorDataset.Batch> iterator(int from) {
+        if (from < 0 || from > batches()) throw new IllegalArgumentException("batch " + from + " of a pass of " + batches() + " batches");
         int n = data.size();
         int[] order;
         if (shuffle != null) {
@@ -37,7 +44,7 @@ public final class DataLoader implements Iterable<TensorDataset.Batch> {
             for (int i = 0; i < n; i++) order[i] = i;
         }
         return new Iterator<>() {
-            int at = 0;
+            int at = (int) Math.min(n, (long) from * batchSize);
 
             @Override
             public boolean hasNext() { return at < n; }

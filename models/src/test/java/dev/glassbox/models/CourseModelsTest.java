@@ -1,11 +1,15 @@
 package dev.glassbox.models;
 
 import dev.glassbox.models.course.DnnClassifier;
+import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.models.explain.ConvTrace;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.word2vec.Word2VecRecipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +32,7 @@ class CourseModelsTest {
     Path dir;
 
     private static Recipe.Run train(String model, String preset, String data, long seed) throws IOException {
-        return Recipes.get(model).train(new Recipe.Options(preset, data, null, null, null, seed, null), EventListener.NONE);
+        return Runs.train(model, preset, t -> (data == null ? t : t.withData(data)).withSeed(seed));
     }
 
     private static double num(Map<String, Object> m, String key) { return ((Number) m.get(key)).doubleValue(); }
@@ -61,13 +66,17 @@ class CourseModelsTest {
     @Test
     void courseDnnLearnsHeldOutNoisyDigits() throws IOException {
         List<TrainingEvent> events = new ArrayList<>();
-        var run = Recipes.get("dnn").train(Recipe.Options.defaults(42), events::add);
+        var run = Runs.train("dnn", null, t -> t, RunOptions.NONE, events::add);
         assertInstanceOf(DnnClassifier.class, run.model());
         assertEquals(3, ((DnnClassifier) run.model()).hidden1.outFeatures, "the course's 25-3-3-10");
         assertTrue(num(run.metrics(), "acc") >= 0.90, "held-out accuracy " + run.metrics().get("acc"));
         assertInstanceOf(TrainingEvent.Started.class, events.get(0));
         assertInstanceOf(TrainingEvent.Finished.class, events.get(events.size() - 1));
-        assertEquals(1000, events.stream().filter(e -> e instanceof TrainingEvent.EpochEnd).count());
+        var epochEnds = events.stream().filter(e -> e instanceof TrainingEvent.EpochEnd).map(e -> (TrainingEvent.EpochEnd) e).toList();
+        assertEquals(1000, epochEnds.size());
+        assertEquals(Set.of("val_loss", "acc"), epochEnds.getLast().metrics().keySet(), "each epoch ends with the held-out loss and accuracy");
+        assertEquals(num(run.metrics(), "acc"), ((Number) epochEnds.getLast().metrics().get("acc")).doubleValue());
+        assertEquals(((Number) run.metrics().get("loss")).floatValue(), epochEnds.getLast().loss(), "the run's loss is its last epoch's mean");
     }
 
     @Test
@@ -80,8 +89,8 @@ class CourseModelsTest {
     @Test
     void checkpointsRoundTripAndNameTheirModel() throws IOException {
         Path f = dir.resolve("logistic.safetensors");
-        Recipe logistic = Recipes.get("logistic");
-        var run = logistic.train(new Recipe.Options(null, null, 5, null, null, 3, f), EventListener.NONE);
+        Recipe<?> logistic = Recipes.get("logistic");
+        var run = Runs.train("logistic", null, t -> t.withEpochs(5).withSeed(3), RunOptions.saveTo(f), EventListener.NONE);
         var back = logistic.load(f);
         assertEquals(run.metrics().get("acc"), logistic.evaluate(back, null, 3).get("acc"));
         var e = assertThrows(IOException.class, () -> Recipes.get("dnn").load(f));
@@ -181,7 +190,7 @@ class CourseModelsTest {
     @Test
     void stackedAutoencoderPretrainsStageByStageThenFineTunes() throws IOException {
         List<TrainingEvent> events = new ArrayList<>();
-        var run = Recipes.get("autoencoder").train(Recipe.Options.defaults(42), events::add);
+        var run = Runs.train("autoencoder", null, t -> t, RunOptions.NONE, events::add);
         var m = run.metrics();
         List<TrainingEvent.Stage> stages = events.stream().filter(e -> e instanceof TrainingEvent.Stage)
                 .map(e -> (TrainingEvent.Stage) e).toList();
@@ -199,7 +208,7 @@ class CourseModelsTest {
 
         // A checkpoint reloads to the same accuracy; the trace is of the fine-tuned network.
         Path f = dir.resolve("ae.safetensors");
-        Recipes.get("autoencoder").train(new Recipe.Options(null, null, 2, null, null, 42, f), EventListener.NONE);
+        Runs.train("autoencoder", null, t -> t.withEpochs(2), RunOptions.saveTo(f), EventListener.NONE);
         var loaded = Recipes.get("autoencoder").load(f);
         assertTrue(num(Recipes.get("autoencoder").evaluate(loaded, null, 42), "acc") > 0.1);
         Trace t = assertInstanceOf(Trace.class, Recipes.get("autoencoder").explain(loaded, List.of(), null, 0.1f, 42));
@@ -268,21 +277,25 @@ class CourseModelsTest {
         assertTrue(short_.getMessage().contains("64"), short_.getMessage());
     }
 
-    /** Library callers get the same clear errors as the command line for settings a model does not take or cannot read. */
+    /** Library callers get errors naming the setting (the command line turns the name into its flag). */
     @Test
-    void unknownAndMalformedSettingsAreNamed() {
-        var dnn = assertThrows(IllegalArgumentException.class, () -> Recipes.get("dnn").train(
-                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", 3)), EventListener.NONE));
-        assertEquals("--dim does not apply to dnn", dnn.getMessage());
-        var lstm = assertThrows(IllegalArgumentException.class, () -> Recipes.get("lstm").train(
-                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", 3)), EventListener.NONE));
-        assertEquals("--dim does not apply to lstm (it takes --cell, --steps, --tbptt)", lstm.getMessage());
-        var w2v = assertThrows(IllegalArgumentException.class, () -> Recipes.get("word2vec").train(
-                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("dim", "wide")), EventListener.NONE));
-        assertEquals("--dim must be a whole number, got 'wide'", w2v.getMessage());
-        var flag = assertThrows(IllegalArgumentException.class, () -> Recipes.get("gru").train(
-                new Recipe.Options(null, null, 1, null, null, 1, null, Map.of("tbptt", "maybe")), EventListener.NONE));
-        assertEquals("--tbptt is true or false, got 'maybe'", flag.getMessage());
+    void settingsAModelCannotTakeAreNamed() {
+        var epochs = assertThrows(InvalidSettingException.class, () -> Runs.train("dnn", null, t -> t.withEpochs(0)));
+        assertEquals("epochs", epochs.setting());
+        assertEquals("epochs must be positive, got 0", epochs.getMessage());
+        var rnnBatch = assertThrows(InvalidSettingException.class, () -> Runs.train("rnn", null, t -> t.withBatch(2)));
+        assertEquals("batch", rnnBatch.setting());
+        assertTrue(rnnBatch.problem().contains("all 3 of its sentences at once"), rnnBatch.getMessage());
+        var rnnData = assertThrows(InvalidSettingException.class, () -> Runs.train("rnn", null, t -> t.withData("austen")));
+        assertEquals("data", rnnData.setting());
+        var w2v = assertThrows(InvalidSettingException.class, () -> new Word2VecRecipe().settings("skipgram").withDim(0));
+        assertEquals("dim must be between 1 and 10000, got 0", w2v.getMessage());
+        var minCount = assertThrows(InvalidSettingException.class, () -> new Word2VecRecipe().settings("skipgram").withMinCount(0));
+        assertEquals("minCount", minCount.setting());
+        var lr = assertThrows(InvalidSettingException.class, () -> new DnnRecipe().settings("course").withLr(Float.NaN));
+        assertEquals("lr", lr.setting());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> new DnnRecipe().settings("huge"));
+        assertEquals("unknown preset 'huge' for dnn; presets: course, wide", unknown.getMessage());
     }
 
     /** Four MNIST-format files of {@code n} blank images of side × side in a folder. */
@@ -304,7 +317,7 @@ class CourseModelsTest {
         var train = assertThrows(IllegalArgumentException.class, () -> train("cnn", "w4", small.toString(), 1));
         assertEquals("cnn: preset 'w4' takes 28x28 images; '" + small + "' has 8x8", train.getMessage());
         Path f = dir.resolve("cnn.safetensors");
-        Recipes.get("cnn").train(new Recipe.Options(null, null, 1, null, null, 1, f), EventListener.NONE);
+        Runs.train("cnn", null, t -> t.withEpochs(1).withSeed(1), RunOptions.saveTo(f), EventListener.NONE);
         var model = Recipes.get("cnn").load(f);
         var eval = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").evaluate(model, big.toString(), 1));
         assertEquals("cnn: this model takes 8x8 images; '" + big + "' has 28x28", eval.getMessage());

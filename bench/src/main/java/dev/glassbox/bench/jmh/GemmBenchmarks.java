@@ -1,6 +1,6 @@
 package dev.glassbox.bench.jmh;
 
-import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.tensor.Blas;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,7 +34,7 @@ public class GemmBenchmarks {
     public String gemm;
 
     private int m, nn, k;
-    private boolean ta, tb;
+    private Blas.Op opA, opB;
     private float[] a, b, c;
 
     @Setup
@@ -43,18 +43,17 @@ public class GemmBenchmarks {
         m = Integer.parseInt(s[0]);
         nn = Integer.parseInt(s[1]);
         k = Integer.parseInt(s[2]);
-        ta = s[3].equals("t");
-        tb = s[4].equals("t");
+        opA = s[3].equals("t") ? Blas.Op.T : Blas.Op.N;
+        opB = s[4].equals("t") ? Blas.Op.T : Blas.Op.N;
         Random r = new Random(1);
         a = KernelBenchmarks.rand(r, m * k);
         b = KernelBenchmarks.rand(r, k * nn);
         c = new float[m * nn];
     }
 
-
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(ta, tb, m, nn, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : nn, 0f, c, 0, nn);
+        Blas.sgemm(opA, opB, m, nn, k, 1f, a, 0, opA == Blas.Op.T ? m : k, b, 0, opB == Blas.Op.T ? k : nn, 0f, c, 0, nn);
         return c;
     }
 }

@@ -1,9 +1,6 @@
 package dev.glassbox.bench.jmh;
 
-import dev.glassbox.kernels.BinaryOp;
-import dev.glassbox.kernels.ScalarKernels;
-import dev.glassbox.kernels.UnaryOp;
-import dev.glassbox.kernels.VectorKernels;
+import dev.glassbox.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,9 +17,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JMH micro-benchmarks of the elementwise, reduction and softmax kernels, each beside its scalar twin. Run with
- * {@code bench/jmh.sh [regex]} (see bench/README.md); the workloads W1–W9 are in
- * {@code glassbox bench}, these are for tuning one kernel at a time.
+ * JMH micro-benchmarks of the elementwise, reduction and softmax kernels, through the tensor
+ * operations that run them (the bench module stays above core's kernels); {@link ScalarTwins}
+ * runs the same in a JVM started with {@code -Dglassbox.simd=false}, so each kernel is timed
+ * beside its scalar twin. Run with {@code bench/jmh.sh [regex]} (see bench/README.md); the
+ * workloads W1–W9 are in {@code glassbox bench}, these are for tuning one kernel at a time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,14 +33,15 @@ public class KernelBenchmarks {
     @Param({"1023", "65536"})
     public int n;
 
-    private float[] x, y, out;
+    private Tensor x, y, rows;
 
     @Setup
     public void setup() {
         Random r = new Random(1);
-        x = rand(r, n);
-        y = rand(r, n);
-        out = new float[n];
+        x = Tensor.of(rand(r, n), n);
+        y = Tensor.of(rand(r, n), n);
+        int width = Math.min(n, 1023);
+        rows = Tensor.of(rand(r, n / width * width), n / width, width);
     }
 
     /** Seeded normal values. */
@@ -52,44 +52,18 @@ public class KernelBenchmarks {
     }
 
     @Benchmark
-    public float[] addVector() {
-        VectorKernels.binary(BinaryOp.ADD, n, x, 0, 1, y, 0, 1, out, 0);
-        return out;
-    }
+    public Tensor add() { return x.add(y); }
 
     @Benchmark
-    public float[] addScalarTwin() {
-        ScalarKernels.binary(BinaryOp.ADD, n, x, 0, 1, y, 0, 1, out, 0);
-        return out;
-    }
+    public Tensor sigmoid() { return x.sigmoid(); }
 
     @Benchmark
-    public float[] sigmoidVector() {
-        VectorKernels.unary(UnaryOp.SIGMOID, n, x, 0, out, 0);
-        return out;
-    }
+    public Tensor sum() { return x.sum(); }
 
     @Benchmark
-    public float[] sigmoidScalarTwin() {
-        ScalarKernels.unary(UnaryOp.SIGMOID, n, x, 0, out, 0);
-        return out;
-    }
+    public Tensor softmaxRows() { return rows.softmax(-1); }
 
-    @Benchmark
-    public float sumVector() { return VectorKernels.sum(n, x, 0); }
-
-    @Benchmark
-    public float sumScalarTwin() { return ScalarKernels.sum(n, x, 0); }
-
-    @Benchmark
-    public float[] softmaxRowsVector() {
-        VectorKernels.softmaxRows(n / 1023 == 0 ? 1 : n / 1023, Math.min(n, 1023), x, 0, out, 0, false);
-        return out;
-    }
-
-    @Benchmark
-    public float[] softmaxRowsScalarTwin() {
-        ScalarKernels.softmaxRows(n / 1023 == 0 ? 1 : n / 1023, Math.min(n, 1023), x, 0, out, 0, false);
-        return out;
-    }
+    /** The same benchmarks on the scalar twins. */
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dglassbox.simd=false"})
+    public static class ScalarTwins extends KernelBenchmarks {}
 }

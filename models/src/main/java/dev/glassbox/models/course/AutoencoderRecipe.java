@@ -1,10 +1,14 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The stacked autoencoder, trained the course's way in four stages: (1) encoder_1/decoder_1
@@ -44,7 +49,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
 
     /** Epochs are per stage. */
     @Override
-    public Defaults defaults(String preset) { return preset.equals("mnist") ? new Defaults(3, 1e-3f, 64) : new Defaults(40, 3e-3f, 32); }
+    public TrainSettings settings(String preset) { return "mnist".equals(preset) ? defaults(preset, 3, 1e-3f, 64) : defaults(preset, 40, 3e-3f, 32); }
 
     @Override public String headlineMetric() { return "acc"; }
 
@@ -64,77 +69,92 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
     @Override
     Tensor loss(StackedAutoencoder model, TensorDataset.Batch b) { return F.crossEntropy(model.forward(b.inputs()), b.labels()); }
 
+    /** The four stages, in order: name, then what it trains for. */
+    private static final List<String> STAGES = List.of("encoder_1/decoder_1", "encoder_2/decoder_2", "classifier", "fine-tuning");
+
+    /**
+     * The four stages, each on the {@link Trainer} with its own Adam; every stage's end is a
+     * checkpoint (when saving), and a run resumed from a checkpoint skips the stages it finished
+     * (taking what they measured from the checkpoint) and continues its stage exactly.
+     */
     @Override
-    public Run train(Options o, EventListener events) throws IOException {
-        o.requireKnown(this);
-        String preset = checkPreset(o.preset());
-        String dataName = o.data() != null ? o.data() : defaultData(preset);
-        Defaults d = defaults(preset);
-        int epochs = o.epochs() != null ? o.epochs() : d.epochs();
-        float lr = o.lr() != null ? o.lr() : d.lr();
-        int batch = o.batch() != null ? o.batch() : d.batch();
-        Data data = trainingData(preset, dataName, o.seed());
-        long t0 = System.nanoTime();
-        StackedAutoencoder m = build(preset, new Generator(o.seed()));
-        Generator shuffle = new Generator(o.seed() + 1);
-        int steps = (data.train().size() + batch - 1) / batch;
-        events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, steps));
-        Map<String, Object> out = runMetrics(preset, data.name(), epochs);
+    public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
+        String preset = checkPreset(s.preset());
+        Data data = trainingData(preset, s.data(), s.seed());
+        StackedAutoencoder m = build(preset, new Generator(s.seed()));
+        Generator shuffle = new Generator(s.seed() + 1);
+        TrainingCheckpoint from = TrainingCheckpoint.resumed(run);
+        Map<String, String> carried = new LinkedHashMap<>();
+        int resumeStage = 0;
+        if (from != null) {
+            resumeStage = STAGES.indexOf(from.stage()) + 1;
+            if (resumeStage == 0) throw new IOException(from.file() + " is not a checkpoint of the autoencoder's stages");
+            from.restoreWeights(m);            // the encoders that make Z1 and Z2 below
+            carried.putAll(from.carried());
+        }
+        Stages st = new Stages(this, s, run, from, resumeStage, carried, shuffle, m, events);
+        int perEpoch = (data.train().size() + s.batch() - 1) / s.batch();
+        events.on(new TrainingEvent.Started(name(), preset, data.name(), s.epochs(), perEpoch, 4L * s.epochs() * perEpoch, 0));
+        double seconds = 0;
 
         // Stage 1: encoder_1/decoder_1 learn to reconstruct X.
-        TensorDataset x = TensorDataset.ofTargets(m.rows(data.train().inputs()), m.rows(data.train().inputs()));
-        float l1 = stage(1, "encoder_1/decoder_1", "reconstruct X from Z1 = encoder_1(X)", m, params(m.encoder1, m.decoder1), x,
-                b -> F.mseLoss(m.decode1(m.encode1(b.inputs())), b.targets()), epochs, lr, batch, shuffle, events);
-
-        Tensor testX = m.rows(data.test().inputs());
-        float recon1 = noGrad(() -> F.mseLoss(m.decode1(m.encode1(testX)), testX)).item();
+        Tensor x = m.rows(data.train().inputs()), testX = m.rows(data.test().inputs());
+        seconds += st.run(1, "reconstruct X from Z1 = encoder_1(X)", TensorDataset.ofTargets(x, x), params(m.encoder1, m.decoder1),
+                b -> F.mseLoss(m.decode1(m.encode1(b.inputs())), b.targets()),
+                () -> Map.of("val_loss", F.mseLoss(m.decode1(m.encode1(testX)), testX).item()));
 
         // Stage 2: X is encoded to Z1 once; encoder_2/decoder_2 learn to reconstruct Z1.
         Tensor z1 = noGrad(() -> m.encode1(data.train().inputs()));
-        float l2 = stage(2, "encoder_2/decoder_2", "reconstruct Z1 from Z2 = encoder_2(Z1)", m, params(m.encoder2, m.decoder2),
-                TensorDataset.ofTargets(z1, z1), b -> F.mseLoss(m.decode2(m.encode2(b.inputs())), b.targets()), epochs, lr, batch,
-                shuffle, events);
-
-        float recon2 = noGrad(() -> {
-            Tensor tz1 = m.encode1(testX);
-            return F.mseLoss(m.decode2(m.encode2(tz1)), tz1);
-        }).item();
+        seconds += st.run(2, "reconstruct Z1 from Z2 = encoder_2(Z1)", TensorDataset.ofTargets(z1, z1), params(m.encoder2, m.decoder2),
+                b -> F.mseLoss(m.decode2(m.encode2(b.inputs())), b.targets()), () -> {
+                    Tensor tz1 = m.encode1(testX);
+                    return Map.of("val_loss", F.mseLoss(m.decode2(m.encode2(tz1)), tz1).item());
+                });
 
         // Stage 3: Z1 is encoded to Z2 once; the classifier learns the classes from Z2.
         Tensor z2 = noGrad(() -> m.encode2(z1));
-        float l3 = stage(3, "classifier", "classify Z2 = encoder_2(encoder_1(X)), encoders fixed", m, params(m.classifier),
-                TensorDataset.ofLabels(z2, data.train().labels()), b -> F.crossEntropy(m.classifier.forward(b.inputs()), b.labels()),
-                epochs, lr, batch, shuffle, events);
-        double before = Evaluation.accuracy(m, m::forward, data.test(), 1000);
+        seconds += st.run(3, "classify Z2 = encoder_2(encoder_1(X)), encoders fixed", TensorDataset.ofLabels(z2, data.train().labels()),
+                params(m.classifier), b -> F.crossEntropy(m.classifier.forward(b.inputs()), b.labels()), () -> metrics(m, data));
 
         // Stage 4: the whole network X -> encoder_1 -> encoder_2 -> classifier, fine-tuned together.
-        float l4 = stage(4, "fine-tuning", "train encoder_1, encoder_2 and the classifier together on the classes", m,
-                params(m.encoder1, m.encoder2, m.classifier), data.train(), b -> F.crossEntropy(m.forward(b.inputs()), b.labels()),
-                epochs, lr, batch, shuffle, events);
-        out.put("loss", l4);
+        seconds += st.run(4, "train encoder_1, encoder_2 and the classifier together on the classes", data.train(),
+                params(m.encoder1, m.encoder2, m.classifier), b -> F.crossEntropy(m.forward(b.inputs()), b.labels()), () -> metrics(m, data));
+
+        Map<String, Object> out = runMetrics(s);
+        out.put("data", data.name());
+        out.put("loss", Float.parseFloat(carried.get("train_loss_stage4")));
         out.putAll(metrics(m, data));
-        out.put("acc_before_finetune", before);
+        out.put("acc_before_finetune", Double.parseDouble(carried.get("acc_stage3")));
         out.put("acc_after_finetune", out.get("acc"));
-        out.put("recon_loss_stage1", recon1);
-        out.put("recon_loss_stage2", recon2);
-        out.put("train_recon_loss_stage1", l1);
-        out.put("train_recon_loss_stage2", l2);
-        out.put("train_classifier_loss_stage3", l3);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (o.save() != null) {
-            save(m, preset, o.save());
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
-        events.on(new TrainingEvent.Finished(out, secs));
-        return new Run(m, preset, data.name(), out, secs);
+        out.put("recon_loss_stage1", Float.parseFloat(carried.get("val_loss_stage1")));
+        out.put("recon_loss_stage2", Float.parseFloat(carried.get("val_loss_stage2")));
+        out.put("train_recon_loss_stage1", Float.parseFloat(carried.get("train_loss_stage1")));
+        out.put("train_recon_loss_stage2", Float.parseFloat(carried.get("train_loss_stage2")));
+        out.put("train_classifier_loss_stage3", Float.parseFloat(carried.get("train_loss_stage3")));
+        events.on(new TrainingEvent.Finished(out, seconds));
+        return new Run(m, preset, data.name(), out, seconds);
     }
 
-    private static float stage(int index, String name, String goal, Module model, List<Parameter> params, TensorDataset data,
-                               Function<TensorDataset.Batch, Tensor> loss, int epochs, float lr, int batch, Generator shuffle,
-                               EventListener events) {
-        DataLoader loader = new DataLoader(data, batch, shuffle);
-        events.on(new TrainingEvent.Stage(index, 4, name, goal, epochs, loader.batches()));
-        return Trainer.fit(model, new Adam(params, lr), loader, epochs, loss, null, events);
+    /** Runs the stages of one training run, skipping those a resumed checkpoint had finished. */
+    private record Stages(AutoencoderRecipe recipe, TrainSettings s, RunOptions run, TrainingCheckpoint from, int resumeStage,
+                          Map<String, String> carried, Generator shuffle, StackedAutoencoder model, EventListener events) {
+        /**
+         * Trains stage {@code index} with its own Adam (unless a resumed run is past it), with
+         * {@code evaluate} on held-out data at each epoch's end; records the stage's last epoch's
+         * loss and last evaluation in what later checkpoints carry; returns the stage's seconds.
+         */
+        double run(int index, String goal, TensorDataset data, List<Parameter> params, Function<TensorDataset.Batch, Tensor> loss,
+                   Supplier<Map<String, Object>> evaluate) throws IOException {
+            if (index < resumeStage) return 0;
+            var task = new SimpleTask<>(model, new Adam(params, s.lr()), new LoaderBatches(data, s.batch(), shuffle), loss)
+                    .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> evaluate.get());
+            Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
+                    .stage(index, STAGES.size(), STAGES.get(index - 1), goal, carried)
+                    .keep(run, recipe.identity(s, Map.of())).resumeFrom(index == resumeStage ? from : null).fit(events);
+            carried.put("train_loss_stage" + index, Float.toString(r.loss()));
+            r.evaluation().forEach((k, v) -> carried.put(k + "_stage" + index, String.valueOf(v)));
+            return r.seconds();
+        }
     }
 
     private static List<Parameter> params(Module... modules) {
@@ -143,7 +163,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         return out;
     }
 
-    private static Tensor noGrad(java.util.function.Supplier<Tensor> f) {
+    private static Tensor noGrad(Supplier<Tensor> f) {
         try (var ignored = GradMode.noGrad()) {
             return f.get();
         }

@@ -5,7 +5,9 @@ import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.optim.Adam;
+import dev.glassbox.optim.LRScheduler;
 import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.GradMode;
@@ -29,7 +31,7 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
     @Override public List<String> presets() { return List.of("course", "w4"); }
 
     @Override
-    public Defaults defaults(String preset) { return preset.equals("w4") ? new Defaults(3, 2e-3f, 32) : new Defaults(40, 3e-3f, 32); }
+    public TrainSettings settings(String preset) { return "w4".equals(preset) ? defaults(preset, 3, 2e-3f, 32) : defaults(preset, 40, 3e-3f, 32); }
 
     /**
      * {@code w4}: the rate falls from its start to 0 along a cosine over the run, stepped per
@@ -39,8 +41,8 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
      * (seeds 42, 1, 2) with batches of 32. The benchmark W4 keeps its fixed recipe.
      */
     @Override
-    dev.glassbox.optim.LRScheduler scheduler(String preset, dev.glassbox.optim.Optimizer opt, int steps) {
-        return preset.equals("w4") ? new dev.glassbox.optim.LRScheduler.CosineAnnealingLR(opt, steps, 0f) : null;
+    LRScheduler scheduler(String preset, Optimizer opt, long steps) {
+        return preset.equals("w4") ? new LRScheduler.CosineAnnealingLR(opt, (int) Math.min(Integer.MAX_VALUE, steps), 0f) : null;
     }
 
     @Override public String headlineMetric() { return "acc"; }

@@ -1,16 +1,25 @@
 package dev.glassbox.models.course;
 
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.io.SafeTensors;
+import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.DenseNet;
 import dev.glassbox.models.explain.Explainer;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Module;
+import dev.glassbox.optim.LRScheduler;
+import dev.glassbox.optim.Optimizer;
 import dev.glassbox.optim.SGD;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
@@ -18,16 +27,18 @@ import dev.glassbox.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the course's dense models share: SGD training with events, checkpoints that name their
+ * What the course's dense models share: training on the {@link Trainer} (SGD unless a model
+ * says otherwise, held-out loss and metric at each epoch's end), checkpoints that name their
  * model and preset, loading with checks, and the explain trace. Each model says how to build
  * itself, load its data, score a batch and report metrics.
  */
-abstract class CourseRecipe<M extends Module> implements Recipe {
+abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
     /** Training and held-out data; {@code test} may be the training set itself (then said so). */
     record Data(String name, TensorDataset train, TensorDataset test) {}
 
@@ -45,6 +56,8 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
 
     abstract Example example(List<String> input, String target, Data data);
 
+    abstract Class<M> modelClass();
+
     @SuppressWarnings("unchecked")
     private M cast(Module m) {
         if (!modelClass().isInstance(m)) {
@@ -53,13 +66,19 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         return (M) m;
     }
 
-    abstract Class<M> modelClass();
+    @Override public Class<TrainSettings> settingsType() { return TrainSettings.class; }
+
+    /** A preset's defaults: its data, these epochs, rate and batch, seed 42. */
+    TrainSettings defaults(String preset, int epochs, float lr, int batch) {
+        String p = checkPreset(preset);
+        return new TrainSettings(p, defaultData(p), epochs, 0, lr, batch, 42);
+    }
 
     /** The optimizer of a training run: the course's plain SGD unless a model says otherwise. */
-    dev.glassbox.optim.Optimizer optimizer(M model, float lr) { return new SGD(model.parameters(), lr); }
+    Optimizer optimizer(M model, float lr) { return new SGD(model.parameters(), lr); }
 
     /** A learning-rate schedule stepped after every batch of a run of {@code steps} steps, or null for a constant rate. */
-    dev.glassbox.optim.LRScheduler scheduler(String preset, dev.glassbox.optim.Optimizer opt, int steps) { return null; }
+    LRScheduler scheduler(String preset, Optimizer opt, long steps) { return null; }
 
     /** The data of a training run of a preset (the image models check the image size here). */
     Data trainData(String preset, String data, long seed) throws IOException { return loadData(data, seed); }
@@ -79,42 +98,46 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
     Path dataPath(String data) {
         Path p = Path.of(data);
         if (!Files.exists(p)) {
-            throw new IllegalArgumentException("--data '" + data + "' is neither an embedded data set (" + String.join(", ", dataNames())
+            throw new InvalidSettingException("data", "'" + data + "' is neither an embedded data set (" + String.join(", ", dataNames())
                     + ") nor an existing file; " + name() + " also reads " + dataHelp());
         }
-        if (!Files.isReadable(p) || Files.isDirectory(p)) throw new IllegalArgumentException("--data '" + data + "' is not a readable file");
+        if (!Files.isReadable(p) || Files.isDirectory(p)) throw new InvalidSettingException("data", "'" + data + "' is not a readable file");
         return p;
     }
 
-    @Override
-    public Run train(Options o, EventListener events) throws IOException {
-        o.requireKnown(this);
-        String preset = checkPreset(o.preset());
-        Defaults d = defaults(preset);
-        int epochs = o.epochs() != null ? o.epochs() : d.epochs();
-        float lr = o.lr() != null ? o.lr() : d.lr();
-        int batch = o.batch() != null ? o.batch() : d.batch();
-        Data data = trainData(preset, o.data() != null ? o.data() : defaultData(preset), o.seed());
-        long t0 = System.nanoTime();
-        M model = build(preset, new Generator(o.seed()));
-        DataLoader loader = new DataLoader(data.train(), batch, new Generator(o.seed() + 1));
-        events.on(new TrainingEvent.Started(name(), preset, data.name(), epochs, loader.batches()));
-        dev.glassbox.optim.Optimizer opt = optimizer(model, lr);
-        float last = Trainer.fit(model, opt, scheduler(preset, opt, epochs * loader.batches()), loader, epochs, b -> loss(model, b), null, events);
-        Map<String, Object> m = runMetrics(preset, data.name(), epochs);
-        m.put("loss", last);
-        m.putAll(metrics(model, data));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (o.save() != null) {
-            save(model, preset, o.save());
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
-        events.on(new TrainingEvent.Finished(m, secs));
-        return new Run(model, preset, data.name(), m, secs);
+    /** Held-out loss and the headline metric, measured at each epoch's end. */
+    Map<String, Object> validation(M model, Data data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double sum = 0;
+        for (TensorDataset.Batch b : new DataLoader(data.test(), 1000, null)) sum += (double) loss(model, b).item() * b.size();
+        m.put("val_loss", sum / data.test().size());
+        Object metric = metrics(model, data).get(headlineMetric());
+        if (metric != null) m.put(headlineMetric(), metric);
+        return m;
     }
 
-    void save(M model, String preset, Path file) throws IOException {
-        SafeTensors.save(model.stateDict(), Map.of("glassbox.model", name(), "glassbox.preset", preset), file);
+    @Override
+    public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
+        String preset = checkPreset(s.preset());
+        TrainingCheckpoint from = TrainingCheckpoint.resumed(run);
+        Data data = trainData(preset, s.data(), s.seed());
+        M model = build(preset, new Generator(s.seed()));
+        Optimizer opt = optimizer(model, s.lr());
+        LoaderBatches batches = new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1));
+        var task = new SimpleTask<>(model, opt, batches, b -> loss(model, b)).weighBy(TensorDataset.Batch::size)
+                .evaluateWith(epoch -> validation(model, data));
+        Trainer<TensorDataset.Batch> trainer = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
+                .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from);
+        long steps = (long) s.epochs() * batches.perEpoch();
+        LRScheduler schedule = scheduler(preset, opt, s.steps() > 0 ? Math.min(s.steps(), steps) : steps);
+        if (schedule != null) trainer.schedule(schedule, Trainer.Every.STEP);
+        Trainer.Result r = trainer.fit(events);
+        Map<String, Object> m = runMetrics(s);
+        m.put("data", data.name());
+        m.put("loss", r.loss());
+        m.putAll(metrics(model, data));
+        events.on(new TrainingEvent.Finished(m, r.seconds()));
+        return new Run(model, preset, data.name(), m, r.seconds());
     }
 
     @Override
@@ -126,9 +149,8 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
         String preset = c.metadata().getOrDefault("glassbox.preset", presets().get(0));
         if (!presets().contains(preset)) throw new IOException(checkpoint + ": unknown preset '" + preset + "' for " + name());
         M m = build(preset, new Generator(0));
-        return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), checkpoint);
+        return Checkpoints.restore(m, c.tensors(), checkpoint);
     }
-
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
         Data d = loadData(data, seed);
@@ -154,7 +176,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe {
 
     /** Parses the command-line words of an input into exactly {@code n} numbers. */
     static float[] numbers(List<String> words, int n, String what) {
-        List<String> parts = words.stream().flatMap(w -> java.util.Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
+        List<String> parts = words.stream().flatMap(w -> Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
         if (parts.size() != n) {
             throw new IllegalArgumentException(what + ": expected " + n + " number" + (n == 1 ? "" : "s") + ", got " + parts.size()
                     + (parts.isEmpty() ? "" : " (" + String.join(" ", parts) + ")"));

@@ -1,6 +1,8 @@
 package dev.glassbox.models.course;
 
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
@@ -27,8 +29,8 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
     @Override public String dataHelp() { return "only embedded data: digits5x5 (one flipped pixel) or digits5x5-shifted (one-pixel shifts and one or two flips)"; }
 
     @Override
-    public Defaults defaults(String preset) {
-        return preset.equals("wide") ? new Defaults(300, 0.5f, 10) : new Defaults(1000, 0.5f, 10);
+    public TrainSettings settings(String preset) {
+        return "wide".equals(preset) ? defaults(preset, 300, 0.5f, 10) : defaults(preset, 1000, 0.5f, 10);
     }
 
     @Override public String headlineMetric() { return "acc"; }
@@ -50,7 +52,7 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
         CourseData.DigitNoise noise = switch (name) {
             case "digits5x5" -> CourseData.DigitNoise.FLIPS;
             case "digits5x5-shifted" -> CourseData.DigitNoise.SHIFTS_AND_FLIPS;
-            default -> throw new IllegalArgumentException("--data '" + data + "': dnn trains on the embedded "
+            default -> throw new InvalidSettingException("data", "'" + data + "': dnn trains on the embedded "
                     + String.join(" or ", dataNames()) + " (larger image sets come with the cnn)");
         };
         CourseData.Split s = CourseData.digits(noise, 50, 10, seed);

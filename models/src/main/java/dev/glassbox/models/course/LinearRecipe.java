@@ -1,6 +1,7 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -26,7 +27,7 @@ public final class LinearRecipe extends CourseRecipe<LinearRegression> {
 
     @Override public String dataHelp() { return "a CSV file with two numeric columns x,y"; }
 
-    @Override public Defaults defaults(String preset) { return new Defaults(60, 0.1f, 10); }
+    @Override public TrainSettings settings(String preset) { return defaults(preset, 60, 0.1f, 10); }
 
     @Override public String headlineMetric() { return "mse"; }
 

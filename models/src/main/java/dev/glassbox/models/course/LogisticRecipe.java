@@ -1,6 +1,7 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -26,7 +27,7 @@ public final class LogisticRecipe extends CourseRecipe<LogisticRegression> {
 
     @Override public String dataHelp() { return "a CSV file x1,x2,label with labels 0 or 1"; }
 
-    @Override public Defaults defaults(String preset) { return new Defaults(30, 0.1f, 10); }
+    @Override public TrainSettings settings(String preset) { return defaults(preset, 30, 0.1f, 10); }
 
     @Override public String headlineMetric() { return "acc"; }
 

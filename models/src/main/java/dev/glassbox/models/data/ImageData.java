@@ -1,5 +1,6 @@
 package dev.glassbox.models.data;
 
+import dev.glassbox.models.train.DataException;
 import dev.glassbox.data.MnistFormat;
 import dev.glassbox.data.TensorDataset;
 
@@ -59,12 +60,12 @@ public final class ImageData {
             default -> Path.of(name);
         };
         if (!Files.isDirectory(folder)) {
-            throw new IOException(switch (name) {
+            throw new DataException("data", switch (name) {
                 case "fashion-mnist" -> "fashion-mnist is neither at " + MnistFormat.DEBIAN_FASHION_MNIST + " nor at " + folder
-                        + ": apt-get install dataset-fashion-mnist, or glassbox data fetch fashion-mnist, or pass --data FOLDER";
+                        + ": apt-get install dataset-fashion-mnist, or glassbox data fetch fashion-mnist, or name another FOLDER";
                 case "mnist" -> "mnist is not at " + folder + ": put the four MNIST files (train-images-idx3-ubyte.gz, ...) there"
-                        + " (or set GLASSBOX_DATA to the folder above it), or pass --data FOLDER";
-                default -> "--data '" + name + "' is neither a data set name (" + String.join(", ", NAMES) + ") nor a folder; "
+                        + " (or set GLASSBOX_DATA to the folder above it), or name another FOLDER";
+                default -> "'" + name + "' is neither a data set name (" + String.join(", ", NAMES) + ") nor a folder; "
                         + model + " reads " + FOLDER_HELP;
             });
         }

@@ -1,5 +1,6 @@
 package dev.glassbox.models.rnn;
 
+import dev.glassbox.models.text.Vocab;
 import dev.glassbox.nn.Embedding;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
@@ -7,7 +8,6 @@ import dev.glassbox.nn.Recurrent;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 
-import java.util.List;
 
 /**
  * A recurrent language model: token ids → embedding → LSTM, GRU or RNN layers → a linear
@@ -44,12 +44,4 @@ public final class LanguageModel extends Module {
 
     @Override
     public Tensor forward(Tensor x) { throw new UnsupportedOperationException("use step(ids, n, t, h0, c0)"); }
-
-    /** The tokens of a language model: characters or words, with an unknown-word entry for words. */
-    public record Vocab(boolean words, List<String> tokens) {
-        public int size() { return tokens.size(); }
-
-        /** For words, the id of the unknown word. */
-        public static final String UNKNOWN = "<unk>";
-    }
 }

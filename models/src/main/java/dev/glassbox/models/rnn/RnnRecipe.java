@@ -1,9 +1,16 @@
 package dev.glassbox.models.rnn;
 
 import dev.glassbox.io.SafeTensors;
+import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SimpleTask;
+import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
@@ -15,13 +22,14 @@ import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** The course's RNN: next-word prediction on its example sentences, Adam, all sentences in one batch. */
-public final class RnnRecipe implements Recipe {
+public final class RnnRecipe implements Recipe<TrainSettings> {
     @Override public String name() { return "rnn"; }
 
     @Override public String title() { return "RNN: the course's next-word model, S(t) = tanh(X(t)·W_ih + S(t-1)·W_hh), BPTT"; }
@@ -32,47 +40,33 @@ public final class RnnRecipe implements Recipe {
 
     @Override public String dataHelp() { return "only the course's sentences"; }
 
-    @Override public Defaults defaults(String preset) { return new Defaults(200, 0.05f, CourseRnn.SENTENCES.size()); }
+    @Override
+    public TrainSettings settings(String preset) {
+        if (preset != null && !preset.equals("course")) throw new IllegalArgumentException("unknown preset '" + preset + "' for rnn; presets: course");
+        return new TrainSettings("course", "course", 200, 0, 0.05f, CourseRnn.SENTENCES.size(), 42);
+    }
+
+    @Override public Class<TrainSettings> settingsType() { return TrainSettings.class; }
 
     @Override public String headlineMetric() { return "acc"; }
 
+    /** Adam on all of the course's sentences at once, one step an epoch; next-word accuracy at each epoch's end. */
     @Override
-    public Run train(Options o, EventListener events) throws IOException {
-        o.requireKnown(this);
-        if (o.preset() != null && !o.preset().equals("course")) {
-            throw new IllegalArgumentException("unknown preset '" + o.preset() + "' for rnn; presets: course");
-        }
-        if (o.data() != null && !o.data().equals("course")) throw new IllegalArgumentException("rnn trains on the course's sentences only (no --data)");
-        if (o.batch() != null) throw new IllegalArgumentException("rnn trains on all of its sentences at once (no --batch)");
-        Defaults d = defaults("course");
-        int epochs = o.epochs() != null ? o.epochs() : d.epochs();
-        float lr = o.lr() != null ? o.lr() : d.lr();
-        long t0 = System.nanoTime();
-        CourseRnn m = new CourseRnn(new Generator(o.seed()));
+    public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
+        settings(s.preset());
+        s.requireData(List.of("course"), "rnn trains on the course's sentences only");
+        s.requireBatch(CourseRnn.SENTENCES.size(), "rnn trains on all " + CourseRnn.SENTENCES.size() + " of its sentences at once");
+        CourseRnn m = new CourseRnn(new Generator(s.seed()));
         int[][] seqs = sequences(m);
-        var opt = new Adam(m.parameters(), lr);
-        events.on(new TrainingEvent.Started(name(), "course", "course", epochs, 1));
-        float loss = Float.NaN;
-        for (int e = 1; e <= epochs; e++) {
-            m.train();
-            opt.zeroGrad();
-            Tensor l = loss(m, seqs);
-            l.backward();
-            opt.step();
-            loss = l.item();
-            events.on(new TrainingEvent.Step(e, e, epochs, loss));
-            events.on(new TrainingEvent.EpochEnd(e, epochs, loss, Map.of()));
-        }
-        Map<String, Object> out = runMetrics("course", "course", epochs);
-        out.put("loss", loss);
-        out.putAll(evaluate(m, null, o.seed()));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (o.save() != null) {
-            SafeTensors.save(m.stateDict(), Map.of("glassbox.model", name(), "glassbox.preset", "course"), o.save());
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
-        events.on(new TrainingEvent.Finished(out, secs));
-        return new Run(m, "course", "course", out, secs);
+        var task = new SimpleTask<>(m, new Adam(m.parameters(), s.lr()), FixedBatches.of(seqs), b -> loss(m, b))
+                .evaluateWith(epoch -> scores(m, seqs));
+        Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps()).describe(name(), "course", "course")
+                .keep(run, identity(s, Map.of())).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+        Map<String, Object> out = runMetrics(s);
+        out.put("loss", r.loss());
+        out.putAll(evaluate(m, null, s.seed()));
+        events.on(new TrainingEvent.Finished(out, r.seconds()));
+        return new Run(m, "course", "course", out, r.seconds());
     }
 
     /** Inputs are each sentence's words but the last; targets the words after them. */
@@ -86,8 +80,8 @@ public final class RnnRecipe implements Recipe {
         int[][] in = new int[n][], tg = new int[n][];
         int[] flatTargets = new int[t * n];
         for (int b = 0; b < n; b++) {
-            in[b] = java.util.Arrays.copyOf(seqs[b], t);
-            tg[b] = java.util.Arrays.copyOfRange(seqs[b], 1, t + 1);
+            in[b] = Arrays.copyOf(seqs[b], t);
+            tg[b] = Arrays.copyOfRange(seqs[b], 1, t + 1);
             for (int s = 0; s < t; s++) flatTargets[s * n + b] = tg[b][s];
         }
         Tensor scores = m.forward(m.oneHot(in)).reshape(t * n, m.vocabSize());
@@ -101,7 +95,7 @@ public final class RnnRecipe implements Recipe {
             throw new IOException(file + " holds a '" + c.metadata().getOrDefault("glassbox.model", "non-Glassbox") + "' model, not 'rnn'");
         }
         CourseRnn m = new CourseRnn(new Generator(0));
-        return dev.glassbox.models.Checkpoints.restore(m, c.tensors(), file);
+        return Checkpoints.restore(m, c.tensors(), file);
     }
 
     private static CourseRnn cast(Module m) {
@@ -113,21 +107,30 @@ public final class RnnRecipe implements Recipe {
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) {
         if (data != null && !data.equals("course")) throw new IllegalArgumentException("rnn is evaluated on the course's sentences only");
-        CourseRnn m = cast(model);
-        int[][] seqs = sequences(m);
-        int ok = 0, total = 0;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name());
         out.put("data", "course");
+        CourseRnn m = cast(model);
         m.eval();
         try (var ignored = GradMode.noGrad()) {
-            for (int[] s : seqs) {
-                int t = s.length - 1;
-                int[] pred = m.forward(m.oneHot(new int[][] {java.util.Arrays.copyOf(s, t)})).reshape(t, m.vocabSize()).argmax(1);
-                for (int i = 0; i < t; i++, total++) if (pred[i] == s[i + 1]) ok++;
-            }
-            out.put("test_loss", loss(m, seqs).item());
+            Map<String, Object> sc = scores(m, sequences(m));
+            out.put("test_loss", sc.get("val_loss"));
+            out.put("acc", sc.get("acc"));
+            out.put("steps", sc.get("steps"));
         }
+        return out;
+    }
+
+    /** The loss ({@code val_loss}, on the training sentences: there are no others) and next-word accuracy over every step. */
+    static Map<String, Object> scores(CourseRnn m, int[][] seqs) {
+        int ok = 0, total = 0;
+        for (int[] s : seqs) {
+            int t = s.length - 1;
+            int[] pred = m.forward(m.oneHot(new int[][] {Arrays.copyOf(s, t)})).reshape(t, m.vocabSize()).argmax(1);
+            for (int i = 0; i < t; i++, total++) if (pred[i] == s[i + 1]) ok++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("val_loss", loss(m, seqs).item());
         out.put("acc", (double) ok / total);
         out.put("steps", total);
         return out;

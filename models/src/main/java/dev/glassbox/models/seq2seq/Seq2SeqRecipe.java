@@ -3,13 +3,19 @@ package dev.glassbox.models.seq2seq;
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.RecipeSettings;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.SimpleTask;
+import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
-import dev.glassbox.optim.ClipGrad;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
@@ -21,13 +27,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+
+import static dev.glassbox.models.train.InvalidSettingException.check;
 
 /**
  * seq2seq on the date task: an epoch is 500 batches of freshly generated dates; the score is
  * the exact match of greedy decoding on 2,000 held-out dates (a fixed seed of their own).
  */
-public final class Seq2SeqRecipe implements Recipe {
+public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
     public static final int HELD_OUT = 2000, STEPS_PER_EPOCH = 500;
     private static final long HELD_OUT_SEED = 20_260_307L;
 
@@ -41,92 +48,83 @@ public final class Seq2SeqRecipe implements Recipe {
 
     @Override public String dataHelp() { return "only its generated dates"; }
 
-    @Override public Defaults defaults(String preset) { return new Defaults(4, 3e-3f, 64); }
+    /** seq2seq's settings: the common ones and the decoder's attention. */
+    public record Settings(TrainSettings train, Seq2Seq.Attention attention) implements RecipeSettings<Settings> {
+        public Settings {
+            check(train != null, "train", "settings are missing");
+            check(attention != null, "attention", "must be none, bahdanau or luong");
+        }
+
+        @Override public Settings withTrain(TrainSettings t) { return new Settings(t, attention); }
+
+        public Settings withAttention(Seq2Seq.Attention a) { return new Settings(train, a); }
+    }
+
+    @Override
+    public Settings settings(String preset) {
+        if (preset != null && !preset.equals("dates")) throw new IllegalArgumentException("unknown preset '" + preset + "' for seq2seq; presets: dates");
+        return new Settings(new TrainSettings("dates", "dates", 4, 0, 3e-3f, 64, 42), Seq2Seq.Attention.LUONG);
+    }
+
+    @Override public Class<Settings> settingsType() { return Settings.class; }
 
     @Override public String headlineMetric() { return "exact_match"; }
 
-    @Override public Set<String> settings() { return Set.of("attention", "steps"); }
-
     /** The tour trains 200 steps (about 10 s). */
-    @Override public Map<String, Object> tourSettings(String preset) { return Map.of("steps", 200); }
+    @Override
+    public Settings tourSettings(String preset) {
+        Settings s = settings(preset);
+        return s.withTrain(s.train().withSteps(200));
+    }
 
-    static Seq2Seq.Attention attention(Object value) {
-        String v = value == null ? "luong" : value.toString().toLowerCase(Locale.ROOT);
-        return switch (v) {
+    /** An attention by name: none, bahdanau or luong. */
+    public static Seq2Seq.Attention attention(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "luong" -> Seq2Seq.Attention.LUONG;
             case "bahdanau" -> Seq2Seq.Attention.BAHDANAU;
             case "none" -> Seq2Seq.Attention.NONE;
-            default -> throw new IllegalArgumentException("--attention must be none, bahdanau or luong, got '" + value + "'");
+            default -> throw new IllegalArgumentException("unknown attention '" + value + "': none, bahdanau or luong");
         };
     }
 
     static Seq2Seq build(Seq2Seq.Attention a, long seed) { return new Seq2Seq(a, 32, 128, new Generator(seed)); }
 
+    /** Teacher forcing on batches of freshly generated dates, Adam, gradient norm clipped at 5; held-out scores at each epoch's end. */
     @Override
-    public Run train(Options o, EventListener events) throws IOException {
-        if (o.preset() != null && !o.preset().equals("dates")) throw new IllegalArgumentException("unknown preset '" + o.preset() + "' for seq2seq; presets: dates");
-        if (o.data() != null && !o.data().equals("dates")) throw new IllegalArgumentException("seq2seq trains on its generated dates only (no --data)");
-        o.requireKnown(this);
-        Seq2Seq.Attention att = attention(o.settings().get("attention"));
-        Defaults d = defaults("dates");
-        int epochs = o.epochs() != null ? o.epochs() : d.epochs(), batch = o.batch() != null ? o.batch() : d.batch();
-        float lr = o.lr() != null ? o.lr() : d.lr();
-        int total = epochs * STEPS_PER_EPOCH;
-        if (o.integer("steps") != null) {
-            int s = o.integer("steps");
-            if (s <= 0) throw new IllegalArgumentException("--steps must be positive, got " + s);
-            total = Math.min(total, s);
-        }
-        long t0 = System.nanoTime();
-        Seq2Seq m = build(att, o.seed());
-        Adam opt = new Adam(m.parameters(), lr);
-        Generator g = new Generator(o.seed() + 1);
-        events.on(new TrainingEvent.Started(name(), "dates", "dates", (total + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH, Math.min(total, STEPS_PER_EPOCH)));
-        double sum = 0;
-        int inEpoch = 0;
-        float last = Float.NaN;
-        for (int step = 1; step <= total; step++) {
-            List<String> in = new ArrayList<>(batch), outs = new ArrayList<>(batch);
-            for (int b = 0; b < batch; b++) {
-                Dates.Example ex = Dates.random(g);
-                in.add(ex.input());
-                outs.add(ex.output());
-            }
-            m.train();
-            opt.zeroGrad();
-            Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(in));
-            Seq2Seq.Decoded dec = m.decode(enc, Seq2Seq.shiftedTargets(outs), batch, Dates.OUTPUT_LENGTH, enc.h(), enc.c());
-            Tensor loss = F.crossEntropy(dec.logits().reshape(batch * Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()), Seq2Seq.targets(outs));
-            loss.backward();
-            ClipGrad.clipGradNorm(m.parameters(), 5f);
-            opt.step();
-            last = loss.item();
-            sum += last;
-            inEpoch++;
-            int epoch = (step - 1) / STEPS_PER_EPOCH + 1;
-            events.on(new TrainingEvent.Step(epoch, step, total, last));
-            if (step % STEPS_PER_EPOCH == 0 || step == total) {
-                events.on(new TrainingEvent.EpochEnd(epoch, (total + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH, (float) (sum / inEpoch), Map.of()));
-                sum = 0;
-                inEpoch = 0;
-            }
-        }
+    public Run train(Settings s, RunOptions run, EventListener events) throws IOException {
+        TrainSettings t = s.train();
+        settings(t.preset());
+        t.requireData(List.of("dates"), "seq2seq trains on its generated dates only");
+        Seq2Seq m = build(s.attention(), t.seed());
+        Adam opt = new Adam(m.parameters(), t.lr());
+        int batch = t.batch();
+        var batches = new SampledBatches<>(STEPS_PER_EPOCH, new Generator(t.seed() + 1), g -> {
+            List<Dates.Example> b = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) b.add(Dates.random(g));
+            return b;
+        });
+        var task = new SimpleTask<>(m, opt, batches, b -> loss(m, b)).evaluateWith(epoch -> scores(m));
+        String att = s.attention().name().toLowerCase(Locale.ROOT);
+        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(5f).describe(name(), "dates", "dates")
+                .keep(run, identity(s, Map.of("seq2seq.attention", att))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name());
         out.put("preset", "dates");
         out.put("data", "dates");
-        out.put("attention", att.name().toLowerCase(Locale.ROOT));
-        out.put("steps", total);
-        out.put("loss", last);
-        out.putAll(scores(m));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (o.save() != null) {
-            SafeTensors.save(m.stateDict(), Map.of("glassbox.model", name(), "glassbox.preset", "dates", "seq2seq.attention",
-                    att.name().toLowerCase(Locale.ROOT)), o.save());
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
-        events.on(new TrainingEvent.Finished(out, secs));
-        return new Run(m, "dates", "dates", out, secs);
+        out.put("attention", att);
+        out.put("steps", r.steps());
+        out.put("loss", r.loss());
+        out.putAll(r.evaluation().containsKey("exact_match") ? r.evaluation() : scores(m));
+        events.on(new TrainingEvent.Finished(out, r.seconds()));
+        return new Run(m, "dates", "dates", out, r.seconds());
+    }
+
+    /** The mean cross-entropy of the decoder's characters, teacher-forced. */
+    static Tensor loss(Seq2Seq m, List<Dates.Example> batch) {
+        List<String> in = batch.stream().map(Dates.Example::input).toList(), outs = batch.stream().map(Dates.Example::output).toList();
+        Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(in));
+        Seq2Seq.Decoded dec = m.decode(enc, Seq2Seq.shiftedTargets(outs), batch.size(), Dates.OUTPUT_LENGTH, enc.h(), enc.c());
+        return F.crossEntropy(dec.logits().reshape(batch.size() * Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()), Seq2Seq.targets(outs));
     }
 
     /** Exact match and per-character accuracy of greedy decoding on the held-out dates. */
@@ -189,7 +187,8 @@ public final class Seq2SeqRecipe implements Recipe {
         }
         Seq2Seq.Attention att;
         try {
-            att = attention(c.metadata().get("seq2seq.attention"));
+            String saved = c.metadata().get("seq2seq.attention");
+            att = saved == null ? Seq2Seq.Attention.LUONG : attention(saved);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -217,6 +216,12 @@ public final class Seq2SeqRecipe implements Recipe {
     public String predict(Module model, List<String> input) {
         String text = String.join(" ", input).toLowerCase(Locale.ROOT);
         return text + " -> " + greedy(cast(model), List.of(text)).outputs().getFirst();
+    }
+
+    /** The model explain trains when none is given: 300 steps from {@code seed}. */
+    private Settings explainSettings(long seed) {
+        Settings s = settings("dates");
+        return s.withTrain(s.train().withSteps(300).withSeed(seed));
     }
 
     @Override
@@ -270,8 +275,7 @@ public final class Seq2SeqRecipe implements Recipe {
     @Override
     public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
         if (target != null) throw new IllegalArgumentException("explain seq2seq: the target is the date's ISO form (no --target)");
-        Seq2Seq m = model == null ? (Seq2Seq) train(new Options(null, null, null, null, null, seed, null, Map.of("steps", 300)), EventListener.NONE).model()
-                : cast(model);
+        Seq2Seq m = model == null ? (Seq2Seq) train(explainSettings(seed), RunOptions.NONE, EventListener.NONE).model() : cast(model);
         String text = input.isEmpty() ? "saturday, march 7 1998" : String.join(" ", input).toLowerCase(Locale.ROOT);
         m.eval();
         float[][] states;

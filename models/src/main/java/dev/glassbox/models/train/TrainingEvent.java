@@ -10,7 +10,12 @@ public sealed interface TrainingEvent {
     /** The kind of event, the {@code "event"} field of its JSON line. */
     String event();
 
-    record Started(String model, String preset, String data, int epochs, int stepsPerEpoch) implements TrainingEvent {
+    /**
+     * A run begins: {@code epochs} of {@code stepsPerEpoch} steps, {@code totalSteps} in all
+     * (fewer when a step limit cuts it short); a resumed run starts after step {@code fromStep}.
+     */
+    record Started(String model, String preset, String data, int epochs, int stepsPerEpoch, long totalSteps, long fromStep)
+            implements TrainingEvent {
         public String event() { return "started"; }
     }
 
@@ -18,12 +23,17 @@ public sealed interface TrainingEvent {
      * A run made of stages (such as greedy layer-wise pretraining) begins stage {@code stage}
      * of {@code stages}: what it trains and to do what, for how many epochs of how many steps.
      */
-    record Stage(int stage, int stages, String name, String goal, int epochs, int stepsPerEpoch) implements TrainingEvent {
+    record Stage(int stage, int stages, String name, String goal, int epochs, int stepsPerEpoch, long totalSteps, long fromStep)
+            implements TrainingEvent {
         public String event() { return "stage"; }
     }
 
-    /** One optimizer step; {@code step} counts from 1 within the run. */
-    record Step(int epoch, int step, int totalSteps, float loss) implements TrainingEvent {
+    /**
+     * One optimizer step; {@code step} counts from 1 within the run (or stage). {@code loss} is
+     * this step's, {@code meanLoss} the running mean over the epoch so far — what the epoch's
+     * end reports as its loss.
+     */
+    record Step(int epoch, long step, long totalSteps, float loss, float meanLoss) implements TrainingEvent {
         public String event() { return "step"; }
     }
 
@@ -37,14 +47,26 @@ public sealed interface TrainingEvent {
         public String event() { return "words"; }
     }
 
-    /** The end of an epoch with its mean training loss and any metrics measured then. */
-    record EpochEnd(int epoch, int epochs, float loss, Map<String, Object> metrics) implements TrainingEvent {
+    /**
+     * The end of an epoch: its mean training loss, and what was measured on held-out data then
+     * ({@code val_loss} and the model's metric, such as {@code acc}); {@code seconds} since the
+     * run (or stage) started.
+     */
+    record EpochEnd(int epoch, int epochs, float loss, Map<String, Object> metrics, double seconds) implements TrainingEvent {
         public String event() { return "epoch_end"; }
     }
 
-    /** A checkpoint was written. */
-    record Checkpoint(String path) implements TrainingEvent {
+    /** A checkpoint was written: after step {@code step}, or, for the end of a run, its last. */
+    record Checkpoint(String path, long step) implements TrainingEvent {
         public String event() { return "checkpoint"; }
+    }
+
+    /**
+     * Training stopped because it diverged at {@code step}: the loss there, and the first
+     * parameter whose gradient was not finite (null when the loss alone gave it away).
+     */
+    record Diverged(long step, float loss, String parameter, String reason) implements TrainingEvent {
+        public String event() { return "diverged"; }
     }
 
     /** Final metrics of the run. */

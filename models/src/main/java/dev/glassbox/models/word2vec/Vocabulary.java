@@ -1,5 +1,7 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.train.DataException;
+import dev.glassbox.models.train.InvalidSettingException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +34,7 @@ public final class Vocabulary {
 
     /** Counts every token of the corpus in one streaming pass. */
     public static Vocabulary build(Corpus corpus, int minCount) throws IOException {
-        if (minCount < 1) throw new IllegalArgumentException("--min-count must be at least 1, got " + minCount);
+        InvalidSettingException.check(minCount >= 1, "minCount", "must be at least 1, got " + minCount);
         Map<String, long[]> seen = new HashMap<>();
         List<String> order = new ArrayList<>();
         long[] totals = new long[2];
@@ -53,8 +55,8 @@ public final class Vocabulary {
         List<String> kept = new ArrayList<>();
         for (String w : order) if (seen.get(w)[0] >= minCount) kept.add(w);
         if (kept.isEmpty()) {
-            throw new IOException("corpus " + corpus.name() + ": no word occurs " + minCount + " times or more (" + order.size()
-                    + " distinct words in " + totals[0] + " tokens); lower --min-count");
+            throw new DataException("minCount", "is " + minCount + ", but no word of corpus " + corpus.name() + " occurs that often ("
+                    + order.size() + " distinct words in " + totals[0] + " tokens); lower it");
         }
         // A stable sort keeps first appearance among equal counts.
         Collections.sort(kept, (a, b) -> Long.compare(seen.get(b)[0], seen.get(a)[0]));

@@ -3,6 +3,7 @@ package dev.glassbox.models.word2vec;
 import dev.glassbox.kernels.EmbeddingKernels;
 import dev.glassbox.kernels.VectorKernels;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.TrainingEvent;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class Word2Vec {
         // there (it only ever adds multiples of padding), so the kernels run without a tail.
         int lanes = dev.glassbox.kernels.Simd.lanes(), stride = (dim + lanes - 1) / lanes * lanes;
         if ((long) v * stride > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(v + " words of " + dim + " dimensions do not fit one array; raise --min-count or lower --dim");
+            throw new InvalidSettingException("dim", "of " + dim + " for " + v + " words does not fit one array; lower it, or raise minCount");
         }
         float[] syn0 = new float[v * stride], syn1 = new float[v * stride];
         long init = cfg.seed();
@@ -66,8 +67,9 @@ public final class Word2Vec {
         s.start = t0;
         ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? InMemory.encode(corpus, vocab, cfg.epochs())
                 : new Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
-        events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(),
-                (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS)));
+        int chunks = (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS);
+        events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(), chunks,
+                (long) chunks * cfg.epochs(), 0));
         List<Thread> workers = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < cfg.threads(); t++) {

@@ -1,7 +1,9 @@
 package dev.glassbox.models.word2vec;
 
+import static dev.glassbox.models.train.InvalidSettingException.check;
+
 /**
- * word2vec's settings, named as the command line names them. Defaults: the C tool's and
+ * word2vec's engine settings (the recipe's {@link Word2VecRecipe.Settings} make them). Defaults: the C tool's and
  * gensim's (skip-gram, 100 dimensions, window 5, 5 negatives, min-count 5, sample 1e-3,
  * 5 epochs, learning rate 0.025 falling linearly to 0.025·1e-4), all cores.
  *
@@ -12,18 +14,14 @@ package dev.glassbox.models.word2vec;
 public record Word2VecConfig(int dim, int window, int negative, int minCount, double sample, int epochs, int threads, float alpha,
                              boolean cbow, long seed) {
     public Word2VecConfig {
-        check(dim >= 1 && dim <= 10_000, "--dim must be between 1 and 10000, got " + dim);
-        check(window >= 1 && window <= 100, "--window must be between 1 and 100, got " + window);
-        check(negative >= 1 && negative <= 100, "--negative must be between 1 and 100, got " + negative);
-        check(minCount >= 1, "--min-count must be at least 1, got " + minCount);
-        check(sample >= 0 && sample < 1 && !Double.isNaN(sample), "--sample must be in [0, 1) (0 turns subsampling off), got " + sample);
-        check(epochs >= 1, "--epochs must be positive, got " + epochs);
-        check(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got " + threads);
-        check(alpha > 0 && alpha < 10 && Float.isFinite(alpha), "--lr must be a positive number below 10, got " + alpha);
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) throw new IllegalArgumentException(message);
+        check(dim >= 1 && dim <= 10_000, "dim", "must be between 1 and 10000, got " + dim);
+        check(window >= 1 && window <= 100, "window", "must be between 1 and 100, got " + window);
+        check(negative >= 1 && negative <= 100, "negative", "must be between 1 and 100, got " + negative);
+        check(minCount >= 1, "minCount", "must be at least 1, got " + minCount);
+        check(sample >= 0 && sample < 1 && !Double.isNaN(sample), "sample", "must be in [0, 1) (0 turns subsampling off), got " + sample);
+        check(epochs >= 1, "epochs", "must be positive, got " + epochs);
+        check(threads >= 1 && threads <= 256, "threads", "must be between 1 and 256, got " + threads);
+        check(alpha > 0 && alpha < 10 && Float.isFinite(alpha), "lr", "must be a positive number below 10, got " + alpha);
     }
 
     /** The defaults with this seed. */

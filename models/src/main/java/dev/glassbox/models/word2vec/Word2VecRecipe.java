@@ -1,10 +1,22 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.RecipeSettings;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SimpleTask;
+import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
+import dev.glassbox.optim.SGD;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.GradMode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,18 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * word2vec from the command line, the tour and the studio: skip-gram (the course's model) or
  * CBOW with negative sampling, on the embedded novel or any corpus file or folder; vectors
  * saved in the word2vec formats.
  */
-public final class Word2VecRecipe implements Recipe {
+public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
     /** The embedded corpus: Jane Austen's Pride and Prejudice (1813, public domain). */
     public static final String EMBEDDED = "austen";
-    /** Settings besides the common ones, by their command-line names. */
-    public static final Set<String> SETTINGS = Set.of("dim", "window", "negative", "min-count", "sample", "threads");
     /** Words whose nearest neighbours the tour shows. */
     private static final List<String> PROBES = List.of("elizabeth", "sister", "letter");
 
@@ -38,47 +47,74 @@ public final class Word2VecRecipe implements Recipe {
 
     @Override public String dataHelp() { return "a text file (plain or .gz) or a folder of them, one sentence per line, words separated by spaces"; }
 
+    /**
+     * word2vec's settings: the common ones (epochs; lr is the starting rate α₀) and the
+     * window, vector size, noise words, vocabulary cut-off, subsampling and threads.
+     */
+    public record Settings(TrainSettings train, int dim, int window, int negative, int minCount, double sample, int threads)
+            implements RecipeSettings<Settings> {
+        public Settings {
+            InvalidSettingException.check(train != null, "train", "settings are missing");
+            config(train, dim, window, negative, minCount, sample, threads);   // checks every value, by name
+        }
+
+        /** The engine's configuration: skip-gram unless the preset is cbow. */
+        public Word2VecConfig config() { return config(train, dim, window, negative, minCount, sample, threads); }
+
+        private static Word2VecConfig config(TrainSettings t, int dim, int window, int negative, int minCount, double sample, int threads) {
+            return new Word2VecConfig(dim, window, negative, minCount, sample, t.epochs(), threads, t.lr(), t.preset().equals("cbow"), t.seed());
+        }
+
+        @Override public Settings withTrain(TrainSettings t) { return new Settings(t, dim, window, negative, minCount, sample, threads); }
+
+        public Settings withDim(int v) { return new Settings(train, v, window, negative, minCount, sample, threads); }
+
+        public Settings withWindow(int v) { return new Settings(train, dim, v, negative, minCount, sample, threads); }
+
+        public Settings withNegative(int v) { return new Settings(train, dim, window, v, minCount, sample, threads); }
+
+        public Settings withMinCount(int v) { return new Settings(train, dim, window, negative, v, sample, threads); }
+
+        public Settings withSample(double v) { return new Settings(train, dim, window, negative, minCount, v, threads); }
+
+        public Settings withThreads(int v) { return new Settings(train, dim, window, negative, minCount, sample, v); }
+    }
+
+    /** The course's toy: 3 dimensions, window 1, full softmax; these settings are fixed for it. */
+    private static final int COURSE_DIM = 3, COURSE_WINDOW = 1;
+
     @Override
-    public Defaults defaults(String preset) {
-        return switch (preset) {
-            case "cbow" -> new Defaults(5, 0.05f, 0);
-            case "course" -> new Defaults(300, 0.5f, 0);
-            default -> new Defaults(5, 0.025f, 0);
+    public Settings settings(String preset) {
+        String p = preset(preset);
+        Word2VecConfig d = Word2VecConfig.defaults(42);
+        return switch (p) {
+            case "course" -> new Settings(new TrainSettings(p, "course", 300, 0, 0.5f, 1, 42), COURSE_DIM, COURSE_WINDOW, d.negative(),
+                    1, 0, 1);
+            case "cbow" -> new Settings(new TrainSettings(p, EMBEDDED, 5, 0, 0.05f, 1, 42), d.dim(), d.window(), d.negative(), d.minCount(),
+                    d.sample(), d.threads());
+            default -> new Settings(new TrainSettings(p, EMBEDDED, 5, 0, 0.025f, 1, 42), d.dim(), d.window(), d.negative(), d.minCount(),
+                    d.sample(), d.threads());
         };
     }
+
+    @Override public Class<Settings> settingsType() { return Settings.class; }
 
     @Override public List<String> tourPresets() { return List.of("skipgram", "course"); }
 
     @Override public String headlineMetric() { return "loss"; }
 
-    @Override public Set<String> settings() { return SETTINGS; }
+    /** Hogwild threads update the vectors without locks: no checkpoints during training, and no resuming. */
+    @Override public boolean checkpoints() { return false; }
 
     /** The corpus a data name or path stands for. */
     public static Corpus corpus(String data) throws IOException {
         if (data == null || data.equals(EMBEDDED)) return Corpus.resource(EMBEDDED, "/corpora/pride-and-prejudice.txt.gz");
         Path p = Path.of(data);
         if (!Files.exists(p)) {
-            throw new IOException("--data '" + data + "' is neither the embedded corpus (" + EMBEDDED + ") nor an existing file or folder; word2vec reads "
-                    + "a text file (plain or .gz) or a folder of them, one sentence per line");
+            throw new DataException("data", "'" + data + "' is neither the embedded corpus (" + EMBEDDED + ") nor an existing file or folder; "
+                    + "word2vec reads a text file (plain or .gz) or a folder of them, one sentence per line");
         }
         return Corpus.of(p);
-    }
-
-    /** The settings of a run from the options (missing ones take the defaults). */
-    public Word2VecConfig config(Options o) {
-        String preset = preset(o.preset());
-        Defaults d = defaults(preset);
-        Word2VecConfig c = Word2VecConfig.defaults(o.seed()).withCbow(preset.equals("cbow"))
-                .withEpochs(o.epochs() != null ? o.epochs() : d.epochs()).withAlpha(o.lr() != null ? o.lr() : d.lr());
-        o.requireKnown(this);
-        if (o.integer("dim") != null) c = c.withDim(o.integer("dim"));
-        if (o.integer("window") != null) c = c.withWindow(o.integer("window"));
-        if (o.integer("negative") != null) c = c.withNegative(o.integer("negative"));
-        if (o.integer("min-count") != null) c = c.withMinCount(o.integer("min-count"));
-        if (o.number("sample") != null) c = c.withSample(o.number("sample"));
-        if (o.integer("threads") != null) c = c.withThreads(o.integer("threads"));
-        if (o.batch() != null) throw new IllegalArgumentException("word2vec has no --batch: it updates after every (word, context) pair");
-        return c;
     }
 
     private String preset(String p) {
@@ -88,12 +124,19 @@ public final class Word2VecRecipe implements Recipe {
     }
 
     @Override
-    public Run train(Options o, EventListener events) throws IOException {
-        if ("course".equals(o.preset())) return trainCourse(o, events);
-        Word2VecConfig cfg = config(o);
-        Corpus corpus = corpus(o.data());
+    public Run train(Settings s, RunOptions run, EventListener events) throws IOException {
+        if (run.checkpointEvery() != null || run.resume() != null) {
+            throw new IllegalArgumentException("word2vec writes its vectors at the end only: its Hogwild threads do not checkpoint or resume");
+        }
+        TrainSettings t = s.train();
+        String preset = preset(t.preset());
+        if (preset.equals("course")) return trainCourse(s, run, events);
+        t.requireBatch(1, "it updates after every (word, context) pair");
+        Word2VecConfig cfg = s.config();
+        Corpus corpus = corpus(t.data());
         Word2Vec.Result r = Word2Vec.train(corpus, cfg, events);
-        Map<String, Object> m = runMetrics(cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs());
+        Map<String, Object> m = runMetrics(t);
+        m.put("data", corpus.name());
         m.put("loss", r.loss());
         m.put("vocab", r.vocabulary().size());
         m.put("corpus_words", r.vocabulary().rawTokens());
@@ -106,48 +149,50 @@ public final class Word2VecRecipe implements Recipe {
         }
         if (!near.isEmpty()) m.put("neighbours", near);
         WordVectors model = new WordVectors(r.vectors(), r.outputVectors());
-        if (o.save() != null) {
-            Word2VecFormat.save(r.vectors(), o.save(), Word2VecFormat.kindOf(o.save()));
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
+        save(r.vectors(), run, events);
         events.on(new TrainingEvent.Finished(m, r.seconds()));
-        return new Run(model, cfg.cbow() ? "cbow" : "skipgram", corpus.name(), m, r.seconds());
+        return new Run(model, preset, corpus.name(), m, r.seconds());
+    }
+
+    private static void save(KeyedVectors vectors, RunOptions run, EventListener events) throws IOException {
+        if (run.save() == null) return;
+        Word2VecFormat.save(vectors, run.save(), Word2VecFormat.kindOf(run.save()));
+        events.on(new TrainingEvent.Checkpoint(run.save().toString(), -1));
     }
 
     /**
      * The course's toy: the full-softmax model on the course's sentences, every (centre, context)
-     * pair of window 1 in one batch, plain SGD, with the engine's autograd.
+     * pair of window 1 in one batch, plain SGD, with the engine's autograd, on the Trainer.
      */
-    private Run trainCourse(Options o, EventListener events) throws IOException {
-        if (o.data() != null && !o.data().equals("course")) {
-            throw new IllegalArgumentException("word2vec preset 'course' trains on the course's example sentences only (no --data)");
-        }
-        if (!o.settings().isEmpty() || o.batch() != null) {
-            throw new IllegalArgumentException("word2vec preset 'course' has fixed settings (window 1, 3 dimensions, full softmax); drop --"
-                    + (o.batch() != null ? "batch" : o.settings().keySet().iterator().next()));
-        }
-        Defaults d = defaults("course");
-        int epochs = o.epochs() != null ? o.epochs() : d.epochs();
-        float lr = o.lr() != null ? o.lr() : d.lr();
-        long t0 = System.nanoTime();
-        CourseWord2Vec m = new CourseWord2Vec(new dev.glassbox.tensor.Generator(o.seed()));
+    private Run trainCourse(Settings s, RunOptions run, EventListener events) throws IOException {
+        TrainSettings t = s.train();
+        t.requireData(List.of("course"), "word2vec preset 'course' trains on the course's example sentences only");
+        t.requireBatch(1, "preset 'course' takes every pair in one batch");
+        Settings fixed = settings("course");
+        InvalidSettingException.check(s.dim() == fixed.dim(), "dim", "is fixed at " + fixed.dim() + " for preset 'course', got " + s.dim());
+        InvalidSettingException.check(s.window() == fixed.window(), "window", "is fixed at " + fixed.window() + " for preset 'course', got " + s.window());
+        InvalidSettingException.check(s.minCount() == fixed.minCount() && s.sample() == fixed.sample() && s.negative() == fixed.negative()
+                && s.threads() == fixed.threads(), "course", "preset has fixed settings (window 1, 3 dimensions, full softmax, one thread)");
+        CourseWord2Vec m = new CourseWord2Vec(new Generator(t.seed()));
         List<int[]> pairs = m.allPairs();
         int[] centres = pairs.stream().mapToInt(p -> p[0]).toArray(), contexts = pairs.stream().mapToInt(p -> p[1]).toArray();
-        var opt = new dev.glassbox.optim.SGD(m.parameters(), lr);
-        events.on(new TrainingEvent.Started(name(), "course", "course", epochs, 1));
-        float loss = Float.NaN;
-        for (int e = 1; e <= epochs; e++) {
-            opt.zeroGrad();
-            var l = dev.glassbox.nn.F.crossEntropy(m.scores(centres), contexts);
-            l.backward();
-            opt.step();
-            loss = l.item();
-            events.on(new TrainingEvent.Step(e, e, epochs, loss));
-            events.on(new TrainingEvent.EpochEnd(e, epochs, loss, Map.of()));
-        }
-        // How often the most probable word is a true context of the centre (a centre has several).
+        var task = new SimpleTask<>(m, new SGD(m.parameters(), t.lr()), FixedBatches.of(centres), c -> F.crossEntropy(m.scores(c), contexts))
+                .evaluateWith(epoch -> Map.of("acc", contextAccuracy(m, pairs, centres)));
+        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course").fit(events);
+        Map<String, Object> out = runMetrics(t);
+        out.put("loss", r.loss());
+        out.put("pairs", pairs.size());
+        out.put("acc", contextAccuracy(m, pairs, centres));
+        out.put("vocab", m.vocabulary.size());
+        save(m.vectors(), run, events);
+        events.on(new TrainingEvent.Finished(out, r.seconds()));
+        return new Run(m, "course", "course", out, r.seconds());
+    }
+
+    /** How often the most probable word is a true context of the centre (a centre has several). */
+    private static double contextAccuracy(CourseWord2Vec m, List<int[]> pairs, int[] centres) {
         int[] best;
-        try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             best = m.scores(centres).argmax(1);
         }
         int ok = 0;
@@ -159,18 +204,7 @@ public final class Word2VecRecipe implements Recipe {
                 }
             }
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> out = runMetrics("course", "course", epochs);
-        out.put("loss", loss);
-        out.put("pairs", pairs.size());
-        out.put("acc", (double) ok / pairs.size());
-        out.put("vocab", m.vocabulary.size());
-        if (o.save() != null) {
-            Word2VecFormat.save(m.vectors(), o.save(), Word2VecFormat.kindOf(o.save()));
-            events.on(new TrainingEvent.Checkpoint(o.save().toString()));
-        }
-        events.on(new TrainingEvent.Finished(out, secs));
-        return new Run(m, "course", "course", out, secs);
+        return (double) ok / pairs.size();
     }
 
     @Override
@@ -239,7 +273,7 @@ public final class Word2VecRecipe implements Recipe {
         if (model != null && !(model instanceof CourseWord2Vec)) {
             throw new IllegalArgumentException("explain word2vec walks through the course's small model; it does not take --load");
         }
-        CourseWord2Vec m = model instanceof CourseWord2Vec c ? c : new CourseWord2Vec(new dev.glassbox.tensor.Generator(seed));
+        CourseWord2Vec m = model instanceof CourseWord2Vec c ? c : new CourseWord2Vec(new Generator(seed));
         List<String> words = input.stream().flatMap(w -> java.util.Arrays.stream(w.trim().split("\\s+"))).filter(w -> !w.isEmpty()).toList();
         if (target != null) throw new IllegalArgumentException("explain word2vec: give the pair as --input CENTRE CONTEXT (no --target)");
         String centre, context;

@@ -1,5 +1,6 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.kernels.Sgemm;
 
 import java.io.BufferedReader;
@@ -105,7 +106,7 @@ public final class WordEval {
      * a section.
      */
     public static Analogies analogies(KeyedVectors kv, Path file, int restrict) throws IOException {
-        if (restrict <= 0) throw new IllegalArgumentException("--restrict must be positive, got " + restrict);
+        InvalidSettingException.check(restrict > 0, "restrict", "must be positive, got " + restrict);
         int limit = Math.min(restrict, kv.size());
         Map<String, Integer> lower = lowerIndex(kv, limit);
         List<int[]> questions = new ArrayList<>();

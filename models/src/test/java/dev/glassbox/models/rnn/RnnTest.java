@@ -1,5 +1,7 @@
 package dev.glassbox.models.rnn;
 
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.Runs;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.explain.RnnTrace;
@@ -24,7 +26,7 @@ class RnnTest {
     @Test
     void courseRnnLearnsEveryNextWordAndReloads() throws IOException {
         Path f = dir.resolve("rnn.safetensors");
-        var run = Recipes.get("rnn").train(new Recipe.Options(null, null, null, null, null, 42, f), EventListener.NONE);
+        var run = Runs.train("rnn", null, t -> t, RunOptions.saveTo(f), EventListener.NONE);
         assertEquals(1.0, ((Number) run.metrics().get("acc")).doubleValue(), run.metrics().toString());
         assertEquals(9, run.metrics().get("steps"));
         assertEquals("rnn", run.metrics().get("model"), "every run's metrics name the model, as the other models' do");

@@ -1,5 +1,7 @@
 package dev.glassbox.models.seq2seq;
 
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.Runs;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.train.EventListener;
@@ -42,7 +44,7 @@ class Seq2SeqTest {
     @Test
     void attentionModelLearnsDatesAndReloads() throws IOException {
         Path f = dir.resolve("s2s.safetensors");
-        var run = Recipes.get("seq2seq").train(new Recipe.Options(null, null, null, null, 32, 5, f, Map.of("steps", 250)), EventListener.NONE);
+        var run = Runs.train("seq2seq", null, t -> t.withBatch(32).withSeed(5).withSteps(250), RunOptions.saveTo(f), EventListener.NONE);
         double exact = ((Number) run.metrics().get("exact_match")).doubleValue();
         assertTrue(exact > 0.5, run.metrics().toString());
         Seq2Seq m = (Seq2Seq) Recipes.get("seq2seq").load(f);
@@ -73,16 +75,17 @@ class Seq2SeqTest {
         assertTrue(t.beam().getFirst().logProbability() >= greedyLogp - 1e-3, t.beam() + " vs greedy " + greedyLogp);
         var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").predict(m, List.of("7#3#98")));
         assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
-        var att = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").train(
-                new Recipe.Options(null, null, null, null, null, 1, null, Map.of("attention", "global")), EventListener.NONE));
-        assertEquals("--attention must be none, bahdanau or luong, got 'global'", att.getMessage());
+        var att = assertThrows(IllegalArgumentException.class, () -> Seq2SeqRecipe.attention("global"));
+        assertEquals("unknown attention 'global': none, bahdanau or luong", att.getMessage());
     }
 
     @Test
     void bahdanauAndNoAttentionTrainToo() throws IOException {
         for (String a : List.of("bahdanau", "none")) {
-            var m = Recipes.get("seq2seq").train(new Recipe.Options(null, null, null, null, 16, 2, null, Map.of("steps", 20, "attention", a)),
-                    EventListener.NONE).metrics();
+            var recipe = new Seq2SeqRecipe();
+            var s = recipe.settings("dates");
+            var m = recipe.train(s.withTrain(s.train().withBatch(16).withSeed(2).withSteps(20)).withAttention(Seq2SeqRecipe.attention(a)),
+                    RunOptions.NONE, EventListener.NONE).metrics();
             assertEquals(a, m.get("attention"));
             double loss = ((Number) m.get("loss")).doubleValue();
             assertTrue(loss < Math.log(11), a + ": below guessing among 11 characters: " + loss);

@@ -1,6 +1,7 @@
 package dev.glassbox.models.word2vec;
 
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,11 +144,11 @@ class Word2VecTest {
         Path rare = dir.resolve("rare.txt");
         Files.writeString(rare, "one two three\n");
         var r = assertThrows(IOException.class, () -> Word2Vec.train(Corpus.of(rare), small(1).withMinCount(5), EventListener.NONE));
-        assertTrue(r.getMessage().contains("lower --min-count"), r.getMessage());
+        assertTrue(r.getMessage().startsWith("minCount is 5, but no word") && r.getMessage().endsWith("lower it"), r.getMessage());
         var missing = assertThrows(IOException.class, () -> Corpus.of(dir.resolve("nope.txt")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> small(1).withWindow(0));
-        assertEquals("--window must be between 1 and 100, got 0", bad.getMessage());
+        assertEquals("window must be between 1 and 100, got 0", bad.getMessage());
     }
 
     @Test
@@ -295,7 +296,8 @@ class Word2VecTest {
 
     @Test
     void courseModelLearnsItsPairs() throws IOException {
-        var run = new Word2VecRecipe().train(new dev.glassbox.models.Recipe.Options("course", null, null, null, null, 42, null), EventListener.NONE);
+        var recipe = new Word2VecRecipe();
+        var run = recipe.train(recipe.settings("course"), RunOptions.NONE, EventListener.NONE);
         assertTrue(((Number) run.metrics().get("acc")).doubleValue() >= 0.9, run.metrics().toString());
         // Each centre has about two contexts, so the best loss is near ln 2, not 0.
         float loss = ((Number) run.metrics().get("loss")).floatValue();

@@ -1,18 +1,22 @@
-package dev.glassbox.models.train;
+package dev.glassbox.models.text;
+
+import dev.glassbox.models.train.Batches;
+import dev.glassbox.models.train.TrainingState;
 
 /**
  * Truncated backpropagation through time over a long token stream: the stream is cut into
  * {@code batch} contiguous tracks, and each step takes the next {@code seq} tokens of every
  * track (inputs) and the tokens one further on (targets). A model carries its recurrent state
  * from one step to the next — detached, so gradients stop at the window's start — and so sees
- * context longer than a window while backpropagating through {@code seq} steps only.
+ * context longer than a window while backpropagating through {@code seq} steps only. An epoch
+ * is one pass over the tracks; the next starts over at their beginning.
  */
-public final class TruncatedBptt {
+public final class Tracks implements Batches<Window> {
     private final int[] tokens;
     private final int batch, seq, trackLength;
     private int position;
 
-    public TruncatedBptt(int[] tokens, int batch, int seq) {
+    public Tracks(int[] tokens, int batch, int seq) {
         if (batch < 1 || seq < 1) throw new IllegalArgumentException("batch and window must be positive, got " + batch + " and " + seq);
         this.tokens = tokens;
         this.batch = batch;
@@ -27,21 +31,22 @@ public final class TruncatedBptt {
     /** Windows per pass over the tracks. */
     public int windows() { return (trackLength - 1) / seq; }
 
-    /** True at the start of a pass, when a model should begin from a zero state. */
-    public boolean atStart() { return position == 0; }
+    @Override public int perEpoch() { return windows(); }
 
-    /**
-     * Fills {@code x} and {@code y} ([batch × seq] row-major) with the next window of every track
-     * and moves on; after the last window of a pass the next call starts the pass again.
-     */
-    public void next(int[] x, int[] y) {
+    @Override public void startEpoch() { position = 0; }
+
+    /** The next window of every track; the first of a pass says so. */
+    @Override
+    public Window next() {
         if (position + seq + 1 > trackLength) position = 0;
-        for (int b = 0; b < batch; b++) {
-            int start = b * trackLength + position;
-            System.arraycopy(tokens, start, x, b * seq, seq);
-            System.arraycopy(tokens, start + 1, y, b * seq, seq);
-        }
+        boolean start = position == 0;
+        int[] x = new int[batch * seq], y = new int[batch * seq];
+        for (int b = 0; b < batch; b++) Windows.copy(tokens, b * trackLength + position, x, y, b, seq);
         position += seq;
-        if (position + seq + 1 > trackLength) position = 0;
+        return new Window(x, y, batch, seq, start);
     }
+
+    @Override public void saveState(TrainingState state) { state.putLong("position", position); }
+
+    @Override public void loadState(TrainingState state, int doneInEpoch) { position = (int) state.getLong("position"); }
 }

@@ -1,0 +1,17 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.Parallel;
+
+/**
+ * How many threads the kernels use (as {@code torch.get_num_threads} / {@code set_num_threads}):
+ * all the processors by default, or {@code -Dglassbox.threads=N}. With one thread every result
+ * is reproducible bit for bit from run to run.
+ */
+public final class Threads {
+    private Threads() {}
+
+    public static int count() { return Parallel.threads(); }
+
+    /** Sets the threads the kernels use (at least 1; more than the processors counts as all of them). */
+    public static void set(int n) { Parallel.setThreads(n); }
+}

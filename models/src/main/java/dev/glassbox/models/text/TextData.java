@@ -1,0 +1,125 @@
+package dev.glassbox.models.text;
+
+import dev.glassbox.models.train.DataException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A text as a language model sees it: read, cut into tokens, a vocabulary of the training part,
+ * and token ids. The first 90% of the tokens trains; the last 10% is held out.
+ */
+public final class TextData {
+    /** The embedded text: Pride and Prejudice, one sentence per line. */
+    public static final String EMBEDDED = "austen";
+
+    /** The vocabulary (of the training part) and the ids of both parts. */
+    public record Split(Vocab vocab, int[] train, int[] held) {}
+
+    private TextData() {}
+
+    /** The text of a data name ({@link #EMBEDDED}) or a UTF-8 file (plain or .gz). */
+    public static String read(String data) throws IOException {
+        if (data == null || data.equals(EMBEDDED)) {
+            InputStream in = TextData.class.getResourceAsStream("/corpora/pride-and-prejudice.txt.gz");
+            if (in == null) throw new IOException("the embedded text is missing from the jar");
+            return read(new GZIPInputStream(in));
+        }
+        Path p = Path.of(data);
+        if (!Files.isRegularFile(p)) {
+            throw new DataException("data", "'" + data + "' is neither the embedded text (" + EMBEDDED + ") nor a file; a language model reads a UTF-8 text file");
+        }
+        InputStream in = Files.newInputStream(p);
+        return read(p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
+    }
+
+    private static String read(InputStream in) throws IOException {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            StringBuilder sb = new StringBuilder();
+            char[] buf = new char[1 << 16];
+            for (int k; (k = r.read(buf)) > 0; ) sb.append(buf, 0, k);
+            return sb.toString();
+        }
+    }
+
+    /** The tokens of a text: its characters (code points), or its words (whitespace-separated). */
+    public static List<String> tokens(String text, Vocab.Tokens kind) {
+        List<String> out = new ArrayList<>();
+        if (kind == Vocab.Tokens.WORDS) {
+            for (String w : text.split("\\s+")) if (!w.isEmpty()) out.add(w);
+        } else {
+            text.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
+        }
+        return out;
+    }
+
+    /** Characters: every one seen, sorted. Words: those seen twice or more, most frequent first, then the unknown word. */
+    public static Vocab vocab(List<String> tokens, Vocab.Tokens kind) {
+        if (kind == Vocab.Tokens.CHARACTERS) return new Vocab(kind, List.copyOf(new TreeSet<>(tokens)));
+        Map<String, Integer> counts = new HashMap<>();
+        for (String t : tokens) counts.merge(t, 1, Integer::sum);
+        List<String> kept = new ArrayList<>(counts.keySet().stream().filter(w -> counts.get(w) >= 2).toList());
+        kept.sort((a, b) -> counts.get(b).equals(counts.get(a)) ? a.compareTo(b) : counts.get(b) - counts.get(a));
+        kept.add(Vocab.UNKNOWN);
+        return new Vocab(kind, kept);
+    }
+
+    /** Token ids; a word not in the vocabulary is the unknown word, a character not in it an error. */
+    public static int[] encode(List<String> tokens, Vocab v) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < v.size(); i++) index.put(v.tokens().get(i), i);
+        int unk = v.words() ? index.get(Vocab.UNKNOWN) : -1;
+        int[] out = new int[tokens.size()];
+        for (int i = 0; i < out.length; i++) {
+            Integer id = index.get(tokens.get(i));
+            if (id == null) {
+                if (unk < 0) throw new IllegalArgumentException("the character '" + tokens.get(i) + "' is not in this model's vocabulary");
+                id = unk;
+            }
+            out[i] = id;
+        }
+        return out;
+    }
+
+    /** As {@link #encode}, but characters missing from the vocabulary (seen only in the held-out part) are dropped. */
+    public static int[] encodeKnown(List<String> tokens, Vocab v) {
+        if (v.words()) return encode(tokens, v);
+        Set<String> known = new HashSet<>(v.tokens());
+        return encode(tokens.stream().filter(known::contains).toList(), v);
+    }
+
+    /**
+     * Splits a text 90/10 into training and held-out ids, with the vocabulary of the training
+     * part; each part needs {@code window + 2} tokens at least, or the error says how many.
+     */
+    public static Split split(String text, Vocab.Tokens kind, int window, String what) throws IOException {
+        List<String> toks = tokens(text, kind);
+        int cut = (int) (toks.size() * 0.9);
+        if (cut < window + 2 || toks.size() - cut < window + 2) {
+            throw new IOException("the text has " + toks.size() + " " + (kind == Vocab.Tokens.WORDS ? "words" : "characters") + "; a " + what
+                    + " needs at least " + 10 * (window + 2) + " (windows of " + window + ")");
+        }
+        Vocab vocab = vocab(toks.subList(0, cut), kind);
+        int[] all = encodeKnown(toks, vocab);   // every training token is known: the first cut ids are the training part
+        return new Split(vocab, Arrays.copyOf(all, cut), Arrays.copyOfRange(all, cut, all.length));
+    }
+
+    /** The held-out ids of a text for a trained vocabulary (the last 10% of its tokens). */
+    public static int[] heldOut(String text, Vocab vocab) {
+        List<String> toks = tokens(text, vocab.kind());
+        return encodeKnown(toks.subList((int) (toks.size() * 0.9), toks.size()), vocab);
+    }
+}

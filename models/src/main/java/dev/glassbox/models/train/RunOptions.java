@@ -1,0 +1,47 @@
+package dev.glassbox.models.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.glassbox.models.train.InvalidSettingException.check;
+
+/**
+ * How a run is kept, apart from what it trains: where the model is written ({@code save}, at
+ * the end and at every checkpoint), how often checkpoints are written during training, and a
+ * checkpoint to continue from. A resumed run saves to the file it resumed from unless another
+ * is named.
+ *
+ * @param save            the file the model is written to, or null
+ * @param checkpointEvery how often to write {@code save} during training, or null for only at the end
+ * @param resume          a checkpoint of an earlier run of the same model to continue, or null
+ */
+public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume) {
+    /** Nothing saved, nothing resumed. */
+    public static final RunOptions NONE = new RunOptions(null, null, null);
+
+    public RunOptions {
+        check(save == null || !Files.isDirectory(save), "save", "is a folder (" + save + "); give a file name in it");
+        check(checkpointEvery == null || save != null || resume != null, "checkpointEvery",
+                "needs a file to write the checkpoints to (save)");
+        check(resume == null || Files.isRegularFile(resume), "resume", "names no file: " + resume);
+    }
+
+    /** Writes the model to {@code file} at the end. */
+    public static RunOptions saveTo(Path file) { return new RunOptions(file, null, null); }
+
+    /** The file written at checkpoints and at the end: {@code save}, else the resumed file, else null. */
+    public Path target() { return save != null ? save : resume; }
+
+    /** How often checkpoints are written: every {@code count} steps, or every {@code count} epochs. */
+    public record CheckpointEvery(long count, Unit unit) {
+        public enum Unit { STEPS, EPOCHS }
+
+        public CheckpointEvery {
+            check(count >= 1, "checkpointEvery", "must be at least 1, got " + count);
+            check(unit != null, "checkpointEvery", "needs a unit (steps or epochs)");
+        }
+
+        @Override
+        public String toString() { return count + (unit == Unit.EPOCHS ? " epochs" : " steps"); }
+    }
+}
