@@ -1,0 +1,85 @@
+package dev.glassbox.models.train;
+
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.Runs;
+import dev.glassbox.models.text.TextData;
+import dev.glassbox.tensor.Tensor;
+import dev.glassbox.tensor.Threads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With one thread, training 4 epochs straight, and training with checkpoints, being killed
+ * (a separate JVM halted right after a checkpoint, as by {@code kill -9}) and resuming for the
+ * rest, give bit-identical weights and the same loss curve — for the DNN, the CNN and the LSTM.
+ */
+class ResumeAfterKillTest {
+    @TempDir
+    Path dir;
+    private int threads;
+
+    @BeforeEach
+    void oneThread() {
+        threads = Threads.count();
+        Threads.set(1);
+    }
+
+    @AfterEach
+    void restoreThreads() { Threads.set(threads); }
+
+    @Test
+    void dnnResumesExactly() throws Exception { killAndResume("dnn", "course", "-", 10, 120); }
+
+    @Test
+    void cnnResumesExactly() throws Exception { killAndResume("cnn", "course", "-", 20, 100); }
+
+    @Test
+    void lstmResumesExactly() throws Exception {
+        Path text = dir.resolve("austen-part.txt");
+        Files.writeString(text, TextData.read(TextData.EMBEDDED).substring(0, 40_000));   // 17 steps an epoch
+        killAndResume("lstm", "char", text.toString(), 5, 35);
+    }
+
+    private void killAndResume(String model, String preset, String data, long every, long haltAt) throws Exception {
+        List<Float> straight = new ArrayList<>();
+        Recipe.Run whole = Runs.train(model, preset, t -> (data.equals("-") ? t : t.withData(data)).withEpochs(4).withSeed(7),
+                RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step s) straight.add(s.loss()); });
+
+        Path checkpoint = dir.resolve(model + ".safetensors");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                KilledRun.class.getName(), model, preset, "4", "7", data, checkpoint.toString(), Long.toString(every), Long.toString(haltAt))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+        assertEquals(137, p.exitValue(), "killed right after the checkpoint of step " + haltAt + "; it printed:\n" + out);
+        List<Float> curve = new ArrayList<>();
+        for (String line : out.strip().split("\n")) {
+            if (line.startsWith("step ")) curve.add(Float.intBitsToFloat(Integer.parseInt(line.split(" ")[2])));
+        }
+        assertEquals(haltAt, curve.size(), "the killed run's steps");
+
+        Recipe.Run resumed = Runs.train(model, preset, t -> (data.equals("-") ? t : t.withData(data)).withEpochs(4).withSeed(7),
+                new RunOptions(null, null, checkpoint), e -> { if (e instanceof TrainingEvent.Step s) curve.add(s.loss()); });
+        assertEquals(straight, curve, model + ": the loss curve, step by step");
+        Map<String, Tensor> want = whole.model().stateDict(), got = resumed.model().stateDict();
+        assertEquals(want.keySet(), got.keySet());
+        for (String k : want.keySet()) assertArrayEquals(want.get(k).data(), got.get(k).data(), 0f, model + " " + k);
+        assertEquals(whole.metrics().get("loss"), resumed.metrics().get("loss"));
+    }
+}
