@@ -281,7 +281,7 @@ public final class Main implements Runnable {
                 Recipe<?> r = all.get(i);
                 ERR.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
                 for (String preset : r.tourPresets()) {
-                    Recipe.Run run = tour(r, preset, new Progress(ERR, Progress.isTerminal(), "  " + r.name() + "/" + preset));
+                    Recipe.Run run = tour(r, preset, new Progress(ERR, Progress.isTerminal(), "  " + r.name() + "/" + preset, 5));
                     String metric = r.headlineMetric();
                     rows.add(List.of(r.name(), preset, run.data(), metric, Tables.format(run.metrics().get(metric)),
                             String.format(Locale.ROOT, "%.1f", run.seconds())));

@@ -11,7 +11,8 @@ import java.util.Map;
  * Renders training events on standard error. On a terminal: one line redrawn in place at most
  * ten times a second (epoch, bar, step, the epoch's running mean loss, the last held-out
  * metrics, rate, ETA). Elsewhere: Keras-style, one line per epoch with its loss and held-out
- * metrics (for runs of more than 50 epochs, every k-th so that there are about 50), and a line
+ * metrics (for runs of more epochs than {@code epochLines}, the first, the last and every k-th
+ * between, about {@code epochLines} in all), and a line
  * every 10 seconds inside a long epoch. The ETA comes from the rate measured after the first
  * few steps (the first ones warm up the JIT), and shows "?" until there is one.
  */
@@ -23,15 +24,20 @@ final class Progress implements EventListener {
     private final PrintStream out;
     private final boolean terminal;
     private final String label;
+    private final int epochLines;
     private long lastDraw, measureFrom = -1, measureStart;
     private int epochs;
     private String metrics = "";
     private boolean drawn;
 
-    Progress(PrintStream out, boolean terminal, String label) {
+    /** A run's progress, with a line for each of up to 50 epochs when not on a terminal. */
+    Progress(PrintStream out, boolean terminal, String label) { this(out, terminal, label, 50); }
+
+    Progress(PrintStream out, boolean terminal, String label, int epochLines) {
         this.out = out;
         this.terminal = terminal;
         this.label = label;
+        this.epochLines = Math.max(1, epochLines);
     }
 
     /**
@@ -67,7 +73,7 @@ final class Progress implements EventListener {
             case TrainingEvent.EpochEnd ee -> {
                 metrics = metrics(ee.metrics());
                 if (terminal) return;
-                int every = Math.max(1, (ee.epochs() + 49) / 50);
+                int every = Math.max(1, (ee.epochs() + epochLines - 1) / epochLines);
                 if (ee.epoch() % every == 0 || ee.epoch() == ee.epochs() || ee.epoch() == 1) {
                     out.printf(Locale.ROOT, "%s: epoch %d/%d - %.1fs - loss %.4f%s%n", label, ee.epoch(), ee.epochs(), ee.seconds(), ee.loss(),
                             metrics.replace("  ", " - "));
@@ -85,7 +91,7 @@ final class Progress implements EventListener {
 
     private void begin(int epochs, long fromStep) {
         this.epochs = epochs;
-        lastDraw = System.nanoTime();
+        lastDraw = terminal ? 0 : System.nanoTime();   // a terminal shows the first step at once
         measureStart = 0;
         measureFrom = fromStep + WARM_STEPS;
         metrics = "";

@@ -2,6 +2,7 @@ package dev.glassbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glassbox.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -273,5 +275,71 @@ class CliTest {
         Result noCorpus = run("train", "word2vec", "--data", dir.resolve("none.txt").toString());
         assertEquals(1, noCorpus.code());
         assertTrue(noCorpus.err().contains("neither the embedded corpus"), noCorpus.err());
+    }
+
+    /** Results on standard output, progress on standard error: with --json the output is one JSON object and nothing else. */
+    @Test
+    void jsonIsTheWholeStandardOutputAndProgressGoesToStandardError() throws IOException {
+        Path log = dir.resolve("cut.jsonl");
+        Result r = run("train", "dnn", "--steps", "5", "--epochs", "7430740", "--json", "--log", log.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = new ObjectMapper().readTree(r.out());
+        assertEquals("dnn", m.get("model").asText());
+        assertEquals(r.out().strip(), r.out().strip().lines().findFirst().orElseThrow(), "one line");
+        assertTrue(r.err().contains("dnn: training dnn (course) on digits5x5, 1 epoch of 51 steps"), r.err());
+        assertTrue(r.err().contains("epoch 1/1") && r.err().contains("val_loss"), "a Keras-style epoch line: " + r.err());
+        List<String> events = Files.readAllLines(log);
+        assertEquals(5, events.stream().filter(l -> l.startsWith("{\"event\":\"step\"")).count(), "5 steps, not a wrapped count");
+        assertTrue(events.stream().anyMatch(l -> l.startsWith("{\"event\":\"epoch_end\"") && l.contains("\"val_loss\"") && l.contains("\"acc\"")),
+                "epoch_end carries the held-out loss and metric");
+        Result table = run("train", "linear", "--epochs", "3");
+        assertTrue(table.out().startsWith("metric") && !table.out().contains("epoch 1/3"), "only the table on standard output: " + table.out());
+        assertTrue(table.err().contains("epoch 1/3"), table.err());
+    }
+
+    @Test
+    void aDivergingRunStopsWithOneLineAndExitOne() throws IOException {
+        for (String model : List.of("dnn", "linear", "cnn")) {
+            Result r = run("train", model, "--lr", "1e30", "--epochs", "3");
+            assertEquals(1, r.code(), model + ": " + r.err());
+            String last = r.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.startsWith("glassbox: training diverged at step 2: ") && last.endsWith("try a smaller learning rate (--lr)"), last);
+            assertTrue(r.out().isEmpty(), "no metrics for a diverged run: " + r.out());
+        }
+    }
+
+    /** --checkpoint-every writes --save during training; --resume continues it to the same result as one run. */
+    @Test
+    void checkpointsResumeToTheSameResultAsOneRun() throws IOException {
+        Path f = dir.resolve("dnn.safetensors"), straight = dir.resolve("straight.safetensors");
+        JsonNode whole = run("train", "dnn", "--epochs", "40", "--save", straight.toString(), "--json").json();
+        Result half = run("train", "dnn", "--epochs", "20", "--save", f.toString(), "--checkpoint-every", "5e", "--json");
+        assertEquals(0, half.code(), half.err());
+        assertTrue(half.err().contains("saved " + f + " (step 255)"), "a checkpoint after epoch 5: " + half.err());
+        Result resumed = run("train", "dnn", "--resume", f.toString(), "--epochs", "40", "--json");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resumed after step 1020"), resumed.err());
+        assertEquals(whole.get("loss").asDouble(), resumed.json().get("loss").asDouble(), 0.0);
+        assertEquals(whole.get("acc").asDouble(), resumed.json().get("acc").asDouble(), 0.0);
+        assertArrayEquals(SafeTensors.load(straight).tensors().get("hidden1.weight").data(), SafeTensors.load(f).tensors().get("hidden1.weight").data(),
+                0f, "20 epochs, then 20 more, are 40");
+        assertEquals(0, run("eval", "dnn", "--load", f.toString()).code(), "a checkpoint is a model file like any other");
+
+        Result changed = run("train", "dnn", "--resume", f.toString(), "--lr", "0.1");
+        assertEquals(2, changed.code());
+        assertEquals("glassbox: --lr is 0.1 but the checkpoint's run has 0.5; a resumed run keeps the settings it was trained with "
+                + "(only epochs and steps may change)", changed.err().strip());
+        Result otherModel = run("train", "cnn", "--resume", f.toString());
+        assertEquals(1, otherModel.code());
+        assertTrue(otherModel.err().strip().endsWith("holds a 'dnn' model, not 'cnn'"), otherModel.err());
+        Result nowhere = run("train", "dnn", "--checkpoint-every", "100");
+        assertEquals(2, nowhere.code());
+        assertEquals("glassbox: --checkpoint-every needs --save FILE: the checkpoints are written there", nowhere.err().strip());
+        Result badEvery = run("train", "dnn", "--checkpoint-every", "2x", "--save", f.toString());
+        assertEquals(2, badEvery.code());
+        assertTrue(badEvery.err().contains("'2x' is not a positive number of steps (500) or epochs (2e)"), badEvery.err());
+        Result w2v = run("train", "word2vec", "--checkpoint-every", "1e", "--save", dir.resolve("v.bin").toString());
+        assertEquals(2, w2v.code());
+        assertTrue(w2v.err().contains("--checkpoint-every does not apply to word2vec"), w2v.err());
     }
 }
