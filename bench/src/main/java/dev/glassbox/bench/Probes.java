@@ -1,10 +1,14 @@
 package dev.glassbox.bench;
 
+import dev.glassbox.kernels.KernelRates;
 import dev.glassbox.models.course.Cnn;
 import dev.glassbox.models.rnn.LanguageModel;
 import dev.glassbox.models.text.Vocab;
+import dev.glassbox.nn.Activations;
 import dev.glassbox.nn.F;
+import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Recurrent;
+import dev.glassbox.nn.Sequential;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.tensor.Blas;
 import dev.glassbox.tensor.Generator;
@@ -18,7 +22,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -57,10 +65,10 @@ public final class Probes {
             case "w4-steps" -> w4Steps();
             case "lstm" -> lstm();
             case "w2-steps" -> w2Steps();
-            case "gemm-openblas" -> gemmOpenBlas(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "gemm-openblas" -> gemmOpenBlas(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]"
-                        + " (kernel-peak is core's dev.glassbox.kernels.KernelRates)");
+                        + " (kernel-peak is core's KernelRates)");
                 System.exit(2);
             }
         }
@@ -69,11 +77,11 @@ public final class Probes {
     /** W2's MLP (784-256-128-10, ReLU, Adam 1e-3), batch 128 of random data: each stage of a step timed. */
     static void w2Steps() {
         Generator g = new Generator(0);
-        var l1 = new dev.glassbox.nn.Linear(784, 256, g);
-        var l2 = new dev.glassbox.nn.Linear(256, 128, g);
-        var l3 = new dev.glassbox.nn.Linear(128, 10, g);
-        var model = new dev.glassbox.nn.Sequential(l1, new dev.glassbox.nn.Activations.ReLU(), l2,
-                new dev.glassbox.nn.Activations.ReLU(), l3);
+        var l1 = new Linear(784, 256, g);
+        var l2 = new Linear(256, 128, g);
+        var l3 = new Linear(128, 10, g);
+        var model = new Sequential(l1, new Activations.ReLU(), l2,
+                new Activations.ReLU(), l3);
         Adam opt = new Adam(model.parameters(), 1e-3f);
         Tensor x = Tensor.rand(new Generator(1), 128, 784);
         int[] y = IntStream.range(0, 128).map(i -> i % 10).toArray();
@@ -103,7 +111,7 @@ public final class Probes {
     }
 
     /** Runs {@code step} (which fills names.length + 1 time stamps) warm + counted times; prints each stage's mean. */
-    static void timeStages(String[] names, int warm, int counted, java.util.function.Consumer<long[]> step, int batch) {
+    static void timeStages(String[] names, int warm, int counted, Consumer<long[]> step, int batch) {
         double[] total = new double[names.length];
         for (int s = 0; s < warm + counted; s++) {
             long[] t = new long[names.length + 1];
@@ -139,8 +147,8 @@ public final class Probes {
                     if (block >= 0) ms[v][block] = (System.nanoTime() - t0) / 20e6;
                 }
             }
-            java.util.Arrays.sort(ms[0]);
-            java.util.Arrays.sort(ms[1]);
+            Arrays.sort(ms[0]);
+            Arrays.sort(ms[1]);
             System.out.printf(Locale.ROOT, "step, median of 15 alternating blocks: conv+relu+pool as one node %.2f ms, conv+relu and pool %.2f ms%n",
                     ms[0][7], ms[1][7]);
             return;
@@ -217,8 +225,8 @@ public final class Probes {
             wall[run] = steps * batch * seq / ((System.nanoTime() - t0) / 1e9);
             cpu[run] = steps * batch * seq / ((os.getProcessCpuTime() - c0) / 1e9);
         }
-        java.util.Arrays.sort(wall);
-        java.util.Arrays.sort(cpu);
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
         System.out.printf(Locale.ROOT, "tokens/s: median %.0f (runs %.0f..%.0f); per CPU-second: median %.0f%n",
                 wall[runs / 2], wall[0], wall[runs - 1], cpu[runs / 2]);
     }
@@ -250,8 +258,8 @@ public final class Probes {
         }
         boolean ta = form.charAt(0) == 'T', tb = form.charAt(1) == 'T';
         Blas.Op opA = ta ? Blas.Op.T : Blas.Op.N, opB = tb ? Blas.Op.T : Blas.Op.N;
-        java.nio.file.Path lib = java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
-        if (!java.nio.file.Files.exists(lib)) {
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
+        if (!Files.exists(lib)) {
             System.err.println("gemm-openblas: " + lib + " not found; install it with: apt-get install -y libopenblas0-pthread");
             System.exit(1);
         }
@@ -297,9 +305,9 @@ public final class Probes {
         } catch (Throwable e) {
             throw new IllegalStateException("calling OpenBLAS failed: " + e, e);
         }
-        java.util.Arrays.sort(ours);
-        java.util.Arrays.sort(theirs);
-        java.util.Arrays.sort(ratio);
+        Arrays.sort(ours);
+        Arrays.sort(theirs);
+        Arrays.sort(ratio);
         System.out.printf(Locale.ROOT, "%dx%dx%d %s, %d thread(s): glassbox %.1f GFLOPS, OpenBLAS %.1f GFLOPS, ratio %.3f (median of %d pairs)%n",
                 m, n, k, form, threads, ours[pairs / 2], theirs[pairs / 2], ratio[pairs / 2], pairs);
     }

@@ -2,10 +2,10 @@ package dev.glassbox.cli;
 
 import dev.glassbox.models.data.DataFetch;
 import dev.glassbox.models.data.ImageData;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.URI;

@@ -8,6 +8,7 @@ import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.explain.Word2VecTrace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,7 +179,7 @@ final class ExplainText {
                 .append(") = ").append(n(t.loss())).append("\n\n");
         sb.append(w("update")).append('\n');
         for (ConvTrace.ParamUpdate u : t.updates()) {
-            sb.append("  ").append(w("paramUpdate", u.name(), java.util.Arrays.toString(u.shape()), n(u.gradientNorm()))).append('\n');
+            sb.append("  ").append(w("paramUpdate", u.name(), Arrays.toString(u.shape()), n(u.gradientNorm()))).append('\n');
             int shown = 0;
             for (int i = 0; i < u.before().length && shown < 2; i++) {
                 if (u.gradient()[i] == 0f) continue;
@@ -293,7 +294,7 @@ final class ExplainText {
         sb.append(lang == 0 ? w("s2sEncoder", shown, total) : w("s2sEncoder", total, shown)).append('\n');
         for (int s = 0; s < t.inputChars().size(); s++) {
             sb.append(String.format(Locale.ROOT, "  '%s' ", t.inputChars().get(s)));
-            sb.append(vector(java.util.Arrays.copyOf(t.encoderStates()[s], shown))).append('\n');
+            sb.append(vector(Arrays.copyOf(t.encoderStates()[s], shown))).append('\n');
         }
         sb.append('\n');
         boolean attention = !t.steps().isEmpty() && t.steps().getFirst().weights().length > 0;

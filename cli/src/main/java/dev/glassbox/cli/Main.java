@@ -9,17 +9,20 @@ import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.Sampling;
 import dev.glassbox.models.train.DivergedException;
 import dev.glassbox.models.train.EventListener;
-import dev.glassbox.models.train.SettingError;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SettingError;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Module;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +43,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
-    static PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-    static PrintStream ERR = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+    static PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    static PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,7 +72,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
     static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new java.io.PrintWriter(OUT, true));
+        cl.setOut(new PrintWriter(OUT, true));
         cl.setParameterExceptionHandler((ex, a) -> {
             String hint = "";
             if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {

@@ -14,10 +14,10 @@ import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Recurrent;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -56,7 +57,7 @@ final class WordCommands {
             if (words.size() == 2) {
                 float s = kv.similarity(words.get(0), words.get(1));
                 Main.OUT.println(json ? Json.write(ordered("a", words.get(0), "b", words.get(1), "similarity", s))
-                        : String.format(java.util.Locale.ROOT, "%.4f", s));
+                        : String.format(Locale.ROOT, "%.4f", s));
                 return 0;
             }
             var list = kv.mostSimilar(words.get(0), topn);

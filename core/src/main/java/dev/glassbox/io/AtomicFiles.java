@@ -1,14 +1,19 @@
 package dev.glassbox.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that a crash leaves either the old file or the new one, never half of one:
@@ -39,18 +44,18 @@ public final class AtomicFiles {
         FileChannel opened;
         for (int attempt = 0; ; attempt++) {
             Path candidate = dir.resolve("." + abs.getFileName() + "."
-                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
                 opened = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 tmp = candidate;
                 break;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
             }
         }
         try {
             try (FileChannel ch = opened;
-                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 writer.write(out);
                 out.flush();
                 ch.force(true);
@@ -72,12 +77,12 @@ public final class AtomicFiles {
      * mid-write leaves its temporary file, {@code .NAME.xxxx.tmp}, beside the target) and returns
      * the files deleted. Call it before writing to a file again.
      */
-    public static java.util.List<Path> removeLeftovers(Path target) throws IOException {
+    public static List<Path> removeLeftovers(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) return java.util.List.of();
+        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) return List.of();
         String prefix = "." + abs.getFileName() + ".";
-        java.util.List<Path> removed = new java.util.ArrayList<>();
+        List<Path> removed = new ArrayList<>();
         try (var files = Files.newDirectoryStream(dir, f -> {
             String n = f.getFileName().toString();
             return n.startsWith(prefix) && n.endsWith(".tmp") && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-z]{1,13}");

@@ -2,6 +2,7 @@ package dev.glassbox.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,7 +55,7 @@ public final class Csv {
             }
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new IOException(file + ": not a UTF-8 text file");
         }
         if (rows.isEmpty()) throw new IOException(file + ": no data rows");

@@ -1,6 +1,7 @@
 package dev.glassbox.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,7 +69,7 @@ public final class Parallel {
             int chunks = Math.min(units, 3 * t);
             int per = (units + chunks - 1) / chunks;
             int count = (units + per - 1) / per;
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
             RangeBody share = (ignored0, ignored1) -> {
                 for (int c; (c = next.getAndIncrement()) < count; ) {
                     body.run(Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));

@@ -3,6 +3,8 @@ package dev.glassbox.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Single-precision general matrix multiply, {@code C = alpha·op(A)·op(B) + beta·C}, row-major.
  *
@@ -140,7 +142,7 @@ public final class Sgemm {
         if (beta == 1f) return;
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
-            if (beta == 0f) java.util.Arrays.fill(c, row, row + n, 0f);
+            if (beta == 0f) Arrays.fill(c, row, row + n, 0f);
             else for (int j = 0; j < n; j++) c[row + j] *= beta;
         }
     }

@@ -5,6 +5,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Vectorized elementwise, reduction and softmax kernels. Each loop runs whole vectors up to
  * {@code loopBound(n)} and finishes with a scalar tail (masked accesses are slow). Operations
@@ -59,7 +61,7 @@ public final class VectorKernels {
             FloatVector av = FloatVector.broadcast(F, a[aOff]);
             for (; i < bound; i += L) apply(op, av, FloatVector.fromArray(F, b, bOff + i)).intoArray(out, oOff + i);
         } else {
-            java.util.Arrays.fill(out, oOff, oOff + n, op.apply(a[aOff], b[bOff]));
+            Arrays.fill(out, oOff, oOff + n, op.apply(a[aOff], b[bOff]));
             return;
         }
         for (; i < n; i++) out[oOff + i] = op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);

@@ -3,6 +3,8 @@ package dev.glassbox.nn;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * A lookup table: row i of {@code weight} is the vector of token i. Looking a word up is the
  * same as multiplying its one-hot vector by the table, without the multiply.
@@ -36,7 +38,7 @@ public final class Embedding extends Module {
                         + " is out of range for " + numEmbeddings + " embeddings");
             }
         }
-        int[] outShape = java.util.Arrays.copyOf(idsShape, idsShape.length + 1);
+        int[] outShape = Arrays.copyOf(idsShape, idsShape.length + 1);
         outShape[idsShape.length] = embeddingDim;
         return weight.indexSelect(0, ids).reshape(outShape);
     }

@@ -4,19 +4,21 @@ import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.Arrays;
+
 /** Weight initialisers, as torch.nn.init; each fills a tensor in place without recording. */
 public final class Init {
     private Init() {}
 
     /** fan_in of a weight [out, in, k...]: in × Πk. */
     public static int fanIn(Tensor w) {
-        if (w.dim() < 2) throw new IllegalArgumentException("fan in needs a weight of at least 2 dims, got " + java.util.Arrays.toString(w.shape()));
+        if (w.dim() < 2) throw new IllegalArgumentException("fan in needs a weight of at least 2 dims, got " + Arrays.toString(w.shape()));
         return w.numel() / w.size(0);
     }
 
     /** fan_out of a weight [out, in, k...]: out × Πk. */
     public static int fanOut(Tensor w) {
-        if (w.dim() < 2) throw new IllegalArgumentException("fan out needs a weight of at least 2 dims, got " + java.util.Arrays.toString(w.shape()));
+        if (w.dim() < 2) throw new IllegalArgumentException("fan out needs a weight of at least 2 dims, got " + Arrays.toString(w.shape()));
         return w.numel() / w.size(1);
     }
 

@@ -1,11 +1,13 @@
 package dev.glassbox.nn;
 
+import dev.glassbox.tensor.FusedOps;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Shapes;
 import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Elman RNN, LSTM and GRU layers as PyTorch defines them: the same gate order, parameter
@@ -121,7 +123,7 @@ public class Recurrent extends Module {
      * [layers, N, hidden], or null for zeros.
      */
     public Output run(Tensor x, Tensor h0, Tensor c0) {
-        String name = mode.name().toLowerCase(java.util.Locale.ROOT);
+        String name = mode.name().toLowerCase(Locale.ROOT);
         if (x.dim() != 3) {
             throw new IllegalArgumentException(name + ": input must be " + (batchFirst ? "[N, T, input]" : "[T, N, input]") + ", got "
                     + Shapes.str(x.shape()));
@@ -154,13 +156,13 @@ public class Recurrent extends Module {
                 if (mode == Mode.LSTM) {
                     // the whole layer as one node, its backpropagation through time written out
                     Tensor c = c0 == null ? Tensor.zeros(n, hs) : c0.select(0, i);
-                    Tensor yc = dev.glassbox.tensor.FusedOps.lstmLayer(proj, h, c, wHh[i], bHh[i]);   // [T + 1, N, hidden]
+                    Tensor yc = FusedOps.lstmLayer(proj, h, c, wHh[i], bHh[i]);   // [T + 1, N, hidden]
                     cn.add(yc.select(0, steps));
                     y = yc.slice(0, 0, steps);
                 } else if (mode == Mode.GRU) {
-                    y = dev.glassbox.tensor.FusedOps.gruLayer(proj, h, wHh[i], bHh[i]);                // [T, N, hidden]
+                    y = FusedOps.gruLayer(proj, h, wHh[i], bHh[i]);                // [T, N, hidden]
                 } else {
-                    y = dev.glassbox.tensor.FusedOps.rnnLayer(proj, h, wHh[i], bHh[i], mode == Mode.RNN_RELU);
+                    y = FusedOps.rnnLayer(proj, h, wHh[i], bHh[i], mode == Mode.RNN_RELU);
                 }
                 hn.add(y.select(0, steps - 1));                        // the state after the direction's last step
                 outs.add(d == 1 ? y.indexSelect(0, reversed) : y);     // back in time order

@@ -1,7 +1,10 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.BinaryOp;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
+
+import java.util.Locale;
 
 /** Elementwise math, activations, softmax and dropout: forward and backward side by side. */
 final class ActivationOps {
@@ -14,15 +17,15 @@ final class ActivationOps {
         int n = x.data.length;
         float[] out = new float[n];
         VectorKernels.unary(op, n, x.data, 0, out, 0);
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        String name = op.name().toLowerCase(Locale.ROOT);
         return Tensor.result(out, x.shape, name, g -> {
             float[] gx = new float[n];
             switch (op) {
                 case NEG -> VectorKernels.affine(n, -1f, 0f, g.data, 0, gx, 0);
                 // d e^x = e^x
-                case EXP -> VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, g.data, 0, 1, out, 0, 1, gx, 0);
+                case EXP -> VectorKernels.binary(BinaryOp.MUL, n, g.data, 0, 1, out, 0, 1, gx, 0);
                 // d ln x = 1/x
-                case LOG -> VectorKernels.binary(dev.glassbox.kernels.BinaryOp.DIV, n, g.data, 0, 1, x.data, 0, 1, gx, 0);
+                case LOG -> VectorKernels.binary(BinaryOp.DIV, n, g.data, 0, 1, x.data, 0, 1, gx, 0);
                 // d √x = 1/(2√x)
                 case SQRT -> { for (int i = 0; i < n; i++) gx[i] = g.data[i] * 0.5f / out[i]; }
                 case ABS -> { for (int i = 0; i < n; i++) gx[i] = g.data[i] * Math.signum(x.data[i]); }
@@ -117,10 +120,10 @@ final class ActivationOps {
             for (int i = 0; i < n; i++) mask[i] = gen.nextFloat() >= p ? scale : 0f;
         }
         float[] out = new float[n];
-        VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, x.data, 0, 1, mask, 0, 1, out, 0);
+        VectorKernels.binary(BinaryOp.MUL, n, x.data, 0, 1, mask, 0, 1, out, 0);
         return Tensor.result(out, x.shape, "dropout", g -> {
             float[] gx = new float[n];
-            VectorKernels.binary(dev.glassbox.kernels.BinaryOp.MUL, n, g.data, 0, 1, mask, 0, 1, gx, 0);
+            VectorKernels.binary(BinaryOp.MUL, n, g.data, 0, 1, mask, 0, 1, gx, 0);
             return new Tensor[] {new Tensor(gx, x.shape)};
         }, x);
     }

@@ -3,11 +3,13 @@ package dev.glassbox.tensor;
 import dev.glassbox.kernels.BinaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
+import java.util.Locale;
+
 /** Broadcasting arithmetic, comparisons and where: forward and backward side by side. */
 final class ArithOps {
     private ArithOps() {}
 
-    private static String name(BinaryOp op) { return op.name().toLowerCase(java.util.Locale.ROOT); }
+    private static String name(BinaryOp op) { return op.name().toLowerCase(Locale.ROOT); }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(name(op), a.shape, b.shape);

@@ -1,6 +1,10 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.BinaryOp;
+import dev.glassbox.kernels.VectorKernels;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +53,7 @@ final class Autograd {
                     boolean fresh = gi.fresh && onlyHolder(grads, i);
                     gi.fresh = false;
                     if (in == null || !in.requiresGrad) continue;
-                    if (!java.util.Arrays.equals(gi.shape, in.shape)) {
+                    if (!Arrays.equals(gi.shape, in.shape)) {
                         throw new IllegalStateException("backward of " + fn.name + ": gradient shape "
                                 + Shapes.str(gi.shape) + " does not match input shape " + Shapes.str(in.shape));
                     }
@@ -58,7 +62,7 @@ final class Autograd {
                         in.gradAccOwned = fresh;
                     } else if (in.gradAccOwned) {
                         float[] acc = in.gradAcc.data;
-                        dev.glassbox.kernels.VectorKernels.binary(dev.glassbox.kernels.BinaryOp.ADD, acc.length,
+                        VectorKernels.binary(BinaryOp.ADD, acc.length,
                                 acc, 0, 1, gi.data, 0, 1, acc, 0);
                     } else {
                         Tensor prev = in.gradAcc;
@@ -88,7 +92,7 @@ final class Autograd {
         if (t.grad == null) {
             t.grad = new Tensor(owned ? g.data : g.data.clone(), t.shape.clone());
         } else {
-            dev.glassbox.kernels.VectorKernels.binary(dev.glassbox.kernels.BinaryOp.ADD, t.grad.data.length,
+            VectorKernels.binary(BinaryOp.ADD, t.grad.data.length,
                     t.grad.data, 0, 1, g.data, 0, 1, t.grad.data, 0);
         }
     }

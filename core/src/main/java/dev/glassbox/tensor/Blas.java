@@ -1,11 +1,13 @@
 package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.kernels.Simd;
+import dev.glassbox.kernels.VectorKernels;
 
 /**
- * BLAS-style products over plain float arrays, for code that keeps its own buffers
- * (benchmarks, interop, hot loops outside autograd): the same SGEMM that {@link Tensor#matmul}
- * and the layers run. Row-major; {@code op(X)} is X or its transpose.
+ * BLAS-style routines over plain float arrays, for code that keeps its own buffers
+ * (benchmarks, interop, Hogwild word2vec, nearest-neighbour search): the same kernels that
+ * {@link Tensor#matmul} and the layers run. Row-major; {@code op(X)} is X or its transpose.
  *
  * <pre>{@code
  * Blas.sgemm(Blas.Op.N, Blas.Op.T, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);   // C = A·Bᵀ
@@ -25,4 +27,21 @@ public final class Blas {
                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         Sgemm.sgemm(opA == Op.T, opB == Op.T, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
+
+    /** x·y over {@code n} values from the offsets. */
+    public static float sdot(int n, float[] x, int xOff, float[] y, int yOff) { return VectorKernels.dot(n, x, xOff, y, yOff); }
+
+    /** y += alpha·x over {@code n} values from the offsets. */
+    public static void saxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) { VectorKernels.axpy(n, alpha, x, xOff, y, yOff); }
+
+    /** out = alpha·x over {@code n} values ({@code out} may be {@code x}). */
+    public static void sscal(int n, float alpha, float[] x, int xOff, float[] out, int outOff) {
+        VectorKernels.affine(n, alpha, 0f, x, xOff, out, outOff);
+    }
+
+    /**
+     * Floats in one vector register here (8 with AVX2, 16 with AVX-512): rows padded to a
+     * multiple of it are handled by the routines above without a scalar tail.
+     */
+    public static int vectorLength() { return Simd.lanes(); }
 }

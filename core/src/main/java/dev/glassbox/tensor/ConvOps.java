@@ -5,6 +5,7 @@ import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
+import java.util.TreeMap;
 
 /**
  * 2-D convolution and pooling on NCHW tensors: forward and backward side by side.
@@ -216,7 +217,7 @@ final class ConvOps {
             float[] dx = needX ? new float[x.data.length] : null;
             // Each chunk of the batch sums its own dW and db; the partial sums are then added in
             // the order of the chunks, so a run gives the same bits every time.
-            java.util.TreeMap<Integer, float[][]> partial = new java.util.TreeMap<>();
+            TreeMap<Integer, float[][]> partial = new TreeMap<>();
             // Wᵀ·G for as many images as fit in a core's L2 (512 KB here), then col2im while it is
             // still there: for the whole group at once (1.5 MB for W4's second layer) the GEMM's
             // stores and col2im's reads went to L3; alternating in one process, W4 steps 4–11% shorter
@@ -241,7 +242,7 @@ final class ConvOps {
                         Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, 1f, dw, 0, ckk);
                     }
                     if (needB) {
-                        for (int oc = 0; oc < o; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(ld, gt, oc * ld);
+                        for (int oc = 0; oc < o; oc++) db[oc] += VectorKernels.sum(ld, gt, oc * ld);
                     }
                     if (needX) {                            // dx = col2im(Wᵀ·G), a few images at a time
                         for (int i0 = 0; i0 < gn; i0 += dxImages) {
@@ -258,7 +259,7 @@ final class ConvOps {
             Tensor gw = null, gb = null;
             if (needW) {
                 float[] dw = new float[weight.data.length];
-                for (float[][] p : partial.values()) dev.glassbox.kernels.VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
+                for (float[][] p : partial.values()) VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
                 gw = Tensor.freshGrad(dw, weight.shape);
             }
             if (needB) {
@@ -404,7 +405,7 @@ final class ConvOps {
             if (bias != null && bias.requiresGrad) {
                 float[] db = new float[cout];
                 for (int s = 0; s < n; s++) {
-                    for (int oc = 0; oc < cout; oc++) db[oc] += dev.glassbox.kernels.VectorKernels.sum(ohw, g.data, (s * cout + oc) * ohw);
+                    for (int oc = 0; oc < cout; oc++) db[oc] += VectorKernels.sum(ohw, g.data, (s * cout + oc) * ohw);
                 }
                 gb = Tensor.freshGrad(db, bias.shape);
             }

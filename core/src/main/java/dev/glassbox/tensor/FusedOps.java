@@ -1,5 +1,10 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.UnaryOp;
+import dev.glassbox.kernels.VectorKernels;
+
+import java.util.Arrays;
+
 /**
  * Ops fused for speed or for exact gradients where composing smaller ops would be slower or
  * wrong at a kink; {@code nn.F} exposes them. Each one's gradient is checked in the tests
@@ -91,7 +96,7 @@ public final class FusedOps {
             }
         }
         float[] logp = new float[logits.data.length];
-        dev.glassbox.kernels.VectorKernels.softmaxRows(n, c, logits.data, 0, logp, 0, true);
+        VectorKernels.softmaxRows(n, c, logits.data, 0, logp, 0, true);
         double loss = 0;
         for (int i = 0; i < n; i++) loss -= logp[i * c + labels[i]];
         float scale = mean ? 1f / Math.max(1, n) : 1f;
@@ -99,8 +104,8 @@ public final class FusedOps {
         return Tensor.result(new float[] {(float) (loss * scale)}, new int[0], "cross_entropy", g -> {
             float s = g.data[0] * scale;
             float[] gx = new float[logp.length];
-            dev.glassbox.kernels.VectorKernels.unary(dev.glassbox.kernels.UnaryOp.EXP, gx.length, logp, 0, gx, 0);   // softmax
-            dev.glassbox.kernels.VectorKernels.affine(gx.length, s, 0f, gx, 0, gx, 0);
+            VectorKernels.unary(UnaryOp.EXP, gx.length, logp, 0, gx, 0);   // softmax
+            VectorKernels.affine(gx.length, s, 0f, gx, 0, gx, 0);
             for (int i = 0; i < n; i++) gx[i * c + y[i]] -= s;
             return new Tensor[] {new Tensor(gx, logits.shape)};
         }, logits);
@@ -112,7 +117,7 @@ public final class FusedOps {
      * dL/dx = (σ(x) − y)·g; dL/dy = −x·g.
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor y) {
-        if (!java.util.Arrays.equals(x.shape, y.shape)) {
+        if (!Arrays.equals(x.shape, y.shape)) {
             throw new IllegalArgumentException("binary_cross_entropy_with_logits: input " + Shapes.str(x.shape)
                     + " and target " + Shapes.str(y.shape) + " differ in shape");
         }
@@ -125,7 +130,7 @@ public final class FusedOps {
         return Tensor.result(out, x.shape, "binary_cross_entropy_with_logits", g -> {
             float[] gx = new float[n], gy = new float[n];
             for (int i = 0; i < n; i++) {
-                gx[i] = (dev.glassbox.kernels.UnaryOp.sigmoid(x.data[i]) - y.data[i]) * g.data[i];
+                gx[i] = (UnaryOp.sigmoid(x.data[i]) - y.data[i]) * g.data[i];
                 gy[i] = -x.data[i] * g.data[i];
             }
             return new Tensor[] {new Tensor(gx, x.shape), y.requiresGrad ? new Tensor(gy, y.shape) : null};
@@ -137,7 +142,7 @@ public final class FusedOps {
      * does (so p = 0 or 1 gives a finite loss). dL/dp = g·(p − y)/max(p(1 − p), 1e−12).
      */
     public static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
-        if (!java.util.Arrays.equals(p.shape, y.shape)) {
+        if (!Arrays.equals(p.shape, y.shape)) {
             throw new IllegalArgumentException("binary_cross_entropy: input " + Shapes.str(p.shape)
                     + " and target " + Shapes.str(y.shape) + " differ in shape");
         }

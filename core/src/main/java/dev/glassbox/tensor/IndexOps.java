@@ -1,5 +1,7 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.VectorKernels;
+
 /** Indexing by int arrays: one-hot, index_select, gather (and so embedding lookups). */
 final class IndexOps {
     private IndexOps() {}
@@ -48,7 +50,7 @@ final class IndexOps {
             float[] gx = new float[x.data.length];
             for (int o = 0; o < fOuter; o++) {
                 for (int j = 0; j < k; j++) {
-                    dev.glassbox.kernels.VectorKernels.axpy(fInner, 1f, g.data, (o * k + j) * fInner, gx, (o * n + idx[j]) * fInner);
+                    VectorKernels.axpy(fInner, 1f, g.data, (o * k + j) * fInner, gx, (o * n + idx[j]) * fInner);
                 }
             }
             return new Tensor[] {new Tensor(gx, x.shape)};

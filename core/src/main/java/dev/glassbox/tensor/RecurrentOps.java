@@ -1,5 +1,6 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.RecurrentKernels;
 import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.UnaryOp;
@@ -45,7 +46,7 @@ final class RecurrentOps {
             float[] cp = cPrev;
             int cpOff = cPrevOff;
             // the gates, c and h of each row of the batch: rows are independent, so the threads share them
-            dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) ->
+            Parallel.forRange(n, ROWS, (r0, r1) ->
                     RecurrentKernels.lstmForward(r0, r1, h, acts, gOff, cp, cpOff, cs, cOff, tcs, cOff, out, hOff));
             hPrev = out;
             hPrevOff = hOff;
@@ -65,7 +66,7 @@ final class RecurrentOps {
                 float[] cp = t == 0 ? c0.data : cs;
                 int cpOff = t == 0 ? 0 : (t - 1) * nh;
                 // rows are independent here too: the threads share them
-                dev.glassbox.kernels.Parallel.forRange(n, ROWS, (r0, r1) ->
+                Parallel.forRange(n, ROWS, (r0, r1) ->
                         RecurrentKernels.lstmBackward(r0, r1, h, acts, gOff, tcs, cOff, cp, cpOff, gy.data, cOff, dhNext, dc, dproj));
                 // dh_{t−1} = dG·W_hh : [N, H]
                 Sgemm.sgemm(false, n, 1f, dproj, gOff, g4, whhP, 0f, dhNext, 0, h);

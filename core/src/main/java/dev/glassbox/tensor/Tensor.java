@@ -1,5 +1,8 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.BinaryOp;
+import dev.glassbox.kernels.UnaryOp;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -285,21 +288,21 @@ public class Tensor {
 
     // ---------------------------------------------------------------- arithmetic (broadcasting)
 
-    public Tensor add(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.ADD, this, o); }
+    public Tensor add(Tensor o) { return ArithOps.binary(BinaryOp.ADD, this, o); }
 
-    public Tensor sub(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.SUB, this, o); }
+    public Tensor sub(Tensor o) { return ArithOps.binary(BinaryOp.SUB, this, o); }
 
-    public Tensor mul(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.MUL, this, o); }
+    public Tensor mul(Tensor o) { return ArithOps.binary(BinaryOp.MUL, this, o); }
 
-    public Tensor div(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.DIV, this, o); }
+    public Tensor div(Tensor o) { return ArithOps.binary(BinaryOp.DIV, this, o); }
 
     /** Elementwise maximum (gradient to the larger; split evenly on ties, as PyTorch). */
-    public Tensor maximum(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.MAX, this, o); }
+    public Tensor maximum(Tensor o) { return ArithOps.binary(BinaryOp.MAX, this, o); }
 
-    public Tensor minimum(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.MIN, this, o); }
+    public Tensor minimum(Tensor o) { return ArithOps.binary(BinaryOp.MIN, this, o); }
 
     /** this ** o elementwise. */
-    public Tensor pow(Tensor o) { return ArithOps.binary(dev.glassbox.kernels.BinaryOp.POW, this, o); }
+    public Tensor pow(Tensor o) { return ArithOps.binary(BinaryOp.POW, this, o); }
 
     public Tensor add(float s) { return ArithOps.affine(this, 1f, s, "add"); }
 
@@ -320,17 +323,17 @@ public class Tensor {
 
     // ---------------------------------------------------------------- comparisons (no gradient)
 
-    public Tensor eq(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.EQ, this, o); }
+    public Tensor eq(Tensor o) { return ArithOps.compare(BinaryOp.EQ, this, o); }
 
-    public Tensor ne(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.NE, this, o); }
+    public Tensor ne(Tensor o) { return ArithOps.compare(BinaryOp.NE, this, o); }
 
-    public Tensor lt(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.LT, this, o); }
+    public Tensor lt(Tensor o) { return ArithOps.compare(BinaryOp.LT, this, o); }
 
-    public Tensor le(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.LE, this, o); }
+    public Tensor le(Tensor o) { return ArithOps.compare(BinaryOp.LE, this, o); }
 
-    public Tensor gt(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.GT, this, o); }
+    public Tensor gt(Tensor o) { return ArithOps.compare(BinaryOp.GT, this, o); }
 
-    public Tensor ge(Tensor o) { return ArithOps.compare(dev.glassbox.kernels.BinaryOp.GE, this, o); }
+    public Tensor ge(Tensor o) { return ArithOps.compare(BinaryOp.GE, this, o); }
 
     public Tensor gt(float s) { return gt(scalar(s)); }
 
@@ -343,22 +346,22 @@ public class Tensor {
 
     // ---------------------------------------------------------------- elementwise math
 
-    public Tensor exp() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.EXP, this); }
+    public Tensor exp() { return ActivationOps.unary(UnaryOp.EXP, this); }
 
-    public Tensor log() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.LOG, this); }
+    public Tensor log() { return ActivationOps.unary(UnaryOp.LOG, this); }
 
-    public Tensor sqrt() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.SQRT, this); }
+    public Tensor sqrt() { return ActivationOps.unary(UnaryOp.SQRT, this); }
 
-    public Tensor abs() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.ABS, this); }
+    public Tensor abs() { return ActivationOps.unary(UnaryOp.ABS, this); }
 
-    public Tensor sigmoid() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.SIGMOID, this); }
+    public Tensor sigmoid() { return ActivationOps.unary(UnaryOp.SIGMOID, this); }
 
-    public Tensor tanh() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.TANH, this); }
+    public Tensor tanh() { return ActivationOps.unary(UnaryOp.TANH, this); }
 
-    public Tensor relu() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.RELU, this); }
+    public Tensor relu() { return ActivationOps.unary(UnaryOp.RELU, this); }
 
     /** GELU, exact (erf) form as PyTorch's default. */
-    public Tensor gelu() { return ActivationOps.unary(dev.glassbox.kernels.UnaryOp.GELU, this); }
+    public Tensor gelu() { return ActivationOps.unary(UnaryOp.GELU, this); }
 
     public Tensor leakyRelu(float negativeSlope) { return ActivationOps.leakyRelu(this, negativeSlope); }
 

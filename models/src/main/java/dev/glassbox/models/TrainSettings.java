@@ -2,6 +2,8 @@ package dev.glassbox.models;
 
 import dev.glassbox.models.train.InvalidSettingException;
 
+import java.util.List;
+
 import static dev.glassbox.models.train.InvalidSettingException.check;
 
 /**
@@ -49,7 +51,7 @@ public record TrainSettings(String preset, String data, int epochs, long steps, 
     }
 
     /** Fails, naming the setting, unless {@code data} is one of {@code names}. */
-    public void requireData(java.util.List<String> names, String why) {
+    public void requireData(List<String> names, String why) {
         if (!names.contains(data)) throw new InvalidSettingException("data", "'" + data + "' is not possible here: " + why);
     }
 }

@@ -2,8 +2,8 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.LoaderBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SimpleTask;

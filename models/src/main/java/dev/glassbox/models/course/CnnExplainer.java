@@ -9,6 +9,7 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +96,7 @@ final class CnnExplainer {
 
     private static ConvTrace.MapStage stage(String name, String what, Tensor t, ConvTrace.Cell cell) {
         int[] s = t.shape();
-        int[] shape = java.util.Arrays.copyOfRange(s, 1, s.length);   // without the batch of one
+        int[] shape = Arrays.copyOfRange(s, 1, s.length);   // without the batch of one
         return new ConvTrace.MapStage(name, what, shape, t.toArray(), cell);
     }
 

@@ -1,11 +1,11 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
-import dev.glassbox.models.TrainSettings;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.LRScheduler;
 import dev.glassbox.optim.Optimizer;
@@ -14,6 +14,7 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
 
     @Override
     Example example(List<String> input, String target, Data data) {
-        List<String> parts = input.stream().flatMap(w -> java.util.Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
+        List<String> parts = input.stream().flatMap(w -> Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
         int n = parts.size() == 784 ? 784 : 64;
         float[] x = numbers(input, n, "explain cnn --input: an image of 8x8 (64) or 28x28 (784) pixel values in [0, 1]");
         if (target == null) throw new IllegalArgumentException("cnn: give the right class (0-9) with --target");

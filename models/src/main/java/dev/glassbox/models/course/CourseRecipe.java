@@ -1,6 +1,5 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.io.SafeTensors;
@@ -11,6 +10,7 @@ import dev.glassbox.models.explain.DenseNet;
 import dev.glassbox.models.explain.Explainer;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SimpleTask;

@@ -1,10 +1,10 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;

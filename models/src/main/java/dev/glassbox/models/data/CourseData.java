@@ -5,10 +5,15 @@ import dev.glassbox.io.Csv;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /** The embedded data of the first three models: seeded, generated, no download. */
 public final class CourseData {
@@ -153,12 +158,12 @@ public final class CourseData {
      * The embedded UCI handwritten digits (1,797 8×8 images, CC BY 4.0), pixels scaled from
      * 0–16 to [0, 1], shape [N, 1, 8, 8]; a seeded 80/20 split into train and held-out test.
      */
-    public static Split uciDigits(long seed) throws java.io.IOException {
+    public static Split uciDigits(long seed) throws IOException {
         List<float[]> rows = new ArrayList<>();
         try (var in = CourseData.class.getResourceAsStream("/datasets/uci-digits.csv.gz")) {
-            if (in == null) throw new java.io.IOException("the embedded digits (datasets/uci-digits.csv.gz) are missing from the jar");
-            var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(in),
-                    java.nio.charset.StandardCharsets.US_ASCII));
+            if (in == null) throw new IOException("the embedded digits (datasets/uci-digits.csv.gz) are missing from the jar");
+            var r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
+                    StandardCharsets.US_ASCII));
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank()) continue;
                 String[] f = line.split(",");
@@ -225,7 +230,7 @@ public final class CourseData {
     }
 
     /** A sentence of the course's toy vocabularies as word ids, with an error naming the words there are. */
-    public static int[] wordIds(String sentence, java.util.Map<String, Integer> index, List<String> vocabulary) {
+    public static int[] wordIds(String sentence, Map<String, Integer> index, List<String> vocabulary) {
         String[] w = sentence.trim().split("\\s+");
         int[] out = new int[w.length];
         for (int i = 0; i < w.length; i++) {

@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +16,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Downloads a named data set's files, checks each against its SHA-256 and writes it
@@ -81,9 +84,9 @@ public final class DataFetch {
         Files.createDirectories(folder);
         // the JVM's proxy settings (-Dhttps.proxyHost=..., or -Djava.net.useSystemProxies=true) apply
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30))
-                .proxy(java.net.ProxySelector.getDefault()).build();
+                .proxy(ProxySelector.getDefault()).build();
         try (http) {
-            List<Outcome> outcomes = new java.util.ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
             for (Item item : source.items()) {
                 Path target = folder.resolve(item.file());
                 if (Files.isRegularFile(target) && matches(target, item)) {
@@ -131,7 +134,7 @@ public final class DataFetch {
                     d = contents(tee);
                     byte[] rest = new byte[1 << 16];
                     while (tee.read(rest, 0, rest.length) > 0) { /* anything after the gzip stream is kept too */ }
-                } catch (java.util.zip.ZipException e) {
+                } catch (ZipException e) {
                     throw new IOException(uri + " is not a gzip file (" + e.getMessage() + "); nothing written", e);
                 } catch (IOException e) {   // cut off, or a broken gzip stream
                     throw new IOException(uri + ": the download broke off after " + tee.bytes + " bytes ("

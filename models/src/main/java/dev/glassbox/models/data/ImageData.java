@@ -1,8 +1,8 @@
 package dev.glassbox.models.data;
 
-import dev.glassbox.models.train.DataException;
 import dev.glassbox.data.MnistFormat;
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.train.DataException;
 
 import java.io.IOException;
 import java.nio.file.Files;

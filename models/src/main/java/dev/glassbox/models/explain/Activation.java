@@ -2,6 +2,8 @@ package dev.glassbox.models.explain;
 
 import dev.glassbox.tensor.Tensor;
 
+import java.util.Locale;
+
 /** The activation at a dense layer's nodes, as the course names them. */
 public enum Activation {
     /** The weighted sum itself (regression output). */
@@ -20,5 +22,5 @@ public enum Activation {
         };
     }
 
-    public String key() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String key() { return name().toLowerCase(Locale.ROOT); }
 }

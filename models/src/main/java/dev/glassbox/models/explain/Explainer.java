@@ -7,6 +7,7 @@ import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Runs one real training step of a {@link DenseNet} on one example and records it as a
@@ -80,7 +81,7 @@ public final class Explainer {
                     oldB.get(l), gradB.get(l), layer.linear().bias.toArray()));
         }
         model.eval();
-        return new Trace(modelName, input.clone(), layers, net.lossKind().name().toLowerCase(java.util.Locale.ROOT),
+        return new Trace(modelName, input.clone(), layers, net.lossKind().name().toLowerCase(Locale.ROOT),
                 out.toArray(), t, targetClass, loss.item(), lr, updates);
     }
 

@@ -1,5 +1,6 @@
 package dev.glassbox.models.rnn;
 
+import dev.glassbox.models.data.CourseData;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Recurrent;
@@ -42,7 +43,7 @@ public final class CourseRnn extends Module {
     public int vocabSize() { return vocabulary.size(); }
 
     /** A sentence's word ids, with an error naming the words the model knows. */
-    public int[] ids(String sentence) { return dev.glassbox.models.data.CourseData.wordIds(sentence, index, vocabulary); }
+    public int[] ids(String sentence) { return CourseData.wordIds(sentence, index, vocabulary); }
 
     /** One-hot inputs of sequences of equal length: [T, N, V]. */
     public Tensor oneHot(int[][] seqs) {

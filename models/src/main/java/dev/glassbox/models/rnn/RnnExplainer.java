@@ -10,6 +10,7 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** One real SGD step of {@link CourseRnn} on one sentence, recorded step by step. */
@@ -20,7 +21,7 @@ final class RnnExplainer {
         int[] ids = m.ids(sentence);
         if (ids.length < 2) throw new IllegalArgumentException("explain rnn: a sentence of at least two words, got '" + sentence + "'");
         int steps = ids.length - 1, v = m.vocabSize(), h = CourseRnn.HIDDEN;
-        int[] inputs = java.util.Arrays.copyOf(ids, steps), targets = java.util.Arrays.copyOfRange(ids, 1, ids.length);
+        int[] inputs = Arrays.copyOf(ids, steps), targets = Arrays.copyOfRange(ids, 1, ids.length);
         Parameter wih = m.rnn.namedParameters().get("weight_ih_l0"), whh = m.rnn.namedParameters().get("weight_hh_l0");
         Parameter who = m.output.weight;
         float[][] wihBefore = courseOrientation(wih), whhBefore = courseOrientation(whh), whoBefore = courseOrientation(who);
@@ -48,8 +49,8 @@ final class RnnExplainer {
             float[] inputTerm = wihBefore[inputs[t]].clone();               // X(t)·W_ih: the input word's row
             float[] recurrent = new float[h];                               // S(t−1)·W_hh
             for (int j = 0; j < h; j++) for (int i = 0; i < h; i++) recurrent[j] += prev[i] * whhBefore[i][j];
-            float[] state = java.util.Arrays.copyOfRange(states, t * h, (t + 1) * h);
-            float[] p = java.util.Arrays.copyOfRange(probs, t * v, (t + 1) * v);
+            float[] state = Arrays.copyOfRange(states, t * h, (t + 1) * h);
+            float[] p = Arrays.copyOfRange(probs, t * v, (t + 1) * v);
             out.add(new RnnTrace.Step(t + 1, m.vocabulary.get(inputs[t]), m.vocabulary.get(targets[t]), oneHot, prev, inputTerm, recurrent,
                     state, p, (float) -Math.log(p[targets[t]])));
             prev = state;

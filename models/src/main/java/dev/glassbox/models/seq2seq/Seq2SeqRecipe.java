@@ -6,6 +6,7 @@ import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.explain.Seq2SeqTrace;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
@@ -23,6 +24,7 @@ import dev.glassbox.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -157,7 +159,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
             Seq2Seq.Encoded enc = m.encode(src);
             Tensor h = enc.h(), c = enc.c();
             int[] prev = new int[n];
-            java.util.Arrays.fill(prev, Seq2Seq.BOS);
+            Arrays.fill(prev, Seq2Seq.BOS);
             StringBuilder[] outs = new StringBuilder[n];
             for (int b = 0; b < n; b++) outs[b] = new StringBuilder();
             float[] weights = m.attention == Seq2Seq.Attention.NONE ? null : new float[n * to * src.t()];
@@ -235,7 +237,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
      * each by every character, and keeps the best {@code width} again, for the ten characters of
      * an ISO date; the candidates best first.
      */
-    public static List<dev.glassbox.models.explain.Seq2SeqTrace.Candidate> beam(Seq2Seq m, String input, int width) {
+    public static List<Seq2SeqTrace.Candidate> beam(Seq2Seq m, String input, int width) {
         if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
         m.eval();
         int v = Dates.OUTPUT_CHARS.length();
@@ -249,7 +251,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
                     Seq2Seq.Decoded d = m.decode(enc, new int[] {prev}, 1, 1, hyp.h(), hyp.c());
                     float[] lp = d.logits().reshape(v).logSoftmax(0).toArray();
                     for (int k = 0; k < v; k++) {
-                        int[] ids = java.util.Arrays.copyOf(hyp.ids(), hyp.ids().length + 1);
+                        int[] ids = Arrays.copyOf(hyp.ids(), hyp.ids().length + 1);
                         ids[ids.length - 1] = k;
                         next.add(new Hyp(ids, hyp.logp() + lp[k], d.h(), d.c()));
                     }
@@ -257,11 +259,11 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
                 next.sort((a, b) -> Double.compare(b.logp(), a.logp()));
                 beam = next.subList(0, Math.min(width, next.size()));
             }
-            List<dev.glassbox.models.explain.Seq2SeqTrace.Candidate> out = new ArrayList<>();
+            List<Seq2SeqTrace.Candidate> out = new ArrayList<>();
             for (Hyp hyp : beam) {
                 StringBuilder sb = new StringBuilder();
                 for (int id : hyp.ids()) sb.append(Dates.OUTPUT_CHARS.charAt(id));
-                out.add(new dev.glassbox.models.explain.Seq2SeqTrace.Candidate(sb.toString(), (float) hyp.logp()));
+                out.add(new Seq2SeqTrace.Candidate(sb.toString(), (float) hyp.logp()));
             }
             return out;
         }
@@ -285,10 +287,10 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
             Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(List.of(text)));
             float[] e = enc.states().data();
             states = new float[text.length()][];
-            for (int s = 0; s < text.length(); s++) states[s] = java.util.Arrays.copyOfRange(e, s * m.hidden, (s + 1) * m.hidden);
+            for (int s = 0; s < text.length(); s++) states[s] = Arrays.copyOfRange(e, s * m.hidden, (s + 1) * m.hidden);
         }
         Decoding d = greedy(m, List.of(text));
-        List<dev.glassbox.models.explain.Seq2SeqTrace.OutputStep> steps = new ArrayList<>();
+        List<Seq2SeqTrace.OutputStep> steps = new ArrayList<>();
         String out = d.outputs().getFirst();
         // the decoded characters' probabilities, from a teacher-forced pass over the greedy output
         float[] probs;
@@ -298,12 +300,12 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
             probs = dec.logits().reshape(Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()).softmax(-1).toArray();
         }
         for (int t = 0; t < Dates.OUTPUT_LENGTH; t++) {
-            float[] w = d.weights() == null ? new float[0] : java.util.Arrays.copyOfRange(d.weights(), t * d.inputLength(), (t + 1) * d.inputLength());
+            float[] w = d.weights() == null ? new float[0] : Arrays.copyOfRange(d.weights(), t * d.inputLength(), (t + 1) * d.inputLength());
             int id = Dates.OUTPUT_CHARS.indexOf(out.charAt(t));
-            steps.add(new dev.glassbox.models.explain.Seq2SeqTrace.OutputStep(t + 1, w, String.valueOf(out.charAt(t)),
+            steps.add(new Seq2SeqTrace.OutputStep(t + 1, w, String.valueOf(out.charAt(t)),
                     probs[t * Dates.OUTPUT_CHARS.length() + id]));
         }
-        return new dev.glassbox.models.explain.Seq2SeqTrace(name(), m.attention.name().toLowerCase(Locale.ROOT), text, chars, states, steps, out,
+        return new Seq2SeqTrace(name(), m.attention.name().toLowerCase(Locale.ROOT), text, chars, states, steps, out,
                 beam(m, text, 3));
     }
 }

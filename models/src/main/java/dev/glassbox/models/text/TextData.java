@@ -1,6 +1,7 @@
 package dev.glassbox.models.text;
 
 import dev.glassbox.models.train.DataException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,9 @@ import dev.glassbox.optim.ClipGrad;
 import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -56,20 +58,20 @@ public final class StepContext {
     }
 
     /** The first value of each optimizer's loss, for a checkpoint (NaN where none yet). */
-    float[] startLosses(java.util.List<Optimizer> optimizers) {
+    float[] startLosses(List<Optimizer> optimizers) {
         float[] out = new float[optimizers.size()];
         for (int i = 0; i < out.length; i++) out[i] = start.getOrDefault(optimizers.get(i), Float.NaN);
         return out;
     }
 
-    void restoreStartLosses(java.util.List<Optimizer> optimizers, float[] losses) {
+    void restoreStartLosses(List<Optimizer> optimizers, float[] losses) {
         start.clear();
         for (int i = 0; i < losses.length && i < optimizers.size(); i++) if (!Float.isNaN(losses[i])) start.put(optimizers.get(i), losses[i]);
     }
 
     private String firstNonFinite(Optimizer optimizer) {
         for (Tensor p : optimizer.params()) {
-            if (!ClipGrad.gradIsFinite(p)) return names.getOrDefault(p, "a parameter of shape " + java.util.Arrays.toString(p.shape()));
+            if (!ClipGrad.gradIsFinite(p)) return names.getOrDefault(p, "a parameter of shape " + Arrays.toString(p.shape()));
         }
         return null;
     }

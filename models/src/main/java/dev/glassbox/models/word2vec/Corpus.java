@@ -1,6 +1,7 @@
 package dev.glassbox.models.word2vec;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -75,7 +77,7 @@ public final class Corpus {
     /** Sentences given as lists of words (for tests and small in-memory corpora). */
     public static Corpus ofSentences(String name, List<String> lines) {
         byte[] text = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
-        return new Corpus(name, List.of(() -> new java.io.ByteArrayInputStream(text)));
+        return new Corpus(name, List.of(() -> new ByteArrayInputStream(text)));
     }
 
     /**
@@ -95,7 +97,7 @@ public final class Corpus {
                         int start = i;
                         while (i < len && !Character.isWhitespace(line.charAt(i))) i++;
                         if (i > start) {
-                            if (n == buf.length) buf = java.util.Arrays.copyOf(buf, n * 2);
+                            if (n == buf.length) buf = Arrays.copyOf(buf, n * 2);
                             buf[n++] = line.substring(start, i);
                             if (n == MAX_SENTENCE) {
                                 sink.accept(buf, n);

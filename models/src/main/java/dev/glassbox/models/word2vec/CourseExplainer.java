@@ -3,6 +3,7 @@ package dev.glassbox.models.word2vec;
 import dev.glassbox.models.explain.Word2VecTrace;
 import dev.glassbox.nn.F;
 import dev.glassbox.optim.SGD;
+import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ final class CourseExplainer {
         Tensor z = m.nce.forward(e);                                     // [1, V]
         Tensor loss = F.crossEntropy(z, new int[] {t});
         float[] probs;
-        try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+        try (var ignored = GradMode.noGrad()) {
             probs = z.softmax(-1).toArray();
         }
         m.zeroGrad();

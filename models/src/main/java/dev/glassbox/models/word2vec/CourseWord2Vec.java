@@ -1,5 +1,6 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.data.CourseData;
 import dev.glassbox.nn.Embedding;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
@@ -55,7 +56,7 @@ public final class CourseWord2Vec extends Module {
     }
 
     /** A sentence as word ids. */
-    public int[] ids(String sentence) { return dev.glassbox.models.data.CourseData.wordIds(sentence, index, vocabulary); }
+    public int[] ids(String sentence) { return CourseData.wordIds(sentence, index, vocabulary); }
 
     /** Every (centre, context) pair of every sentence, window 1. */
     public List<int[]> allPairs() {

@@ -1,6 +1,6 @@
 package dev.glassbox.models.word2vec;
 
-import dev.glassbox.kernels.VectorKernels;
+import dev.glassbox.tensor.Blas;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,8 +74,8 @@ public final class KeyedVectors {
         if (unit == null) {
             float[] u = new float[vectors.length];
             for (int i = 0; i < words.length; i++) {
-                float norm = (float) Math.sqrt(VectorKernels.dot(dim, vectors, i * dim, vectors, i * dim));
-                if (norm > 0) VectorKernels.affine(dim, 1f / norm, 0f, vectors, i * dim, u, i * dim);
+                float norm = (float) Math.sqrt(Blas.sdot(dim, vectors, i * dim, vectors, i * dim));
+                if (norm > 0) Blas.sscal(dim, 1f / norm, vectors, i * dim, u, i * dim);
             }
             unit = u;
         }
@@ -85,7 +85,7 @@ public final class KeyedVectors {
     /** Cosine similarity of two words. */
     public float similarity(String a, String b) {
         float[] u = unit();
-        return VectorKernels.dot(dim, u, require(a) * dim, u, require(b) * dim);
+        return Blas.sdot(dim, u, require(a) * dim, u, require(b) * dim);
     }
 
     /** A word and its cosine similarity to the query. */
@@ -105,9 +105,9 @@ public final class KeyedVectors {
     public List<Neighbour> analogy(String a, String b, String c, int topn, int restrict) {
         int ia = require(a), ib = require(b), ic = require(c);
         float[] u = unit(), q = new float[dim];
-        VectorKernels.axpy(dim, 1f, u, ib * dim, q, 0);
-        VectorKernels.axpy(dim, -1f, u, ia * dim, q, 0);
-        VectorKernels.axpy(dim, 1f, u, ic * dim, q, 0);
+        Blas.saxpy(dim, 1f, u, ib * dim, q, 0);
+        Blas.saxpy(dim, -1f, u, ia * dim, q, 0);
+        Blas.saxpy(dim, 1f, u, ic * dim, q, 0);
         return nearest(q, topn, new int[] {ia, ib, ic}, restrict <= 0 ? words.length : Math.min(restrict, words.length));
     }
 
@@ -122,7 +122,7 @@ public final class KeyedVectors {
     /** The query's {@code topn} nearest unit rows among the first {@code limit}, by cosine. */
     private List<Neighbour> nearest(float[] query, int topn, int[] exclude, int limit) {
         if (topn <= 0) throw new IllegalArgumentException("topn must be positive, got " + topn);
-        float qn = (float) Math.sqrt(VectorKernels.dot(dim, query, 0, query, 0));
+        float qn = (float) Math.sqrt(Blas.sdot(dim, query, 0, query, 0));
         float scale = qn > 0 ? 1f / qn : 0f;
         float[] u = unit();
         int k = Math.min(topn, limit);
@@ -131,7 +131,7 @@ public final class KeyedVectors {
         int have = 0;
         for (int i = 0; i < limit; i++) {
             if (excluded(exclude, i)) continue;
-            float s = VectorKernels.dot(dim, query, 0, u, i * dim) * scale;
+            float s = Blas.sdot(dim, query, 0, u, i * dim) * scale;
             if (have == k && s <= score[k - 1]) continue;
             int at = have < k ? have++ : k - 1;
             while (at > 0 && score[at - 1] < s) {

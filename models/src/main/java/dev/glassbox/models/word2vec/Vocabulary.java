@@ -2,6 +2,7 @@ package dev.glassbox.models.word2vec;
 
 import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.InvalidSettingException;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,17 +1,15 @@
 package dev.glassbox.models.word2vec;
 
-import dev.glassbox.kernels.EmbeddingKernels;
-import dev.glassbox.kernels.VectorKernels;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.nn.NegativeSampling;
+import dev.glassbox.tensor.Blas;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -49,7 +47,7 @@ public final class Word2Vec {
         int v = vocab.size(), dim = cfg.dim();
         // Rows are padded to whole vectors: the padding starts at zero and every update keeps it
         // there (it only ever adds multiples of padding), so the kernels run without a tail.
-        int lanes = dev.glassbox.kernels.Simd.lanes(), stride = (dim + lanes - 1) / lanes * lanes;
+        int lanes = Blas.vectorLength(), stride = (dim + lanes - 1) / lanes * lanes;
         if ((long) v * stride > Integer.MAX_VALUE - 8) {
             throw new InvalidSettingException("dim", "of " + dim + " for " + v + " words does not fit one array; lower it, or raise minCount");
         }
@@ -65,8 +63,8 @@ public final class Word2Vec {
         // The clock starts before the corpus is read as ids: gensim's wall time includes its reading too.
         long t0 = System.nanoTime();
         s.start = t0;
-        ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? InMemory.encode(corpus, vocab, cfg.epochs())
-                : new Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
+        Chunks.ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? Chunks.InMemory.encode(corpus, vocab, cfg.epochs())
+                : new Chunks.Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
         int chunks = (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS);
         events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(), chunks,
                 (long) chunks * cfg.epochs(), 0));
@@ -235,22 +233,22 @@ public final class Word2Vec {
             return rand;
         }
 
-        void run(ChunkSource source) throws Exception {
-            for (Chunk c; (c = source.next()) != null; ) {
+        void run(Chunks.ChunkSource source) throws Exception {
+            for (Chunks.Chunk c; (c = source.next()) != null; ) {
                 float alpha = s.alphaAt(s.wordsDone.get());
-                int from = c.start;
-                for (int k = 0; k < c.sentences; k++) {
-                    int to = c.ends[c.firstSentence + k];
-                    sentence(c.ids, from, to, alpha);
+                int from = c.start();
+                for (int k = 0; k < c.sentences(); k++) {
+                    int to = c.ends()[c.firstSentence() + k];
+                    sentence(c.ids(), from, to, alpha);
                     from = to;
                 }
-                s.wordsDone.addAndGet(c.vocabWords);
-                s.rawDone.addAndGet(c.rawWords);
+                s.wordsDone.addAndGet(c.vocabWords());
+                s.rawDone.addAndGet(c.rawWords());
                 s.lossSum.add(loss);
                 s.pairs.add(pairs);
-                s.epochLoss[c.epoch].add(loss);
-                s.epochPairs[c.epoch].add(pairs);
-                if (id == 0) report(c.epoch, alpha);
+                s.epochLoss[c.epoch()].add(loss);
+                s.epochPairs[c.epoch()].add(pairs);
+                if (id == 0) report(c.epoch(), alpha);
                 loss = 0;
                 pairs = 0;
             }
@@ -303,209 +301,29 @@ public final class Word2Vec {
                 if (c == pos) continue;
                 int l1 = sen[c] * dim;
                 int count = targets(word);
-                loss += EmbeddingKernels.negativeSampling(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad, scores);
+                loss += NegativeSampling.update(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad, scores);
                 pairs += count;
-                VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, l1);
+                Blas.saxpy(dim, 1f, grad, 0, s.syn0, l1);
             }
         }
 
         private void cbowAt(int pos, int n, int b, float alpha) {
-            java.util.Arrays.fill(neu1, 0f);
+            Arrays.fill(neu1, 0f);
             int cw = 0, start = contextStart(pos, window, b), end = contextEnd(pos, n, window, b);
             for (int c = start; c < end; c++) {
                 if (c == pos) continue;
-                VectorKernels.axpy(dim, 1f, s.syn0, sen[c] * dim, neu1, 0);
+                Blas.saxpy(dim, 1f, s.syn0, sen[c] * dim, neu1, 0);
                 cw++;
             }
             if (cw == 0) return;
-            VectorKernels.affine(dim, 1f / cw, 0f, neu1, 0, neu1, 0);
+            Blas.sscal(dim, 1f / cw, neu1, 0, neu1, 0);
             int count = targets(sen[pos]);
-            loss += EmbeddingKernels.negativeSampling(dim, neu1, 0, s.syn1, targets, count, alpha, grad, scores);
+            loss += NegativeSampling.update(dim, neu1, 0, s.syn1, targets, count, alpha, grad, scores);
             pairs += count;
             for (int c = start; c < end; c++) {
                 if (c == pos) continue;
-                VectorKernels.axpy(dim, 1f, grad, 0, s.syn0, sen[c] * dim);
+                Blas.saxpy(dim, 1f, grad, 0, s.syn0, sen[c] * dim);
             }
         }
-    }
-
-    /**
-     * A run of whole sentences: word ids {@code ids[start, ends[firstSentence + sentences − 1])},
-     * sentence k ending at {@code ends[firstSentence + k]}.
-     */
-    record Chunk(int epoch, int[] ids, int start, int[] ends, int firstSentence, int sentences, long vocabWords, long rawWords) {}
-
-    /** Hands chunks to the workers; null when the run is done. Thread-safe. */
-    interface ChunkSource {
-        Chunk next() throws Exception;
-
-        default void abort() {}
-
-        default void close() {}
-
-        default Throwable failure() { return null; }
-    }
-
-    /** The whole corpus as word ids, cut into chunks once and walked {@code epochs} times. */
-    static final class InMemory implements ChunkSource {
-        private final int[] ids, ends, chunkStarts;
-        private final long[] chunkRaw;
-        private final int epochs;
-        private final AtomicInteger nextJob = new AtomicInteger();
-        private volatile boolean aborted;
-
-        private InMemory(int[] ids, int[] ends, int[] chunkStarts, long[] chunkRaw, int epochs) {
-            this.ids = ids;
-            this.ends = ends;
-            this.chunkStarts = chunkStarts;
-            this.chunkRaw = chunkRaw;
-            this.epochs = epochs;
-        }
-
-        static InMemory encode(Corpus corpus, Vocabulary vocab, int epochs) throws IOException {
-            IntList ids = new IntList(), ends = new IntList(), chunkStarts = new IntList();
-            List<Long> raw = new ArrayList<>();
-            long[] rawInChunk = {0};
-            int[] wordsInChunk = {0};
-            chunkStarts.add(0);
-            corpus.forEach((tokens, n) -> {
-                for (int i = 0; i < n; i++) {
-                    int id = vocab.indexOf(tokens[i]);
-                    if (id >= 0) ids.add(id);
-                }
-                rawInChunk[0] += n;
-                wordsInChunk[0] += n;
-                ends.add(ids.size);
-                if (wordsInChunk[0] >= CHUNK_WORDS) {
-                    chunkStarts.add(ends.size);
-                    raw.add(rawInChunk[0]);
-                    rawInChunk[0] = 0;
-                    wordsInChunk[0] = 0;
-                }
-            });
-            if (chunkStarts.get(chunkStarts.size - 1) < ends.size) {
-                chunkStarts.add(ends.size);
-                raw.add(rawInChunk[0]);
-            }
-            long[] r = new long[raw.size()];
-            for (int i = 0; i < r.length; i++) r[i] = raw.get(i);
-            return new InMemory(ids.toArray(), ends.toArray(), chunkStarts.toArray(), r, epochs);
-        }
-
-        @Override
-        public Chunk next() {
-            if (aborted) return null;
-            int chunks = chunkRaw.length;
-            int job = nextJob.getAndIncrement();
-            if (job >= chunks * epochs) return null;
-            int epoch = job / chunks, c = job % chunks;
-            int first = chunkStarts[c], last = chunkStarts[c + 1];
-            int start = first == 0 ? 0 : ends[first - 1];
-            long words = ends[last - 1] - start;
-            return new Chunk(epoch, ids, start, ends, first, last - first, words, chunkRaw[c]);
-        }
-
-        @Override
-        public void abort() { aborted = true; }
-    }
-
-    /** A reader thread reads and encodes the corpus every epoch; workers take its chunks from a queue. */
-    static final class Streamed implements ChunkSource {
-        private static final Chunk END = new Chunk(-1, new int[0], 0, new int[0], 0, 0, 0, 0);
-        private final BlockingQueue<Chunk> queue;
-        private final Thread reader;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private volatile boolean aborted;
-
-        Streamed(Corpus corpus, Vocabulary vocab, int epochs, int workers) {
-            queue = new ArrayBlockingQueue<>(2 * workers + 2);
-            reader = new Thread(() -> {
-                try {
-                    for (int e = 0; e < epochs && !aborted; e++) {
-                        int epoch = e;
-                        IntList ids = new IntList(), ends = new IntList();
-                        long[] raw = {0};
-                        corpus.forEach((tokens, n) -> {
-                            for (int i = 0; i < n; i++) {
-                                int id = vocab.indexOf(tokens[i]);
-                                if (id >= 0) ids.add(id);
-                            }
-                            ends.add(ids.size);
-                            raw[0] += n;
-                            if (raw[0] >= CHUNK_WORDS) {
-                                put(new Chunk(epoch, ids.toArray(), 0, ends.toArray(), 0, ends.size, ids.size, raw[0]));
-                                ids.size = 0;
-                                ends.size = 0;
-                                raw[0] = 0;
-                            }
-                        });
-                        if (ends.size > 0) put(new Chunk(epoch, ids.toArray(), 0, ends.toArray(), 0, ends.size, ids.size, raw[0]));
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    for (int w = 0; w < workers; w++) {
-                        try {
-                            queue.put(END);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-            }, "word2vec-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void put(Chunk c) throws IOException {
-            try {
-                while (!aborted && !queue.offer(c, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) { /* wait for room */ }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            if (aborted) throw new IOException("aborted");
-        }
-
-        @Override
-        public Chunk next() throws InterruptedException {
-            if (aborted) return null;
-            Chunk c = queue.take();
-            return c == END ? null : c;
-        }
-
-        @Override
-        public void abort() {
-            aborted = true;
-            queue.clear();
-        }
-
-        @Override
-        public void close() {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public Throwable failure() { return aborted && failure.get() instanceof IOException io && "aborted".equals(io.getMessage()) ? null : failure.get(); }
-    }
-
-    /** A growable int array. */
-    static final class IntList {
-        int[] a = new int[1024];
-        int size;
-
-        void add(int v) {
-            if (size == a.length) a = java.util.Arrays.copyOf(a, a.length * 2);
-            a[size++] = v;
-        }
-
-        int get(int i) { return a[i]; }
-
-        int[] toArray() { return java.util.Arrays.copyOf(a, size); }
     }
 }

@@ -1,10 +1,10 @@
 package dev.glassbox.models.word2vec;
 
-import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
 import dev.glassbox.models.train.InvalidSettingException;
@@ -21,6 +21,7 @@ import dev.glassbox.tensor.GradMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -274,7 +275,7 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
             throw new IllegalArgumentException("explain word2vec walks through the course's small model; it does not take --load");
         }
         CourseWord2Vec m = model instanceof CourseWord2Vec c ? c : new CourseWord2Vec(new Generator(seed));
-        List<String> words = input.stream().flatMap(w -> java.util.Arrays.stream(w.trim().split("\\s+"))).filter(w -> !w.isEmpty()).toList();
+        List<String> words = input.stream().flatMap(w -> Arrays.stream(w.trim().split("\\s+"))).filter(w -> !w.isEmpty()).toList();
         if (target != null) throw new IllegalArgumentException("explain word2vec: give the pair as --input CENTRE CONTEXT (no --target)");
         String centre, context;
         if (words.isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.glassbox.models.word2vec;
 
 import dev.glassbox.models.train.InvalidSettingException;
-import dev.glassbox.kernels.Sgemm;
+import dev.glassbox.tensor.Blas;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class WordEval {
         int n = v.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(v.get(a), v.get(b)));
+        Arrays.sort(order, (a, b) -> Double.compare(v.get(a), v.get(b)));
         double[] r = new double[n];
         for (int i = 0; i < n; ) {
             int j = i;
@@ -173,13 +174,13 @@ public final class WordEval {
         float[] q = new float[block * dim], scores = new float[block * limit];
         for (int start = 0; start < questions.size(); start += block) {
             int b = Math.min(block, questions.size() - start);
-            java.util.Arrays.fill(q, 0f);
+            Arrays.fill(q, 0f);
             for (int i = 0; i < b; i++) {
                 int[] x = questions.get(start + i);
                 for (int d = 0; d < dim; d++) q[i * dim + d] = unit[x[1] * dim + d] - unit[x[0] * dim + d] + unit[x[2] * dim + d];
             }
             // scores[b × limit] = q[b × dim] · unit[limit × dim]ᵀ
-            Sgemm.sgemm(false, true, b, limit, dim, 1f, q, 0, dim, unit, 0, dim, 0f, scores, 0, limit);
+            Blas.sgemm(Blas.Op.N, Blas.Op.T, b, limit, dim, 1f, q, 0, dim, unit, 0, dim, 0f, scores, 0, limit);
             for (int i = 0; i < b; i++) {
                 int[] x = questions.get(start + i);
                 int best = -1;

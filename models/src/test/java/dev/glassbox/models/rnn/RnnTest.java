@@ -1,11 +1,10 @@
 package dev.glassbox.models.rnn;
 
-import dev.glassbox.models.train.RunOptions;
-import dev.glassbox.models.Runs;
-import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
+import dev.glassbox.models.Runs;
 import dev.glassbox.models.explain.RnnTrace;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,9 @@
 package dev.glassbox.models.seq2seq;
 
-import dev.glassbox.models.train.RunOptions;
-import dev.glassbox.models.Runs;
-import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
+import dev.glassbox.models.Runs;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
