@@ -219,9 +219,8 @@ public final class Sgemm {
     }
 
     /**
-     * Rows per packed block of A: as few blocks as MC allows, of equal size (a multiple of MR).
-     * Blocks of MC and the rest left 128 rows as 120 + 8 (when MC was 120), and the block of 8
-     * used each panel of B for two micro-kernels.
+     * Rows per packed block of A: as few blocks as MC allows, of equal size (a multiple of MR),
+     * so that no small last block uses each panel of B for only a micro-kernel or two.
      */
     private static int rowBlock(int rows) {
         int blocks = (rows + MC - 1) / MC;
@@ -231,11 +230,9 @@ public final class Sgemm {
     /**
      * Few rows (a batch, a convolution's output channels) and many columns: all of op(A) is
      * packed once, every slice of k, shared by the threads, which then take chunks of columns in
-     * turn, each packing only its own columns of B. Splitting the columns into one blocked
-     * product per thread packed all of A on each thread, and with only one part per thread the
-     * faster one waited for the other (13% of W2's step time); with three parts per thread A
-     * was packed six times. In one process, alternating: W2 steps of 2.04 / 2.13 / 2.30 ms for
-     * this, one part per thread, and three parts per thread.
+     * turn, each packing only its own columns of B. (One blocked product per thread would pack
+     * all of A on each thread, and with one part per thread the faster waits for the slower; the
+     * figures are in docs/benchmarks.md.)
      */
     private static void fewRows(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -391,7 +388,7 @@ public final class Sgemm {
                 // The micro-kernel only stores: straight into C when the tile is whole and replaces
                 // C, else into the scratch tile, which is then added to (or stored in) C here. A
                 // choice between adding and storing inside the micro-kernel boxed its vectors
-                // (C2 merged the accumulators of the two branches), and W4's step went from 27 to 140 ms.
+                // (C2 merged the accumulators of the two branches), several times slower.
                 boolean direct = full && !add;
                 micro(kc, ap, apOff, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
                 if (full && add) {
@@ -496,13 +493,10 @@ public final class Sgemm {
      * C[0:MR, 0:NR] = Apanel · Bpanel over kc (alpha is already in Apanel). The 3×3-vector tile
      * is 9 accumulators; C2 loads all of an iteration's broadcasts of A and the vectors of B at
      * the top of the loop, so 9 + 3 + 3 = 15 of the 16 AVX2 registers are live, and nothing
-     * spills. The 4×2-vector tile before it had 8 accumulators, exactly the FMA latency (4
-     * cycles) times the two FMA pipes, so any stall left a pipe idle; 6×16, 5×16 and 4×24 (10 or
-     * 12 accumulators) all made C2 spill an accumulator to the stack and ran at 26–41 GFLOPS
-     * against 75–86, as did unrolling k by two. Against the 4×16, alternating in one process
-     * (session 5): W4's second convolution (64×1331×288) +3–11%, its input-gradient product
-     * (288×1331×64) +6–11%, W2's products 0–8%, 1024³ −2 to +3% on one thread and 0–14% on
-     * two, 256³ −1.5%.
+     * spills. A tile of 8 accumulators is exactly the FMA latency (4 cycles) times the two FMA
+     * pipes, so any stall leaves a pipe idle; tiles of 10 or 12 accumulators (6×16, 5×16, 4×24)
+     * make C2 spill an accumulator to the stack, as does unrolling k by two (docs/architecture.md,
+     * "Kernel facts learned here", has the measurements).
      * The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT
      * hoists both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five
      * integer instructions per step on the addresses, and ran 10–15% slower.

@@ -55,17 +55,33 @@ public class Recurrent extends Module {
     private float dropout;
     private Generator dropoutGen;
 
-    public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, Generator g) {
-        this(mode, inputSize, hiddenSize, numLayers, bias, batchFirst, false, g);
+    /** PyTorch's keyword options, each off unless given. */
+    public enum Option {
+        /** No bias vectors ({@code bias=False}). */
+        NO_BIAS,
+        /** Inputs and outputs are [N, T, features] ({@code batch_first=True}); else [T, N, features]. */
+        BATCH_FIRST,
+        /**
+         * Each layer also runs the sequence backwards with its own weights ({@code weight_ih_l0_reverse},
+         * ...); its output is the two directions' h side by side [.., 2·hidden], and the states are
+         * [2·layers, N, hidden] (layer 0 forward, layer 0 backward, layer 1 forward, ...), as
+         * PyTorch's {@code bidirectional=True}.
+         */
+        BIDIRECTIONAL
     }
 
-    /**
-     * With {@code bidirectional}, each layer also runs the sequence backwards with its own weights
-     * ({@code weight_ih_l0_reverse}, ...); its output is the two directions' h side by side
-     * [.., 2·hidden], and the states are [2·layers, N, hidden] (layer 0 forward, layer 0
-     * backward, layer 1 forward, ...), as PyTorch's {@code bidirectional=True}.
-     */
-    public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, boolean bidirectional, Generator g) {
+    /** A recurrent layer stack, e.g. {@code new Recurrent(Mode.LSTM, 64, 128, 1, g, Option.BATCH_FIRST)}. */
+    public Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, Generator g, Option... options) {
+        this(mode, inputSize, hiddenSize, numLayers, !has(options, Option.NO_BIAS), has(options, Option.BATCH_FIRST),
+                has(options, Option.BIDIRECTIONAL), g);
+    }
+
+    private static boolean has(Option[] options, Option o) {
+        for (Option x : options) if (x == o) return true;
+        return false;
+    }
+
+    private Recurrent(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, boolean bidirectional, Generator g) {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
             throw new IllegalArgumentException(mode + ": input size, hidden size and layers must be positive, got " + inputSize + ", "
                     + hiddenSize + ", " + numLayers);
@@ -192,18 +208,18 @@ public class Recurrent extends Module {
         return mode + ", " + inputSize + ", " + hiddenSize + ", layers=" + numLayers + (batchFirst ? ", batch_first" : "") + (bidirectional ? ", bidirectional" : "") + (dropout > 0f ? ", dropout=" + dropout : "");
     }
 
-    /** PyTorch's nn.RNN (tanh unless {@code relu}). */
-    public static Recurrent rnn(int inputSize, int hiddenSize, int numLayers, boolean relu, Generator g) {
-        return new Recurrent(relu ? Mode.RNN_RELU : Mode.RNN_TANH, inputSize, hiddenSize, numLayers, true, false, g);
+    /** PyTorch's nn.RNN with tanh (for ReLU: {@code new Recurrent(Mode.RNN_RELU, ...)}). */
+    public static Recurrent rnn(int inputSize, int hiddenSize, int numLayers, Generator g) {
+        return new Recurrent(Mode.RNN_TANH, inputSize, hiddenSize, numLayers, g);
     }
 
     /** PyTorch's nn.LSTM. */
     public static Recurrent lstm(int inputSize, int hiddenSize, int numLayers, Generator g) {
-        return new Recurrent(Mode.LSTM, inputSize, hiddenSize, numLayers, true, false, g);
+        return new Recurrent(Mode.LSTM, inputSize, hiddenSize, numLayers, g);
     }
 
     /** PyTorch's nn.GRU. */
     public static Recurrent gru(int inputSize, int hiddenSize, int numLayers, Generator g) {
-        return new Recurrent(Mode.GRU, inputSize, hiddenSize, numLayers, true, false, g);
+        return new Recurrent(Mode.GRU, inputSize, hiddenSize, numLayers, g);
     }
 }

@@ -84,9 +84,8 @@ final class Autograd {
      * Sums g into t.grad. The first time, t.grad becomes g itself when g's array is {@code owned}
      * (made by a backward rule for this gradient alone), else a copy, since g may share its
      * array with another tensor (a view's gradient, or one rule's output sent to two inputs).
-     * Keeping the array saves a copy of every weight gradient at every step: 0.11 ms of W2's
-     * 2.6 ms step; alternating the two in one process (a temporary switch, `bench/probe.sh w2-steps`),
-     * steps were 1.5–10.7% shorter.
+     * Keeping the array saves a copy of every weight gradient at every step (docs/benchmarks.md,
+     * W2, has what it saves).
      */
     private static void accumulateLeaf(Tensor t, Tensor g, boolean owned) {
         if (t.grad == null) {

@@ -285,8 +285,7 @@ final class ConvOps {
                     // On +0 and above the order of the bit patterns, as ints, is the order of the values,
                     // and NaNs, their sign bit cleared, lie above +∞: int max and int selects (cmov), no
                     // jumps (which value wins is data-dependent) and none of Math.max(float)'s NaN and −0
-                    // handling: W4's first convolution + ReLU + pooling forward 2.47 against 2.83 ms with the
-                    // float form (medians of five alternating runs). ConvTest checks ties and NaNs.
+                    // handling (faster than the float form; docs/benchmarks.md). ConvTest checks ties and NaNs.
                     int i = r0 + 2 * px, j = r1 + 2 * px;
                     int b0 = Float.floatToRawIntBits(y[i]) & 0x7fffffff, b1 = Float.floatToRawIntBits(y[i + 1]) & 0x7fffffff;
                     int b2 = Float.floatToRawIntBits(y[j]) & 0x7fffffff, b3 = Float.floatToRawIntBits(y[j + 1]) & 0x7fffffff;

@@ -59,13 +59,13 @@ class RecurrentTest {
     void lstmMatchesTorch() { matchesTorch("lstm", Recurrent.lstm(3, 4, 2, new Generator(1))); }
 
     @Test
-    void gruMatchesTorch() { matchesTorch("gru", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, true, true, new Generator(1))); }
+    void gruMatchesTorch() { matchesTorch("gru", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, new Generator(1), Recurrent.Option.BATCH_FIRST)); }
 
     @Test
     void bidirectionalLayersMatchTorch() {
-        matchesTorch("lstm_bi", new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, true, false, true, new Generator(1)));
-        matchesTorch("gru_bi", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, true, true, true, new Generator(1)));
-        Recurrent bi = new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, true, false, true, new Generator(1));
+        matchesTorch("lstm_bi", new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, new Generator(1), Recurrent.Option.BIDIRECTIONAL));
+        matchesTorch("gru_bi", new Recurrent(Recurrent.Mode.GRU, 3, 4, 1, new Generator(1), Recurrent.Option.BATCH_FIRST, Recurrent.Option.BIDIRECTIONAL));
+        Recurrent bi = new Recurrent(Recurrent.Mode.LSTM, 3, 4, 2, new Generator(1), Recurrent.Option.BIDIRECTIONAL);
         assertArrayEquals(new int[] {16, 8}, bi.namedParameters().get("weight_ih_l1").shape(), "layer 1 reads both directions");
         var e = assertThrows(IllegalArgumentException.class, () -> bi.run(Tensor.zeros(5, 2, 3), Tensor.zeros(2, 2, 4), Tensor.zeros(4, 2, 4)));
         assertTrue(e.getMessage().contains("h0 must be [4, 2, 4] (layers × 2 directions, batch, hidden)"), e.getMessage());
@@ -73,8 +73,8 @@ class RecurrentTest {
 
     @Test
     void rnnMatchesTorch() {
-        matchesTorch("rnn_tanh", Recurrent.rnn(3, 4, 2, false, new Generator(1)));
-        matchesTorch("rnn_relu", new Recurrent(Recurrent.Mode.RNN_RELU, 3, 5, 1, false, false, new Generator(1)));
+        matchesTorch("rnn_tanh", Recurrent.rnn(3, 4, 2, new Generator(1)));
+        matchesTorch("rnn_relu", new Recurrent(Recurrent.Mode.RNN_RELU, 3, 5, 1, new Generator(1), Recurrent.Option.NO_BIAS));
     }
 
     /** Whole unrolled sequences against central differences, for every parameter and the input. */
@@ -82,7 +82,7 @@ class RecurrentTest {
     void unrolledSequencesMatchFiniteDifferences() {
         for (Recurrent.Mode mode : Recurrent.Mode.values()) {
             boolean bi = mode.ordinal() % 2 == 0;   // RNN_TANH and LSTM bidirectional, the others one way
-            Recurrent m = new Recurrent(mode, 2, 3, 2, true, false, bi, new Generator(5));
+            Recurrent m = (bi ? new Recurrent(mode, 2, 3, 2, new Generator(5), Recurrent.Option.BIDIRECTIONAL) : new Recurrent(mode, 2, 3, 2, new Generator(5)));
             int states = 2 * m.directions;
             Tensor x = Tensor.randn(new Generator(6), 4, 2, 2);
             Tensor h0 = Tensor.randn(new Generator(7), states, 2, 3).mul(0.5f);
@@ -104,18 +104,18 @@ class RecurrentTest {
     void dropoutActsBetweenLayersInTrainingOnly() {
         Tensor x = Tensor.randn(new Generator(4), 5, 3, 2);
         for (Recurrent.Mode mode : Recurrent.Mode.values()) {
-            Recurrent plain = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9));
-            Recurrent dropped = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
+            Recurrent plain = new Recurrent(mode, 2, 6, 2, new Generator(9));
+            Recurrent dropped = new Recurrent(mode, 2, 6, 2, new Generator(9)).dropout(0.5f, new Generator(1));
             Tensor want = plain.run(x).output();
             dropped.eval();
             assertArrayEquals(want.data(), dropped.run(x).output().data(), 0f, mode + ": eval mode is the identity");
             dropped.train();
             float[] a = dropped.run(x).output().data();
             assertFalse(java.util.Arrays.equals(want.data(), a), mode + ": training drops units of layer 0's output");
-            Recurrent again = new Recurrent(mode, 2, 6, 2, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
+            Recurrent again = new Recurrent(mode, 2, 6, 2, new Generator(9)).dropout(0.5f, new Generator(1));
             assertArrayEquals(a, again.run(x).output().data(), 0f, mode + ": a seed repeats the masks");
-            Recurrent single = new Recurrent(mode, 2, 6, 1, true, false, new Generator(9)).dropout(0.5f, new Generator(1));
-            Recurrent singlePlain = new Recurrent(mode, 2, 6, 1, true, false, new Generator(9));
+            Recurrent single = new Recurrent(mode, 2, 6, 1, new Generator(9)).dropout(0.5f, new Generator(1));
+            Recurrent singlePlain = new Recurrent(mode, 2, 6, 1, new Generator(9));
             assertArrayEquals(singlePlain.run(x).output().data(), single.run(x).output().data(), 0f, mode + ": nothing after the last layer");
         }
         assertThrows(IllegalArgumentException.class, () -> Recurrent.lstm(2, 3, 2, new Generator(1)).dropout(1.5f, new Generator(1)));

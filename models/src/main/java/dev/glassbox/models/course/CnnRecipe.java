@@ -36,10 +36,9 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
 
     /**
      * {@code w4}: the rate falls from its start to 0 along a cosine over the run, stepped per
-     * batch (PyTorch's CosineAnnealingLR with T_max = all steps), batches of 32. With W4's
-     * network, Adam 1e-3 held constant stops near 0.89 after three epochs (in PyTorch too); 2e-3
-     * with this decay gave 0.892–0.902 over four seeds with batches of 64, and 0.904, 0.905, 0.908
-     * (seeds 42, 1, 2) with batches of 32. The benchmark W4 keeps its fixed recipe.
+     * batch (PyTorch's CosineAnnealingLR with T_max = all steps), batches of 32: with W4's
+     * network a constant Adam 1e-3 stops short of 0.90 after three epochs (docs/cli.md has the
+     * accuracies). The benchmark W4 keeps its fixed recipe.
      */
     @Override
     LRScheduler scheduler(String preset, Optimizer opt, long steps) {

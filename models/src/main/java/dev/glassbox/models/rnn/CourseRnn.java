@@ -36,7 +36,7 @@ public final class CourseRnn extends Module {
         for (String s : SENTENCES) for (String w : s.split(" ")) if (!words.contains(w)) words.add(w);
         vocabulary = List.copyOf(words);
         for (int i = 0; i < words.size(); i++) index.put(words.get(i), i);
-        rnn = registerModule("rnn", new Recurrent(Recurrent.Mode.RNN_TANH, words.size(), HIDDEN, 1, false, false, g));
+        rnn = registerModule("rnn", new Recurrent(Recurrent.Mode.RNN_TANH, words.size(), HIDDEN, 1, g, Recurrent.Option.NO_BIAS));
         output = registerModule("W_ho", new Linear(HIDDEN, words.size(), g, Linear.Bias.NONE));
     }
 

@@ -28,7 +28,7 @@ public final class LanguageModel extends Module {
         this.hidden = hidden;
         this.layers = layers;
         embed = registerModule("embed", new Embedding(vocab.size(), embedding, g));
-        rnn = registerModule("rnn", new Recurrent(cell, embedding, hidden, layers, true, true, g));
+        rnn = registerModule("rnn", new Recurrent(cell, embedding, hidden, layers, g, Recurrent.Option.BATCH_FIRST));
         head = registerModule("head", new Linear(hidden, vocab.size(), g));
     }
 

@@ -35,8 +35,8 @@ public final class Seq2Seq extends Module {
         this.hidden = hidden;
         srcEmbed = registerModule("src_embed", new Embedding(Dates.INPUT_CHARS.length() + 1, embedding, g));
         tgtEmbed = registerModule("tgt_embed", new Embedding(Dates.OUTPUT_CHARS.length() + 1, embedding, g));
-        encoder = registerModule("encoder", new Recurrent(Recurrent.Mode.LSTM, embedding, hidden, 1, true, true, g));
-        decoder = registerModule("decoder", new Recurrent(Recurrent.Mode.LSTM, embedding, hidden, 1, true, true, g));
+        encoder = registerModule("encoder", new Recurrent(Recurrent.Mode.LSTM, embedding, hidden, 1, g, Recurrent.Option.BATCH_FIRST));
+        decoder = registerModule("decoder", new Recurrent(Recurrent.Mode.LSTM, embedding, hidden, 1, g, Recurrent.Option.BATCH_FIRST));
         combine = attention == Attention.NONE ? null : registerModule("combine", new Linear(2 * hidden, hidden, g));
         attnEnc = attention == Attention.BAHDANAU ? registerModule("attn_enc", new Linear(hidden, hidden, g, Linear.Bias.NONE)) : null;
         attnDec = attention == Attention.BAHDANAU ? registerModule("attn_dec", new Linear(hidden, hidden, g)) : null;

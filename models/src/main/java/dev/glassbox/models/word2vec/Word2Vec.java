@@ -66,7 +66,7 @@ public final class Word2Vec {
         Chunks.ChunkSource source = vocab.rawTokens() <= inMemoryLimit ? Chunks.InMemory.encode(corpus, vocab, cfg.epochs())
                 : new Chunks.Streamed(corpus, vocab, cfg.epochs(), cfg.threads());
         int chunks = (int) Math.min(Integer.MAX_VALUE, (vocab.rawTokens() + CHUNK_WORDS - 1) / CHUNK_WORDS);
-        events.on(new TrainingEvent.Started("word2vec", cfg.cbow() ? "cbow" : "skipgram", corpus.name(), cfg.epochs(), chunks,
+        events.on(new TrainingEvent.Started("word2vec", cfg.model() == Word2VecConfig.Model.CBOW ? "cbow" : "skipgram", corpus.name(), cfg.epochs(), chunks,
                 (long) chunks * cfg.epochs(), 0));
         List<Thread> workers = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -220,7 +220,7 @@ public final class Word2Vec {
             this.dim = s.stride;
             this.window = s.cfg.window();
             this.negative = s.cfg.negative();
-            this.cbow = s.cfg.cbow();
+            this.cbow = s.cfg.model() == Word2VecConfig.Model.CBOW;
             this.grad = new float[dim];
             this.neu1 = new float[dim];
             this.targets = new int[negative + 1];

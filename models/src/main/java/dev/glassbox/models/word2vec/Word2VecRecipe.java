@@ -63,7 +63,8 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         public Word2VecConfig config() { return config(train, dim, window, negative, minCount, sample, threads); }
 
         private static Word2VecConfig config(TrainSettings t, int dim, int window, int negative, int minCount, double sample, int threads) {
-            return new Word2VecConfig(dim, window, negative, minCount, sample, t.epochs(), threads, t.lr(), t.preset().equals("cbow"), t.seed());
+            return new Word2VecConfig(dim, window, negative, minCount, sample, t.epochs(), threads, t.lr(),
+                    t.preset().equals("cbow") ? Word2VecConfig.Model.CBOW : Word2VecConfig.Model.SKIP_GRAM, t.seed());
         }
 
         @Override public Settings withTrain(TrainSettings t) { return new Settings(t, dim, window, negative, minCount, sample, threads); }

@@ -114,7 +114,7 @@ class Word2VecTest {
         assertEquals(3 * 30_000, last.totalWords());
         assertTrue(r.loss() < 0.45, "mean loss per pair " + r.loss());
 
-        var cbow = Word2Vec.train(Corpus.ofSentences("planted", plantedCorpus(3000, 1)), small(3).withCbow(true).withAlpha(0.05f), EventListener.NONE);
+        var cbow = Word2Vec.train(Corpus.ofSentences("planted", plantedCorpus(3000, 1)), small(3).withModel(Word2VecConfig.Model.CBOW).withAlpha(0.05f), EventListener.NONE);
         for (KeyedVectors.Neighbour n : cbow.vectors().mostSimilar("red", 3)) {
             assertTrue(Set.of("blue", "green", "yellow", "purple", "orange").contains(n.word()), cbow.vectors().mostSimilar("red", 3).toString());
         }
