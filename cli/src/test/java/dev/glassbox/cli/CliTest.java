@@ -3,16 +3,20 @@ package dev.glassbox.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.io.SafeTensors;
+import dev.glassbox.models.course.DnnClassifier;
+import dev.glassbox.tensor.Generator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +53,7 @@ class CliTest {
         assertEquals(2, ftp.code());
         assertTrue(ftp.err().contains("http or https"), ftp.err());
         // a mirror (a local server) that has nothing: a one-line error naming the URL and the status, nothing written
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             ex.sendResponseHeaders(404, -1);
             ex.close();
@@ -341,5 +345,19 @@ class CliTest {
         Result w2v = run("train", "word2vec", "--checkpoint-every", "1e", "--save", dir.resolve("v.bin").toString());
         assertEquals(2, w2v.code());
         assertTrue(w2v.err().contains("--checkpoint-every does not apply to word2vec"), w2v.err());
+    }
+
+    /** A model saved before checkpoints carried their training state still evaluates; resuming from it says why not. */
+    @Test
+    void modelFilesWithoutTrainingStateStillLoad() throws IOException {
+        Path old = dir.resolve("old.safetensors");
+        var net = new DnnClassifier(3, 3, new Generator(42));
+        SafeTensors.save(net.stateDict(), Map.of("glassbox.model", "dnn", "glassbox.preset", "course"), old);
+        Result eval = run("eval", "dnn", "--load", old.toString(), "--json");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.json().has("acc"));
+        Result resume = run("train", "dnn", "--resume", old.toString());
+        assertEquals(1, resume.code());
+        assertTrue(resume.err().contains("holds a model but no training state to resume from"), resume.err());
     }
 }

@@ -10,6 +10,7 @@ import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
+import dev.glassbox.tensor.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -323,5 +324,34 @@ class CourseModelsTest {
         assertEquals("cnn: this model takes 8x8 images; '" + big + "' has 28x28", eval.getMessage());
         var ae = assertThrows(IllegalArgumentException.class, () -> train("autoencoder", "mnist", small.toString(), 1));
         assertTrue(ae.getMessage().contains("takes 28x28 images"), ae.getMessage());
+    }
+
+    /** The autoencoder's stages resume too: from a checkpoint inside stage 3, or at a stage's end, to the same network. */
+    @Test
+    void theAutoencoderResumesInsideAStageAndAtItsEnd() throws IOException {
+        int threads = Threads.count();
+        Threads.set(1);
+        try {
+            var straight = Runs.train("autoencoder", null, t -> t.withEpochs(3), RunOptions.NONE, EventListener.NONE);
+            for (String stopAt : List.of("3:60", "2:135")) {             // stage 3 mid-way, and stage 2's last step (its end)
+                int stage = Integer.parseInt(stopAt.split(":")[0]);
+                long step = Long.parseLong(stopAt.split(":")[1]);
+                Path f = dir.resolve("ae" + stage + ".safetensors");
+                var every = new RunOptions.CheckpointEvery(15, RunOptions.CheckpointEvery.Unit.STEPS);
+                int[] inStage = {0};
+                assertThrows(IllegalStateException.class, () -> Runs.train("autoencoder", null, t -> t.withEpochs(3), new RunOptions(f, every, null), e -> {
+                    if (e instanceof TrainingEvent.Stage st) inStage[0] = st.stage();
+                    if (e instanceof TrainingEvent.Checkpoint c && inStage[0] == stage && c.step() == step) throw new IllegalStateException("stop");
+                }));
+                var resumed = Runs.train("autoencoder", null, t -> t.withEpochs(3), new RunOptions(null, null, f), EventListener.NONE);
+                for (var k : straight.model().stateDict().keySet()) {
+                    assertArrayEquals(straight.model().stateDict().get(k).data(), resumed.model().stateDict().get(k).data(), 0f, stopAt + " " + k);
+                }
+                assertEquals(straight.metrics().get("acc_before_finetune"), resumed.metrics().get("acc_before_finetune"));
+                assertEquals(straight.metrics().get("recon_loss_stage1"), resumed.metrics().get("recon_loss_stage1"));
+            }
+        } finally {
+            Threads.set(threads);
+        }
     }
 }

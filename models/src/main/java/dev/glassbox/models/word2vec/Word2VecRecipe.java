@@ -134,6 +134,7 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         String preset = preset(t.preset());
         if (preset.equals("course")) return trainCourse(s, run, events);
         t.requireBatch(1, "it updates after every (word, context) pair");
+        InvalidSettingException.check(t.steps() == 0, "steps", "does not apply to word2vec's " + preset + ": its threads run whole epochs over the corpus");
         Word2VecConfig cfg = s.config();
         Corpus corpus = corpus(t.data());
         Word2Vec.Result r = Word2Vec.train(corpus, cfg, events);

@@ -2,12 +2,15 @@ package dev.glassbox.models.rnn;
 
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.models.text.TextData;
 import dev.glassbox.models.text.Tracks;
 import dev.glassbox.models.text.Window;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Recurrent;
+import dev.glassbox.tensor.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -116,5 +120,31 @@ class LanguageModelTest {
         var m = recipe.train(s.withTrain(s.train().withSeed(3).withSteps(20)).withBatching(LanguageModelRecipe.Settings.Batching.TRACKS),
                 RunOptions.NONE, EventListener.NONE).metrics();
         assertTrue(num(m, "loss") < Math.log(40), m.toString());
+    }
+
+    /** Truncated BPTT carries the recurrent state from window to window: a checkpoint keeps it, so a resume is exact. */
+    @Test
+    void truncatedBpttResumesWithItsCarriedState() throws IOException {
+        Path text = dir.resolve("part.txt");
+        Files.writeString(text, TextData.read(TextData.EMBEDDED).substring(0, 30_000));
+        var recipe = new LanguageModelRecipe("gru", Recurrent.Mode.GRU);
+        var base = recipe.settings("char");
+        var s = base.withTrain(base.train().withData(text.toString()).withEpochs(3).withSeed(4)).withBatching(LanguageModelRecipe.Settings.Batching.TRACKS);
+        int threads = Threads.count();
+        Threads.set(1);
+        try {
+            var straight = (LanguageModel) recipe.train(s, RunOptions.NONE, EventListener.NONE).model();
+            Path f = dir.resolve("tracks.safetensors");
+            var every = new RunOptions.CheckpointEvery(4, RunOptions.CheckpointEvery.Unit.STEPS);
+            assertThrows(IllegalStateException.class, () -> recipe.train(s, new RunOptions(f, every, null), e -> {
+                if (e instanceof TrainingEvent.Checkpoint c && c.step() == 8) throw new IllegalStateException("stop here");
+            }));
+            var resumed = (LanguageModel) recipe.train(s, new RunOptions(null, null, f), EventListener.NONE).model();
+            for (var k : straight.stateDict().keySet()) {
+                assertArrayEquals(straight.stateDict().get(k).data(), resumed.stateDict().get(k).data(), 0f, k);
+            }
+        } finally {
+            Threads.set(threads);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.LRScheduler;
+import dev.glassbox.optim.Optimizer;
 import dev.glassbox.optim.SGD;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
@@ -209,5 +210,45 @@ class TrainerTest {
         assertFalse(Files.exists(leftover));
         assertTrue(Files.exists(f));
         assertEquals(List.of("m.safetensors"), Arrays.stream(dir.toFile().list()).sorted().toList());
+    }
+
+    /** Two networks, each with its own optimizer, updated in turn in every step, as a GAN's are. */
+    private static final class TwoNets extends Module implements TrainingTask<Integer> {
+        final Linear a = registerModule("a", new Linear(3, 2, new Generator(4)));
+        final Linear b = registerModule("b", new Linear(3, 1, new Generator(5)));
+        final Adam optA = new Adam(a.parameters(), 0.05f);
+        final SGD optB = new SGD(b.parameters(), 0.1f).momentum(0.9f);
+        final Tensor x = Tensor.randn(new Generator(6), 8, 3);
+        final Batches<Integer> batches = new SampledBatches<>(4, new Generator(7), g -> g.nextInt(8));
+
+        @Override public Module model() { return this; }
+
+        @Override public List<Optimizer> optimizers() { return List.of(optA, optB); }
+
+        @Override public Batches<Integer> batches() { return batches; }
+
+        @Override
+        public StepResult step(Integer row, StepContext ctx) {
+            Tensor xi = x.slice(0, row, row + 1);
+            float la = ctx.update(F.crossEntropy(a.forward(xi), new int[] {row % 2}), optA);
+            float lb = ctx.update(F.mseLoss(b.forward(xi), Tensor.of(new float[] {row}, 1, 1)), optB);
+            return StepResult.of(la + lb);
+        }
+    }
+
+    @Test
+    void aStepWithTwoOptimizersResumesBothExactly() throws IOException {
+        TwoNets straight = new TwoNets();
+        new Trainer<>(straight).epochs(3).fit(EventListener.NONE);
+        Path f = dir.resolve("two.safetensors");
+        TwoNets first = new TwoNets();
+        assertThrows(Crash.class, () -> new Trainer<>(first).epochs(3)
+                .keep(new RunOptions(f, new RunOptions.CheckpointEvery(5, RunOptions.CheckpointEvery.Unit.STEPS), null), IDENTITY)
+                .fit(e -> { if (e instanceof TrainingEvent.Checkpoint) throw new Crash(); }));
+        TwoNets resumed = new TwoNets();
+        new Trainer<>(resumed).epochs(3).resumeFrom(TrainingCheckpoint.read(f)).fit(EventListener.NONE);
+        assertArrayEquals(straight.a.weight.data(), resumed.a.weight.data(), 0f);
+        assertArrayEquals(straight.b.weight.data(), resumed.b.weight.data(), 0f);
+        assertEquals(List.of("a.bias", "a.weight", "b.bias", "b.weight"), SafeTensors.load(f).tensors().keySet().stream().sorted().toList());
     }
 }
