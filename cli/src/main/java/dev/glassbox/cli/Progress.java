@@ -57,9 +57,10 @@ final class Progress implements EventListener {
             case TrainingEvent.Started s -> {
                 begin(s.epochs(), s.fromStep());
                 if (!terminal) {
-                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epoch%s of %d step%s%s%n", label, s.model(), s.preset(), s.data(),
+                    boolean cut = s.totalSteps() < (long) s.epochs() * s.stepsPerEpoch();
+                    out.printf(Locale.ROOT, "%s: training %s (%s) on %s, %d epoch%s of %d step%s%s%s%n", label, s.model(), s.preset(), s.data(),
                             s.epochs(), s.epochs() == 1 ? "" : "s", s.stepsPerEpoch(), s.stepsPerEpoch() == 1 ? "" : "s",
-                            s.fromStep() > 0 ? ", resumed after step " + s.fromStep() : "");
+                            cut ? ", stopping after step " + s.totalSteps() : "", s.fromStep() > 0 ? ", resumed after step " + s.fromStep() : "");
                 }
             }
             case TrainingEvent.Stage sg -> {

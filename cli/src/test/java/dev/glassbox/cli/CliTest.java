@@ -290,7 +290,7 @@ class CliTest {
         JsonNode m = new ObjectMapper().readTree(r.out());
         assertEquals("dnn", m.get("model").asText());
         assertEquals(r.out().strip(), r.out().strip().lines().findFirst().orElseThrow(), "one line");
-        assertTrue(r.err().contains("dnn: training dnn (course) on digits5x5, 1 epoch of 51 steps"), r.err());
+        assertTrue(r.err().contains("dnn: training dnn (course) on digits5x5, 1 epoch of 51 steps, stopping after step 5"), r.err());
         assertTrue(r.err().contains("epoch 1/1") && r.err().contains("val_loss"), "a Keras-style epoch line: " + r.err());
         List<String> events = Files.readAllLines(log);
         assertEquals(5, events.stream().filter(l -> l.startsWith("{\"event\":\"step\"")).count(), "5 steps, not a wrapped count");

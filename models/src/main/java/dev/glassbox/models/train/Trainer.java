@@ -187,8 +187,9 @@ public final class Trainer<B> {
                 for (Schedule s : schedules) if (s.every() == Every.STEP) s.scheduler().step();
                 at.lossSum += (double) r.loss() * r.weight();
                 at.lossWeight += r.weight();
+                for (var m : r.metrics().entrySet()) at.metricSums.merge(m.getKey(), (double) m.getValue() * r.weight(), Double::sum);
                 trainNanos += System.nanoTime() - s0;
-                events.on(new TrainingEvent.Step(at.epoch, at.step, total, r.loss(), (float) (at.lossSum / at.lossWeight)));
+                events.on(new TrainingEvent.Step(at.epoch, at.step, total, r.loss(), (float) (at.lossSum / at.lossWeight), r.metrics()));
                 if (due(RunOptions.CheckpointEvery.Unit.STEPS, at.step) && at.step < total) {
                     save(target, at, ctx, net, optimizers, batches, events);
                 }
@@ -196,9 +197,12 @@ public final class Trainer<B> {
             for (Schedule s : schedules) if (s.every() == Every.EPOCH) s.scheduler().step();
             at.lastLoss = at.lossWeight == 0 ? Float.NaN : (float) (at.lossSum / at.lossWeight);
             net.eval();
+            Map<String, Object> measured = new LinkedHashMap<>();
+            for (var m : at.metricSums.entrySet()) measured.put(m.getKey(), (float) (m.getValue() / at.lossWeight));   // the steps' means
             try (var ignored = GradMode.noGrad()) {
-                at.lastEvaluation = new LinkedHashMap<>(task.evaluate(at.epoch));
+                measured.putAll(task.evaluate(at.epoch));
             }
+            at.lastEvaluation = measured;
             events.on(new TrainingEvent.EpochEnd(at.epoch, lastEpoch, at.lastLoss, at.lastEvaluation, (System.nanoTime() - t0) / 1e9));
             int finished = at.epoch;
             at.endEpoch();
@@ -223,6 +227,8 @@ public final class Trainer<B> {
         boolean epochStarted;
         double lossSum;
         long lossWeight;
+        /** The epoch's weighted sums of the steps' other figures. */
+        Map<String, Double> metricSums = new LinkedHashMap<>();
         float lastLoss = Float.NaN;
         Map<String, Object> lastEvaluation = Map.of();
 
@@ -231,6 +237,7 @@ public final class Trainer<B> {
             inEpoch = 0;
             lossSum = 0;
             lossWeight = 0;
+            metricSums = new LinkedHashMap<>();
         }
 
         void endEpoch() {
@@ -246,6 +253,8 @@ public final class Trainer<B> {
         s.putString("stage", stageName);
         s.putLong("step", at.step).putLong("epoch", at.epoch).putLong("in_epoch", at.inEpoch).putLong("epoch_started", at.epochStarted ? 1 : 0);
         s.putDouble("loss_sum", at.lossSum).putLong("loss_weight", at.lossWeight);
+        TrainingState sums = s.child("metric_sums");
+        at.metricSums.forEach(sums::putDouble);
         s.putString("last_loss", Float.toString(at.lastLoss));
         s.node().set("last_evaluation", TrainingState.JSON.valueToTree(at.lastEvaluation));
         float[] first = ctx.startLosses(optimizers);
@@ -292,6 +301,8 @@ public final class Trainer<B> {
             at.epochStarted = s.getLong("epoch_started") == 1;
             at.lossSum = s.getDouble("loss_sum");
             at.lossWeight = s.getLong("loss_weight");
+            TrainingState sums = s.child("metric_sums");
+            sums.node().fieldNames().forEachRemaining(k -> at.metricSums.put(k, sums.getDouble(k)));
             at.lastLoss = Float.parseFloat(s.getString("last_loss"));
             Map<String, Object> evaluation = s.has("last_evaluation") ? TrainingState.JSON.convertValue(s.node().get("last_evaluation"),
                     TrainingState.JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class)) : null;

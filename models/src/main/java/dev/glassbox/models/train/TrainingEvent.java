@@ -31,9 +31,13 @@ public sealed interface TrainingEvent {
     /**
      * One optimizer step; {@code step} counts from 1 within the run (or stage). {@code loss} is
      * this step's, {@code meanLoss} the running mean over the epoch so far — what the epoch's
-     * end reports as its loss.
+     * end reports as its loss; {@code metrics}, any other figures the step reported.
      */
-    record Step(int epoch, long step, long totalSteps, float loss, float meanLoss) implements TrainingEvent {
+    record Step(int epoch, long step, long totalSteps, float loss, float meanLoss, Map<String, Float> metrics) implements TrainingEvent {
+        public Step(int epoch, long step, long totalSteps, float loss, float meanLoss) {
+            this(epoch, step, totalSteps, loss, meanLoss, Map.of());
+        }
+
         public String event() { return "step"; }
     }
 

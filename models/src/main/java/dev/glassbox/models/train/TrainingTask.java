@@ -21,7 +21,10 @@ public interface TrainingTask<B> {
 
     Batches<B> batches();
 
-    /** One step on one batch; returns its loss (and how much it weighs in the epoch's mean). */
+    /**
+     * One step on one batch; returns its loss (and how much it weighs in the epoch's mean), and
+     * any other figures of the step, whose epoch means the epoch's end reports.
+     */
     StepResult step(B batch, StepContext ctx);
 
     /**

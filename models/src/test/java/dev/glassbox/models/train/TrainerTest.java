@@ -232,14 +232,20 @@ class TrainerTest {
             Tensor xi = x.slice(0, row, row + 1);
             float la = ctx.update(F.crossEntropy(a.forward(xi), new int[] {row % 2}), optA);
             float lb = ctx.update(F.mseLoss(b.forward(xi), Tensor.of(new float[] {row}, 1, 1)), optB);
-            return StepResult.of(la + lb);
+            return new StepResult(la + lb, 1, Map.of("loss_a", la, "loss_b", lb));
         }
     }
 
     @Test
     void aStepWithTwoOptimizersResumesBothExactly() throws IOException {
         TwoNets straight = new TwoNets();
-        new Trainer<>(straight).epochs(3).fit(EventListener.NONE);
+        List<TrainingEvent> events = new ArrayList<>();
+        new Trainer<>(straight).epochs(3).fit(events::add);
+        var steps = events.stream().filter(e -> e instanceof TrainingEvent.Step).map(e -> (TrainingEvent.Step) e).limit(4).toList();
+        var end = (TrainingEvent.EpochEnd) events.stream().filter(e -> e instanceof TrainingEvent.EpochEnd).findFirst().orElseThrow();
+        double meanA = steps.stream().mapToDouble(st -> st.metrics().get("loss_a")).sum() / 4;
+        assertEquals((float) meanA, ((Number) end.metrics().get("loss_a")).floatValue(), 1e-6f, "each figure's mean over the epoch");
+        assertEquals(steps.getFirst().loss(), steps.getFirst().metrics().get("loss_a") + steps.getFirst().metrics().get("loss_b"), 1e-6f);
         Path f = dir.resolve("two.safetensors");
         TwoNets first = new TwoNets();
         assertThrows(Crash.class, () -> new Trainer<>(first).epochs(3)
