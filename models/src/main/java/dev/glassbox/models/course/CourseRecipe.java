@@ -111,10 +111,13 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
         double sum = 0;
         for (TensorDataset.Batch b : new DataLoader(data.test(), 1000, null)) sum += (double) loss(model, b).item() * b.size();
         m.put("val_loss", sum / data.test().size());
-        Object metric = metrics(model, data).get(headlineMetric());
+        Object metric = headline(model, data);
         if (metric != null) m.put(headlineMetric(), metric);
         return m;
     }
+
+    /** The headline metric on the held-out data (by default taken from {@link #metrics}; a model may measure it alone). */
+    Object headline(M model, Data data) { return metrics(model, data).get(headlineMetric()); }
 
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {

@@ -62,6 +62,10 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
     @Override
     Tensor loss(DnnClassifier model, TensorDataset.Batch b) { return F.crossEntropy(model.forward(b.inputs()), b.labels()); }
 
+    /** Held-out accuracy alone, at each epoch's end (the final metrics add the losses and the training accuracy). */
+    @Override
+    Object headline(DnnClassifier model, Data data) { return Evaluation.accuracy(model, model::forward, data.test(), 1000); }
+
     @Override
     Map<String, Object> metrics(DnnClassifier model, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();

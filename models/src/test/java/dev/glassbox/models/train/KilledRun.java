@@ -6,9 +6,9 @@ import dev.glassbox.tensor.Threads;
 import java.nio.file.Path;
 
 /**
- * A training run that dies like a {@code kill -9} (Runtime.halt: no shutdown hooks, no finally
- * blocks, nothing flushed) right after writing its checkpoint of one step, for
- * {@link ResumeAfterKillTest}. It prints each step's loss as the bits of the float.
+ * A training run for {@link ResumeAfterKillTest}: it prints each step's loss (the bits of the
+ * float), and right after writing its checkpoint of step {@code halt-after-step} it says so and
+ * waits — for the test's {@code kill -9} (SIGKILL: no shutdown hooks, no finally blocks).
  * Arguments: model preset epochs seed data checkpoint-file every-n-steps halt-after-step.
  */
 public final class KilledRun {
@@ -25,7 +25,15 @@ public final class KilledRun {
                 System.out.println("step " + s.step() + " " + Float.floatToRawIntBits(s.loss()));
                 System.out.flush();
             }
-            if (e instanceof TrainingEvent.Checkpoint c && c.step() == haltAt) Runtime.getRuntime().halt(137);
+            if (e instanceof TrainingEvent.Checkpoint c && c.step() == haltAt) {
+                System.out.println("checkpoint " + c.step());
+                System.out.flush();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);   // until killed
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         });
         System.exit(3);   // not killed: the test says so
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With one thread, training 4 epochs straight, and training with checkpoints, being killed
- * (a separate JVM halted right after a checkpoint, as by {@code kill -9}) and resuming for the
- * rest, give bit-identical weights and the same loss curve — for the DNN, the CNN and the LSTM.
+ * ({@code kill -9} of a separate JVM right after its checkpoint in the third epoch) and resuming
+ * for the rest, give bit-identical weights and the same loss curve — for the DNN, the CNN and the
+ * LSTM.
  */
 class ResumeAfterKillTest {
     @TempDir
@@ -64,13 +67,20 @@ class ResumeAfterKillTest {
         Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 KilledRun.class.getName(), model, preset, "4", "7", data, checkpoint.toString(), Long.toString(every), Long.toString(haltAt))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
-        assertEquals(137, p.exitValue(), "killed right after the checkpoint of step " + haltAt + "; it printed:\n" + out);
         List<Float> curve = new ArrayList<>();
-        for (String line : out.strip().split("\n")) {
-            if (line.startsWith("step ")) curve.add(Float.intBitsToFloat(Integer.parseInt(line.split(" ")[2])));
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (line.startsWith("step ")) curve.add(Float.intBitsToFloat(Integer.parseInt(line.split(" ")[2])));
+                if (line.equals("checkpoint " + haltAt)) {
+                    p.destroyForcibly();   // SIGKILL, as kill -9
+                    break;
+                }
+            }
         }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+        assertEquals(137, p.exitValue(), "killed by SIGKILL right after the checkpoint of step " + haltAt + "; it printed:\n" + out);
         assertEquals(haltAt, curve.size(), "the killed run's steps");
 
         Recipe.Run resumed = Runs.train(model, preset, t -> (data.equals("-") ? t : t.withData(data)).withEpochs(4).withSeed(7),
