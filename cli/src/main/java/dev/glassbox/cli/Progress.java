@@ -146,7 +146,8 @@ final class Progress implements EventListener {
     private static String metrics(Map<String, Object> m) {
         StringBuilder sb = new StringBuilder();
         for (var e : m.entrySet()) {
-            if (e.getValue() instanceof Number n) sb.append(String.format(Locale.ROOT, "  %s %.4f", e.getKey(), n.doubleValue()));
+            if (e.getValue() instanceof Integer || e.getValue() instanceof Long) sb.append("  ").append(e.getKey()).append(' ').append(e.getValue());
+            else if (e.getValue() instanceof Number n) sb.append(String.format(Locale.ROOT, "  %s %.4f", e.getKey(), n.doubleValue()));
         }
         return sb.toString();
     }

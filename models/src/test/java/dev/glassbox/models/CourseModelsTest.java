@@ -354,4 +354,23 @@ class CourseModelsTest {
             Threads.set(threads);
         }
     }
+
+    /** Every model on the loop ends each epoch with its held-out loss and its headline metric. */
+    @Test
+    void everyEpochEndCarriesTheHeldOutLossAndTheMetric() throws IOException {
+        for (Recipe<?> r : Recipes.all()) {
+            for (String preset : r.tourPresets()) {
+                if (r.name().equals("word2vec") && !preset.equals("course")) continue;   // Hogwild: words events, no epochs on the loop
+                List<TrainingEvent.EpochEnd> ends = new ArrayList<>();
+                Runs.train(r.name(), preset, t -> t.withEpochs(1).withSteps(3), RunOptions.NONE, e -> {
+                    if (e instanceof TrainingEvent.EpochEnd end) ends.add(end);
+                });
+                assertTrue(!ends.isEmpty(), r.name() + "/" + preset);
+                var last = ends.getLast().metrics();
+                assertTrue(last.get("val_loss") instanceof Number, r.name() + "/" + preset + ": " + last);
+                String metric = r.headlineMetric().equals("loss") ? "acc" : r.headlineMetric();
+                assertTrue(last.containsKey(metric), r.name() + "/" + preset + " lacks " + metric + ": " + last);
+            }
+        }
+    }
 }

@@ -105,7 +105,12 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
             for (int i = 0; i < batch; i++) b.add(Dates.random(g));
             return b;
         });
-        var task = new SimpleTask<>(m, opt, batches, b -> loss(m, b)).evaluateWith(epoch -> scores(m));
+        var task = new SimpleTask<>(m, opt, batches, b -> loss(m, b)).evaluateWith(epoch -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("val_loss", heldOutLoss(m));
+            e.putAll(scores(m));
+            return e;
+        });
         String att = s.attention().name().toLowerCase(Locale.ROOT);
         Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(5f).describe(name(), "dates", "dates")
                 .keep(run, identity(s, Map.of("seq2seq.attention", att))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
@@ -116,7 +121,9 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
         out.put("attention", att);
         out.put("steps", r.steps());
         out.put("loss", r.loss());
-        out.putAll(r.evaluation().containsKey("exact_match") ? r.evaluation() : scores(m));
+        Map<String, Object> scores = r.evaluation().containsKey("exact_match") ? new LinkedHashMap<>(r.evaluation()) : scores(m);
+        scores.remove("val_loss");
+        out.putAll(scores);
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, "dates", "dates", out, r.seconds());
     }
@@ -127,6 +134,17 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
         Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(in));
         Seq2Seq.Decoded dec = m.decode(enc, Seq2Seq.shiftedTargets(outs), batch.size(), Dates.OUTPUT_LENGTH, enc.h(), enc.c());
         return F.crossEntropy(dec.logits().reshape(batch.size() * Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()), Seq2Seq.targets(outs));
+    }
+
+    /** The teacher-forced cross-entropy per output character on the held-out dates. */
+    static double heldOutLoss(Seq2Seq m) {
+        List<Dates.Example> held = Dates.sample(HELD_OUT, HELD_OUT_SEED);
+        double sum = 0;
+        for (int s = 0; s < held.size(); s += 500) {
+            List<Dates.Example> part = held.subList(s, Math.min(held.size(), s + 500));
+            sum += (double) loss(m, part).item() * part.size();
+        }
+        return sum / held.size();
     }
 
     /** Exact match and per-character accuracy of greedy decoding on the held-out dates. */

@@ -180,7 +180,12 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         List<int[]> pairs = m.allPairs();
         int[] centres = pairs.stream().mapToInt(p -> p[0]).toArray(), contexts = pairs.stream().mapToInt(p -> p[1]).toArray();
         var task = new SimpleTask<>(m, new SGD(m.parameters(), t.lr()), FixedBatches.of(centres), c -> F.crossEntropy(m.scores(c), contexts))
-                .evaluateWith(epoch -> Map.of("acc", contextAccuracy(m, pairs, centres)));
+                .evaluateWith(epoch -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("val_loss", F.crossEntropy(m.scores(centres), contexts).item());   // on its own pairs: there are no others
+                    e.put("acc", contextAccuracy(m, pairs, centres));
+                    return e;
+                });
         Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course").fit(events);
         Map<String, Object> out = runMetrics(t);
         out.put("loss", r.loss());
