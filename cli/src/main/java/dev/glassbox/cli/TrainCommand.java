@@ -218,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean epochs = v.endsWith("e");
             try {
                 long n = Long.parseLong(epochs ? v.substring(0, v.length() - 1) : v);
-                if (n >= 1) return new RunOptions.CheckpointEvery(n, epochs ? RunOptions.CheckpointEvery.Unit.EPOCHS : RunOptions.CheckpointEvery.Unit.STEPS);
+                if (n >= 1) return epochs ? RunOptions.CheckpointEvery.epochs(n) : RunOptions.CheckpointEvery.steps(n);
             } catch (NumberFormatException e) {
                 // said below
             }

@@ -337,13 +337,13 @@ class CourseModelsTest {
                 int stage = Integer.parseInt(stopAt.split(":")[0]);
                 long step = Long.parseLong(stopAt.split(":")[1]);
                 Path f = dir.resolve("ae" + stage + ".safetensors");
-                var every = new RunOptions.CheckpointEvery(15, RunOptions.CheckpointEvery.Unit.STEPS);
+                var every = RunOptions.CheckpointEvery.steps(15);
                 int[] inStage = {0};
-                assertThrows(IllegalStateException.class, () -> Runs.train("autoencoder", null, t -> t.withEpochs(3), new RunOptions(f, every, null), e -> {
+                assertThrows(IllegalStateException.class, () -> Runs.train("autoencoder", null, t -> t.withEpochs(3), RunOptions.saveTo(f).checkpointingEvery(every), e -> {
                     if (e instanceof TrainingEvent.Stage st) inStage[0] = st.stage();
                     if (e instanceof TrainingEvent.Checkpoint c && inStage[0] == stage && c.step() == step) throw new IllegalStateException("stop");
                 }));
-                var resumed = Runs.train("autoencoder", null, t -> t.withEpochs(3), new RunOptions(null, null, f), EventListener.NONE);
+                var resumed = Runs.train("autoencoder", null, t -> t.withEpochs(3), RunOptions.resumeFrom(f), EventListener.NONE);
                 for (var k : straight.model().stateDict().keySet()) {
                     assertArrayEquals(straight.model().stateDict().get(k).data(), resumed.model().stateDict().get(k).data(), 0f, stopAt + " " + k);
                 }

@@ -29,6 +29,12 @@ public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume
     /** Writes the model to {@code file} at the end. */
     public static RunOptions saveTo(Path file) { return new RunOptions(file, null, null); }
 
+    /** Continues the run {@code checkpoint} was written by, saving back to it. */
+    public static RunOptions resumeFrom(Path checkpoint) { return new RunOptions(null, null, checkpoint); }
+
+    /** These options, with checkpoints written this often during training. */
+    public RunOptions checkpointingEvery(CheckpointEvery every) { return new RunOptions(save, every, resume); }
+
     /** The file written at checkpoints and at the end: {@code save}, else the resumed file, else null. */
     public Path target() { return save != null ? save : resume; }
 
@@ -40,6 +46,10 @@ public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume
             check(count >= 1, "checkpointEvery", "must be at least 1, got " + count);
             check(unit != null, "checkpointEvery", "needs a unit (steps or epochs)");
         }
+
+        public static CheckpointEvery steps(long n) { return new CheckpointEvery(n, Unit.STEPS); }
+
+        public static CheckpointEvery epochs(long n) { return new CheckpointEvery(n, Unit.EPOCHS); }
 
         @Override
         public String toString() { return count + (unit == Unit.EPOCHS ? " epochs" : " steps"); }

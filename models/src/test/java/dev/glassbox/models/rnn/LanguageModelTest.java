@@ -135,11 +135,11 @@ class LanguageModelTest {
         try {
             var straight = (LanguageModel) recipe.train(s, RunOptions.NONE, EventListener.NONE).model();
             Path f = dir.resolve("tracks.safetensors");
-            var every = new RunOptions.CheckpointEvery(4, RunOptions.CheckpointEvery.Unit.STEPS);
-            assertThrows(IllegalStateException.class, () -> recipe.train(s, new RunOptions(f, every, null), e -> {
+            var every = RunOptions.CheckpointEvery.steps(4);
+            assertThrows(IllegalStateException.class, () -> recipe.train(s, RunOptions.saveTo(f).checkpointingEvery(every), e -> {
                 if (e instanceof TrainingEvent.Checkpoint c && c.step() == 8) throw new IllegalStateException("stop here");
             }));
-            var resumed = (LanguageModel) recipe.train(s, new RunOptions(null, null, f), EventListener.NONE).model();
+            var resumed = (LanguageModel) recipe.train(s, RunOptions.resumeFrom(f), EventListener.NONE).model();
             for (var k : straight.stateDict().keySet()) {
                 assertArrayEquals(straight.stateDict().get(k).data(), resumed.stateDict().get(k).data(), 0f, k);
             }

@@ -19,7 +19,7 @@ public final class KilledRun {
         String model = a[0], preset = a[1], data = a[4];
         int epochs = Integer.parseInt(a[2]);
         long seed = Long.parseLong(a[3]), every = Long.parseLong(a[6]), haltAt = Long.parseLong(a[7]);
-        var run = new RunOptions(Path.of(a[5]), new RunOptions.CheckpointEvery(every, RunOptions.CheckpointEvery.Unit.STEPS), null);
+        var run = RunOptions.saveTo(Path.of(a[5])).checkpointingEvery(RunOptions.CheckpointEvery.steps(every));
         Runs.train(model, preset, t -> (data.equals("-") ? t : t.withData(data)).withEpochs(epochs).withSeed(seed), run, e -> {
             if (e instanceof TrainingEvent.Step s) {
                 System.out.println("step " + s.step() + " " + Float.floatToRawIntBits(s.loss()));

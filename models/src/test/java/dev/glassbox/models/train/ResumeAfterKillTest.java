@@ -84,7 +84,7 @@ class ResumeAfterKillTest {
         assertEquals(haltAt, curve.size(), "the killed run's steps");
 
         Recipe.Run resumed = Runs.train(model, preset, t -> (data.equals("-") ? t : t.withData(data)).withEpochs(4).withSeed(7),
-                new RunOptions(null, null, checkpoint), e -> { if (e instanceof TrainingEvent.Step s) curve.add(s.loss()); });
+                RunOptions.resumeFrom(checkpoint), e -> { if (e instanceof TrainingEvent.Step s) curve.add(s.loss()); });
         assertEquals(straight, curve, model + ": the loss curve, step by step");
         Map<String, Tensor> want = whole.model().stateDict(), got = resumed.model().stateDict();
         assertEquals(want.keySet(), got.keySet());

@@ -70,7 +70,7 @@ class TrainerTest {
             Path f = dir.resolve("run" + stopAt + ".safetensors");
             List<TrainingEvent> first = new ArrayList<>();
             Toy b = Toy.make(0.1f);
-            assertThrows(Crash.class, () -> b.trainer(4).keep(new RunOptions(f, new RunOptions.CheckpointEvery(1, RunOptions.CheckpointEvery.Unit.STEPS), null),
+            assertThrows(Crash.class, () -> b.trainer(4).keep(RunOptions.saveTo(f).checkpointingEvery(RunOptions.CheckpointEvery.steps(1)),
                     IDENTITY).fit(e -> {
                         first.add(e);
                         if (e instanceof TrainingEvent.Checkpoint c && c.step() == stopAt) throw new Crash();
@@ -100,7 +100,7 @@ class TrainerTest {
         Path f = dir.resolve("two.safetensors");
         Toy b = Toy.make(0.1f);
         List<TrainingEvent> events = new ArrayList<>();
-        b.trainer(2).keep(new RunOptions(f, new RunOptions.CheckpointEvery(1, RunOptions.CheckpointEvery.Unit.EPOCHS), null), IDENTITY)
+        b.trainer(2).keep(RunOptions.saveTo(f).checkpointingEvery(RunOptions.CheckpointEvery.epochs(1)), IDENTITY)
                 .fit(events::add);
         assertEquals(List.of(3L, 6L), events.stream().filter(e -> e instanceof TrainingEvent.Checkpoint)
                 .map(e -> ((TrainingEvent.Checkpoint) e).step()).toList(), "after epoch 1, and the end");
@@ -249,7 +249,7 @@ class TrainerTest {
         Path f = dir.resolve("two.safetensors");
         TwoNets first = new TwoNets();
         assertThrows(Crash.class, () -> new Trainer<>(first).epochs(3)
-                .keep(new RunOptions(f, new RunOptions.CheckpointEvery(5, RunOptions.CheckpointEvery.Unit.STEPS), null), IDENTITY)
+                .keep(RunOptions.saveTo(f).checkpointingEvery(RunOptions.CheckpointEvery.steps(5)), IDENTITY)
                 .fit(e -> { if (e instanceof TrainingEvent.Checkpoint) throw new Crash(); }));
         TwoNets resumed = new TwoNets();
         new Trainer<>(resumed).epochs(3).resumeFrom(TrainingCheckpoint.read(f)).fit(EventListener.NONE);
