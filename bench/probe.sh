@@ -10,6 +10,8 @@ cp_file="$here/bench/target/probe-classpath.txt"
 "$here/mvnw" -q -B -f "$here/pom.xml" -DskipTests package dependency:build-classpath -pl bench -am \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
 cp="$here/bench/target/glassbox-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")"
+# The machine sets these for old OpenBLAS builds; they slow Debian's (the peer runner drops them too)
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 # kernel-peak times core's micro-kernel, so it is core's own class; the others are the bench module's
 main=dev.glassbox.bench.Probes
 if [ "${1:-}" = kernel-peak ]; then main=dev.glassbox.kernels.KernelRates; shift; fi
