@@ -55,10 +55,10 @@ public final class Conv2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x) { return F.conv2d(x, weight, bias, stride, padding); }
+    public Tensor forward(Tensor x) { return hooked(x, F.conv2d(x, weight, bias, stride, padding)); }
 
     /** {@code forward(x).relu()} as one node: the same values and gradients, without the ReLU's own passes and arrays. */
-    public Tensor forwardRelu(Tensor x) { return F.conv2dRelu(x, weight, bias, stride, padding); }
+    public Tensor forwardRelu(Tensor x) { return hooked(x, F.conv2dRelu(x, weight, bias, stride, padding)); }
 
     /**
      * {@code pool.forward(forward(x).relu())} as one node when the pooling has no padding (the
@@ -66,7 +66,7 @@ public final class Conv2d extends Module {
      */
     public Tensor forwardReluMaxPool(Tensor x, Pooling.MaxPool2d pool) {
         if (pool.padding() != 0) return pool.forward(forwardRelu(x));
-        return F.conv2dReluMaxPool(x, weight, bias, stride, padding, pool.kernel(), pool.stride());
+        return hooked(x, F.conv2dReluMaxPool(x, weight, bias, stride, padding, pool.kernel(), pool.stride()));
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class ConvTranspose2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x) { return F.convTranspose2d(x, weight, bias, stride, padding); }
+    public Tensor forward(Tensor x) { return hooked(x, F.convTranspose2d(x, weight, bias, stride, padding)); }
 
     @Override
     protected String extraRepr() {

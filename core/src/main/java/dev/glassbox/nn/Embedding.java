@@ -40,7 +40,7 @@ public final class Embedding extends Module {
         }
         int[] outShape = Arrays.copyOf(idsShape, idsShape.length + 1);
         outShape[idsShape.length] = embeddingDim;
-        return weight.indexSelect(0, ids).reshape(outShape);
+        return hooked(null, weight.indexSelect(0, ids).reshape(outShape));
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Linear extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x) { return F.linear(x, weight, bias); }
+    public Tensor forward(Tensor x) { return hooked(x, F.linear(x, weight, bias)); }
 
     @Override
     protected String extraRepr() {

@@ -24,6 +24,23 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    private List<ForwardHook> forwardHooks = List.of();
+
+    /**
+     * Called after a module's forward with what went in and what came out (PyTorch's
+     * {@code register_forward_hook}): how an explainer records the engine's real forward pass.
+     * The input is null for modules whose input is not a tensor (an embedding's ids).
+     */
+    @FunctionalInterface
+    public interface ForwardHook {
+        void onForward(Module module, Tensor input, Tensor output);
+    }
+
+    /** A registered hook; closing it removes the hook. */
+    public interface HookHandle extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** Maps one input to one output; modules with other signatures define their own methods. */
     public Tensor forward(Tensor input) {
@@ -136,6 +153,27 @@ public abstract class Module {
         for (var e : own.entrySet()) {
             System.arraycopy(state.get(e.getKey()).data(), 0, e.getValue().data(), 0, e.getValue().numel());
         }
+    }
+
+    /**
+     * Calls {@code hook} after every forward of this module (not of its children: register on
+     * them for theirs) until the returned handle is closed.
+     */
+    public final HookHandle registerForwardHook(ForwardHook hook) {
+        List<ForwardHook> more = new ArrayList<>(forwardHooks);
+        more.add(hook);
+        forwardHooks = List.copyOf(more);
+        return () -> {
+            List<ForwardHook> fewer = new ArrayList<>(forwardHooks);
+            fewer.remove(hook);
+            forwardHooks = List.copyOf(fewer);
+        };
+    }
+
+    /** Hands a forward's input and output to the hooks, if any, and returns the output (for the layers' forward). */
+    protected final Tensor hooked(Tensor input, Tensor output) {
+        for (ForwardHook h : forwardHooks) h.onForward(this, input, output);
+        return output;
     }
 
     /** One line for this module's own settings, as PyTorch's extra_repr. */

@@ -19,7 +19,7 @@ public final class Pooling {
         }
 
         @Override
-        public Tensor forward(Tensor x) { return F.maxPool2d(x, kernel, stride, padding); }
+        public Tensor forward(Tensor x) { return hooked(x, F.maxPool2d(x, kernel, stride, padding)); }
 
         /** The window's side. */
         public int kernel() { return kernel; }
@@ -45,7 +45,7 @@ public final class Pooling {
         }
 
         @Override
-        public Tensor forward(Tensor x) { return F.avgPool2d(x, kernel, stride, padding); }
+        public Tensor forward(Tensor x) { return hooked(x, F.avgPool2d(x, kernel, stride, padding)); }
 
         @Override
         protected String extraRepr() { return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding; }

@@ -186,7 +186,7 @@ public class Recurrent extends Module {
             layerIn = dropBetween(directions == 1 ? outs.get(0) : Tensor.cat(outs, 2), l);   // [T, N, directions·hidden]
         }
         Tensor out = batchFirst ? layerIn.transpose(0, 1) : layerIn;
-        return new Output(out, Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);
+        return new Output(hooked(x, out), Tensor.stack(hn, 0), mode == Mode.LSTM ? Tensor.stack(cn, 0) : null);
     }
 
     /** A layer's output on its way to the next layer: dropped out in training, the last layer's never. */
