@@ -3,7 +3,9 @@ package dev.glassbox.cli;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.Recipes;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.explain.Messages;
 import dev.glassbox.models.rnn.LanguageModel;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.Sampling;
@@ -212,8 +214,11 @@ public final class Main implements Runnable {
         @Option(names = "--target", description = "The example's target: y for linear, 0/1 for logistic, a digit for dnn.")
         String target;
 
-        @Option(names = "--lr", defaultValue = "0.5", description = "Learning rate of the step (default: ${DEFAULT-VALUE}).")
-        float lr;
+        @Option(names = "--lr", description = "Learning rate of the step (default: the model's training rate).")
+        Float lr;
+
+        @Option(names = "--stage", description = "autoencoder: the stage to explain, 1-4 (default 4, fine-tuning).")
+        Integer stage;
 
         @Option(names = "--seed", defaultValue = "42", description = "Seed of a fresh model (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -226,10 +231,12 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (!lang.equals("en") && !lang.equals("ko")) throw new IllegalArgumentException("--lang must be en or ko, got '" + lang + "'");
+            Messages.of(lang);   // a language there is, or the error names it
             Recipe<?> r = Recipes.get(model);
             if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation());
-            Explanation t = r.explain(load == null ? null : load(r, load), input, target, lr, seed);
+            float rate = lr != null ? lr : r.settings(null).train().lr();
+            var request = new ExplainRequest(input, target, rate, seed, stage == null ? 0 : stage);
+            Explanation t = r.explain(load == null ? null : load(r, load), request);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
             return 0;
         }

@@ -114,9 +114,12 @@ class CliTest {
         Result j = run("explain", "dnn", "--json");
         assertEquals(0, j.code(), j.err());
         JsonNode t = j.json();
-        assertEquals(3, t.get("layers").size());
-        assertEquals(25, t.get("layers").get(0).get("nodes").get(0).get("weights").size());
-        assertEquals(3, t.get("updates").size());
+        assertEquals(4, t.get("graph").get("layers").size(), "input, two hidden layers, output");
+        assertEquals(26, t.get("graph").get("layers").get(0).get("nodes").size(), "25 inputs and the bias node");
+        assertEquals("forward", t.get("events").get(0).get("type").asText());
+        assertEquals(25, t.get("events").get(0).get("weights").size(), "a node of hidden layer 1 has 25 arrows in");
+        assertEquals(6, java.util.stream.StreamSupport.stream(t.get("events").spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("update")).count(), "W1, b1, W2, b2, W3, b3 updated");
         Result ko = run("explain", "logistic", "--lang", "ko");
         assertEquals(0, ko.code(), ko.err());
         assertTrue(ko.out().contains("가중합") && ko.out().contains("손실"), ko.out());

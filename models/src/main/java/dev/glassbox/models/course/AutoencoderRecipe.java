@@ -2,8 +2,13 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.Activation;
+import dev.glassbox.models.explain.DenseExplainer;
+import dev.glassbox.models.explain.Graph;
+import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SimpleTask;
@@ -190,34 +195,85 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         return m;
     }
 
+    /** The class, and the image as encoder_1 and decoder_1 reconstruct it (X → Z1 → X̂), side by side. */
     @Override
     public String predict(Module model, List<String> input) {
         StackedAutoencoder ae = model(model);
         int side = side(ae);
         float[] x = numbers(input, ae.inputs, "autoencoder takes an image of " + side + "x" + side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
-            float[] p = ae.forward(Tensor.of(x, 1, ae.inputs)).softmax(-1).data();
+            Tensor xt = Tensor.of(x, 1, ae.inputs);
+            float[] p = ae.forward(xt).softmax(-1).data();
+            float[] xHat = ae.decode1(ae.encode1(xt)).data();
             int best = 0;
             for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-            return String.format(Locale.ROOT, "class %d (p = %.3f)", best, p[best]);
+            double mse = 0;
+            for (int i = 0; i < x.length; i++) mse += (x[i] - xHat[i]) * (x[i] - xHat[i]);
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "class %d (p = %.3f)%n", best, p[best]));
+            sb.append(String.format(Locale.ROOT, "X (the image)%s X_hat = decoder_1(encoder_1(X)), mean squared error %.4f%n",
+                    " ".repeat(Math.max(1, 2 * side - 12)), mse / x.length));
+            for (int r = 0; r < side; r++) {
+                sb.append(shade(x, r, side)).append("   ").append(shade(xHat, r, side)).append('\n');
+            }
+            return sb.toString().stripTrailing();
         }
     }
 
-    /** The first held-out image (or one given as numbers) and its class. */
+    /** One row of an image in shades of grey, two characters a pixel. */
+    private static String shade(float[] img, int row, int side) {
+        String levels = " .:-=+*#%@";
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < side; c++) {
+            float v = Math.max(0f, Math.min(1f, img[row * side + c]));
+            char ch = levels.charAt(Math.min(levels.length() - 1, (int) (v * levels.length())));
+            sb.append(ch).append(ch);
+        }
+        return sb.toString();
+    }
+
+    /** The stages as explain draws them: the course's X → Z1 → X̂, then Z1 → Z2 → Ẑ1, then Z2 → Y, then all of it fine-tuned. */
+    @Override
+    DenseExplainer.Step explainStep(StackedAutoencoder m, int stage) {
+        int s = stage == 0 ? 4 : stage;
+        InvalidSettingException.check(s >= 1 && s <= 4, "stage", "of the autoencoder is 1, 2, 3 or 4, got " + stage);
+        Graph.Training t = Graph.Training.TRAINED, f = Graph.Training.FROZEN;
+        var en1 = new DenseExplainer.Layer("encoder_1", "Z1", m.encoder1, Activation.SIGMOID, "z1_", "W_en1", "b_en1", s == 1 || s == 4 ? t : f);
+        var de1 = new DenseExplainer.Layer("decoder_1", "X_hat", m.decoder1, Activation.SIGMOID, "x_hat", "W_de1", "b_de1", t);
+        var en2 = new DenseExplainer.Layer("encoder_2", "Z2", m.encoder2, Activation.SIGMOID, "z2_", "W_en2", "b_en2", s == 2 || s == 4 ? t : f);
+        var de2 = new DenseExplainer.Layer("decoder_2", "Z1_hat", m.decoder2, Activation.SIGMOID, "z1_hat", "W_de2", "b_de2", t);
+        var cls = new DenseExplainer.Layer("classifier", "Y_hat", m.classifier, Activation.SOFTMAX, "y", "W_c", "b_c", t);
+        var adam = DenseExplainer.Optimizing.ADAM;
+        return switch (s) {
+            case 1 -> new DenseExplainer.Step(name(), m, new Trace.Stage(1, 4, STAGES.get(0), "X"), "X", "x", List.of(en1, de1),
+                    x -> m.decode1(m.encode1(x)), DenseExplainer.LossKind.MSE, adam);
+            case 2 -> new DenseExplainer.Step(name(), m, new Trace.Stage(2, 4, STAGES.get(1), "Z1"), "X", "x", List.of(en1, en2, de2),
+                    x -> m.decode2(m.encode2(m.encode1(x))), DenseExplainer.LossKind.MSE, adam);
+            case 3 -> new DenseExplainer.Step(name(), m, new Trace.Stage(3, 4, STAGES.get(2), "Y"), "X", "x", List.of(en1, en2, cls),
+                    m::forward, DenseExplainer.LossKind.CROSS_ENTROPY, adam);
+            default -> new DenseExplainer.Step(name(), m, new Trace.Stage(4, 4, STAGES.get(3), "Y"), "X", "x", List.of(en1, en2, cls),
+                    m::forward, DenseExplainer.LossKind.CROSS_ENTROPY, adam);
+        };
+    }
+
+    /** Stage 1 learns to give back X itself; stage 2, Z1 = encoder_1(X), as the model computes it. */
+    @Override
+    float[] reconstructionTarget(StackedAutoencoder m, DenseExplainer.Step step, float[] input) {
+        if (step.stage().index() == 1) return input.clone();
+        try (var ignored = GradMode.noGrad()) {
+            return m.encode1(Tensor.of(input, 1, input.length)).toArray();
+        }
+    }
+
+    /** A held-out image (or one given as pixel values) and its class. */
     @Override
     Example example(List<String> input, String target, Data data) {
         if (input.isEmpty()) {
-            return new Example(data.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, data.test().labels()[0]);
+            int label = target == null ? data.test().labels()[0] : digit(target, "autoencoder");
+            return new Example(data.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, label);
         }
-        float[] x = numbers(input, 64, "autoencoder --input (an 8x8 image)");
-        if (target == null) throw new IllegalArgumentException("autoencoder: give the right digit (0-9) with --target");
-        int t;
-        try {
-            t = Integer.parseInt(target.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--target for autoencoder must be a digit 0-9, got '" + target + "'");
-        }
-        if (t < 0 || t > 9) throw new IllegalArgumentException("--target for autoencoder must be a digit 0-9, got " + t);
-        return new Example(x, null, t);
+        int n = data.test().inputs().select(0, 0).numel();
+        float[] x = setting("input", input, n, "for this autoencoder, an image of " + n + " pixel values in [0, 1]");
+        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the right digit (0-9), for autoencoder");
+        return new Example(x, null, digit(target, "autoencoder"));
     }
 }

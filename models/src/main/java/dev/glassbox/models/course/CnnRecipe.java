@@ -2,6 +2,7 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.nn.F;
@@ -93,7 +94,12 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
      * the first held-out image of the model's data, or {@code --input} pixels with {@code --target}.
      */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
+    public Explanation explain(Module model, ExplainRequest request) throws IOException {
+        request.requireNoStage(name());
+        List<String> input = request.input();
+        String target = request.target();
+        float lr = request.lr();
+        long seed = request.seed();
         Cnn cnn = model == null ? build(presets().get(0), new Generator(seed)) : model(model);
         int side = side(cnn);
         Example ex;

@@ -6,8 +6,8 @@ import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.explain.DenseNet;
-import dev.glassbox.models.explain.Explainer;
+import dev.glassbox.models.explain.DenseExplainer;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
@@ -164,18 +164,57 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
         return m;
     }
 
+    /**
+     * The step explain runs: the model's dense layers as the course draws them, its forward, its
+     * loss and optimizer; {@code stage} (0: the model's usual step) for models trained in stages.
+     */
+    DenseExplainer.Step explainStep(M model, int stage) {
+        throw new IllegalArgumentException("explain " + name() + ": this model is explained map by map, not node by node");
+    }
+
+    /** One real training step on one example ({@code --input}, else the model's usual one), node by node. */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
-        M m = model == null ? build(presets().get(0), new Generator(seed)) : cast(model);
-        if (!(m instanceof DenseNet net)) {
-            throw new IllegalArgumentException("explain " + name() + ": the node-by-node trace covers dense networks so far; "
-                    + "the feature-map trace of the " + name() + " is not built yet");
+    public Explanation explain(Module model, ExplainRequest request) throws IOException {
+        M m = model == null ? build(presets().get(0), new Generator(request.seed())) : cast(model);
+        DenseExplainer.Step step = explainStep(m, request.stage());
+        if (step.stage() == null) request.requireNoStage(name());
+        Example ex = example(request.input(), request.target(), exampleData(m, request.seed()));
+        if (step.stage() != null && !"Y".equals(step.stage().target())) {
+            ex = new Example(ex.input(), reconstructionTarget(m, step, ex.input()), null);   // a stage that reconstructs its input
         }
-        Example ex = example(input, target, loadData(null, seed));
-        return Explainer.explain(name(), m, net, ex.input(), ex.target(), ex.targetClass(), lr);
+        return DenseExplainer.explain(step, ex.input(), ex.target(), ex.targetClass(), request.lr());
+    }
+
+    /** The data explain takes its usual example from. */
+    Data exampleData(M model, long seed) throws IOException { return loadData(null, seed); }
+
+    /** The values a reconstructing stage learns to produce from {@code input}; only the autoencoder has such stages. */
+    float[] reconstructionTarget(M model, DenseExplainer.Step step, float[] input) {
+        throw new IllegalStateException(name() + " has no reconstructing stage");
     }
 
     M model(Module m) { return cast(m); }
+
+    /** A class 0-9 given as a target, or an error naming the setting. */
+    static int digit(String target, String model) {
+        int t;
+        try {
+            t = Integer.parseInt(target.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("target", "for " + model + " must be a class 0-9, got '" + target + "'");
+        }
+        InvalidSettingException.check(t >= 0 && t <= 9, "target", "for " + model + " must be a class 0-9, got " + t);
+        return t;
+    }
+
+    /** {@link #numbers} for an explain setting ({@code input}, {@code target}): a bad value is an error naming it. */
+    static float[] setting(String setting, List<String> words, int n, String what) {
+        try {
+            return numbers(words, n, what);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(setting, e.getMessage());
+        }
+    }
 
     /** Parses the command-line words of an input into exactly {@code n} numbers. */
     static float[] numbers(List<String> words, int n, String what) {

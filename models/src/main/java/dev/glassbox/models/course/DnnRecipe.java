@@ -3,6 +3,9 @@ package dev.glassbox.models.course;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.explain.Activation;
+import dev.glassbox.models.explain.DenseExplainer;
+import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.train.Evaluation;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.F;
@@ -110,17 +113,25 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
     }
 
     @Override
+    DenseExplainer.Step explainStep(DnnClassifier m, int stage) {
+        return new DenseExplainer.Step(name(), m, null, "input layer", "x", List.of(
+                new DenseExplainer.Layer("hidden1", "hidden layer 1", m.hidden1, Activation.SIGMOID, "h1_", "W1", "b1", Graph.Training.TRAINED),
+                new DenseExplainer.Layer("hidden2", "hidden layer 2", m.hidden2, Activation.SIGMOID, "h2_", "W2", "b2", Graph.Training.TRAINED),
+                new DenseExplainer.Layer("output", "output layer", m.output, Activation.SOFTMAX, "y", "W3", "b3", Graph.Training.TRAINED)),
+                m::forward, DenseExplainer.LossKind.CROSS_ENTROPY, DenseExplainer.Optimizing.SGD);
+    }
+
+    /** The course's '2' unless {@code input} gives another image; its target is the digit drawn, or the one given. */
+    @Override
     Example example(List<String> input, String target, Data data) {
-        if (input.isEmpty()) return new Example(CourseData.prototype(2), null, 2);   // the course's '2'
-        float[] x = image(input, "dnn --input");
-        if (target == null) throw new IllegalArgumentException("dnn: give the right digit (0-9) with --target");
-        int t;
+        if (input.isEmpty()) return new Example(CourseData.prototype(2), null, target == null ? 2 : digit(target, "dnn"));
+        float[] x;
         try {
-            t = Integer.parseInt(target.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--target for dnn must be a digit 0-9, got '" + target + "'");
+            x = image(input, "for dnn, a 5x5 image");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("input", e.getMessage());
         }
-        if (t < 0 || t > 9) throw new IllegalArgumentException("--target for dnn must be a digit 0-9, got " + t);
-        return new Example(x, null, t);
+        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the right digit (0-9) for dnn");
+        return new Example(x, null, digit(target, "dnn"));
     }
 }

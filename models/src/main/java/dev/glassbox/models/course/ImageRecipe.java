@@ -61,6 +61,10 @@ abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
         }
     }
 
+    /** A held-out image of the size the model takes: the digits for 8x8 models, Fashion-MNIST for 28x28 ones. */
+    @Override
+    Data exampleData(M model, long seed) throws IOException { return loadData(side(model) == 8 ? "digits" : "fashion-mnist", seed); }
+
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
         M m = model(model);

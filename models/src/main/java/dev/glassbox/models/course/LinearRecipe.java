@@ -3,6 +3,10 @@ package dev.glassbox.models.course;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.explain.Activation;
+import dev.glassbox.models.explain.DenseExplainer;
+import dev.glassbox.models.explain.Graph;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
@@ -71,13 +75,21 @@ public final class LinearRecipe extends CourseRecipe<LinearRegression> {
     }
 
     @Override
+    DenseExplainer.Step explainStep(LinearRegression m, int stage) {
+        var out = new DenseExplainer.Layer("output", "output", m.output, Activation.IDENTITY, "y_hat", "w_io", "b", Graph.Training.TRAINED);
+        return new DenseExplainer.Step(name(), m, null, "input", "x", List.of(out), m::forward, DenseExplainer.LossKind.MSE,
+                DenseExplainer.Optimizing.SGD);
+    }
+
+    @Override
     Example example(List<String> input, String target, Data data) {
         if (input.isEmpty()) {
             float[] x = {data.train().inputs().get(0, 0)};
-            return new Example(x, new float[] {data.train().targets().get(0, 0)}, null);
+            float y = target == null ? data.train().targets().get(0, 0) : setting("target", List.of(target), 1, "for linear, the target y")[0];
+            return new Example(x, new float[] {y}, null);
         }
-        float[] x = numbers(input, 1, "linear --input takes one number x");
-        if (target == null) throw new IllegalArgumentException("linear: give the target y with --target");
-        return new Example(x, numbers(List.of(target), 1, "--target"), null);
+        float[] x = setting("input", input, 1, "for linear, one number x");
+        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the y of that x, for linear");
+        return new Example(x, setting("target", List.of(target), 1, "for linear, the target y"), null);
     }
 }

@@ -3,6 +3,10 @@ package dev.glassbox.models.course;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.CourseData;
+import dev.glassbox.models.explain.Activation;
+import dev.glassbox.models.explain.DenseExplainer;
+import dev.glassbox.models.explain.Graph;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
@@ -74,15 +78,26 @@ public final class LogisticRecipe extends CourseRecipe<LogisticRegression> {
     }
 
     @Override
+    DenseExplainer.Step explainStep(LogisticRegression m, int stage) {
+        var out = new DenseExplainer.Layer("output", "output", m.output, Activation.SIGMOID, "p", "w", "b", Graph.Training.TRAINED);
+        return new DenseExplainer.Step(name(), m, null, "input", "x", List.of(out), m::forward, DenseExplainer.LossKind.BCE,
+                DenseExplainer.Optimizing.SGD);
+    }
+
+    @Override
     Example example(List<String> input, String target, Data data) {
         if (input.isEmpty()) {
-            return new Example(new float[] {data.train().inputs().get(0, 0), data.train().inputs().get(0, 1)},
-                    new float[] {data.train().targets().get(0, 0)}, null);
+            float label = target == null ? data.train().targets().get(0, 0) : label(target);
+            return new Example(new float[] {data.train().inputs().get(0, 0), data.train().inputs().get(0, 1)}, new float[] {label}, null);
         }
-        float[] x = numbers(input, 2, "logistic --input takes a point x1 x2");
-        if (target == null) throw new IllegalArgumentException("logistic: give the label (0 or 1) with --target");
-        float t = numbers(List.of(target), 1, "--target")[0];
-        if (t != 0f && t != 1f) throw new IllegalArgumentException("--target for logistic must be 0 or 1, got " + target);
-        return new Example(x, new float[] {t}, null);
+        float[] x = setting("input", input, 2, "for logistic, a point x1 x2");
+        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the label 0 or 1, for logistic");
+        return new Example(x, new float[] {label(target)}, null);
+    }
+
+    private static float label(String target) {
+        float t = setting("target", List.of(target), 1, "for logistic, the label 0 or 1")[0];
+        InvalidSettingException.check(t == 0f || t == 1f, "target", "for logistic must be 0 or 1, got " + target);
+        return t;
     }
 }

@@ -1,20 +1,16 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.models.explain.Activation;
-import dev.glassbox.models.explain.DenseNet;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
-
-import java.util.List;
 
 /**
  * Logistic regression: two input nodes (a point's x1 and x2) into one output node whose
  * sigmoid is the probability of class 1 (blue): p = σ(w₁x₁ + w₂x₂ + b), trained on binary
  * cross-entropy. The decision boundary w₁x₁ + w₂x₂ + b = 0 is a straight line.
  */
-public final class LogisticRegression extends Module implements DenseNet {
+public final class LogisticRegression extends Module {
     public final Linear output;
 
     public LogisticRegression(Generator g) {
@@ -29,10 +25,4 @@ public final class LogisticRegression extends Module implements DenseNet {
 
     /** Probability of class 1 for each point. */
     public Tensor probability(Tensor x) { return forward(x).sigmoid(); }
-
-    @Override
-    public List<Layer> denseLayers() { return List.of(new Layer("output", output, Activation.SIGMOID)); }
-
-    @Override
-    public LossKind lossKind() { return LossKind.BCE; }
 }

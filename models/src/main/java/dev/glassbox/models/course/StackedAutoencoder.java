@@ -1,13 +1,9 @@
 package dev.glassbox.models.course;
 
-import dev.glassbox.models.explain.Activation;
-import dev.glassbox.models.explain.DenseNet;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
-
-import java.util.List;
 
 /**
  * The course's stacked autoencoder: encoder_1/decoder_1 learn to reconstruct the image X from
@@ -15,7 +11,7 @@ import java.util.List;
  * reads Z2. Every layer is a dense layer with a sigmoid (the classifier's softmax lives in the
  * cross-entropy). {@link #forward} is the fine-tuned network: encoder_1, encoder_2, classifier.
  */
-public final class StackedAutoencoder extends Module implements DenseNet {
+public final class StackedAutoencoder extends Module {
     public final Linear encoder1, decoder1, encoder2, decoder2, classifier;
     public final int inputs;
 
@@ -52,14 +48,4 @@ public final class StackedAutoencoder extends Module implements DenseNet {
     /** The class logits of each image: classifier(encoder_2(encoder_1(X))). */
     @Override
     public Tensor forward(Tensor x) { return classifier.forward(encode2(encode1(x))); }
-
-    /** The fine-tuned network as the explainer walks it. */
-    @Override
-    public List<Layer> denseLayers() {
-        return List.of(new Layer("encoder_1", encoder1, Activation.SIGMOID), new Layer("encoder_2", encoder2, Activation.SIGMOID),
-                new Layer("classifier", classifier, Activation.SOFTMAX));
-    }
-
-    @Override
-    public LossKind lossKind() { return LossKind.CROSS_ENTROPY; }
 }

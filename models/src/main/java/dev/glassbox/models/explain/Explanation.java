@@ -2,8 +2,9 @@ package dev.glassbox.models.explain;
 
 /**
  * What {@code explain} returns: one real training step of a model, with the engine's values,
- * in the shape the course draws that model — node by node for dense networks ({@link Trace}),
- * map by map for convolutional ones ({@link ConvTrace}).
+ * in the shape the course draws that model. {@link Trace} is the one form every model moves to
+ * (the dense ones so far); {@link ConvTrace}, {@link Word2VecTrace}, {@link RnnTrace} and
+ * {@link Seq2SeqTrace} are the older per-model forms still in use.
  */
 public sealed interface Explanation permits Trace, ConvTrace, Word2VecTrace, RnnTrace, Seq2SeqTrace {
     /** The model's name. */

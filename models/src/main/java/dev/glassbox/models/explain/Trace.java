@@ -3,28 +3,56 @@ package dev.glassbox.models.explain;
 import java.util.List;
 
 /**
- * One training step of a dense network told the course's way, with the engine's real values:
- * for each layer, each node's weighted sum of its inputs plus bias and its activation; then
- * the output against the target and the loss; then each weight's gradient and new value
- * (new = old − learning rate × gradient).
+ * One training step of a model told the course's way, from the engine's real values: the
+ * model's graph as the course draws it ({@link Graph}: layers of nodes, bias nodes marked,
+ * arrows carrying weights) and the ordered events of the step ({@link Event}: each node's
+ * forward computation, the loss against the target, each node's and weight's gradient, each
+ * weight's update with the rule used). The trace says no sentence: the terminal and the studio
+ * say it in English or Korean with the one message bundle ({@link Messages}). Its JSON form
+ * ({@code glassbox explain --json}) is documented in docs/explain.md, the studio's contract.
  *
- * @param targetClass the right class for a classifier, else null
- * @param target      the target values for a regression or binary output, else the one-hot row
+ * @param schema  the version of this form ({@link #SCHEMA})
+ * @param model   the model's name, e.g. {@code dnn}
+ * @param stage   which stage of a model trained in stages (the autoencoder), or null
+ * @param example the input and the target of the step
+ * @param rule    the update rule and its numbers
  */
-public record Trace(String model, float[] input, List<LayerTrace> layers, String lossKind, float[] output,
-                    float[] target, Integer targetClass, float loss, float learningRate, List<LayerUpdate> updates)
+public record Trace(int schema, String model, Stage stage, Graph graph, Example example, Rule rule, List<Event> events)
         implements Explanation {
+    public static final int SCHEMA = 1;
 
-    /** A layer's forward pass: the values coming in, then each node. */
-    public record LayerTrace(String name, String activation, float[] inputs, List<NodeTrace> nodes) {}
+    public Trace {
+        graph.validate();
+        events = List.copyOf(events);
+    }
 
     /**
-     * One node: the weights on its incoming arrows, its bias, z = Σ wᵢxᵢ + b, its activation a,
-     * and dL/dz, the error signal backpropagation brings to it.
+     * A stage of a model trained in stages: its number of {@code of}, its name, and what it
+     * learns to produce ({@code target}: "X", "Z1" or "Y").
      */
-    public record NodeTrace(int node, float[] weights, float bias, float weightedSum, float activation, float lossGradient) {}
+    public record Stage(int index, int of, String name, String target) {}
 
-    /** A layer's weights before the step, their gradients, and after the step. */
-    public record LayerUpdate(String name, float[][] weight, float[][] weightGrad, float[][] newWeight,
-                              float[] bias, float[] biasGrad, float[] newBias) {}
+    /**
+     * The example: input values (and their shape), the target values (regression, a
+     * reconstruction: the input itself) or the right class (with its one-hot row as target).
+     */
+    public record Example(float[] input, int[] shape, float[] target, Integer targetClass) {}
+
+    /**
+     * How the weights are updated: {@code sgd} (new = old − lr·g) or {@code adam} (from the
+     * moments m and v with β₁, β₂, ε, at step {@code step}); null numbers do not apply.
+     */
+    public record Rule(String name, float lr, Float beta1, Float beta2, Float eps, Long step) {
+        public static Rule sgd(float lr) { return new Rule("sgd", lr, null, null, null, null); }
+
+        public static Rule adam(float lr, float beta1, float beta2, float eps, long step) { return new Rule("adam", lr, beta1, beta2, eps, step); }
+    }
+
+    /** The graph's weight of this id. */
+    public Graph.Weight weight(String id) { return graph.weight(id); }
+
+    /** The events of one kind, in order. */
+    public <E extends Event> List<E> events(Class<E> kind) {
+        return events.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
 }

@@ -7,6 +7,7 @@ import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.text.TextData;
 import dev.glassbox.models.text.Tracks;
@@ -234,7 +235,12 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
     }
 
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) {
+    public Explanation explain(Module model, ExplainRequest request) {
+        request.requireNoStage(name());
+        List<String> input = request.input();
+        String target = request.target();
+        float lr = request.lr();
+        long seed = request.seed();
         throw new IllegalArgumentException("explain " + name + ": the step-by-step trace is the course's small model: glassbox explain rnn");
     }
 }

@@ -4,6 +4,7 @@ import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
@@ -151,7 +152,12 @@ public final class RnnRecipe implements Recipe<TrainSettings> {
 
     /** One SGD step on a sentence (default the course's '나는 오늘 집에 간다'), unrolled. */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) {
+    public Explanation explain(Module model, ExplainRequest request) {
+        request.requireNoStage(name());
+        List<String> input = request.input();
+        String target = request.target();
+        float lr = request.lr();
+        long seed = request.seed();
         if (target != null) throw new IllegalArgumentException("explain rnn: each word's target is the next word (no --target)");
         CourseRnn m = model == null ? new CourseRnn(new Generator(seed)) : cast(model);
         String sentence = input.isEmpty() ? CourseRnn.SENTENCES.getFirst() : String.join(" ", input);

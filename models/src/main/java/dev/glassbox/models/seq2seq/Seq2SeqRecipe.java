@@ -5,6 +5,7 @@ import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.explain.Seq2SeqTrace;
 import dev.glassbox.models.train.EventListener;
@@ -293,7 +294,12 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
      * attention over the input and the decoded character, then a beam search of width 3.
      */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) throws IOException {
+    public Explanation explain(Module model, ExplainRequest request) throws IOException {
+        request.requireNoStage(name());
+        List<String> input = request.input();
+        String target = request.target();
+        float lr = request.lr();
+        long seed = request.seed();
         if (target != null) throw new IllegalArgumentException("explain seq2seq: the target is the date's ISO form (no --target)");
         Seq2Seq m = model == null ? (Seq2Seq) train(explainSettings(seed), RunOptions.NONE, EventListener.NONE).model() : cast(model);
         String text = input.isEmpty() ? "saturday, march 7 1998" : String.join(" ", input).toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package dev.glassbox.models.word2vec;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.EventListener;
@@ -277,7 +278,12 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
      * (나는 → 오늘); {@code input} may name another as "centre context".
      */
     @Override
-    public Explanation explain(Module model, List<String> input, String target, float lr, long seed) {
+    public Explanation explain(Module model, ExplainRequest request) {
+        request.requireNoStage(name());
+        List<String> input = request.input();
+        String target = request.target();
+        float lr = request.lr();
+        long seed = request.seed();
         if (model != null && !(model instanceof CourseWord2Vec)) {
             throw new IllegalArgumentException("explain word2vec walks through the course's small model; it does not take --load");
         }

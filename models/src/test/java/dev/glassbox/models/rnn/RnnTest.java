@@ -2,6 +2,7 @@ package dev.glassbox.models.rnn;
 
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.RnnTrace;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
@@ -43,7 +44,7 @@ class RnnTest {
     @Test
     void explanationIsConsistent() throws IOException {
         float lr = 0.5f;
-        RnnTrace t = assertInstanceOf(RnnTrace.class, Recipes.get("rnn").explain(null, List.of(), null, lr, 42));
+        RnnTrace t = assertInstanceOf(RnnTrace.class, Recipes.get("rnn").explain(null, ExplainRequest.of(lr, 42)));
         assertEquals("나는 오늘 집에 간다", t.sentence());
         assertEquals(3, t.steps().size());
         float total = 0;

@@ -2,6 +2,7 @@ package dev.glassbox.models.seq2seq;
 
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class Seq2SeqTest {
             for (int s = 0; s < ti - "7/3/98".length(); s++) assertEquals(0f, dec.weights()[t * ti + s], 1e-6f);
         }
         // explain: one decoding step by step, and a beam search whose best candidate is at least as probable as greedy's
-        var t = (dev.glassbox.models.explain.Seq2SeqTrace) Recipes.get("seq2seq").explain(m, List.of("7/3/98"), null, 0.1f, 1);
+        var t = (dev.glassbox.models.explain.Seq2SeqTrace) Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("7/3/98"), null));
         assertEquals(6, t.inputChars().size());
         assertEquals(10, t.steps().size());
         assertEquals(Seq2SeqRecipe.greedy(m, List.of("7/3/98")).outputs().getFirst(), t.greedy());

@@ -1,5 +1,6 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
@@ -254,7 +255,7 @@ class Word2VecTest {
     @Test
     void courseExplanationIsConsistent() {
         float lr = 0.5f;
-        var t = (dev.glassbox.models.explain.Word2VecTrace) new Word2VecRecipe().explain(null, List.of(), null, lr, 7);
+        var t = (dev.glassbox.models.explain.Word2VecTrace) new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7));
         assertEquals("나는", t.centre());
         assertEquals("오늘", t.context());
         assertEquals(List.of(List.of("나는", "오늘"), List.of("오늘", "나는"), List.of("오늘", "집에"), List.of("집에", "오늘"),
@@ -290,7 +291,7 @@ class Word2VecTest {
                 assertEquals(ns.rows()[k][i] - lr * ns.rowGradients()[k][i], ns.newRows()[k][i], 1e-6f);
             }
         }
-        var bad = assertThrows(IllegalArgumentException.class, () -> new Word2VecRecipe().explain(null, List.of("고양이", "오늘"), null, lr, 7));
+        var bad = assertThrows(IllegalArgumentException.class, () -> new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7).withInput(List.of("고양이", "오늘"), null)));
         assertTrue(bad.getMessage().contains("not in the course's vocabulary"), bad.getMessage());
     }
 

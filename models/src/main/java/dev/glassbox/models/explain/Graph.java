@@ -1,0 +1,77 @@
+package dev.glassbox.models.explain;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A model as the course draws it: layers of nodes from input to output (a bias node is drawn
+ * and marked but not counted), arrows between layers that carry the weights, and the weights
+ * themselves with their values at the step's start and whether this step trains them.
+ */
+public record Graph(List<Layer> layers, List<Connection> connections, List<Weight> weights) {
+    /** Where a layer stands. */
+    public enum Role { INPUT, HIDDEN, OUTPUT }
+
+    /** A node computes (a unit), or always holds 1 (the bias node, not counted). */
+    public enum NodeKind { UNIT, BIAS }
+
+    /** How arrows join two layers. */
+    public enum Pattern {
+        /**
+         * Every node of {@code from} to every unit of {@code to}: the arrow from unit i to unit j
+         * carries {@code weight[j][i]} (PyTorch's [out, in]), the arrow from the bias node to unit
+         * j carries {@code bias[j]}.
+         */
+        DENSE
+    }
+
+    /** Whether a step changes a weight. */
+    public enum Training { TRAINED, FROZEN }
+
+    /** A node: its id (unique in the graph), its label in the course's notation, its kind. */
+    public record Node(String id, String label, NodeKind kind) {}
+
+    /**
+     * A layer: id, its name in the course's words ({@code label}: "X", "hidden layer 1", "Z1"),
+     * its role, the activation its units apply (null for an input), and its nodes.
+     */
+    public record Layer(String id, String label, Role role, String activation, List<Node> nodes) {
+        /** Its units: the node count the course gives (the bias node is not counted). */
+        public int units() { return (int) nodes.stream().filter(n -> n.kind() == NodeKind.UNIT).count(); }
+    }
+
+    /** The arrows from one layer into the next, and the weights they carry ({@code bias} null: none). */
+    public record Connection(String from, String to, Pattern pattern, String weight, String bias) {}
+
+    /** A weight: its id (the parameter's state-dict name), its label in the course's notation, shape and values at the step's start. */
+    public record Weight(String id, String label, int[] shape, float[] values, Training training) {
+        /** Value at [row, col] of a 2-D weight. */
+        public float at(int row, int col) { return values[row * shape[1] + col]; }
+    }
+
+    public Layer layer(String id) {
+        return layers.stream().filter(l -> l.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the graph has no layer '" + id + "'"));
+    }
+
+    public Weight weight(String id) {
+        return weights.stream().filter(w -> w.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the graph has no weight '" + id + "'"));
+    }
+
+    /** Fails unless ids are unique and every connection names layers and weights that exist. */
+    void validate() {
+        Set<String> ids = new HashSet<>();
+        for (Layer l : layers) {
+            if (!ids.add(l.id())) throw new IllegalStateException("two layers are called '" + l.id() + "'");
+            for (Node n : l.nodes()) if (!ids.add(n.id())) throw new IllegalStateException("two nodes are called '" + n.id() + "'");
+        }
+        for (Connection c : connections) {
+            layer(c.from());
+            layer(c.to());
+            weight(c.weight());
+            if (c.bias() != null) weight(c.bias());
+        }
+    }
+}
