@@ -1,6 +1,5 @@
 package dev.glassbox.cli;
 
-import dev.glassbox.models.explain.ConvTrace;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.explain.Messages;
 import dev.glassbox.models.explain.RnnTrace;
@@ -8,9 +7,7 @@ import dev.glassbox.models.explain.Seq2SeqTrace;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.explain.Word2VecTrace;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,38 +17,13 @@ import java.util.Map;
  * Long layers are cut in the terminal; {@code --json} has the whole trace.
  */
 final class ExplainText {
-    private static final int MAX_TERMS = 6, MAX_NODES = 10, PER_LAYER = 4;
-
     private static final Map<String, String[]> WORDS = Map.ofEntries(
-            Map.entry("input", new String[] {"input x (%d values)", "입력 x (%d개 값)"}),
             Map.entry("target", new String[] {"target", "정답"}),
             Map.entry("loss", new String[] {"loss", "손실"}),
             Map.entry("cross_entropy", new String[] {"cross-entropy", "교차 엔트로피"}),
-            Map.entry("update", new String[] {"weight update: new weight = weight - learning rate x gradient",
-                    "가중치 갱신: 새 가중치 = 가중치 - 학습률 x 기울기"}),
-            Map.entry("class", new String[] {"class %d", "%d번 클래스"}),
-            Map.entry("cnnTitle", new String[] {"One training step of '%s', map by map (learning rate %s)",
-                    "'%s' 모델의 학습 한 단계, 특징 맵별 계산 (학습률 %s)"}),
-            Map.entry("courseConv", new String[] {"The course's example: the 5x5 image of a '2' convolved with a 3x3 filter at stride %d",
-                    "강의 예제: 숫자 '2'의 5x5 이미지를 3x3 필터로 합성곱 (스트라이드 %d)"}),
             Map.entry("image", new String[] {"image", "이미지"}),
             Map.entry("filter", new String[] {"filter", "필터"}),
             Map.entry("window", new String[] {"window", "창"}),
-            Map.entry("cellSum", new String[] {"each cell: the 3x3 window under the filter, multiplied cell by cell and summed",
-                    "각 칸: 필터 아래 3x3 창의 값들을 칸별로 곱해서 모두 더함"}),
-            Map.entry("featureMap", new String[] {"feature map", "특징 맵"}),
-            Map.entry("coursePool", new String[] {"The course's example: max pooling %dx%d at stride %d keeps the largest value of each window",
-                    "강의 예제: %dx%d 최대 풀링 (스트라이드 %d), 각 창에서 가장 큰 값만 남김"}),
-            Map.entry("pooled", new String[] {"pooled map", "풀링된 맵"}),
-            Map.entry("modelPart", new String[] {"The model on one image (target: class %d)", "모델에 이미지 하나를 넣었을 때 (정답: %d번 클래스)"}),
-            Map.entry("maps", new String[] {"%d maps of %dx%d", "%dx%d 맵 %d개"}),
-            Map.entry("mapsShown", new String[] {"(the first %d of %d maps; --json has all)", "(%d개 맵 중 처음 %d개; 전체는 --json)"}),
-            Map.entry("map", new String[] {"map %d", "맵 %d"}),
-            Map.entry("values", new String[] {"%d values", "값 %d개"}),
-            Map.entry("cell", new String[] {"one cell worked out: map %d, row %d, column %d", "한 칸 계산: 맵 %d, %d행 %d열"}),
-            Map.entry("channel", new String[] {"input channel %d: window . filter slice = %s", "입력 채널 %d: 창 . 필터 조각 = %s"}),
-            Map.entry("cellTotal", new String[] {"z = the %d channels' sums + bias = %s", "z = 채널 %d개의 합 + 편향 = %s"}),
-            Map.entry("probs", new String[] {"class probabilities (softmax of the logits)", "클래스 확률 (로짓의 소프트맥스)"}),
             Map.entry("w2vTitle", new String[] {"The course's word2vec, step by step (learning rate %s)", "강의의 word2vec, 단계별 계산 (학습률 %s)"}),
             Map.entry("sentences", new String[] {"sentences", "문장"}),
             Map.entry("vocab", new String[] {"vocabulary (%d words)", "어휘 (단어 %d개)"}),
@@ -112,68 +84,10 @@ final class ExplainText {
     String render(Explanation e) {
         return switch (e) {
             case Trace t -> new TraceText(Messages.of(lang == 1 ? "ko" : "en")).render(t);
-            case ConvTrace c -> render(c);
             case Word2VecTrace w -> render(w);
             case RnnTrace r -> render(r);
             case Seq2SeqTrace q -> render(q);
         };
-    }
-
-    private static final int MAX_MAPS = 2, MAX_CHANNELS = 2;
-
-    String render(ConvTrace t) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(w("cnnTitle", t.model(), n(t.learningRate()))).append("\n\n");
-        ConvTrace.CourseExample c = t.course();
-        sb.append(w("courseConv", c.stride())).append('\n');
-        sideBySide(sb, List.of(w("image"), w("filter"), w("featureMap")), List.of(c.image(), c.filter(), c.featureMap()));
-        sb.append("  ").append(w("cellSum")).append(":\n");
-        for (ConvTrace.Window win : c.convolution()) {
-            sb.append(String.format(Locale.ROOT, "    [%d][%d] = %s = %s%n", win.row(), win.col(), products(win.patch(), c.filter()), v(win.value())));
-        }
-        sb.append('\n').append(w("coursePool", c.poolSize(), c.poolSize(), c.poolSize())).append('\n');
-        sideBySide(sb, List.of(w("featureMap"), w("pooled")), List.of(c.poolInput(), c.pooled()));
-        for (ConvTrace.Window win : c.pooling()) {
-            StringBuilder vals = new StringBuilder();
-            for (float[] row : win.patch()) for (float x : row) vals.append(vals.isEmpty() ? "" : ", ").append(v(x));
-            sb.append(String.format(Locale.ROOT, "    [%d][%d] = max(%s) = %s%n", win.row(), win.col(), vals, v(win.value())));
-        }
-        sb.append('\n').append(w("modelPart", t.targetClass())).append('\n');
-        int[] is = t.inputShape();
-        sb.append(w("input", t.input().length)).append(":\n");
-        grid(sb, "    ", t.input(), 0, is[1], is[2]);
-        for (ConvTrace.MapStage st : t.stages()) {
-            int[] s = st.shape();
-            sb.append('\n').append(st.name()).append(": ").append(st.operation()).append(" -> ");
-            if (s.length == 3) {
-                sb.append(lang == 0 ? w("maps", s[0], s[1], s[2]) : w("maps", s[1], s[2], s[0])).append('\n');
-                int shown = Math.min(MAX_MAPS, s[0]);
-                for (int m = 0; m < shown; m++) {
-                    sb.append("  ").append(w("map", m)).append('\n');
-                    grid(sb, "    ", st.values(), m * s[1] * s[2], s[1], s[2]);
-                }
-                if (shown < s[0]) sb.append("  ").append(lang == 0 ? w("mapsShown", shown, s[0]) : w("mapsShown", s[0], shown)).append('\n');
-            } else {
-                sb.append(w("values", st.values().length)).append(": ").append(head(st.values(), 16)).append('\n');
-            }
-            if (st.cell() != null) cell(sb, st.cell());
-        }
-        sb.append('\n').append(w("probs")).append(": ").append(vector(t.probabilities())).append('\n');
-        sb.append(w("target")).append(": ").append(w("class", t.targetClass())).append('\n');
-        sb.append(w("loss")).append(" (").append(w("cross_entropy")).append(") = -ln(").append(n(t.probabilities()[t.targetClass()]))
-                .append(") = ").append(n(t.loss())).append("\n\n");
-        sb.append(w("update")).append('\n');
-        for (ConvTrace.ParamUpdate u : t.updates()) {
-            sb.append("  ").append(w("paramUpdate", u.name(), Arrays.toString(u.shape()), n(u.gradientNorm()))).append('\n');
-            int shown = 0;
-            for (int i = 0; i < u.before().length && shown < 2; i++) {
-                if (u.gradient()[i] == 0f) continue;
-                shown++;
-                sb.append(String.format(Locale.ROOT, "    %s[%d]: %s - %s x %s = %s%n", u.name(), i, n(u.before()[i]), n(t.learningRate()),
-                        n(u.gradient()[i]), n(u.after()[i])));
-            }
-        }
-        return sb.toString();
     }
 
     String render(Word2VecTrace t) {
@@ -311,80 +225,11 @@ final class ExplainText {
         return sb.toString();
     }
 
-    private void cell(StringBuilder sb, ConvTrace.Cell c) {
-        sb.append("  ").append(w("cell", c.channel(), c.row(), c.col())).append('\n');
-        int shown = Math.min(MAX_CHANNELS, c.patches().size());
-        for (int ch = 0; ch < shown; ch++) {
-            sb.append("    ").append(w("channel", ch, n(c.channelSums()[ch]))).append('\n');
-            sideBySide(sb, List.of(w("window"), w("filter")), List.of(c.patches().get(ch), c.filters().get(ch)));
-        }
-        if (shown < c.patches().size()) sb.append("    ... ").append(c.patches().size() - shown).append(lang == 0 ? " more channels" : "개 채널 더").append('\n');
-        StringBuilder terms = new StringBuilder();
-        for (int ch = 0; ch < c.channelSums().length && ch < 8; ch++) terms.append(ch == 0 ? "" : " + ").append(signed(c.channelSums()[ch]));
-        if (c.channelSums().length > 8) terms.append(" + ...");
-        terms.append(" + ").append(signed(c.bias())).append(" = ").append(n(c.value()));
-        sb.append("    ").append(w("cellTotal", c.channelSums().length, terms)).append('\n');
-    }
-
-    private static String products(float[][] patch, float[][] filter) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < patch.length; i++) {
-            for (int j = 0; j < patch[i].length; j++) {
-                if (filter[i][j] == 0f) continue;
-                sb.append(sb.isEmpty() ? "" : " + ").append(v(patch[i][j])).append("·").append(v(filter[i][j]));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Small matrices next to each other under their titles. */
-    private static void sideBySide(StringBuilder sb, List<String> titles, List<float[][]> mats) {
-        List<List<String>> cols = new ArrayList<>();
-        int rows = 0;
-        for (int m = 0; m < mats.size(); m++) {
-            List<String> lines = new ArrayList<>();
-            lines.add(titles.get(m));
-            for (float[] row : mats.get(m)) {
-                StringBuilder line = new StringBuilder();
-                for (float x : row) line.append(String.format(Locale.ROOT, "%8s", v(x)));
-                lines.add(line.toString());
-            }
-            rows = Math.max(rows, lines.size());
-            cols.add(lines);
-        }
-        for (int r = 0; r < rows; r++) {
-            StringBuilder line = new StringBuilder("    ");
-            for (List<String> col : cols) {
-                int width = col.stream().mapToInt(ExplainText::columns).max().orElse(0) + 4;
-                String cell = r < col.size() ? col.get(r) : "";
-                line.append(cell).append(" ".repeat(Math.max(0, width - columns(cell))));
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-    }
-
-    private static void grid(StringBuilder sb, String indent, float[] v, int offset, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            sb.append(indent);
-            for (int c = 0; c < cols; c++) sb.append(String.format(Locale.ROOT, "%6.2f", v[offset + r * cols + c]));
-            sb.append('\n');
-        }
-    }
-
-    private static String head(float[] values, int k) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < Math.min(k, values.length); i++) sb.append(i == 0 ? "" : ", ").append(n(values[i]));
-        return sb.append(values.length > k ? ", ...]" : "]").toString();
-    }
-
     /** Terminal columns a string takes: Hangul syllables and CJK take two. */
     static int columns(String s) {
         return s.codePoints().map(c -> (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3)
                 || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60) ? 2 : 1).sum();
     }
-
-    /** A number to add in a sum: negative ones in parentheses. */
-    private static String signed(float x) { return x < 0 ? "(" + n(x) + ")" : n(x); }
 
     /** A whole number without decimals, else four decimals. */
     private static String v(float x) { return x == Math.rint(x) ? String.valueOf((int) x) : n(x); }

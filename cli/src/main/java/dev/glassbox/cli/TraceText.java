@@ -21,8 +21,12 @@ final class TraceText {
     private static final int MAX_TERMS = 6, MAX_NODES = 10, PER_WEIGHT = 3;
 
     private final Messages m;
+    private final MapText maps;
 
-    TraceText(Messages m) { this.m = m; }
+    TraceText(Messages m) {
+        this.m = m;
+        this.maps = new MapText(m);
+    }
 
     static String n(float v) { return String.format(Locale.ROOT, "%.4f", v); }
 
@@ -47,18 +51,38 @@ final class TraceText {
     String render(Trace t) {
         StringBuilder sb = new StringBuilder();
         Graph g = t.graph();
-        sb.append(m.say("title", "model", t.model(), "rule", m.say("rule." + t.rule().name()), "lr", v(t.rule().lr()))).append('\n');
+        boolean byMaps = g.layers().stream().anyMatch(l -> l.nodes().stream().anyMatch(x -> x.kind() == Graph.NodeKind.MAP));
+        sb.append(m.say(byMaps ? "title.maps" : "title", "model", t.model(), "rule", m.say("rule." + t.rule().name()), "lr", v(t.rule().lr())))
+                .append('\n');
         if (t.stage() != null) {
             sb.append(m.say("stage", "index", t.stage().index(), "of", t.stage().of(), "name", t.stage().name(), "target",
                     m.say("stage.target." + t.stage().target()))).append('\n');
         }
         sb.append('\n');
+        maps.demos(sb, t.demos());
+        if (byMaps && t.example().targetClass() != null) sb.append(m.say("model.part", "class", t.example().targetClass())).append('\n');
         graph(sb, g);
         Graph.Layer input = g.layers().getFirst();
-        sb.append(m.say("input", "label", input.label(), "values", vector(t.example().input()))).append("\n\n");
+        int[] shape = input.nodes().getFirst().shape();
+        if (shape != null) {
+            sb.append(m.say("input", "label", input.label(), "values", "")).append('\n');
+            MapText.grid(sb, "    ", t.example().input(), shape[0], shape[1]);
+            sb.append('\n');
+        } else {
+            sb.append(m.say("input", "label", input.label(), "values", vector(t.example().input()))).append("\n\n");
+        }
 
         sb.append(m.say("forward.head")).append('\n');
-        for (Graph.Layer layer : g.layers().subList(1, g.layers().size())) forward(sb, t, layer);
+        for (Graph.Layer layer : g.layers().subList(1, g.layers().size())) {
+            Graph.Connection in = g.connections().stream().filter(c -> c.to().equals(layer.id())).findFirst().orElseThrow();
+            if (layer.nodes().getFirst().kind() == Graph.NodeKind.MAP) {
+                maps.layer(sb, t, layer);
+            } else if (in.pattern() == Graph.Pattern.FLATTEN) {
+                sb.append(m.say("flatten.line", "label", layer.label(), "count", layer.units())).append("\n\n");
+            } else {
+                forward(sb, t, layer);
+            }
+        }
         loss(sb, t);
         backward(sb, t);
         updates(sb, t);
@@ -69,11 +93,14 @@ final class TraceText {
         List<String> layers = new ArrayList<>();
         for (Graph.Layer l : g.layers()) {
             boolean bias = l.nodes().stream().anyMatch(x -> x.kind() == Graph.NodeKind.BIAS);
-            layers.add(m.say("graph.layer", "label", l.label(), "units", l.units(), "bias", bias ? m.say("graph.bias") : ""));
+            int[] shape = l.nodes().getFirst().shape();
+            layers.add(shape != null ? m.say("graph.maps", "label", l.label(), "count", l.nodes().size(), "h", shape[0], "w", shape[1])
+                    : m.say("graph.layer", "label", l.label(), "units", l.units(), "bias", bias ? m.say("graph.bias") : ""));
         }
         sb.append(m.say("graph", "layers", String.join(" -> ", layers))).append('\n');
         sb.append(m.say("graph.biasNote")).append('\n');
         for (Graph.Connection c : g.connections()) {
+            if (c.weight() == null) continue;   // pooling, ReLU, flatten: arrows without weights
             Graph.Weight w = g.weight(c.weight());
             String label = c.bias() == null ? w.label() : w.label() + ", " + g.weight(c.bias()).label();
             sb.append("  ").append(m.say("graph.weight", "label", label, "shape", shape(w.shape()), "to", g.layer(c.to()).label(),
@@ -133,6 +160,7 @@ final class TraceText {
             for (int i = 0; i < values.length; i++) values[i] = grads.get(i);
             sb.append("  ").append(m.say("backward.layer", "label", t.graph().layer(layer).label(), "values", vector(values))).append('\n');
         });
+        maps.gradients(sb, t);
         sb.append(m.say("backward.rule")).append('\n');
         for (Event.WeightGradient e : t.events(Event.WeightGradient.class)) {
             Graph.Weight w = t.weight(e.weight());

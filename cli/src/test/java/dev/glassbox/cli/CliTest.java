@@ -126,15 +126,17 @@ class CliTest {
         Result en = run("explain", "linear", "--input", "1.5", "--target", "4");
         assertTrue(en.out().contains("weighted sum") && en.out().contains("mean squared error"), en.out());
 
-        // cnn: the course's convolution and pooling examples, then the model's maps.
+        // cnn: the course's convolution and pooling examples, every window's nine products, then the model's maps.
         Result cnn = run("explain", "cnn");
         assertEquals(0, cnn.code(), cnn.err());
-        assertTrue(cnn.out().contains("[0][1] = 1·1 + 1·1 + 0·1 + 1·1 + 0·1 = 3"), cnn.out());
+        assertTrue(cnn.out().contains("[0][1] = 0·0 + 1·1 + 1·0 + 1·1 + 0·1 + 1·1 + 0·0 + 0·1 + 1·0 = 3"), cnn.out());
         assertTrue(cnn.out().contains("[0][0] = max(3, 7, 3, 2) = 7"), cnn.out());
-        assertTrue(cnn.out().contains("pool2: max pooling") && cnn.out().contains("--json has all"), cnn.out());
+        assertTrue(cnn.out().contains("pool2: 16 maps of 2x2, max pooling") && cnn.out().contains("the JSON trace has all"), cnn.out());
         JsonNode cj = run("explain", "cnn", "--json").json();
-        assertEquals(3, cj.get("course").get("featureMap").get(2).get(2).asInt());
-        assertEquals(8 * 8 * 8, cj.get("stages").get(0).get("values").size(), "whole conv1 maps in --json");
+        assertEquals(3, cj.get("demos").get(0).get("featureMap").get(2).get(2).asInt());
+        assertEquals(8 * 8, cj.get("events").get(0).get("values").size(), "whole conv1 maps in --json");
+        Result cnnKo = run("explain", "cnn", "--lang", "ko");
+        assertTrue(cnnKo.out().contains("feature map") && cnnKo.out().contains("합성곱") && !cnnKo.out().contains("maps of"), cnnKo.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.glassbox.models.course;
 
+import dev.glassbox.nn.Activations;
 import dev.glassbox.nn.Conv2d;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
@@ -17,6 +18,8 @@ public final class Cnn extends Module {
     public final Conv2d conv1, conv2;
     public final Pooling.MaxPool2d pool1, pool2;
     public final Linear fc1, output;
+    /** The ReLUs after each convolution and after fc1, as modules so that explain's hooks see them (no parameters). */
+    public final Activations.ReLU relu1, relu2, relu3;
 
     /** @param side the images' width and height; the preset fixes the rest */
     public Cnn(String preset, int side, Generator g) {
@@ -29,6 +32,9 @@ public final class Cnn extends Module {
         int s = ((side + 2 * pad - 2) / 2 + 2 * pad - 2) / 2;   // after conv, pool, conv, pool
         fc1 = registerModule("fc1", new Linear(c2 * s * s, hidden, g));
         output = registerModule("output", new Linear(hidden, 10, g));
+        relu1 = registerModule("relu1", new Activations.ReLU());
+        relu2 = registerModule("relu2", new Activations.ReLU());
+        relu3 = registerModule("relu3", new Activations.ReLU());
     }
 
     /**
@@ -41,5 +47,16 @@ public final class Cnn extends Module {
         h = conv2.forwardReluMaxPool(h, pool2);              // -> [N, 16, 2, 2]
         h = fc1.forward(h.flatten(1, -1)).relu();            // flattened [N, 64] -> fc1 [N, 32]
         return output.forward(h);                            // -> logits [N, 10]
+    }
+
+    /**
+     * The same function as {@link #forward}, one stage at a time — convolution, ReLU, pooling as
+     * three nodes — so that each stage's maps can be seen (explain's hooks). The same values.
+     */
+    public Tensor forwardByStage(Tensor x) {
+        Tensor h = pool1.forward(relu1.forward(conv1.forward(x)));   // z1 [N, 8, 8, 8] -> a1 -> pooled [N, 8, 4, 4]
+        h = pool2.forward(relu2.forward(conv2.forward(h)));          // -> z2 -> a2 -> pooled [N, 16, 2, 2]
+        h = relu3.forward(fc1.forward(h.flatten(1, -1)));            // flattened [N, 64] -> fc1 [N, 32]
+        return output.forward(h);                                    // -> logits [N, 10]
     }
 }

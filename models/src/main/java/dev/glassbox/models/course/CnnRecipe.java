@@ -5,6 +5,7 @@ import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
@@ -90,44 +91,31 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
     }
 
     /**
-     * The course's convolution and pooling examples, then one SGD step of the model on an image:
-     * the first held-out image of the model's data, or {@code --input} pixels with {@code --target}.
+     * The course's convolution and pooling examples, then one Adam step of the model on an
+     * image, map by map: the first held-out image of the model's data (against its own class, or
+     * the target given), or pixels given as input with their target.
      */
     @Override
     public Explanation explain(Module model, ExplainRequest request) throws IOException {
         request.requireNoStage(name());
-        List<String> input = request.input();
-        String target = request.target();
-        float lr = request.lr();
-        long seed = request.seed();
-        Cnn cnn = model == null ? build(presets().get(0), new Generator(seed)) : model(model);
+        Cnn cnn = model == null ? build(presets().get(0), new Generator(request.seed())) : model(model);
         int side = side(cnn);
-        Example ex;
-        if (input.isEmpty()) {
-            Data d = loadData(side == 8 ? "digits" : "fashion-mnist", seed);
-            ex = new Example(d.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, d.test().labels()[0]);
-        } else {
-            ex = example(input, target, null);
-            if (ex.input().length != side * side) {
-                throw new IllegalArgumentException("explain cnn: this model takes " + side + "x" + side + " images, got " + ex.input().length + " values");
-            }
-        }
-        return CnnExplainer.explain(name(), cnn, ex.input(), side, ex.targetClass(), lr);
+        Example ex = example(request.input(), request.target(), exampleData(cnn, request.seed()));
+        InvalidSettingException.check(ex.input().length == side * side, "input",
+                "for this cnn is an image of " + side + "x" + side + " pixel values, got " + ex.input().length + " values");
+        return ConvExplainer.explain(name(), cnn, ex.input(), side, ex.targetClass(), request.lr());
     }
 
     @Override
     Example example(List<String> input, String target, Data data) {
+        if (input.isEmpty()) {
+            int label = target == null ? data.test().labels()[0] : digit(target, "cnn");
+            return new Example(data.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, label);
+        }
         List<String> parts = input.stream().flatMap(w -> Arrays.stream(w.split("[,\\s]+"))).filter(s -> !s.isEmpty()).toList();
         int n = parts.size() == 784 ? 784 : 64;
-        float[] x = numbers(input, n, "explain cnn --input: an image of 8x8 (64) or 28x28 (784) pixel values in [0, 1]");
-        if (target == null) throw new IllegalArgumentException("cnn: give the right class (0-9) with --target");
-        int t;
-        try {
-            t = Integer.parseInt(target.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--target for cnn must be a class 0-9, got '" + target + "'");
-        }
-        if (t < 0 || t > 9) throw new IllegalArgumentException("--target for cnn must be a class 0-9, got " + t);
-        return new Example(x, null, t);
+        float[] x = setting("input", input, n, "for cnn, an image of 8x8 (64) or 28x28 (784) pixel values in [0, 1]");
+        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the right class (0-9), for cnn");
+        return new Example(x, null, digit(target, "cnn"));
     }
 }

@@ -10,6 +10,8 @@ public enum Activation {
     IDENTITY,
     /** σ(z) = 1/(1 + e^−z). */
     SIGMOID,
+    /** max(0, z). */
+    RELU,
     /** e^zⱼ / Σₖ e^zₖ over the layer's nodes. */
     SOFTMAX;
 
@@ -18,6 +20,7 @@ public enum Activation {
         return switch (this) {
             case IDENTITY -> z;
             case SIGMOID -> z.sigmoid();
+            case RELU -> z.relu();
             case SOFTMAX -> z.softmax(-1);
         };
     }

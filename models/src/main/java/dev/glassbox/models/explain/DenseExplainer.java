@@ -163,7 +163,7 @@ public final class DenseExplainer {
         s.module().eval();
         Trace.Rule rule = s.optimizing() == Optimizing.ADAM ? Trace.Rule.adam(lr, 0.9f, 0.999f, 1e-8f, 1) : Trace.Rule.sgd(lr);
         int[] shape = {input.length};
-        return new Trace(Trace.SCHEMA, s.model(), s.stage(), new Graph(layers, connections, weights),
+        return new Trace(Trace.SCHEMA, s.model(), s.stage(), List.of(), new Graph(layers, connections, weights),
                 new Trace.Example(input.clone(), shape, t, targetClass), rule, events);
     }
 

@@ -14,7 +14,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Event.Loss.class, name = "loss"),
         @JsonSubTypes.Type(value = Event.NodeGradient.class, name = "node_gradient"),
         @JsonSubTypes.Type(value = Event.WeightGradient.class, name = "weight_gradient"),
-        @JsonSubTypes.Type(value = Event.Update.class, name = "update")})
+        @JsonSubTypes.Type(value = Event.Update.class, name = "update"),
+        @JsonSubTypes.Type(value = Event.MapForward.class, name = "map_forward"),
+        @JsonSubTypes.Type(value = Event.Window.class, name = "window"),
+        @JsonSubTypes.Type(value = Event.MapGradient.class, name = "map_gradient")})
 public sealed interface Event {
     /**
      * A unit's forward computation: the values on its incoming arrows ({@code inputs}, the
@@ -24,6 +27,21 @@ public sealed interface Event {
      */
     record Forward(String layer, String node, float[] inputs, float[] weights, float bias, float sum, String activation, float value)
             implements Event {}
+
+    /** A feature map's values after its layer's operation (row by row, the node's shape). */
+    record MapForward(String layer, String node, float[] values) implements Event {}
+
+    /**
+     * One cell of a convolution worked out: for each input map, the k×k window under the
+     * filter ({@code windows}, row by row, zeros where the padding is) and the filter's slice for
+     * that map ({@code filters}); each map's sum of products ({@code sums}), the bias, and the
+     * cell's value z = Σ sums + bias. Rows and columns count from 0.
+     */
+    record Window(String layer, String node, int row, int col, float[][] windows, float[][] filters, float[] sums, float bias, float value)
+            implements Event {}
+
+    /** dL/dz over a whole map (row by row): the backward pass's error signal at each of its cells. */
+    record MapGradient(String layer, String node, float[] values) implements Event {}
 
     /**
      * The output against the target: the loss's kind ({@code mse}, {@code bce},

@@ -13,8 +13,8 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
     /** Where a layer stands. */
     public enum Role { INPUT, HIDDEN, OUTPUT }
 
-    /** A node computes (a unit), or always holds 1 (the bias node, not counted). */
-    public enum NodeKind { UNIT, BIAS }
+    /** A node computes one value (a unit), a map of values (a feature map), or always holds 1 (the bias node, not counted). */
+    public enum NodeKind { UNIT, MAP, BIAS }
 
     /** How arrows join two layers. */
     public enum Pattern {
@@ -23,14 +23,28 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
          * carries {@code weight[j][i]} (PyTorch's [out, in]), the arrow from the bias node to unit
          * j carries {@code bias[j]}.
          */
-        DENSE
+        DENSE,
+        /**
+         * Every map of {@code from} to every map of {@code to} through a filter: map o's cell
+         * [r][c] = bias[o] + Σ over input maps i of the window of map i at [r·stride − padding,
+         * c·stride − padding] (k×k, zeros outside) times {@code weight[o][i]} (k×k).
+         */
+        CONV,
+        /** Map i to map i: each cell the largest value of its k×k window, windows {@code stride} apart. */
+        MAX_POOL,
+        /** Map i to map i (or unit i to unit i), cell by cell through the activation: max(0, z) for ReLU. */
+        ELEMENTWISE,
+        /** The maps of {@code from} laid end to end, row by row, as the units of {@code to}. */
+        FLATTEN
     }
 
     /** Whether a step changes a weight. */
     public enum Training { TRAINED, FROZEN }
 
-    /** A node: its id (unique in the graph), its label in the course's notation, its kind. */
-    public record Node(String id, String label, NodeKind kind) {}
+    /** A node: its id (unique in the graph), its label in the course's notation, its kind, and for a map its [height, width]. */
+    public record Node(String id, String label, NodeKind kind, int[] shape) {
+        public Node(String id, String label, NodeKind kind) { this(id, label, kind, null); }
+    }
 
     /**
      * A layer: id, its name in the course's words ({@code label}: "X", "hidden layer 1", "Z1"),
@@ -41,8 +55,16 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
         public int units() { return (int) nodes.stream().filter(n -> n.kind() == NodeKind.UNIT).count(); }
     }
 
-    /** The arrows from one layer into the next, and the weights they carry ({@code bias} null: none). */
-    public record Connection(String from, String to, Pattern pattern, String weight, String bias) {}
+    /**
+     * The arrows from one layer into the next, and the weights they carry ({@code weight} and
+     * {@code bias} null: none); a convolution's or pooling's window size, stride and padding.
+     */
+    public record Connection(String from, String to, Pattern pattern, String weight, String bias, Integer kernel, Integer stride,
+                             Integer padding) {
+        public Connection(String from, String to, Pattern pattern, String weight, String bias) {
+            this(from, to, pattern, weight, bias, null, null, null);
+        }
+    }
 
     /** A weight: its id (the parameter's state-dict name), its label in the course's notation, shape and values at the step's start. */
     public record Weight(String id, String label, int[] shape, float[] values, Training training) {
@@ -70,7 +92,7 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
         for (Connection c : connections) {
             layer(c.from());
             layer(c.to());
-            weight(c.weight());
+            if (c.weight() != null) weight(c.weight());
             if (c.bias() != null) weight(c.bias());
         }
     }

@@ -14,15 +14,17 @@ import java.util.List;
  * @param schema  the version of this form ({@link #SCHEMA})
  * @param model   the model's name, e.g. {@code dnn}
  * @param stage   which stage of a model trained in stages (the autoencoder), or null
+ * @param demos   the course's worked examples shown before the step (the CNN's), or empty
  * @param example the input and the target of the step
  * @param rule    the update rule and its numbers
  */
-public record Trace(int schema, String model, Stage stage, Graph graph, Example example, Rule rule, List<Event> events)
+public record Trace(int schema, String model, Stage stage, List<Demo> demos, Graph graph, Example example, Rule rule, List<Event> events)
         implements Explanation {
     public static final int SCHEMA = 1;
 
     public Trace {
         graph.validate();
+        demos = demos == null ? List.of() : List.copyOf(demos);
         events = List.copyOf(events);
     }
 

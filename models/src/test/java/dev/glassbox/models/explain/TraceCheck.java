@@ -106,39 +106,49 @@ public final class TraceCheck {
         }
 
         // weight gradients and updates
-        Trace.Rule rule = t.rule();
         for (int l = 1; l < layers.size(); l++) {
             Graph.Layer layer = layers.get(l);
             Graph.Connection c = g.connections().stream().filter(x -> x.to().equals(layer.id())).findFirst().orElseThrow();
             for (String id : c.bias() == null ? List.of(c.weight()) : List.of(c.weight(), c.bias())) {
                 Graph.Weight w = g.weight(id);
-                List<Event.Update> ups = t.events(Event.Update.class).stream().filter(u -> u.weight().equals(id)).toList();
-                if (w.training() == Graph.Training.FROZEN) {
-                    assertTrue(ups.isEmpty(), id + " is frozen: no update");
-                    continue;
-                }
+                if (w.training() == Graph.Training.FROZEN) continue;
                 Event.WeightGradient wg = t.events(Event.WeightGradient.class).stream().filter(e -> e.weight().equals(id)).findFirst().orElseThrow();
                 for (int k = 0; k < w.values().length; k++) {
                     double grad = w.shape().length == 2 ? (double) delta[l][k / w.shape()[1]] * acts[l - 1][k % w.shape()[1]] : delta[l][k];
                     close(grad, wg.values()[k], id + "[" + k + "]: dL/dw = dL/dz · x");
                 }
-                assertEquals(1, ups.size(), id + ": one update");
-                Event.Update u = ups.getFirst();
-                assertArrayEquals(w.values(), u.before(), 0f);
-                assertArrayEquals(wg.values(), u.gradient(), 0f);
-                for (int k = 0; k < u.before().length; k++) {
-                    double next;
-                    if (rule.name().equals("adam")) {
-                        double gk = u.gradient()[k], m = (1 - rule.beta1()) * gk, v = (1 - rule.beta2()) * gk * gk;
-                        close(m, u.m()[k], id + " m");
-                        close(v, u.v()[k], id + " v");
-                        double mhat = m / (1 - Math.pow(rule.beta1(), rule.step())), vhat = v / (1 - Math.pow(rule.beta2(), rule.step()));
-                        next = u.before()[k] - rule.lr() * mhat / (Math.sqrt(vhat) + rule.eps());
-                    } else {
-                        next = u.before()[k] - (double) rule.lr() * u.gradient()[k];
-                    }
-                    close(next, u.after()[k], id + "[" + k + "]: the update");
+            }
+        }
+        verifyUpdates(t);
+    }
+
+    /** Every weight's update by the trace's rule (SGD or Adam's first step); frozen weights have none. */
+    public static void verifyUpdates(Trace t) {
+        Trace.Rule rule = t.rule();
+        for (Graph.Weight w : t.graph().weights()) {
+            String id = w.id();
+            List<Event.Update> ups = t.events(Event.Update.class).stream().filter(u -> u.weight().equals(id)).toList();
+            if (w.training() == Graph.Training.FROZEN) {
+                assertTrue(ups.isEmpty(), id + " is frozen: no update");
+                continue;
+            }
+            assertEquals(1, ups.size(), id + ": one update");
+            Event.Update u = ups.getFirst();
+            Event.WeightGradient wg = t.events(Event.WeightGradient.class).stream().filter(e -> e.weight().equals(id)).findFirst().orElseThrow();
+            assertArrayEquals(w.values(), u.before(), 0f);
+            assertArrayEquals(wg.values(), u.gradient(), 0f);
+            for (int k = 0; k < u.before().length; k++) {
+                double next;
+                if (rule.name().equals("adam")) {
+                    double gk = u.gradient()[k], m = (1 - rule.beta1()) * gk, v = (1 - rule.beta2()) * gk * gk;
+                    close(m, u.m()[k], id + " m");
+                    close(v, u.v()[k], id + " v");
+                    double mhat = m / (1 - Math.pow(rule.beta1(), rule.step())), vhat = v / (1 - Math.pow(rule.beta2(), rule.step()));
+                    next = u.before()[k] - rule.lr() * mhat / (Math.sqrt(vhat) + rule.eps());
+                } else {
+                    next = u.before()[k] - (double) rule.lr() * u.gradient()[k];
                 }
+                close(next, u.after()[k], id + "[" + k + "]: the update");
             }
         }
     }
