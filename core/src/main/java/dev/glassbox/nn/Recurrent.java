@@ -8,6 +8,7 @@ import dev.glassbox.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Elman RNN, LSTM and GRU layers as PyTorch defines them: the same gate order, parameter
@@ -41,6 +42,14 @@ public class Recurrent extends Module {
 
         Mode(int gates) { this.gates = gates; }
     }
+
+    /**
+     * One time step as {@link #runStepwise} hands it over: the step's input x(t) [N, input], the
+     * state before h(t−1) (and c(t−1) for an LSTM), the pre-activation W_ih·x(t) + b_ih +
+     * W_hh·h(t−1) + b_hh [N, gates·hidden] (for an LSTM the gates i, f, g, o side by side), and
+     * the new state h(t) (and c(t)). {@code t} counts from 0.
+     */
+    public record StepTensors(int t, Tensor x, Tensor hPrev, Tensor cPrev, Tensor preActivation, Tensor h, Tensor c) {}
 
     /** The last layer's output at every step, and the final states (c only for an LSTM, else null). */
     public record Output(Tensor output, Tensor h, Tensor c) {}
@@ -125,6 +134,43 @@ public class Recurrent extends Module {
         this.dropout = p;
         this.dropoutGen = g;
         return this;
+    }
+
+    /**
+     * The same recurrence as {@link #run}, for a one-layer, one-direction RNN or LSTM from zero
+     * states, written out step by step with the engine's ordinary operations — each step its own
+     * nodes in the graph, its tensors handed to {@code observer} — so that backpropagation through
+     * time can be seen step by step (explain). The values are those of {@link #run} up to float
+     * rounding; it is for explaining, not for speed.
+     */
+    public Output runStepwise(Tensor x, Consumer<StepTensors> observer) {
+        if (numLayers != 1 || bidirectional || mode == Mode.GRU) {
+            throw new IllegalArgumentException("runStepwise: one layer of an RNN or LSTM in one direction, not " + this);
+        }
+        Tensor seq = batchFirst ? x.transpose(0, 1) : x;          // [T, N, in]
+        int steps = seq.size(0), n = seq.size(1), hs = hiddenSize;
+        Tensor h = Tensor.zeros(n, hs), c = mode == Mode.LSTM ? Tensor.zeros(n, hs) : null;
+        List<Tensor> outs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            Tensor xt = seq.select(0, t);                                                  // [N, in]
+            Tensor pre = F.linear(xt, wIh[0], bIh[0]).add(F.linear(h, wHh[0], bHh[0]));    // [N, gates·hidden]
+            Tensor hPrev = h, cPrev = c;
+            switch (mode) {
+                case RNN_TANH -> h = pre.tanh();
+                case RNN_RELU -> h = pre.relu();
+                default -> {                                                                 // LSTM: i, f, g, o
+                    Tensor i = pre.slice(1, 0, hs).sigmoid(), f = pre.slice(1, hs, 2 * hs).sigmoid();
+                    Tensor g = pre.slice(1, 2 * hs, 3 * hs).tanh(), o = pre.slice(1, 3 * hs, 4 * hs).sigmoid();
+                    c = f.mul(c).add(i.mul(g));
+                    h = o.mul(c.tanh());
+                }
+            }
+            observer.accept(new StepTensors(t, xt, hPrev, cPrev, pre, h, c));
+            outs.add(h);
+        }
+        Tensor out = Tensor.stack(outs, 0);                                                  // [T, N, hidden]
+        if (batchFirst) out = out.transpose(0, 1);
+        return new Output(out, h.reshape(1, n, hs), c == null ? null : c.reshape(1, n, hs));
     }
 
     /** The output sequence only. */

@@ -99,6 +99,35 @@ class RecurrentTest {
         }
     }
 
+    /** The stepwise recurrence (explain's) gives run's outputs, states and gradients, and hands over every step. */
+    @Test
+    void stepwiseRunMatchesTheFusedOne() {
+        for (Recurrent.Mode mode : List.of(Recurrent.Mode.RNN_TANH, Recurrent.Mode.RNN_RELU, Recurrent.Mode.LSTM)) {
+            Recurrent m = new Recurrent(mode, 3, 4, 1, new Generator(11), Recurrent.Option.BATCH_FIRST);
+            Tensor x = Tensor.randn(new Generator(12), 2, 5, 3);
+            Recurrent.Output fused = m.run(x, null, null);
+            fused.output().sum().backward();
+            Map<String, float[]> want = new LinkedHashMap<>();
+            m.namedParameters().forEach((k, p) -> want.put(k, p.grad().toArray()));
+            m.zeroGrad();
+            List<Recurrent.StepTensors> seen = new java.util.ArrayList<>();
+            Recurrent.Output stepwise = m.runStepwise(x, seen::add);
+            close(fused.output().toArray(), stepwise.output().toArray(), mode + " outputs");
+            close(fused.h().toArray(), stepwise.h().toArray(), mode + " final h");
+            if (mode == Recurrent.Mode.LSTM) close(fused.c().toArray(), stepwise.c().toArray(), mode + " final c");
+            else assertNull(stepwise.c());
+            assertEquals(5, seen.size());
+            for (Recurrent.StepTensors st : seen) {
+                assertArrayEquals(new int[] {2, m.mode.gates * 4}, st.preActivation().shape(), mode + " pre-activation shape");
+                close(x.select(1, st.t()).toArray(), st.x().toArray(), mode + " step input");
+            }
+            stepwise.output().sum().backward();
+            m.namedParameters().forEach((k, p) -> close(want.get(k), p.grad().toArray(), mode + " gradient of " + k));
+        }
+        Recurrent two = Recurrent.lstm(3, 4, 2, new Generator(1));
+        assertThrows(IllegalArgumentException.class, () -> two.runStepwise(Tensor.zeros(2, 1, 3), st -> {}));
+    }
+
     /** Dropout between stacked layers: only in training, never after the last layer, repeatable for a seed. */
     @Test
     void dropoutActsBetweenLayersInTrainingOnly() {
