@@ -2,7 +2,6 @@ package dev.glassbox.cli;
 
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.explain.Messages;
-import dev.glassbox.models.explain.RnnTrace;
 import dev.glassbox.models.explain.Seq2SeqTrace;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.explain.Word2VecTrace;
@@ -46,21 +45,6 @@ final class ExplainText {
             Map.entry("nsLoss", new String[] {"loss = -ln sigma(s_true) - sum ln sigma(-s_noise) = %s", "손실 = -ln sigma(s_정답) - sum ln sigma(-s_잡음) = %s"}),
             Map.entry("nsRows", new String[] {"only the centre's row and these %d rows of W_nce change (not all %d)",
                     "중심 단어의 행과 W_nce의 이 %d개 행만 바뀜 (%d개 전체가 아님)"}),
-            Map.entry("rnnTitle", new String[] {"One training step of the course's RNN on '%s', unrolled over %d steps (learning rate %s)",
-                    "강의의 RNN, '%s'에 대한 학습 한 단계를 %d개 시점으로 펼쳐서 (학습률 %s)"}),
-            Map.entry("rnnShared", new String[] {"W_ih, W_hh and W_ho are the same at every step; S(0) = 0",
-                    "W_ih, W_hh, W_ho는 모든 시점에서 같은 가중치; S(0) = 0"}),
-            Map.entry("rnnStep", new String[] {"step %d: input '%s' -> target '%s'", "시점 %d: 입력 '%s' -> 정답 '%s'"}),
-            Map.entry("rnnInput", new String[] {"X(t)·W_ih (the row of '%s')", "X(t)·W_ih ('%s'의 행)"}),
-            Map.entry("rnnPrev", new String[] {"S(t-1)", "S(t-1)"}),
-            Map.entry("rnnRec", new String[] {"S(t-1)·W_hh", "S(t-1)·W_hh"}),
-            Map.entry("rnnState", new String[] {"S(t) = tanh(X(t)·W_ih + S(t-1)·W_hh)", "S(t) = tanh(X(t)·W_ih + S(t-1)·W_hh)"}),
-            Map.entry("rnnOut", new String[] {"Y(t) = softmax(S(t)·W_ho)", "Y(t) = softmax(S(t)·W_ho)"}),
-            Map.entry("rnnLoss", new String[] {"loss(t) = -ln p('%s') = %s", "손실(t) = -ln p('%s') = %s"}),
-            Map.entry("rnnTotal", new String[] {"total loss = sum of the steps' losses = %s = %s", "전체 손실 = 시점별 손실의 합 = %s = %s"}),
-            Map.entry("rnnUpdate", new String[] {"update of the shared weights (each gradient sums every step's part; new = old - learning rate x gradient):",
-                    "공유 가중치 갱신 (기울기는 모든 시점의 기여를 더한 것; 새 값 = 이전 값 - 학습률 x 기울기):"}),
-            Map.entry("gradNorm", new String[] {"%s [%d x %d]: gradient norm %s", "%s [%d x %d]: 기울기 크기 %s"}),
             Map.entry("s2sTitle", new String[] {"seq2seq (%s attention) decoding '%s'", "seq2seq (%s 어텐션)로 '%s' 디코딩"}),
             Map.entry("s2sEncoder", new String[] {"encoder: one state per input character (first %d of %d values)",
                     "인코더: 입력 글자마다 상태 하나 (%d개 값 중 처음 %d개)"}),
@@ -83,9 +67,9 @@ final class ExplainText {
 
     String render(Explanation e) {
         return switch (e) {
+            case Trace t when SequenceText.applies(t) -> new SequenceText(Messages.of(lang == 1 ? "ko" : "en")).render(t);
             case Trace t -> new TraceText(Messages.of(lang == 1 ? "ko" : "en")).render(t);
             case Word2VecTrace w -> render(w);
-            case RnnTrace r -> render(r);
             case Seq2SeqTrace q -> render(q);
         };
     }
@@ -142,46 +126,6 @@ final class ExplainText {
                     .append(" x ").append(vector(ns.rowGradients()[i])).append(" = ").append(vector(ns.newRows()[i])).append('\n');
         }
         sb.append("    ").append(w("nsRows", ns.targets().size(), t.vocabulary().size())).append('\n');
-        return sb.toString();
-    }
-
-    String render(RnnTrace t) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(w("rnnTitle", t.sentence(), t.steps().size(), n(t.learningRate()))).append("\n\n");
-        sb.append(w("vocab", t.vocabulary().size())).append(": ");
-        for (int i = 0; i < t.vocabulary().size(); i++) sb.append(i == 0 ? "" : ", ").append(i).append(' ').append(t.vocabulary().get(i));
-        sb.append('\n').append(w("rnnShared")).append("\n\n");
-        StringBuilder total = new StringBuilder();
-        for (RnnTrace.Step st : t.steps()) {
-            sb.append(w("rnnStep", st.t(), st.input(), st.target())).append('\n');
-            sb.append("  X(t) = ").append(vector(st.oneHot())).append('\n');
-            sb.append("  ").append(w("rnnInput", st.input())).append(" = ").append(vector(st.inputTerm())).append('\n');
-            sb.append("  ").append(w("rnnPrev")).append(" = ").append(vector(st.previousState())).append('\n');
-            sb.append("  ").append(w("rnnRec")).append(" = ").append(vector(st.recurrentTerm())).append('\n');
-            sb.append("  ").append(w("rnnState")).append(" = ").append(vector(st.state())).append('\n');
-            sb.append("  ").append(w("rnnOut")).append(" = ");
-            for (int j = 0; j < st.probabilities().length; j++) {
-                sb.append(j == 0 ? "" : ", ").append(t.vocabulary().get(j)).append(' ').append(n(st.probabilities()[j]));
-            }
-            sb.append('\n').append("  ").append(w("rnnLoss", st.target(), n(st.loss()))).append("\n\n");
-            total.append(total.isEmpty() ? "" : " + ").append(n(st.loss()));
-        }
-        sb.append(w("rnnTotal", total, n(t.totalLoss()))).append("\n\n");
-        sb.append(w("rnnUpdate")).append('\n');
-        for (RnnTrace.Weight wt : t.weights()) {
-            double norm = 0;
-            for (float[] row : wt.gradient()) for (float v : row) norm += (double) v * v;
-            sb.append("  ").append(w("gradNorm", wt.name(), wt.before().length, wt.before()[0].length, n((float) Math.sqrt(norm)))).append('\n');
-            int shown = 0;
-            for (int i = 0; i < wt.before().length && shown < 2; i++) {
-                for (int j = 0; j < wt.before()[i].length && shown < 2; j++) {
-                    if (wt.gradient()[i][j] == 0f) continue;
-                    shown++;
-                    sb.append(String.format(Locale.ROOT, "    %s[%d][%d]: %s - %s x %s = %s%n", wt.name(), i, j, n(wt.before()[i][j]),
-                            n(t.learningRate()), n(wt.gradient()[i][j]), n(wt.after()[i][j])));
-                }
-            }
-        }
         return sb.toString();
     }
 

@@ -201,14 +201,14 @@ public final class Main implements Runnable {
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "One training step told node by node: weighted sums, activations, loss, gradients, new weights.")
     static final class Explain implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn or autoencoder (glassbox models lists them).")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm or seq2seq (glassbox models lists them).")
         String model;
 
         @Option(names = "--load", paramLabel = "FILE", description = "Start from a saved model (default: a fresh one from --seed).")
         Path load;
 
         @Option(names = "--input", arity = "1..*", paramLabel = "VALUE",
-                description = "The example's input (default: the model's usual example, e.g. the course's '2' for dnn).")
+                description = "The example's input (default: the model's usual example, e.g. the course's '2' for dnn, a sentence's words for rnn and lstm).")
         List<String> input = new ArrayList<>();
 
         @Option(names = "--target", description = "The example's target: y for linear, 0/1 for logistic, a digit for dnn.")

@@ -40,6 +40,7 @@ final class MapText {
                         sb.append("    ").append(m.say("demo.cell", "row", cell.row(), "col", cell.col(), "products", p, "value", v(cell.value()))).append('\n');
                     }
                 }
+                case Demo.GradientFlow f -> new SequenceText(m).flow(sb, f);
                 case Demo.Pooling p -> {
                     sb.append(m.say("demo.pool", "size", p.size(), "stride", p.stride())).append('\n');
                     sideBySide(sb, List.of(m.say("demo.featureMap"), m.say("demo.pooled")), List.of(p.input(), p.pooled()));
@@ -84,15 +85,15 @@ final class MapText {
         for (int c = 0; c < shown; c++) {
             StringBuilder p = new StringBuilder();
             for (int i = 0; i < w.windows()[c].length; i++) {
-                p.append(i == 0 ? "" : " + ").append(v(w.windows()[c][i])).append("·").append(signed(w.filters()[c][i]));
+                p.append(i == 0 ? "" : " + ").append(v(w.windows()[c][i])).append("·").append(TraceText.signed(w.filters()[c][i]));
             }
             sb.append("    ").append(m.say("window.channel", "channel", c + 1, "products", p, "sum", TraceText.n(w.sums()[c]))).append('\n');
         }
         if (shown < w.windows().length) sb.append("    ").append(m.say("window.more", "count", w.windows().length - shown)).append('\n');
         StringBuilder terms = new StringBuilder();
-        for (int c = 0; c < w.sums().length && c < 8; c++) terms.append(c == 0 ? "" : " + ").append(signed(w.sums()[c]));
+        for (int c = 0; c < w.sums().length && c < 8; c++) terms.append(c == 0 ? "" : " + ").append(TraceText.signed(w.sums()[c]));
         if (w.sums().length > 8) terms.append(" + ...");
-        terms.append(" + ").append(signed(w.bias())).append(" = ").append(TraceText.n(w.value()));
+        terms.append(" + ").append(TraceText.signed(w.bias())).append(" = ").append(TraceText.n(w.value()));
         sb.append("    ").append(m.say("window.total", "count", w.sums().length, "terms", terms)).append('\n');
     }
 
@@ -113,7 +114,6 @@ final class MapText {
 
     private static int maps(Graph.Layer l) { return (int) l.nodes().stream().filter(n -> n.kind() == Graph.NodeKind.MAP).count(); }
 
-    private static String signed(float x) { return x < 0 ? "(" + TraceText.n(x) + ")" : TraceText.n(x); }
 
     static void grid(StringBuilder sb, String indent, float[] values, int h, int w) {
         for (int r = 0; r < h; r++) {

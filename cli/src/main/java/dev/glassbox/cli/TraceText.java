@@ -28,21 +28,25 @@ final class TraceText {
         this.maps = new MapText(m);
     }
 
-    static String n(float v) { return String.format(Locale.ROOT, "%.4f", v); }
+    /** Four decimals; a value that rounds to zero is 0.0000 whatever its sign. */
+    static String n(float v) {
+        String s = String.format(Locale.ROOT, "%.4f", v);
+        return s.equals("-0.0000") ? "0.0000" : s;
+    }
 
     /** A number to add in a sum: a negative one in parentheses. */
-    private static String signed(float x) { return x < 0 ? "(" + n(x) + ")" : n(x); }
+    static String signed(float x) { return n(x).startsWith("-") ? "(" + n(x) + ")" : n(x); }
 
     /** A whole number without decimals, else four decimals. */
-    private static String v(float x) { return x == Math.rint(x) && Math.abs(x) < 1e7 ? String.valueOf((int) x) : n(x); }
+    static String v(float x) { return x == Math.rint(x) && Math.abs(x) < 1e7 ? String.valueOf((int) x) : n(x); }
 
-    private static String vector(float[] values) {
+    static String vector(float[] values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ", ").append(v(values[i]));
         return sb.append(']').toString();
     }
 
-    private static String shape(int[] s) {
+    static String shape(int[] s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length; i++) sb.append(i == 0 ? "" : " x ").append(s[i]);
         return sb.toString();
@@ -171,7 +175,7 @@ final class TraceText {
         sb.append('\n');
     }
 
-    private void updates(StringBuilder sb, Trace t) {
+    void updates(StringBuilder sb, Trace t) {
         Trace.Rule r = t.rule();
         boolean adam = r.name().equals("adam");
         sb.append(adam ? m.say("update.head.adam", "step", r.step(), "beta1", v(r.beta1()), "beta2", v(r.beta2()), "eps", r.eps())
@@ -207,7 +211,7 @@ final class TraceText {
     }
 
     /** A flat index as the people-counted position in a weight: [row][col] or [i], from 1. */
-    private static String index(int[] shape, int k) {
+    static String index(int[] shape, int k) {
         return shape.length == 2 ? (k / shape[1] + 1) + "][" + (k % shape[1] + 1) : String.valueOf(k + 1);
     }
 }

@@ -278,7 +278,13 @@ class CliTest {
         Result wrongAttention = run("train", "dnn", "--attention", "luong");
         assertEquals("glassbox: --attention applies to seq2seq, not dnn", wrongAttention.err().strip());
         Result rnn = run("explain", "rnn", "--lang", "ko");
-        assertTrue(rnn.out().contains("전체 손실 = 시점별 손실의 합"), rnn.out());
+        assertTrue(rnn.out().contains("전체 손실: L_1 + L_2 + L_3 = ") && rnn.out().contains("time step마다의 몫"), rnn.out());
+        Result lstm = run("explain", "lstm");
+        assertEquals(0, lstm.code(), lstm.err());
+        assertTrue(lstm.out().contains("1 나는: ") && lstm.out().contains("times as much") && lstm.out().contains("c = f·c(t-1) + i·g"), lstm.out());
+        Result lstmLoad = run("explain", "lstm", "--load", lm.toString());
+        assertEquals(2, lstmLoad.code());
+        assertTrue(lstmLoad.err().startsWith("glassbox: --load does not apply to explain lstm"), lstmLoad.err());
         Result explainKo = run("explain", "word2vec", "--lang", "ko");
         assertTrue(explainKo.out().contains("네거티브 샘플링"), explainKo.out());
         Result noCorpus = run("train", "word2vec", "--data", dir.resolve("none.txt").toString());

@@ -17,13 +17,17 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Event.Update.class, name = "update"),
         @JsonSubTypes.Type(value = Event.MapForward.class, name = "map_forward"),
         @JsonSubTypes.Type(value = Event.Window.class, name = "window"),
-        @JsonSubTypes.Type(value = Event.MapGradient.class, name = "map_gradient")})
+        @JsonSubTypes.Type(value = Event.MapGradient.class, name = "map_gradient"),
+        @JsonSubTypes.Type(value = Event.LstmCell.class, name = "lstm_cell"),
+        @JsonSubTypes.Type(value = Event.TotalLoss.class, name = "total_loss")})
 public sealed interface Event {
     /**
-     * A unit's forward computation: the values on its incoming arrows ({@code inputs}, the
-     * previous layer's units in order), the weights on those arrows, the bias, their weighted
-     * sum z = Σ inputs·weights + bias, the activation and its value a = f(z) (for softmax,
-     * over the whole layer's z).
+     * A unit's forward computation: the values on its incoming arrows ({@code inputs}: the
+     * units of the layers whose weighted arrows enter its layer, layer after layer in the order
+     * of the graph's connections — X(t) then S(t−1) in a recurrent network), the weights on
+     * those arrows, the bias (the sum of the connections' biases), their weighted sum
+     * z = Σ inputs·weights + bias, the activation and its value a = f(z) (for softmax, over the
+     * whole layer's z).
      */
     record Forward(String layer, String node, float[] inputs, float[] weights, float bias, float sum, String activation, float value)
             implements Event {}
@@ -50,11 +54,31 @@ public sealed interface Event {
      */
     record Loss(String kind, String layer, float[] output, float[] target, Integer targetClass, float value) implements Event {}
 
+    /**
+     * An LSTM unit's memory at one time step: its gates (input i, forget f, candidate g, output
+     * o, the activated values of its gates' forward events), the cell before c(t−1), the new
+     * cell c = f·c(t−1) + i·g ({@code cell}, the value of the node of C(t)) and the new state
+     * h = o·tanh(c) ({@code state}, the value of the node of S(t)). {@code node} is the unit's
+     * number from 1.
+     */
+    record LstmCell(String cellLayer, String stateLayer, int node, float input, float forget, float candidate, float output,
+                    float cellBefore, float cell, float state) implements Event {}
+
+    /** A loss made of several (a sequence's steps): the parts L_1, L_2, ... in order and their sum, the loss the step lowers. */
+    record TotalLoss(float[] parts, float value) implements Event {}
+
     /** dL/dz at a unit: the error signal the backward pass brings to its weighted sum. */
     record NodeGradient(String layer, String node, float gradient) implements Event {}
 
-    /** dL/dW for a whole weight (its shape is the graph's). */
-    record WeightGradient(String weight, float[] values) implements Event {}
+    /**
+     * dL/dW for a whole weight (its shape is the graph's). For a weight shared by the time
+     * steps of an unrolled network, {@code shares} holds each step's part (step 1 first): the
+     * part of step t is dL/dz at the units the weight's arrows enter at t times the values on
+     * those arrows at t, and the parts add up to {@code values}. Null when not shared.
+     */
+    record WeightGradient(String weight, float[] values, float[][] shares) implements Event {
+        public WeightGradient(String weight, float[] values) { this(weight, values, null); }
+    }
 
     /**
      * A weight's update: before, gradient, after; for Adam also the moments m and v after the

@@ -35,7 +35,21 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
         /** Map i to map i (or unit i to unit i), cell by cell through the activation: max(0, z) for ReLU. */
         ELEMENTWISE,
         /** The maps of {@code from} laid end to end, row by row, as the units of {@code to}. */
-        FLATTEN
+        FLATTEN,
+        /**
+         * As DENSE, from the state of the time step before: unit i of S(t−1) to unit j of
+         * {@code to} carries {@code weight[j][i]}; the same weight at every step (the state before
+         * the first step is 0).
+         */
+        RECURRENT,
+        /**
+         * An LSTM's cell state: unit j of C(t) from the gates i, f, g of unit j ({@code from} the
+         * gates layer G(t)) and unit j of C(t−1) ({@code from} the cell before):
+         * c = f·c(t−1) + i·g. No weights.
+         */
+        LSTM_CELL,
+        /** An LSTM's new state: unit j of S(t) from gate o of unit j (G(t)) and unit j of C(t): h = o·tanh(c). No weights. */
+        LSTM_OUTPUT
     }
 
     /** Whether a step changes a weight. */
@@ -47,10 +61,14 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
     }
 
     /**
-     * A layer: id, its name in the course's words ({@code label}: "X", "hidden layer 1", "Z1"),
-     * its role, the activation its units apply (null for an input), and its nodes.
+     * A layer: id, its name in the course's words ({@code label}: "X", "hidden layer 1", "Z1",
+     * "S(2)"), its role, the activation its units apply (null for an input; {@code lstm_gates}
+     * for an LSTM's gates, each node saying its own in its forward event), its nodes, and for a
+     * network unrolled in time its time step (from 1; null otherwise).
      */
-    public record Layer(String id, String label, Role role, String activation, List<Node> nodes) {
+    public record Layer(String id, String label, Role role, String activation, List<Node> nodes, Integer step) {
+        public Layer(String id, String label, Role role, String activation, List<Node> nodes) { this(id, label, role, activation, nodes, null); }
+
         /** Its units: the node count the course gives (the bias node is not counted). */
         public int units() { return (int) nodes.stream().filter(n -> n.kind() == NodeKind.UNIT).count(); }
     }

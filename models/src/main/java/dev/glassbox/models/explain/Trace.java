@@ -36,9 +36,13 @@ public record Trace(int schema, String model, Stage stage, List<Demo> demos, Gra
 
     /**
      * The example: input values (and their shape), the target values (regression, a
-     * reconstruction: the input itself) or the right class (with its one-hot row as target).
+     * reconstruction: the input itself) or the right class (with its one-hot row as target);
+     * for a sentence its words ({@code words}, else null), the input then one one-hot row per
+     * input word and the target one per next word.
      */
-    public record Example(float[] input, int[] shape, float[] target, Integer targetClass) {}
+    public record Example(float[] input, int[] shape, float[] target, Integer targetClass, List<String> words) {
+        public Example(float[] input, int[] shape, float[] target, Integer targetClass) { this(input, shape, target, targetClass, null); }
+    }
 
     /**
      * How the weights are updated: {@code sgd} (new = old − lr·g) or {@code adam} (from the

@@ -7,6 +7,7 @@ import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.text.TextData;
@@ -234,13 +235,26 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         return Sampling.sample(cast(model), String.join(" ", input), 80, 0.8f, 42);
     }
 
+    /**
+     * {@code explain lstm}: the course's reason for the LSTM, measured — how much of the loss of
+     * the last word of its 11-word sentence reaches each earlier word through a plain RNN and
+     * through an LSTM of the same size and seed — then one real training step of that LSTM on
+     * the sentence, gate by gate. A trained language model is not explained: it is asked with
+     * predict and sample.
+     */
     @Override
     public Explanation explain(Module model, ExplainRequest request) {
         request.requireNoStage(name());
-        List<String> input = request.input();
-        String target = request.target();
-        float lr = request.lr();
-        long seed = request.seed();
-        throw new IllegalArgumentException("explain " + name + ": the step-by-step trace is the course's small model: glassbox explain rnn");
+        if (cell != Recurrent.Mode.LSTM) {
+            throw new IllegalArgumentException("explain " + name + ": the course explains the RNN (glassbox explain rnn) and the LSTM (glassbox explain lstm)");
+        }
+        check(model == null, "load", "does not apply to explain lstm: it explains the course's small LSTM on its sentence, fresh from the seed; "
+                + "ask a trained language model with 'glassbox predict lstm' or 'glassbox sample lstm'");
+        check(request.target() == null, "target", "does not apply to explain lstm: each word's target is the next word");
+        String sentence = request.input().isEmpty() ? CourseRnn.LONG_SENTENCE : String.join(" ", request.input());
+        List<String> vocabulary = List.of(CourseRnn.LONG_SENTENCE);
+        CourseRnn m = new CourseRnn(Recurrent.Mode.LSTM, vocabulary, new Generator(request.seed()));
+        Demo flow = RecurrentExplainer.gradientFlow(vocabulary, sentence, request.seed());   // before the step changes m
+        return RecurrentExplainer.explain(m, name, sentence, request.lr(), List.of(flow));
     }
 }

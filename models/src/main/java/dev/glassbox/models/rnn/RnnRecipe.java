@@ -8,6 +8,7 @@ import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
@@ -150,17 +151,16 @@ public final class RnnRecipe implements Recipe<TrainSettings> {
         }
     }
 
-    /** One SGD step on a sentence (default the course's '나는 오늘 집에 간다'), unrolled. */
+    /**
+     * One real training step (Adam, as the recipe trains) on a sentence — default the course's
+     * '나는 오늘 집에 간다' — unrolled in time, with each step's share of the shared weights' gradients.
+     */
     @Override
     public Explanation explain(Module model, ExplainRequest request) {
         request.requireNoStage(name());
-        List<String> input = request.input();
-        String target = request.target();
-        float lr = request.lr();
-        long seed = request.seed();
-        if (target != null) throw new IllegalArgumentException("explain rnn: each word's target is the next word (no --target)");
-        CourseRnn m = model == null ? new CourseRnn(new Generator(seed)) : cast(model);
-        String sentence = input.isEmpty() ? CourseRnn.SENTENCES.getFirst() : String.join(" ", input);
-        return RnnExplainer.explain(m, sentence, lr);
+        InvalidSettingException.check(request.target() == null, "target", "does not apply to explain rnn: each word's target is the next word");
+        CourseRnn m = model == null ? new CourseRnn(new Generator(request.seed())) : cast(model);
+        String sentence = request.input().isEmpty() ? CourseRnn.SENTENCES.getFirst() : String.join(" ", request.input());
+        return RecurrentExplainer.explain(m, name(), sentence, request.lr(), List.of());
     }
 }

@@ -139,7 +139,8 @@ class DenseExplainTest {
         assertEquals(en.keys(), ko.keys(), "the same keys in English and Korean");
         Pattern place = Pattern.compile("\\{(\\w+)}");
         Set<String> notation = Set.of("rule.sgd", "rule.adam", "act.identity", "act.sigmoid", "act.softmax", "update.sgd", "update.adam",
-                "backward.layer", "input", "loss.output", "act.relu", "demo.cell", "demo.max", "demo.featureMap");
+                "backward.layer", "input", "loss.output", "act.relu", "demo.cell", "demo.max", "demo.featureMap", "act.tanh", "activation.tanh",
+                "seq.layer", "seq.loss", "seq.backward.layer", "seq.shares.example", "flow.row");
         for (String k : en.keys()) {
             assertEquals(places(place, en.template(k)), places(place, ko.template(k)), k + ": the same places in both");
             if (!notation.contains(k)) assertNotEquals(en.template(k), ko.template(k), k + " is not translated");

@@ -246,6 +246,7 @@ public final class MapTraceCheck {
                         assertEquals(p.pooled()[cell.row()][cell.col()], cell.value(), 0f);
                     }
                 }
+                case Demo.GradientFlow f -> throw new AssertionError("a CNN's trace carries no gradient flow");
             }
         }
     }
