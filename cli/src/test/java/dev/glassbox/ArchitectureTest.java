@@ -46,7 +46,6 @@ class ArchitectureTest {
     /** Models-side sources that still name command-line flags, and why (everything else names settings). */
     private static final Map<String, String> FLAG_WORDS = Map.ofEntries(
             Map.entry("models/src/main/java/dev/glassbox/models/seq2seq/Seq2SeqRecipe.java", "explain's --load/--target words: issue #17"),
-            Map.entry("models/src/main/java/dev/glassbox/models/word2vec/Word2VecRecipe.java", "explain's and eval's words: issue #17"),
             Map.entry("models/src/main/java/dev/glassbox/models/data/DataFetch.java", "the data fetch command's own --from advice"));
 
     @BeforeAll

@@ -167,6 +167,7 @@ public final class Main implements Runnable {
             if (f == null) throw new IllegalArgumentException("eval " + model + ": which model? give FILE (or --load FILE)");
             Map<String, Object> m;
             if (r instanceof Word2VecRecipe) {
+                if (wordsim == null && analogies == null) throw new IllegalArgumentException("eval word2vec: give --wordsim FILE, --analogies FILE or both");
                 m = Word2VecRecipe.evaluate(Word2VecRecipe.vectors(load(r, f)),
                         wordsim, analogies, restrict);
             } else {
@@ -234,7 +235,7 @@ public final class Main implements Runnable {
             Messages.of(lang);   // a language there is, or the error names it
             Recipe<?> r = Recipes.get(model);
             if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation());
-            float rate = lr != null ? lr : r.settings(null).train().lr();
+            float rate = lr != null ? lr : r.explainLr();
             var request = new ExplainRequest(input, target, rate, seed, stage == null ? 0 : stage);
             Explanation t = r.explain(load == null ? null : load(r, load), request);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));

@@ -41,6 +41,18 @@ final class MapText {
                     }
                 }
                 case Demo.GradientFlow f -> new SequenceText(m).flow(sb, f);
+                case Demo.NegativeSampling ns -> {
+                    continue;                          // said after the step it compares with (TraceText)
+                }
+                case Demo.Frames f -> {
+                    sb.append(m.say("demo.frames", "size", f.frameSize(), "sentence", String.join(" ", f.words()))).append('\n');
+                    int k = 0;
+                    for (Demo.Frame frame : f.frames()) {
+                        List<String> pairs = new java.util.ArrayList<>();
+                        for (Demo.Pair p : frame.pairs()) pairs.add(m.say("demo.pair", "k", k++, "input", p.input(), "target", p.target()));
+                        sb.append("  ").append(m.say("demo.frame", "words", String.join(" ", frame.inside()), "pairs", String.join("; ", pairs))).append('\n');
+                    }
+                }
                 case Demo.Pooling p -> {
                     sb.append(m.say("demo.pool", "size", p.size(), "stride", p.stride())).append('\n');
                     sideBySide(sb, List.of(m.say("demo.featureMap"), m.say("demo.pooled")), List.of(p.input(), p.pooled()));

@@ -1,5 +1,6 @@
 package dev.glassbox.cli;
 
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.Event;
 import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.explain.Messages;
@@ -40,6 +41,9 @@ final class TraceText {
     /** A whole number without decimals, else four decimals. */
     static String v(float x) { return x == Math.rint(x) && Math.abs(x) < 1e7 ? String.valueOf((int) x) : n(x); }
 
+    /** {@link #v}, a negative number in parentheses. */
+    static String sv(float x) { return v(x).startsWith("-") ? "(" + v(x) + ")" : v(x); }
+
     static String vector(float[] values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ", ").append(v(values[i]));
@@ -73,7 +77,10 @@ final class TraceText {
             MapText.grid(sb, "    ", t.example().input(), shape[0], shape[1]);
             sb.append('\n');
         } else {
-            sb.append(m.say("input", "label", input.label(), "values", vector(t.example().input()))).append("\n\n");
+            sb.append(m.say("input", "label", input.label(), "values", vector(t.example().input()))).append('\n');
+            List<String> words = t.example().words();
+            if (words != null) sb.append(m.say("input.pair", "input", words.get(0), "target", words.get(1))).append('\n');
+            sb.append('\n');
         }
 
         sb.append(m.say("forward.head")).append('\n');
@@ -83,6 +90,8 @@ final class TraceText {
                 maps.layer(sb, t, layer);
             } else if (in.pattern() == Graph.Pattern.FLATTEN) {
                 sb.append(m.say("flatten.line", "label", layer.label(), "count", layer.units())).append("\n\n");
+            } else if (in.pattern() == Graph.Pattern.EMBEDDING) {
+                lookup(sb, t, layer, in);
             } else {
                 forward(sb, t, layer);
             }
@@ -90,7 +99,39 @@ final class TraceText {
         loss(sb, t);
         backward(sb, t);
         updates(sb, t);
+        for (Demo d : t.demos()) if (d instanceof Demo.NegativeSampling ns) negativeSampling(sb, ns, g.layers().getFirst().units());
         return sb.toString().stripTrailing();
+    }
+
+    /** A layer fed by a one-hot input through an embedding: the row of the input's word. */
+    private void lookup(StringBuilder sb, Trace t, Graph.Layer layer, Graph.Connection in) {
+        List<Event.Forward> fs = t.events(Event.Forward.class).stream().filter(e -> e.layer().equals(layer.id())).toList();
+        float[] values = new float[fs.size()];
+        for (int j = 0; j < values.length; j++) values[j] = fs.get(j).value();
+        Graph.Layer from = t.graph().layer(in.from());
+        String word = "";
+        for (int i = 0; i < fs.getFirst().inputs().length; i++) if (fs.getFirst().inputs()[i] == 1f) word = from.nodes().get(i).label();
+        sb.append(m.say("forward.lookup", "label", layer.label(), "weight", t.weight(in.weight()).label(), "word", word, "values", vector(values)))
+                .append("\n\n");
+    }
+
+    /** word2vec's same pair with negative sampling, after the full softmax's step. */
+    private void negativeSampling(StringBuilder sb, Demo.NegativeSampling ns, int vocab) {
+        sb.append('\n').append(m.say("ns.head", "vocab", vocab, "target", ns.target(), "count", ns.samples().size() - 1, "centre", ns.centre(),
+                "excluded", String.join(", ", ns.excluded()))).append('\n');
+        sb.append("  ").append(m.say("ns.embedding", "centre", ns.centre(), "values", vector(ns.embedding()))).append('\n');
+        for (Demo.Sample x : ns.samples()) {
+            sb.append("  ").append(m.say(x.positive() ? "ns.positive" : "ns.negative", "word", x.word(), "score", n(x.score()), "sigmoid",
+                    n(x.positive() ? x.sigmoid() : 1 - x.sigmoid()), "part", n(x.lossPart()))).append('\n');
+        }
+        sb.append("  ").append(m.say("ns.loss", "value", n(ns.loss()))).append('\n');
+        sb.append(m.say("ns.update", "lr", v(ns.lr()), "centre", ns.centre(), "count", ns.samples().size(), "vocab", vocab)).append('\n');
+        sb.append("  ").append(m.say("ns.row", "label", "W_embeddings", "word", ns.centre(), "old", vector(ns.embedding()), "lr", v(ns.lr()), "grad",
+                vector(ns.embeddingGradient()), "new", vector(ns.newEmbedding()))).append('\n');
+        for (Demo.Sample x : ns.samples()) {
+            sb.append("  ").append(m.say("ns.row", "label", "W_nce", "word", x.word(), "old", vector(x.row()), "lr", v(ns.lr()), "grad", vector(x.gradient()),
+                    "new", vector(x.after()))).append('\n');
+        }
     }
 
     private void graph(StringBuilder sb, Graph g) {
@@ -102,7 +143,7 @@ final class TraceText {
                     : m.say("graph.layer", "label", l.label(), "units", l.units(), "bias", bias ? m.say("graph.bias") : ""));
         }
         sb.append(m.say("graph", "layers", String.join(" -> ", layers))).append('\n');
-        sb.append(m.say("graph.biasNote")).append('\n');
+        if (g.layers().stream().anyMatch(l -> l.nodes().stream().anyMatch(x -> x.kind() == Graph.NodeKind.BIAS))) sb.append(m.say("graph.biasNote")).append('\n');
         for (Graph.Connection c : g.connections()) {
             if (c.weight() == null) continue;   // pooling, ReLU, flatten: arrows without weights
             Graph.Weight w = g.weight(c.weight());
@@ -114,6 +155,7 @@ final class TraceText {
     }
 
     private void forward(StringBuilder sb, Trace t, Graph.Layer layer) {
+        Graph.Connection in = t.graph().connections().stream().filter(c -> c.to().equals(layer.id())).findFirst().orElseThrow();
         List<Event.Forward> nodes = t.events(Event.Forward.class).stream().filter(e -> e.layer().equals(layer.id())).toList();
         sb.append(m.say("forward.layer", "label", layer.label(), "units", layer.units(), "activation",
                 m.say("activation." + layer.activation()))).append('\n');
@@ -127,10 +169,10 @@ final class TraceText {
             }
             StringBuilder terms = new StringBuilder();
             for (int i = 0; i < Math.min(f.inputs().length, MAX_TERMS); i++) {
-                terms.append(i == 0 ? "" : " + ").append(signed(f.weights()[i])).append("·").append(v(f.inputs()[i]));
+                terms.append(i == 0 ? "" : " + ").append(signed(f.weights()[i])).append("·").append(sv(f.inputs()[i]));
             }
             if (f.inputs().length > MAX_TERMS) terms.append(" + (").append(m.say("forward.more", "count", f.inputs().length - MAX_TERMS)).append(')');
-            terms.append(" + ").append(signed(f.bias()));
+            if (in.bias() != null) terms.append(" + ").append(signed(f.bias()));
             sb.append("  ").append(m.say("forward.node", "node", labels.get(f.node()), "terms", terms, "sum", n(f.sum()),
                     "activation", m.say("act." + f.activation(), "node", labels.get(f.node())), "value", n(f.value()))).append('\n');
         }
@@ -141,13 +183,17 @@ final class TraceText {
         Event.Loss l = t.events(Event.Loss.class).getFirst();
         sb.append(m.say("loss.head")).append('\n');
         sb.append("  ").append(m.say("loss.output", "label", t.graph().layer(l.layer()).label(), "values", vector(l.output()))).append('\n');
-        if (l.targetClass() != null) {
+        boolean byWord = t.example().words() != null;
+        Object cls = l.targetClass() == null ? null : byWord ? "'" + t.graph().layer(l.layer()).nodes().get(l.targetClass()).label() + "'" : l.targetClass();
+        if (byWord) {
+            sb.append("  ").append(m.say("loss.targetWord", "word", t.example().words().get(1), "values", vector(l.target()))).append('\n');
+        } else if (l.targetClass() != null) {
             sb.append("  ").append(m.say("loss.targetClass", "class", l.targetClass(), "values", vector(l.target()))).append('\n');
         } else {
             sb.append("  ").append(m.say("loss.target", "values", vector(l.target()))).append('\n');
         }
         switch (l.kind()) {
-            case "cross_entropy" -> sb.append("  ").append(m.say("loss.cross_entropy", "class", l.targetClass(), "p", n(l.output()[l.targetClass()]),
+            case "cross_entropy" -> sb.append("  ").append(m.say("loss.cross_entropy", "class", cls, "p", n(l.output()[l.targetClass()]),
                     "value", n(l.value())));
             case "bce" -> sb.append("  ").append(m.say("loss.bce", "t", v(l.target()[0]), "p", n(l.output()[0]), "value", n(l.value())));
             default -> sb.append("  ").append(m.say("loss.mse", "value", n(l.value())));
@@ -196,11 +242,11 @@ final class TraceText {
                     float mhat = (float) (u.m()[k] / (1 - Math.pow(r.beta1(), r.step())));
                     float vhat = (float) (u.v()[k] / (1 - Math.pow(r.beta2(), r.step())));
                     sb.append("  ").append(m.say("update.adam", "label", w.label(), "index", index, "grad", n(u.gradient()[k]), "m", n(u.m()[k]),
-                            "v", String.format(Locale.ROOT, "%.3g", u.v()[k]), "old", n(u.before()[k]), "lr", v(r.lr()), "mhat", n(mhat),
+                            "v", String.format(Locale.ROOT, "%.3g", u.v()[k]), "old", n(u.before()[k]), "lr", v(r.lr()), "mhat", signed(mhat),
                             "vhat", String.format(Locale.ROOT, "%.3g", vhat), "new", n(u.after()[k])));
                 } else {
                     sb.append("  ").append(m.say("update.sgd", "label", w.label(), "index", index, "old", n(u.before()[k]), "lr", v(r.lr()),
-                            "grad", n(u.gradient()[k]), "new", n(u.after()[k])));
+                            "grad", signed(u.gradient()[k]), "new", n(u.after()[k])));
                 }
                 sb.append('\n');
             }

@@ -85,6 +85,9 @@ public interface Recipe<S extends RecipeSettings<S>> {
      */
     default String explainPreparation() { return null; }
 
+    /** The learning rate {@code explain} steps at unless told: the rate the explained model trains at. */
+    default float explainLr() { return settings(null).train().lr(); }
+
     /** Whether {@code run}'s checkpoints during training and resuming are possible for this model. */
     default boolean checkpoints() { return true; }
 

@@ -13,7 +13,9 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = Demo.Convolution.class, name = "convolution"),
         @JsonSubTypes.Type(value = Demo.Pooling.class, name = "pooling"),
-        @JsonSubTypes.Type(value = Demo.GradientFlow.class, name = "gradient_flow")})
+        @JsonSubTypes.Type(value = Demo.GradientFlow.class, name = "gradient_flow"),
+        @JsonSubTypes.Type(value = Demo.Frames.class, name = "frames"),
+        @JsonSubTypes.Type(value = Demo.NegativeSampling.class, name = "negative_sampling")})
 public sealed interface Demo {
     /**
      * An image convolved with one filter at {@code stride}: every cell of the feature map with
@@ -36,6 +38,36 @@ public sealed interface Demo {
 
     /** One cell's gradient per input word: {@code cell} is {@code rnn} or {@code lstm}. */
     record Flow(String cell, int hidden, float[] norms, float[] fractions) {}
+
+    /**
+     * word2vec's training pairs as the course makes them: a frame of {@code frameSize} words
+     * slides along a sentence ({@code words}); in each position the word in its middle is the
+     * input and every other word in the frame a target, one pair each. The pairs, frame after
+     * frame, are the course's input0 / target0, input1 / target1, ...
+     */
+    record Frames(List<String> words, int frameSize, List<Frame> frames) implements Demo {}
+
+    /** One position of the frame: the words inside it, its middle word (the input), and the pairs it gives. */
+    record Frame(List<String> inside, String input, List<Pair> pairs) {}
+
+    /** A training pair: the input (the centre word) and the target (a word of its context). */
+    record Pair(String input, String target) {}
+
+    /**
+     * The step's pair trained with negative sampling instead of the full softmax, from the same
+     * starting weights, by the engine's operations: the centre's row e of W_embeddings; the
+     * target (the true context) and the negative samples, drawn from the unigram counts to the
+     * power 0.75 among the words that are never a context of the centre in the sentences nor the
+     * centre itself ({@code excluded} are the words left out); each with its row of W_nce, its
+     * score s = e·row, σ(s), its part of the loss (−ln σ(s) for the target, −ln σ(−s) for a
+     * negative sample), its row's gradient and new value; the loss, e's gradient and new value
+     * after one SGD step at {@code lr}. No other row changes.
+     */
+    record NegativeSampling(String centre, String target, List<String> excluded, float lr, float[] embedding, List<Sample> samples, float loss,
+                            float[] embeddingGradient, float[] newEmbedding) implements Demo {}
+
+    /** One scored word of negative sampling: {@code positive} for the target, false for a negative sample. */
+    record Sample(String word, boolean positive, float[] row, float score, float sigmoid, float lossPart, float[] gradient, float[] after) {}
 
     /** One output cell: its row and column (from 0), the window it sees, the products with the filter (none for pooling), its value. */
     record Cell(int row, int col, float[][] window, float[][] products, float value) {}

@@ -48,6 +48,12 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
          * c = f·c(t−1) + i·g. No weights.
          */
         LSTM_CELL,
+        /**
+         * From a one-hot layer, as the course writes X·W: unit j of {@code to} = Σ over i of
+         * x_i·{@code weight[i][j]} (the weight is [words, dimensions], a row per word), which for
+         * a one-hot X is the row of its word — the lookup.
+         */
+        EMBEDDING,
         /** An LSTM's new state: unit j of S(t) from gate o of unit j (G(t)) and unit j of C(t): h = o·tanh(c). No weights. */
         LSTM_OUTPUT
     }

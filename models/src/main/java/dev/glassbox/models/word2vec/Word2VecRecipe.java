@@ -228,12 +228,13 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
 
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) {
-        throw new IllegalArgumentException("eval word2vec takes test files: glassbox eval word2vec FILE --wordsim F --analogies F");
+        throw new IllegalArgumentException("word2vec is evaluated on test files of word similarities and analogies, "
+                + "with Word2VecRecipe.evaluate(vectors, wordsim, analogies, restrict)");
     }
 
     /** The standard checks; either file may be null. Keys: wordsim_spearman, analogy_acc and their counts. */
     public static Map<String, Object> evaluate(KeyedVectors kv, Path wordsim, Path analogies, int restrict) throws IOException {
-        if (wordsim == null && analogies == null) throw new IllegalArgumentException("eval word2vec: give --wordsim FILE, --analogies FILE or both");
+        if (wordsim == null && analogies == null) throw new IllegalArgumentException("evaluating word2vec takes a word-similarity file, an analogy file or both");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", "word2vec");
         m.put("vocab", kv.size());
@@ -277,6 +278,10 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
      * then one full-softmax step and one negative-sampling step on a pair, by default its first
      * (나는 → 오늘); {@code input} may name another as "centre context".
      */
+    /** The course preset's rate: explain walks through the course's model. */
+    @Override
+    public float explainLr() { return settings("course").train().lr(); }
+
     @Override
     public Explanation explain(Module model, ExplainRequest request) {
         request.requireNoStage(name());
@@ -284,22 +289,21 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         String target = request.target();
         float lr = request.lr();
         long seed = request.seed();
-        if (model != null && !(model instanceof CourseWord2Vec)) {
-            throw new IllegalArgumentException("explain word2vec walks through the course's small model; it does not take --load");
-        }
+        InvalidSettingException.check(model == null || model instanceof CourseWord2Vec, "load",
+                "does not apply to explain word2vec: it walks through the course's small model");
+        InvalidSettingException.check(target == null, "target", "does not apply to explain word2vec: give the pair as the input, the centre word then its context");
         CourseWord2Vec m = model instanceof CourseWord2Vec c ? c : new CourseWord2Vec(new Generator(seed));
         List<String> words = input.stream().flatMap(w -> Arrays.stream(w.trim().split("\\s+"))).filter(w -> !w.isEmpty()).toList();
-        if (target != null) throw new IllegalArgumentException("explain word2vec: give the pair as --input CENTRE CONTEXT (no --target)");
+        InvalidSettingException.check(words.isEmpty() || words.size() == 2, "input",
+                "takes two words for explain word2vec, the centre and its context (for example 나는 오늘), got " + words.size());
         String centre, context;
         if (words.isEmpty()) {
             String[] first = CourseWord2Vec.SENTENCES.getFirst().split(" ");
             centre = first[0];
             context = first[1];
-        } else if (words.size() == 2) {
+        } else {
             centre = words.get(0);
             context = words.get(1);
-        } else {
-            throw new IllegalArgumentException("explain word2vec: --input takes two words, the centre and its context (e.g. --input 나는 오늘)");
         }
         return CourseExplainer.explain(m, centre, context, lr, seed);
     }

@@ -247,6 +247,8 @@ public final class MapTraceCheck {
                     }
                 }
                 case Demo.GradientFlow f -> throw new AssertionError("a CNN's trace carries no gradient flow");
+                case Demo.Frames f -> throw new AssertionError("a CNN's trace carries no frames");
+                case Demo.NegativeSampling f -> throw new AssertionError("a CNN's trace carries no negative sampling");
             }
         }
     }

@@ -36,9 +36,10 @@ public final class TraceCheck {
             assertEquals(layers.get(l - 1).id(), c.from(), "arrows come from the layer before");
             Graph.Weight w = g.weight(c.weight());
             Graph.Weight b = c.bias() == null ? null : g.weight(c.bias());
+            boolean lookup = c.pattern() == Graph.Pattern.EMBEDDING;                // X·W, W [in, out]; else W [out, in]
             List<Event.Forward> fs = t.events(Event.Forward.class).stream().filter(e -> e.layer().equals(layer.id())).toList();
             assertEquals(layer.units(), fs.size(), layer.id() + ": a forward event per unit");
-            assertEquals(layer.units(), w.shape()[0]);
+            assertEquals(layer.units(), w.shape()[lookup ? 1 : 0]);
             float[] z = new float[fs.size()], a = new float[fs.size()];
             for (int j = 0; j < fs.size(); j++) {
                 Event.Forward f = fs.get(j);
@@ -47,8 +48,9 @@ public final class TraceCheck {
                 double sum = b == null ? 0 : b.values()[j];
                 if (b != null) assertEquals(b.values()[j], f.bias(), 0f);
                 for (int i = 0; i < in.length; i++) {
-                    assertEquals(w.at(j, i), f.weights()[i], 0f, f.node() + ": the weight on the arrow from unit " + (i + 1));
-                    sum += (double) in[i] * w.at(j, i);
+                    float wji = lookup ? w.at(i, j) : w.at(j, i);
+                    assertEquals(wji, f.weights()[i], 0f, f.node() + ": the weight on the arrow from unit " + (i + 1));
+                    sum += (double) in[i] * wji;
                 }
                 close(sum, f.sum(), f.node() + ": z = Σ inputs·weights + bias");
                 z[j] = f.sum();
@@ -113,8 +115,11 @@ public final class TraceCheck {
                 Graph.Weight w = g.weight(id);
                 if (w.training() == Graph.Training.FROZEN) continue;
                 Event.WeightGradient wg = t.events(Event.WeightGradient.class).stream().filter(e -> e.weight().equals(id)).findFirst().orElseThrow();
+                boolean lookup = c.pattern() == Graph.Pattern.EMBEDDING;
                 for (int k = 0; k < w.values().length; k++) {
-                    double grad = w.shape().length == 2 ? (double) delta[l][k / w.shape()[1]] * acts[l - 1][k % w.shape()[1]] : delta[l][k];
+                    int row = w.shape().length == 2 ? k / w.shape()[1] : k, col = w.shape().length == 2 ? k % w.shape()[1] : 0;
+                    double grad = w.shape().length == 1 ? delta[l][k]
+                            : lookup ? (double) acts[l - 1][row] * delta[l][col] : (double) delta[l][row] * acts[l - 1][col];
                     close(grad, wg.values()[k], id + "[" + k + "]: dL/dw = dL/dz · x");
                 }
             }

@@ -1,6 +1,9 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
+import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.TraceCheck;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
@@ -21,6 +24,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,48 +255,71 @@ class Word2VecTest {
         assertTrue(assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage().contains("'lots' is not a number"));
     }
 
-    /** explain word2vec: every number of the trace follows from the others, as the course computes them. */
+    /**
+     * explain word2vec: the frames give the trainer's own pairs, every number of the step
+     * recomputes (TraceCheck), and negative sampling scores the target and negative samples that
+     * are never a true context of the centre, with every number following from the others.
+     */
     @Test
     void courseExplanationIsConsistent() {
         float lr = 0.5f;
-        var t = (dev.glassbox.models.explain.Word2VecTrace) new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7));
-        assertEquals("나는", t.centre());
-        assertEquals("오늘", t.context());
-        assertEquals(List.of(List.of("나는", "오늘"), List.of("오늘", "나는"), List.of("오늘", "집에"), List.of("집에", "오늘"),
-                List.of("집에", "간다"), List.of("간다", "집에")), t.pairs());
-        int v = t.vocabulary().size(), d = t.embedding().length, ctx = t.vocabulary().indexOf("오늘");
-        double z = 0;
-        for (int j = 0; j < v; j++) {
-            float dot = 0;
-            for (int i = 0; i < d; i++) dot += t.embedding()[i] * t.nce()[j][i];
-            assertEquals(dot, t.scores()[j], 1e-5f, "score of word " + j);
-            z += Math.exp(t.scores()[j]);
-        }
-        for (int j = 0; j < v; j++) assertEquals(Math.exp(t.scores()[j]) / z, t.probabilities()[j], 1e-5);
-        assertEquals(-Math.log(t.probabilities()[ctx]), t.loss(), 1e-5);
-        for (int i = 0; i < d; i++) {
-            // dL/de = Σ_j (p_j − [j = context])·W_nce[j]
-            double g = 0;
-            for (int j = 0; j < v; j++) g += (t.probabilities()[j] - (j == ctx ? 1 : 0)) * t.nce()[j][i];
-            assertEquals(g, t.embeddingGradient()[i], 1e-5);
-            assertEquals(t.embedding()[i] - lr * t.embeddingGradient()[i], t.newEmbedding()[i], 1e-6);
-        }
-        var ns = t.negativeSampling();
-        assertEquals("오늘", ns.targets().getFirst());
-        assertEquals(3, ns.targets().size());
-        assertEquals(ns.targets().size(), Set.copyOf(ns.targets()).size(), "noise words differ from the context and each other");
-        double loss = -Math.log(1 / (1 + Math.exp(-ns.scores()[0])));
-        for (int k = 1; k < ns.scores().length; k++) loss -= Math.log(1 / (1 + Math.exp(ns.scores()[k])));
-        assertEquals(loss, ns.loss(), 1e-5);
-        for (int k = 0; k < ns.targets().size(); k++) {
-            float coeff = (float) (1 / (1 + Math.exp(-ns.scores()[k]))) - (k == 0 ? 1f : 0f);   // dL/ds_k
-            for (int i = 0; i < d; i++) {
-                assertEquals(coeff * ns.embedding()[i], ns.rowGradients()[k][i], 1e-5f);
-                assertEquals(ns.rows()[k][i] - lr * ns.rowGradients()[k][i], ns.newRows()[k][i], 1e-6f);
+        for (long seed = 1; seed <= 6; seed++) {
+            Trace t = (Trace) new Word2VecRecipe().explain(null, ExplainRequest.of(lr, seed));
+            assertEquals(List.of("나는", "오늘"), t.example().words());
+            TraceCheck.verify(t);
+            Demo.Frames frames = (Demo.Frames) t.demos().get(0);
+            assertEquals(3, frames.frameSize());
+            assertEquals(List.of(List.of("나는", "오늘"), List.of("오늘", "나는"), List.of("오늘", "집에"), List.of("집에", "오늘"), List.of("집에", "간다"),
+                    List.of("간다", "집에")), frames.frames().stream().flatMap(f -> f.pairs().stream()).map(p -> List.of(p.input(), p.target())).toList());
+            assertEquals(List.of("나는", "오늘", "집에"), frames.frames().get(1).inside());
+            Demo.NegativeSampling ns = (Demo.NegativeSampling) t.demos().get(1);
+            assertEquals(Set.of("나는", "오늘", "집에"), Set.copyOf(ns.excluded()), "나는's contexts in the sentences, and itself");
+            assertEquals("오늘", ns.samples().getFirst().word());
+            assertTrue(ns.samples().getFirst().positive());
+            assertEquals(3, ns.samples().size());
+            Set<String> contexts = new java.util.HashSet<>();
+            for (String sentence : CourseWord2Vec.SENTENCES) {
+                String[] w = sentence.split(" ");
+                for (int i = 0; i < w.length; i++) {
+                    if (!w[i].equals("나는")) continue;
+                    if (i > 0) contexts.add(w[i - 1]);
+                    if (i + 1 < w.length) contexts.add(w[i + 1]);
+                }
+            }
+            double loss = 0;
+            for (Demo.Sample x : ns.samples().subList(1, 3)) {
+                assertFalse(x.positive());
+                assertFalse(contexts.contains(x.word()) || x.word().equals("나는"), "seed " + seed + ": '" + x.word() + "' is a true context, not a negative sample");
+            }
+            assertEquals(2, ns.samples().stream().skip(1).map(Demo.Sample::word).distinct().count());
+            float[] eg = new float[ns.embedding().length];
+            for (Demo.Sample x : ns.samples()) {
+                double dot = 0;
+                for (int i = 0; i < x.row().length; i++) dot += x.row()[i] * ns.embedding()[i];
+                assertEquals(dot, x.score(), 1e-5);
+                double part = x.positive() ? -Math.log(1 / (1 + Math.exp(-dot))) : -Math.log(1 / (1 + Math.exp(dot)));
+                assertEquals(part, x.lossPart(), 1e-5);
+                loss += part;
+                double coeff = 1 / (1 + Math.exp(-dot)) - (x.positive() ? 1 : 0);   // dL/ds
+                for (int i = 0; i < x.row().length; i++) {
+                    assertEquals(coeff * ns.embedding()[i], x.gradient()[i], 1e-5);
+                    assertEquals(x.row()[i] - lr * x.gradient()[i], x.after()[i], 1e-6);
+                    eg[i] += (float) (coeff * x.row()[i]);
+                }
+            }
+            assertEquals(loss, ns.loss(), 1e-5);
+            for (int i = 0; i < eg.length; i++) {
+                assertEquals(eg[i], ns.embeddingGradient()[i], 1e-5);
+                assertEquals(ns.embedding()[i] - lr * eg[i], ns.newEmbedding()[i], 1e-6);
             }
         }
-        var bad = assertThrows(IllegalArgumentException.class, () -> new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7).withInput(List.of("고양이", "오늘"), null)));
+        var bad = assertThrows(IllegalArgumentException.class,
+                () -> new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7).withInput(List.of("고양이", "오늘"), null)));
         assertTrue(bad.getMessage().contains("not in the course's vocabulary"), bad.getMessage());
+        var three = assertThrows(IllegalArgumentException.class,
+                () -> new Word2VecRecipe().explain(null, ExplainRequest.of(lr, 7).withInput(List.of("나는", "오늘", "집에"), null)));
+        assertEquals("input takes two words for explain word2vec, the centre and its context (for example 나는 오늘), got 3", three.getMessage());
+        assertEquals(0.5f, new Word2VecRecipe().explainLr(), "the course's rate");
     }
 
     @Test
