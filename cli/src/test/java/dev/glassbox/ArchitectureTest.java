@@ -39,13 +39,10 @@ class ArchitectureTest {
             "core/src/main/java/dev/glassbox/kernels/Sgemm.java",
             "one kernel family: blocking, packing, the micro-kernel and the threads' split of one product read together",
             "core/src/main/java/dev/glassbox/tensor/ConvOps.java",
-            "the convolution family's forward and backward rules side by side (conv, transposed conv, the fused conv + ReLU + pool)",
-            "cli/src/main/java/dev/glassbox/cli/ExplainText.java",
-            "the five explain renderers; issue #17 replaces them with one renderer of one trace and a message bundle");
+            "the convolution family's forward and backward rules side by side (conv, transposed conv, the fused conv + ReLU + pool)");
 
     /** Models-side sources that still name command-line flags, and why (everything else names settings). */
     private static final Map<String, String> FLAG_WORDS = Map.ofEntries(
-            Map.entry("models/src/main/java/dev/glassbox/models/seq2seq/Seq2SeqRecipe.java", "explain's --load/--target words: issue #17"),
             Map.entry("models/src/main/java/dev/glassbox/models/data/DataFetch.java", "the data fetch command's own --from advice"));
 
     @BeforeAll

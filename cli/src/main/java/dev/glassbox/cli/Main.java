@@ -234,7 +234,7 @@ public final class Main implements Runnable {
         public Integer call() throws IOException {
             Messages.of(lang);   // a language there is, or the error names it
             Recipe<?> r = Recipes.get(model);
-            if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation());
+            if (load == null && r.explainPreparation() != null) ERR.println("glassbox: " + r.explainPreparation() + "; --load FILE explains a saved one");
             float rate = lr != null ? lr : r.explainLr();
             var request = new ExplainRequest(input, target, rate, seed, stage == null ? 0 : stage);
             Explanation t = r.explain(load == null ? null : load(r, load), request);

@@ -44,6 +44,9 @@ final class MapText {
                 case Demo.NegativeSampling ns -> {
                     continue;                          // said after the step it compares with (TraceText)
                 }
+                case Demo.Decoding decoding -> {
+                    continue;                          // seq2seq's, said by Seq2SeqText
+                }
                 case Demo.Frames f -> {
                     sb.append(m.say("demo.frames", "size", f.frameSize(), "sentence", String.join(" ", f.words()))).append('\n');
                     int k = 0;

@@ -226,9 +226,13 @@ final class TraceText {
         boolean adam = r.name().equals("adam");
         sb.append(adam ? m.say("update.head.adam", "step", r.step(), "beta1", v(r.beta1()), "beta2", v(r.beta2()), "eps", r.eps())
                 : m.say("update.head.sgd")).append('\n');
-        int more = 0;
+        int more = 0, carried = 0;
         for (Event.Update u : t.events(Event.Update.class)) {
             Graph.Weight w = t.weight(u.weight());
+            if (u.indices() != null) {
+                more += w.values().length - u.indices().length;   // values the event does not carry
+                carried = u.indices().length;
+            }
             int shown = 0;
             for (int k = 0; k < u.before().length; k++) {
                 if (u.after()[k] == u.before()[k]) continue;
@@ -237,7 +241,7 @@ final class TraceText {
                     continue;
                 }
                 shown++;
-                String index = index(w.shape(), k);
+                String index = index(w.shape(), u.indices() == null ? k : u.indices()[k]);
                 if (adam) {
                     float mhat = (float) (u.m()[k] / (1 - Math.pow(r.beta1(), r.step())));
                     float vhat = (float) (u.v()[k] / (1 - Math.pow(r.beta2(), r.step())));
@@ -251,7 +255,8 @@ final class TraceText {
                 sb.append('\n');
             }
         }
-        if (more > 0) sb.append("  ").append(m.say("update.more", "count", more)).append('\n');
+        if (more > 0) sb.append("  ").append(carried > 0 ? m.say("update.moreLargest", "count", more, "shown", carried) : m.say("update.more", "count", more))
+                .append('\n');
         List<String> frozen = t.graph().weights().stream().filter(w -> w.training() == Graph.Training.FROZEN).map(Graph.Weight::label).toList();
         if (!frozen.isEmpty()) sb.append("  ").append(m.say("update.frozen", "labels", String.join(", ", frozen))).append('\n');
     }

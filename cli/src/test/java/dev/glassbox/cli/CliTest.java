@@ -275,7 +275,8 @@ class CliTest {
         assertEquals(0, run("train", "seq2seq", "--steps", "30", "--attention", "bahdanau", "--save", s2s.toString()).code());
         Result s2sExplain = run("explain", "seq2seq", "--load", s2s.toString(), "--input", "7/3/98");
         assertEquals(0, s2sExplain.code(), s2sExplain.err());
-        assertTrue(s2sExplain.out().contains("bahdanau attention") && s2sExplain.out().contains("beam search (width 3)"), s2sExplain.out());
+        assertTrue(s2sExplain.out().contains("bahdanau attention") && s2sExplain.out().contains("Beam search (width 3)")
+                && s2sExplain.out().contains("L_10 = ") && s2sExplain.out().contains("'7/3/98' -> '1998-03-07'"), s2sExplain.out());
         Result wrongAttention = run("train", "dnn", "--attention", "luong");
         assertEquals("glassbox: --attention applies to seq2seq, not dnn", wrongAttention.err().strip());
         Result rnn = run("explain", "rnn", "--lang", "ko");

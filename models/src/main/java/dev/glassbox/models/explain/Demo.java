@@ -15,7 +15,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = Demo.Pooling.class, name = "pooling"),
         @JsonSubTypes.Type(value = Demo.GradientFlow.class, name = "gradient_flow"),
         @JsonSubTypes.Type(value = Demo.Frames.class, name = "frames"),
-        @JsonSubTypes.Type(value = Demo.NegativeSampling.class, name = "negative_sampling")})
+        @JsonSubTypes.Type(value = Demo.NegativeSampling.class, name = "negative_sampling"),
+        @JsonSubTypes.Type(value = Demo.Decoding.class, name = "decoding")})
 public sealed interface Demo {
     /**
      * An image convolved with one filter at {@code stride}: every cell of the feature map with
@@ -68,6 +69,23 @@ public sealed interface Demo {
 
     /** One scored word of negative sampling: {@code positive} for the target, false for a negative sample. */
     record Sample(String word, boolean positive, float[] row, float score, float sigmoid, float lossPart, float[] gradient, float[] after) {}
+
+    /**
+     * seq2seq decoding an input by itself, as the model stands before the step: the input's
+     * characters, the encoder's state after each ({@code encoderStates}, [characters][hidden]),
+     * the attention ({@code none}, {@code luong}, {@code bahdanau}), for each output step the
+     * attention weights over the input characters (empty without attention; padding left out),
+     * the character decoded greedily and its probability; the greedy output; and a beam
+     * search's best candidates with their log-probabilities.
+     */
+    record Decoding(List<String> inputChars, float[][] encoderStates, String attention, List<OutputStep> steps, String greedy,
+                    int beamWidth, List<Candidate> beam) implements Demo {}
+
+    /** One output step of a decoding: t from 1, the weights over the input, the decoded character, its probability. */
+    record OutputStep(int t, float[] weights, String decoded, float probability) {}
+
+    /** A beam-search candidate and the sum of its characters' log-probabilities. */
+    record Candidate(String output, float logProbability) {}
 
     /** One output cell: its row and column (from 0), the window it sees, the products with the filter (none for pooling), its value. */
     record Cell(int row, int col, float[][] window, float[][] products, float value) {}

@@ -32,7 +32,7 @@ public sealed interface Event {
     record Forward(String layer, String node, float[] inputs, float[] weights, float bias, float sum, String activation, float value)
             implements Event {}
 
-    /** A feature map's values after its layer's operation (row by row, the node's shape). */
+    /** A feature map's or a vector's values after its layer's operation (row by row, the node's shape). */
     record MapForward(String layer, String node, float[] values) implements Event {}
 
     /**
@@ -64,8 +64,12 @@ public sealed interface Event {
     record LstmCell(String cellLayer, String stateLayer, int node, float input, float forget, float candidate, float output,
                     float cellBefore, float cell, float state) implements Event {}
 
-    /** A loss made of several (a sequence's steps): the parts L_1, L_2, ... in order and their sum, the loss the step lowers. */
-    record TotalLoss(float[] parts, float value) implements Event {}
+    /**
+     * A loss made of several (a sequence's steps): the parts L_1, L_2, ... in order, how they
+     * are folded ({@code sum}, or {@code mean} for seq2seq's loss per character), and the
+     * result, the loss the step lowers.
+     */
+    record TotalLoss(float[] parts, String reduction, float value) implements Event {}
 
     /** dL/dz at a unit: the error signal the backward pass brings to its weighted sum. */
     record NodeGradient(String layer, String node, float gradient) implements Event {}
@@ -82,7 +86,13 @@ public sealed interface Event {
 
     /**
      * A weight's update: before, gradient, after; for Adam also the moments m and v after the
-     * step (null for SGD). The rule and its numbers are the trace's.
+     * step (null for SGD). The rule and its numbers are the trace's. {@code indices} is null
+     * when the arrays hold every value of the weight; for a large weight it names the flat
+     * positions they hold (its largest gradients).
      */
-    record Update(String weight, float[] before, float[] gradient, float[] after, float[] m, float[] v) implements Event {}
+    record Update(String weight, float[] before, float[] gradient, float[] after, float[] m, float[] v, int[] indices) implements Event {
+        public Update(String weight, float[] before, float[] gradient, float[] after, float[] m, float[] v) {
+            this(weight, before, gradient, after, m, v, null);
+        }
+    }
 }

@@ -13,8 +13,12 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
     /** Where a layer stands. */
     public enum Role { INPUT, HIDDEN, OUTPUT }
 
-    /** A node computes one value (a unit), a map of values (a feature map), or always holds 1 (the bias node, not counted). */
-    public enum NodeKind { UNIT, MAP, BIAS }
+    /**
+     * A node computes one value (a unit), a map of values (a feature map), a vector of values
+     * (an embedding, a recurrent state: the course's box for it), or always holds 1 (the bias
+     * node, not counted).
+     */
+    public enum NodeKind { UNIT, MAP, VECTOR, BIAS }
 
     /** How arrows join two layers. */
     public enum Pattern {
@@ -54,6 +58,21 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
          * a one-hot X is the row of its word — the lookup.
          */
         EMBEDDING,
+        /**
+         * An LSTM step into a state vector: from the step's input vector ({@code weight} is
+         * weight_ih, {@code bias} bias_ih) or from the state of the step before (weight_hh,
+         * bias_hh; for a decoder's first step, the encoder's last state): the gates i, f, g, o,
+         * the cell and the state as an LSTM makes them.
+         */
+        LSTM,
+        /**
+         * Attention: the decoder state d(t) ({@code from}) scored against every encoder state
+         * e(s) (Luong: d(t)·e(s); Bahdanau: v·tanh(W_e·e(s) + W_d·d(t)), the attn_* weights of
+         * the graph), and the softmax of the scores over s, a weight per input position.
+         */
+        ATTENTION,
+        /** The context c(t) = Σ over s of a(t)[s]·e(s): the encoder states weighed by the attention ({@code from}). */
+        CONTEXT,
         /** An LSTM's new state: unit j of S(t) from gate o of unit j (G(t)) and unit j of C(t): h = o·tanh(c). No weights. */
         LSTM_OUTPUT
     }
@@ -61,7 +80,7 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
     /** Whether a step changes a weight. */
     public enum Training { TRAINED, FROZEN }
 
-    /** A node: its id (unique in the graph), its label in the course's notation, its kind, and for a map its [height, width]. */
+    /** A node: its id (unique in the graph), its label in the course's notation, its kind, and for a map its [height, width], for a vector its [length]. */
     public record Node(String id, String label, NodeKind kind, int[] shape) {
         public Node(String id, String label, NodeKind kind) { this(id, label, kind, null); }
     }

@@ -46,12 +46,18 @@ public record Trace(int schema, String model, Stage stage, List<Demo> demos, Gra
 
     /**
      * How the weights are updated: {@code sgd} (new = old − lr·g) or {@code adam} (from the
-     * moments m and v with β₁, β₂, ε, at step {@code step}); null numbers do not apply.
+     * moments m and v with β₁, β₂, ε, at step {@code step}); null numbers do not apply. With
+     * {@code clip}, the gradients are first scaled together so that their joint norm is at most
+     * {@code clip} (by clip / (norm + 1e-6) when the norm is larger), as the model trains; the
+     * updates' gradients are the scaled ones.
      */
-    public record Rule(String name, float lr, Float beta1, Float beta2, Float eps, Long step) {
-        public static Rule sgd(float lr) { return new Rule("sgd", lr, null, null, null, null); }
+    public record Rule(String name, float lr, Float beta1, Float beta2, Float eps, Long step, Float clip) {
+        public static Rule sgd(float lr) { return new Rule("sgd", lr, null, null, null, null, null); }
 
-        public static Rule adam(float lr, float beta1, float beta2, float eps, long step) { return new Rule("adam", lr, beta1, beta2, eps, step); }
+        public static Rule adam(float lr, float beta1, float beta2, float eps, long step) { return new Rule("adam", lr, beta1, beta2, eps, step, null); }
+
+        /** This rule after clipping the gradients' joint norm at {@code maxNorm}. */
+        public Rule clipped(float maxNorm) { return new Rule(name, lr, beta1, beta2, eps, step, maxNorm); }
     }
 
     /** The graph's weight of this id. */

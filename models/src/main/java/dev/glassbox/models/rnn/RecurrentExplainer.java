@@ -144,7 +144,7 @@ final class RecurrentExplainer {
             events.add(new Event.Loss("cross_entropy", ys, Arrays.copyOfRange(probs, (t - 1) * v, t * v), Arrays.copyOfRange(targetRows, (t - 1) * v, t * v),
                     targets[t - 1], losses[t - 1]));
         }
-        events.add(new Event.TotalLoss(losses, loss.item()));
+        events.add(new Event.TotalLoss(losses, "sum", loss.item()));
 
         for (int t = steps; t >= 1; t--) {
             for (int j = 0; j < v; j++) events.add(new Event.NodeGradient("y" + t, "y" + t + "." + (j + 1), dz[(t - 1) * v + j]));

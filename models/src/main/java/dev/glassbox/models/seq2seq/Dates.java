@@ -67,5 +67,18 @@ public final class Dates {
         };
     }
 
+    /**
+     * The date an input writes in one of the task's formats, or null when it is none of them
+     * (each day of the range is written in each format and compared: a fraction of a second).
+     */
+    public static LocalDate read(String input) {
+        String in = input.trim().toLowerCase(Locale.ROOT);
+        for (int day = 0; day < DAYS; day++) {
+            LocalDate d = FIRST.plusDays(day);
+            for (int f = 0; f < FORMATS; f++) if (write(d, f).equals(in)) return d;
+        }
+        return null;
+    }
+
     private static String two(int v) { return v < 10 ? "0" + v : String.valueOf(v); }
 }

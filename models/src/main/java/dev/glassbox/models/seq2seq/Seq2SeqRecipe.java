@@ -7,7 +7,7 @@ import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
-import dev.glassbox.models.explain.Seq2SeqTrace;
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
@@ -246,7 +246,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
     }
 
     @Override
-    public String explainPreparation() { return "training a seq2seq model for 300 steps first (about 15 s); --load FILE explains a saved one"; }
+    public String explainPreparation() { return "training a seq2seq model for 300 steps first (about 15 s)"; }
 
     /** A candidate of the beam: its output ids so far, log-probability and decoder state. */
     private record Hyp(int[] ids, double logp, Tensor h, Tensor c) {}
@@ -256,7 +256,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
      * each by every character, and keeps the best {@code width} again, for the ten characters of
      * an ISO date; the candidates best first.
      */
-    public static List<Seq2SeqTrace.Candidate> beam(Seq2Seq m, String input, int width) {
+    public static List<Demo.Candidate> beam(Seq2Seq m, String input, int width) {
         if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
         m.eval();
         int v = Dates.OUTPUT_CHARS.length();
@@ -278,31 +278,44 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
                 next.sort((a, b) -> Double.compare(b.logp(), a.logp()));
                 beam = next.subList(0, Math.min(width, next.size()));
             }
-            List<Seq2SeqTrace.Candidate> out = new ArrayList<>();
+            List<Demo.Candidate> out = new ArrayList<>();
             for (Hyp hyp : beam) {
                 StringBuilder sb = new StringBuilder();
                 for (int id : hyp.ids()) sb.append(Dates.OUTPUT_CHARS.charAt(id));
-                out.add(new Seq2SeqTrace.Candidate(sb.toString(), (float) hyp.logp()));
+                out.add(new Demo.Candidate(sb.toString(), (float) hyp.logp()));
             }
             return out;
         }
     }
 
     /**
-     * One decoding of a written date (default 'saturday, march 7 1998') by a saved model, or by
-     * a fresh one trained briefly from {@code seed}: the encoder's states, each output step's
-     * attention over the input and the decoded character, then a beam search of width 3.
+     * A written date (default 'saturday, march 7 1998') told twice, by a saved model or by a
+     * fresh one trained briefly from the seed: first decoded by the model as it stands (the
+     * encoder's states, each output step's attention over the input and the decoded character,
+     * a beam search of width 3), then one real training step towards its ISO form (or the
+     * target given), character by character: each output step's loss, their mean, the
+     * gradients and Adam's update after clipping, as the recipe trains.
      */
     @Override
     public Explanation explain(Module model, ExplainRequest request) throws IOException {
         request.requireNoStage(name());
-        List<String> input = request.input();
+        String text = request.input().isEmpty() ? "saturday, march 7 1998" : String.join(" ", request.input()).trim().toLowerCase(Locale.ROOT);
+        Seq2Seq.encodeInputs(List.of(text));                                   // every character one the task uses, or the error names it
         String target = request.target();
-        float lr = request.lr();
-        long seed = request.seed();
-        if (target != null) throw new IllegalArgumentException("explain seq2seq: the target is the date's ISO form (no --target)");
-        Seq2Seq m = model == null ? (Seq2Seq) train(explainSettings(seed), RunOptions.NONE, EventListener.NONE).model() : cast(model);
-        String text = input.isEmpty() ? "saturday, march 7 1998" : String.join(" ", input).toLowerCase(Locale.ROOT);
+        if (target == null) {
+            java.time.LocalDate date = Dates.read(text);
+            check(date != null, "target", "is needed: '" + text + "' is not written in one of the task's formats, so its ISO form is not known; "
+                    + "give the date it means, for example 1998-03-07");
+            target = date.toString();
+        }
+        check(target.length() == Dates.OUTPUT_LENGTH && target.chars().allMatch(c -> Dates.OUTPUT_CHARS.indexOf(c) >= 0), "target",
+                "must be an ISO date of " + Dates.OUTPUT_LENGTH + " characters such as 1998-03-07, got '" + target + "'");
+        Seq2Seq m = model == null ? (Seq2Seq) train(explainSettings(request.seed()), RunOptions.NONE, EventListener.NONE).model() : cast(model);
+        return Seq2SeqExplainer.explain(m, text, target, request.lr(), decoding(m, text));
+    }
+
+    /** The model decoding {@code text} as it stands: encoder states, attention and greedy characters, and a beam search of width 3. */
+    static Demo.Decoding decoding(Seq2Seq m, String text) {
         m.eval();
         float[][] states;
         List<String> chars = new ArrayList<>();
@@ -314,7 +327,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
             for (int s = 0; s < text.length(); s++) states[s] = Arrays.copyOfRange(e, s * m.hidden, (s + 1) * m.hidden);
         }
         Decoding d = greedy(m, List.of(text));
-        List<Seq2SeqTrace.OutputStep> steps = new ArrayList<>();
+        List<Demo.OutputStep> steps = new ArrayList<>();
         String out = d.outputs().getFirst();
         // the decoded characters' probabilities, from a teacher-forced pass over the greedy output
         float[] probs;
@@ -326,10 +339,8 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
         for (int t = 0; t < Dates.OUTPUT_LENGTH; t++) {
             float[] w = d.weights() == null ? new float[0] : Arrays.copyOfRange(d.weights(), t * d.inputLength(), (t + 1) * d.inputLength());
             int id = Dates.OUTPUT_CHARS.indexOf(out.charAt(t));
-            steps.add(new Seq2SeqTrace.OutputStep(t + 1, w, String.valueOf(out.charAt(t)),
-                    probs[t * Dates.OUTPUT_CHARS.length() + id]));
+            steps.add(new Demo.OutputStep(t + 1, w, String.valueOf(out.charAt(t)), probs[t * Dates.OUTPUT_CHARS.length() + id]));
         }
-        return new Seq2SeqTrace(name(), m.attention.name().toLowerCase(Locale.ROOT), text, chars, states, steps, out,
-                beam(m, text, 3));
+        return new Demo.Decoding(chars, states, Seq2SeqExplainer.attentionName(m.attention), steps, out, 3, beam(m, text, 3));
     }
 }

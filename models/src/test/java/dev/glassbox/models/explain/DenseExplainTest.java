@@ -140,7 +140,7 @@ class DenseExplainTest {
         Pattern place = Pattern.compile("\\{(\\w+)}");
         Set<String> notation = Set.of("rule.sgd", "rule.adam", "act.identity", "act.sigmoid", "act.softmax", "update.sgd", "update.adam",
                 "backward.layer", "input", "loss.output", "act.relu", "demo.cell", "demo.max", "demo.featureMap", "act.tanh", "activation.tanh",
-                "seq.layer", "seq.loss", "seq.backward.layer", "seq.shares.example", "flow.row", "demo.frame", "demo.pair", "ns.row");
+                "seq.layer", "seq.loss", "seq.backward.layer", "seq.shares.example", "flow.row", "demo.frame", "demo.pair", "ns.row", "dec.stepPlain");
         for (String k : en.keys()) {
             assertEquals(places(place, en.template(k)), places(place, ko.template(k)), k + ": the same places in both");
             if (!notation.contains(k)) assertNotEquals(en.template(k), ko.template(k), k + " is not translated");

@@ -2,7 +2,10 @@ package dev.glassbox.models.seq2seq;
 
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
+import dev.glassbox.models.explain.Seq2SeqTraceCheck;
+import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import org.junit.jupiter.api.Test;
@@ -57,21 +60,34 @@ class Seq2SeqTest {
             // "7/3/98" is left-padded to the longer input: no weight on the padding
             for (int s = 0; s < ti - "7/3/98".length(); s++) assertEquals(0f, dec.weights()[t * ti + s], 1e-6f);
         }
-        // explain: one decoding step by step, and a beam search whose best candidate is at least as probable as greedy's
-        var t = (dev.glassbox.models.explain.Seq2SeqTrace) Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("7/3/98"), null));
-        assertEquals(6, t.inputChars().size());
-        assertEquals(10, t.steps().size());
-        assertEquals(Seq2SeqRecipe.greedy(m, List.of("7/3/98")).outputs().getFirst(), t.greedy());
-        assertEquals(3, t.beam().size());
-        for (int i = 1; i < 3; i++) assertTrue(t.beam().get(i - 1).logProbability() >= t.beam().get(i).logProbability());
+        // explain: the model decoding by itself (as it stands: the step then changes it), then one real training step
+        String greedyBefore = Seq2SeqRecipe.greedy(m, List.of("7/3/98")).outputs().getFirst();
+        Trace t = (Trace) Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("7/3/98"), null));
+        assertEquals(List.of("7/3/98", "1998-03-07"), t.example().words(), "the target read from the input");
+        Seq2SeqTraceCheck.verify(t);
+        Demo.Decoding d = (Demo.Decoding) t.demos().getFirst();
+        assertEquals(6, d.inputChars().size());
+        assertEquals(10, d.steps().size());
+        assertEquals(greedyBefore, d.greedy());
+        assertEquals(3, d.beam().size());
+        for (int i = 1; i < 3; i++) assertTrue(d.beam().get(i - 1).logProbability() >= d.beam().get(i).logProbability());
         double greedyLogp = 0;
-        for (var st : t.steps()) {
+        for (var st : d.steps()) {
             greedyLogp += Math.log(st.probability());
             double sum = 0;
             for (float w : st.weights()) sum += w;
             assertEquals(1.0, sum, 1e-4);
         }
-        assertTrue(t.beam().getFirst().logProbability() >= greedyLogp - 1e-3, t.beam() + " vs greedy " + greedyLogp);
+        assertTrue(d.beam().getFirst().logProbability() >= greedyLogp - 1e-3, d.beam() + " vs greedy " + greedyLogp);
+        Trace other = (Trace) Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("hello"), "2001-02-03"));
+        assertEquals("2001-02-03", other.example().words().get(1));
+        Seq2SeqTraceCheck.verify(other);
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("hello"), null)));
+        assertTrue(unknown.getMessage().startsWith("target is needed: 'hello' is not written in one of the task's formats"), unknown.getMessage());
+        var badTarget = assertThrows(IllegalArgumentException.class,
+                () -> Recipes.get("seq2seq").explain(m, ExplainRequest.of(0.1f, 1).withInput(List.of("7/3/98"), "1998/03/07")));
+        assertTrue(badTarget.getMessage().startsWith("target must be an ISO date"), badTarget.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> Recipes.get("seq2seq").predict(m, List.of("7#3#98")));
         assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
         var att = assertThrows(IllegalArgumentException.class, () -> Seq2SeqRecipe.attention("global"));
