@@ -37,7 +37,7 @@ final class MapText {
                                 p.append(p.isEmpty() ? "" : " + ").append(v(cell.window()[i][j])).append("·").append(v(c.filter()[i][j]));
                             }
                         }
-                        sb.append("    ").append(m.say("demo.cell", "row", cell.row(), "col", cell.col(), "products", p, "value", v(cell.value()))).append('\n');
+                        sb.append("    ").append(m.say("demo.cell", "row", cell.row() + 1, "col", cell.col() + 1, "products", p, "value", v(cell.value()))).append('\n');
                     }
                 }
                 case Demo.GradientFlow f -> new SequenceText(m).flow(sb, f);
@@ -62,7 +62,7 @@ final class MapText {
                     for (Demo.Cell cell : p.cells()) {
                         StringBuilder vals = new StringBuilder();
                         for (float[] row : cell.window()) for (float x : row) vals.append(vals.isEmpty() ? "" : ", ").append(v(x));
-                        sb.append("    ").append(m.say("demo.max", "row", cell.row(), "col", cell.col(), "values", vals, "value", v(cell.value()))).append('\n');
+                        sb.append("    ").append(m.say("demo.max", "row", cell.row() + 1, "col", cell.col() + 1, "values", vals, "value", v(cell.value()))).append('\n');
                     }
                 }
             }

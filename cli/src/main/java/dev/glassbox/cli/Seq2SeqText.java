@@ -46,7 +46,7 @@ final class Seq2SeqText {
         String input = t.example().words().get(0), target = t.example().words().get(1);
         Trace.Rule r = t.rule();
         StringBuilder sb = new StringBuilder();
-        sb.append(m.say("s2s.title", "attention", dec.attention(), "input", input, "target", target, "rule", m.say("rule." + r.name()), "lr", v(r.lr()),
+        sb.append(m.say("s2s.title", "attention", m.say("s2s.attention." + dec.attention()), "input", input, "target", target, "rule", m.say("rule." + r.name()), "lr", v(r.lr()),
                 "clip", v(r.clip()))).append("\n\n");
         decoding(sb, dec);
 
@@ -82,7 +82,7 @@ final class Seq2SeqText {
         Event.TotalLoss total = t.events(Event.TotalLoss.class).getFirst();
         sb.append(m.say("s2s.total", "count", total.parts().length, "value", n(total.value()))).append("\n\n");
 
-        sb.append(m.say("s2s.backward")).append('\n');
+        sb.append(m.say("s2s.backward", "count", losses.size())).append('\n');
         List<Event.NodeGradient> last = t.events(Event.NodeGradient.class).stream().filter(e -> e.layer().equals("y" + losses.size())).toList();
         float[] dz = new float[last.size()];
         for (int j = 0; j < dz.length; j++) dz[j] = last.get(j).gradient();

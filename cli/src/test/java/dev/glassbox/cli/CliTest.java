@@ -129,8 +129,8 @@ class CliTest {
         // cnn: the course's convolution and pooling examples, every window's nine products, then the model's maps.
         Result cnn = run("explain", "cnn");
         assertEquals(0, cnn.code(), cnn.err());
-        assertTrue(cnn.out().contains("[0][1] = 0·0 + 1·1 + 1·0 + 1·1 + 0·1 + 1·1 + 0·0 + 0·1 + 1·0 = 3"), cnn.out());
-        assertTrue(cnn.out().contains("[0][0] = max(3, 7, 3, 2) = 7"), cnn.out());
+        assertTrue(cnn.out().contains("[1][2] = 0·0 + 1·1 + 1·0 + 1·1 + 0·1 + 1·1 + 0·0 + 0·1 + 1·0 = 3"), cnn.out());
+        assertTrue(cnn.out().contains("[1][1] = max(3, 7, 3, 2) = 7"), cnn.out());
         assertTrue(cnn.out().contains("pool2: 16 maps of 2x2, max pooling") && cnn.out().contains("the JSON trace has all"), cnn.out());
         JsonNode cj = run("explain", "cnn", "--json").json();
         assertEquals(3, cj.get("demos").get(0).get("featureMap").get(2).get(2).asInt());
@@ -275,7 +275,7 @@ class CliTest {
         assertEquals(0, run("train", "seq2seq", "--steps", "30", "--attention", "bahdanau", "--save", s2s.toString()).code());
         Result s2sExplain = run("explain", "seq2seq", "--load", s2s.toString(), "--input", "7/3/98");
         assertEquals(0, s2sExplain.code(), s2sExplain.err());
-        assertTrue(s2sExplain.out().contains("bahdanau attention") && s2sExplain.out().contains("Beam search (width 3)")
+        assertTrue(s2sExplain.out().contains("Bahdanau attention") && s2sExplain.out().contains("Beam search (width 3)")
                 && s2sExplain.out().contains("L_10 = ") && s2sExplain.out().contains("'7/3/98' -> '1998-03-07'"), s2sExplain.out());
         Result wrongAttention = run("train", "dnn", "--attention", "luong");
         assertEquals("glassbox: --attention applies to seq2seq, not dnn", wrongAttention.err().strip());

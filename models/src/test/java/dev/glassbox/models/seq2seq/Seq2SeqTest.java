@@ -99,11 +99,15 @@ class Seq2SeqTest {
         for (String a : List.of("bahdanau", "none")) {
             var recipe = new Seq2SeqRecipe();
             var s = recipe.settings("dates");
-            var m = recipe.train(s.withTrain(s.train().withBatch(16).withSeed(2).withSteps(20)).withAttention(Seq2SeqRecipe.attention(a)),
-                    RunOptions.NONE, EventListener.NONE).metrics();
+            var run = recipe.train(s.withTrain(s.train().withBatch(16).withSeed(2).withSteps(20)).withAttention(Seq2SeqRecipe.attention(a)),
+                    RunOptions.NONE, EventListener.NONE);
+            var m = run.metrics();
             assertEquals(a, m.get("attention"));
             double loss = ((Number) m.get("loss")).doubleValue();
             assertTrue(loss < Math.log(11), a + ": below guessing among 11 characters: " + loss);
+            Trace t = (Trace) recipe.explain(run.model(), ExplainRequest.of(3e-3f, 1));
+            Seq2SeqTraceCheck.verify(t);
+            assertEquals(a, ((Demo.Decoding) t.demos().getFirst()).attention());
         }
     }
 }
