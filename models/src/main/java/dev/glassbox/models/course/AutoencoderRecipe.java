@@ -244,13 +244,13 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         var cls = new DenseExplainer.Layer("classifier", "Y_hat", m.classifier, Activation.SOFTMAX, "y", "W_c", "b_c", t);
         var adam = DenseExplainer.Optimizing.ADAM;
         return switch (s) {
-            case 1 -> new DenseExplainer.Step(name(), m, new Trace.Stage(1, 4, STAGES.get(0), "X"), "X", "x", List.of(en1, de1),
+            case 1 -> new DenseExplainer.Step(name(), m, new Trace.Stage(1, 4, STAGES.get(0), "X"), "X", "X_", List.of(en1, de1),
                     x -> m.decode1(m.encode1(x)), DenseExplainer.LossKind.MSE, adam);
-            case 2 -> new DenseExplainer.Step(name(), m, new Trace.Stage(2, 4, STAGES.get(1), "Z1"), "X", "x", List.of(en1, en2, de2),
+            case 2 -> new DenseExplainer.Step(name(), m, new Trace.Stage(2, 4, STAGES.get(1), "Z1"), "X", "X_", List.of(en1, en2, de2),
                     x -> m.decode2(m.encode2(m.encode1(x))), DenseExplainer.LossKind.MSE, adam);
-            case 3 -> new DenseExplainer.Step(name(), m, new Trace.Stage(3, 4, STAGES.get(2), "Y"), "X", "x", List.of(en1, en2, cls),
+            case 3 -> new DenseExplainer.Step(name(), m, new Trace.Stage(3, 4, STAGES.get(2), "Y"), "X", "X_", List.of(en1, en2, cls),
                     m::forward, DenseExplainer.LossKind.CROSS_ENTROPY, adam);
-            default -> new DenseExplainer.Step(name(), m, new Trace.Stage(4, 4, STAGES.get(3), "Y"), "X", "x", List.of(en1, en2, cls),
+            default -> new DenseExplainer.Step(name(), m, new Trace.Stage(4, 4, STAGES.get(3), "Y"), "X", "X_", List.of(en1, en2, cls),
                     m::forward, DenseExplainer.LossKind.CROSS_ENTROPY, adam);
         };
     }
@@ -264,7 +264,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         }
     }
 
-    /** A held-out image (or one given as pixel values) and its class. */
+    /** A held-out image (or one given as pixel values) and its class (null for an image of one's own without one). */
     @Override
     Example example(List<String> input, String target, Data data) {
         if (input.isEmpty()) {
@@ -273,7 +273,6 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         }
         int n = data.test().inputs().select(0, 0).numel();
         float[] x = setting("input", input, n, "for this autoencoder, an image of " + n + " pixel values in [0, 1]");
-        InvalidSettingException.check(target != null, "target", "is needed with an input of your own: the right digit (0-9), for autoencoder");
-        return new Example(x, null, digit(target, "autoencoder"));
+        return new Example(x, null, target == null ? null : digit(target, "autoencoder"));   // the classifying stages ask for the digit
     }
 }

@@ -178,9 +178,17 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
         M m = model == null ? build(presets().get(0), new Generator(request.seed())) : cast(model);
         DenseExplainer.Step step = explainStep(m, request.stage());
         if (step.stage() == null) request.requireNoStage(name());
+        boolean reconstructs = step.stage() != null && !"Y".equals(step.stage().target());
+        if (reconstructs) {
+            InvalidSettingException.check(request.target() == null, "target", "does not apply to stage " + step.stage().index() + " of " + name()
+                    + ": it learns to give back " + ("X".equals(step.stage().target()) ? "its input X" : "Z1 = encoder_1(X)"));
+        }
         Example ex = example(request.input(), request.target(), exampleData(m, request.seed()));
-        if (step.stage() != null && !"Y".equals(step.stage().target())) {
+        if (reconstructs) {
             ex = new Example(ex.input(), reconstructionTarget(m, step, ex.input()), null);   // a stage that reconstructs its input
+        } else {
+            InvalidSettingException.check(ex.target() != null || ex.targetClass() != null, "target",
+                    "is needed with an input of your own: the right digit (0-9), for " + name());
         }
         return DenseExplainer.explain(step, ex.input(), ex.target(), ex.targetClass(), request.lr());
     }

@@ -114,7 +114,7 @@ public final class DnnRecipe extends CourseRecipe<DnnClassifier> {
 
     @Override
     DenseExplainer.Step explainStep(DnnClassifier m, int stage) {
-        return new DenseExplainer.Step(name(), m, null, "input layer", "x", List.of(
+        return new DenseExplainer.Step(name(), m, null, "input layer", "X_", List.of(
                 new DenseExplainer.Layer("hidden1", "hidden layer 1", m.hidden1, Activation.SIGMOID, "h1_", "W1", "b1", Graph.Training.TRAINED),
                 new DenseExplainer.Layer("hidden2", "hidden layer 2", m.hidden2, Activation.SIGMOID, "h2_", "W2", "b2", Graph.Training.TRAINED),
                 new DenseExplainer.Layer("output", "output layer", m.output, Activation.SOFTMAX, "y", "W3", "b3", Graph.Training.TRAINED)),

@@ -97,6 +97,15 @@ class DenseExplainTest {
         assertEquals("target", noTarget.setting());
         var bad = assertThrows(InvalidSettingException.class, () -> explain("dnn", ExplainRequest.of(0.5f, 42).withInput(List.of(), "12")));
         assertEquals("target", bad.setting());
+        // the autoencoder's reconstructing stages have their own target: a class given is refused, an image of one's own needs none
+        var stage1 = assertThrows(InvalidSettingException.class, () -> explain("autoencoder", ExplainRequest.of(3e-3f, 7).withInput(List.of(), "3")
+                .withStage(1)));
+        assertEquals("target does not apply to stage 1 of autoencoder: it learns to give back its input X", stage1.getMessage());
+        List<String> image = java.util.Collections.nCopies(64, "0.5");
+        Trace own = explain("autoencoder", ExplainRequest.of(3e-3f, 7).withInput(image, null).withStage(2));
+        TraceCheck.verify(own);
+        var classNeeded = assertThrows(InvalidSettingException.class, () -> explain("autoencoder", ExplainRequest.of(3e-3f, 7).withInput(image, null)));
+        assertTrue(classNeeded.getMessage().startsWith("target is needed with an input of your own"), classNeeded.getMessage());
     }
 
     @Test
