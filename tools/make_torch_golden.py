@@ -208,7 +208,95 @@ out["recurrent"] = {
     "gru_bi": recurrent(torch.nn.GRU(3, 4, batch_first=True, bidirectional=True), rnd(2, 5, 3)),
 }
 
+# 8. Attention and the Transformer (sections added after the others, so their values are unchanged).
+def with_grads(module, inputs, forward):
+    """Runs forward(*inputs) -> output, backward of sum(output * r) for a fixed r; returns output, r and every gradient."""
+    for t in inputs:
+        t.requires_grad_(True)
+    y = forward(*inputs)
+    r = rnd(*y.shape)
+    (y * r).sum().backward()
+    case = {"out": flat(y), "out_shape": list(y.shape), "r": flat(r),
+            "inputs": [flat(t) for t in inputs], "input_shapes": [list(t.shape) for t in inputs],
+            "input_grads": [flat(t.grad) for t in inputs]}
+    if module is not None:
+        case["state"] = {n: {"shape": list(p.shape), "values": flat(p)} for n, p in module.named_parameters()}
+        case["grads"] = {n: flat(p.grad) for n, p in module.named_parameters()}
+    return case
+
+
+ln = torch.nn.LayerNorm(4)
+with torch.no_grad():
+    ln.weight.copy_(rnd(4))
+    ln.bias.copy_(rnd(4))
+ln2 = torch.nn.LayerNorm([3, 4], elementwise_affine=False, eps=1e-3)
+out["layer_norm"] = {
+    "affine": with_grads(ln, [rnd(2, 3, 4) * 2 + 1], lambda x: ln(x)),
+    "plain": with_grads(None, [rnd(2, 3, 4)], lambda x: ln2(x)),
+}
+
+
+def sdpa(q, k, v, mask=None, causal=False):
+    s = q @ k.transpose(-2, -1) / (q.shape[-1] ** 0.5)
+    if mask is not None:
+        s = s + mask
+    if causal:
+        t = torch.ones(q.shape[-2], k.shape[-2]).tril().bool()
+        s = s.masked_fill(~t, float("-inf"))
+    return torch.softmax(s, -1) @ v
+
+
+amask = rnd(3, 5)
+amask[0, 1] = float("-inf")
+out["sdpa"] = {
+    "plain": with_grads(None, [rnd(2, 2, 3, 4), rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], lambda q, k, v: sdpa(q, k, v)),
+    # JSON has no -inf: the mask is stored with -1e30 there (the same softmax in float32)
+    "mask": dict(with_grads(None, [rnd(2, 2, 3, 4), rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], lambda q, k, v: sdpa(q, k, v, amask)),
+                 mask=flat(amask.clamp(min=-1e30))),
+    "causal": with_grads(None, [rnd(2, 4, 4), rnd(2, 4, 4), rnd(2, 4, 2)], lambda q, k, v: sdpa(q, k, v, causal=True)),
+}
+
+mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+with torch.no_grad():
+    mha.in_proj_bias.copy_(rnd(24) * 0.1)
+    mha.out_proj.bias.copy_(rnd(8) * 0.1)
+kpm = torch.tensor([[False, False, False, True, False], [False, True, False, False, False]])
+am = rnd(3, 5) * 0.5
+got = {}
+case = with_grads(mha, [rnd(2, 3, 8), rnd(2, 5, 8), rnd(2, 5, 8)],
+                  lambda q, k, v: mha(q, k, v, key_padding_mask=kpm, attn_mask=am, need_weights=True, average_attn_weights=False)[0])
+with torch.no_grad():
+    qq, kk, vv = [torch.tensor(x).reshape(s) for x, s in zip(case["inputs"], case["input_shapes"])]
+    w_avg = mha(qq, kk, vv, key_padding_mask=kpm, attn_mask=am, need_weights=True)[1]
+    w_heads = mha(qq, kk, vv, key_padding_mask=kpm, attn_mask=am, need_weights=True, average_attn_weights=False)[1]
+case.update(key_padding_mask=[[1.0 if b else 0.0 for b in row] for row in kpm.tolist()], attn_mask=flat(am),
+            weights_avg=flat(w_avg), weights_heads=flat(w_heads))
+mha_self = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+out["mha"] = {"cross": case, "self": with_grads(mha_self, [rnd(2, 4, 8)], lambda x: mha_self(x, x, x, need_weights=False)[0])}
+
+
+def layer_case(layer, inputs, forward):
+    layer.train()   # dropout is 0: the plain path, as ours
+    return with_grads(layer, inputs, forward)
+
+
+layers = {}
+for norm_first in (False, True):
+    for act in ("relu", "gelu"):
+        enc = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=act, batch_first=True, norm_first=norm_first)
+        key = ("pre" if norm_first else "post") + "_" + act
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(4)
+        layers["encoder_" + key] = layer_case(enc, [rnd(2, 4, 8)], lambda x: enc(x, src_mask=mask))
+        dec = torch.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation=act, batch_first=True, norm_first=norm_first)
+        layers["decoder_" + key] = layer_case(dec, [rnd(2, 4, 8), rnd(2, 5, 8)], lambda t, m: dec(t, m, tgt_mask=mask))
+out["transformer_layers"] = layers
+
+tr = torch.nn.Transformer(8, 2, 2, 2, 16, dropout=0.0, batch_first=True)
+tr.train()
+tmask = torch.nn.Transformer.generate_square_subsequent_mask(4)
+out["transformer"] = with_grads(tr, [rnd(2, 5, 8), rnd(2, 4, 8)], lambda s, t: tr(s, t, tgt_mask=tmask))
+
 path = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "golden", "torch_golden.json")
 with open(path, "w") as f:
-    json.dump(out, f, indent=1)
+    json.dump(out, f, indent=1, allow_nan=False)
 print("wrote", os.path.normpath(path))

@@ -48,6 +48,54 @@ public final class F {
         return FusedOps.avgPool2d(x, kernel, kernel, stride, stride, padding, padding);
     }
 
+    /**
+     * Layer normalization as torch.nn.functional.layer_norm: over the trailing dims of x given
+     * by {@code normalizedShape}, each slice centred and scaled by its mean and biased variance,
+     * then multiplied by {@code weight} and shifted by {@code bias} (each of normalizedShape, or
+     * null).
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        int[] s = x.shape();
+        int k = normalizedShape.length, d = 1;
+        boolean fits = k >= 1 && k <= s.length;
+        for (int i = 0; fits && i < k; i++) {
+            fits = s[s.length - k + i] == normalizedShape[i];
+            d *= normalizedShape[i];
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("layer_norm: normalized shape " + Arrays.toString(normalizedShape) + " is not the end of the input's shape "
+                    + Arrays.toString(s));
+        }
+        return FusedOps.layerNorm(x, d, weight, bias, eps);
+    }
+
+    /**
+     * Scaled dot-product attention as torch.nn.functional.scaled_dot_product_attention:
+     * softmax(q·kᵀ/√d + attnMask) · v over q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv], with
+     * {@code isCausal} masking every key after the query's position, and dropout on the weights
+     * (pass 0 outside training). {@code attnMask} is additive (0 to keep, −∞ to drop; see
+     * {@link #attentionMask} for a boolean one) of [Tq, Tk] or q's rank, or null. One fused
+     * node: no more than one head's score matrix is held per thread, forward or backward.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor attnMask, float dropoutP, boolean isCausal, Generator g) {
+        return FusedOps.scaledDotProductAttention(q, k, v, attnMask, isCausal, dropoutP, g, null);
+    }
+
+    /** {@link #scaledDotProductAttention} without mask or dropout. */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) { return scaledDotProductAttention(q, k, v, null, 0f, false, null); }
+
+    /**
+     * A boolean attention mask as an additive one, as scaled_dot_product_attention reads a bool
+     * mask: where {@code allowed} is nonzero (true) the position takes part (0), elsewhere it
+     * does not (−∞). (nn.MultiheadAttention's bool masks mean the opposite — true is masked —
+     * as in PyTorch; it converts them itself.)
+     */
+    public static Tensor attentionMask(Tensor allowed) {
+        float[] a = allowed.toArray();
+        for (int i = 0; i < a.length; i++) a[i] = a[i] != 0f ? 0f : Float.NEGATIVE_INFINITY;
+        return Tensor.of(a, allowed.shape());
+    }
+
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
 
     public static Tensor tanh(Tensor x) { return x.tanh(); }

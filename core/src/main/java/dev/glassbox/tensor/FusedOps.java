@@ -47,6 +47,24 @@ public final class FusedOps {
         return ConvOps.avgPool2d(x, kh, kw, strideH, strideW, padH, padW);
     }
 
+    /**
+     * Layer normalization over the last {@code d} values of x (the product of the normalized
+     * shape): (x − μ)/√(σ² + ε)·weight + bias per row, weight and bias [d] or null; one node
+     * with a written-out backward.
+     */
+    public static Tensor layerNorm(Tensor x, int d, Tensor weight, Tensor bias, float eps) { return NormOps.layerNorm(x, d, weight, bias, eps); }
+
+    /**
+     * Scaled dot-product attention in one node: q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]
+     * → softmax(scale·q·kᵀ + mask, causal) (dropout on the weights when {@code dropout} > 0,
+     * drawn from {@code g}) · v, [..., Tq, dv]. The mask is additive, [Tq, Tk] or of q's rank
+     * with leading dims of 1 or q's, and gets no gradient; {@code scale} null is 1/√d.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float dropout, Generator g,
+                                                   Float scale) {
+        return AttentionOps.attention(q, k, v, mask, causal, dropout, g, scale);
+    }
+
     /** {@code x·Wᵀ + b} for x [..., in], W [out, in], b [out] (or null). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return MatmulOps.linear(x, weight, bias); }
 

@@ -1,0 +1,87 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.BinaryOp;
+import dev.glassbox.kernels.Parallel;
+import dev.glassbox.kernels.VectorKernels;
+
+/**
+ * Layer normalization as one autograd node: each row of the last {@code d} values is centred
+ * and scaled by its own mean and (biased) variance, then by the elementwise weight and bias:
+ * {@code y = (x − μ)/√(σ² + ε)·γ + β}. The forward keeps each row's μ and 1/√(σ² + ε); the
+ * backward is written out: dx = rstd·(g·γ − mean(g·γ) − x̂·mean(g·γ·x̂)), dγ = Σ g·x̂, dβ = Σ g.
+ * Rows are split over the kernel threads, each thread summing its own dγ and dβ.
+ */
+final class NormOps {
+    private static final int ROWS_PER_CHUNK = 16;
+
+    private NormOps() {}
+
+    static Tensor layerNorm(Tensor x, int d, Tensor weight, Tensor bias, float eps) {
+        if (d <= 0 || x.data.length % d != 0) {
+            throw new IllegalArgumentException("layer_norm: the input's " + Shapes.str(x.shape) + " does not end in the normalized size " + d);
+        }
+        if (weight != null && weight.data.length != d) {
+            throw new IllegalArgumentException("layer_norm: weight " + Shapes.str(weight.shape) + " for a normalized size of " + d);
+        }
+        if (bias != null && bias.data.length != d) {
+            throw new IllegalArgumentException("layer_norm: bias " + Shapes.str(bias.shape) + " for a normalized size of " + d);
+        }
+        int rows = x.data.length / d;
+        float[] xd = x.data, out = new float[xd.length], xhat = new float[xd.length], mean = new float[rows], rstd = new float[rows];
+        float[] w = weight == null ? null : weight.data, b = bias == null ? null : bias.data;
+        Parallel.forRange(rows, ROWS_PER_CHUNK, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d;
+                float mu = VectorKernels.sum(d, xd, o) / d;
+                VectorKernels.affine(d, 1f, -mu, xd, o, xhat, o);                          // x − μ
+                float var = VectorKernels.dot(d, xhat, o, xhat, o) / d;
+                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                VectorKernels.affine(d, rs, 0f, xhat, o, xhat, o);                         // x̂
+                if (w != null) VectorKernels.binary(BinaryOp.MUL, d, xhat, o, 1, w, 0, 1, out, o);
+                else System.arraycopy(xhat, o, out, o, d);
+                if (b != null) VectorKernels.binary(BinaryOp.ADD, d, out, o, 1, b, 0, 1, out, o);
+                mean[r] = mu;
+                rstd[r] = rs;
+            }
+        });
+        return Tensor.result(out, x.shape.clone(), "layer_norm", g -> backward(g.data, xhat, rstd, w, d, x, weight, bias), x, weight, bias);
+    }
+
+    private static Tensor[] backward(float[] g, float[] xhat, float[] rstd, float[] w, int d, Tensor x, Tensor weight, Tensor bias) {
+        int rows = rstd.length;
+        boolean needX = x.requiresGrad, needW = weight != null && weight.requiresGrad, needB = bias != null && bias.requiresGrad;
+        float[] dx = needX ? new float[g.length] : null;
+        int chunks = (rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        float[][] dwPart = needW ? new float[chunks][] : null, dbPart = needB ? new float[chunks][] : null;
+        Parallel.forRange(rows, ROWS_PER_CHUNK, (r0, r1) -> {
+            float[] gw = new float[d], prod = new float[d];
+            float[] dw = needW ? new float[d] : null, db = needB ? new float[d] : null;
+            for (int r = r0; r < r1; r++) {
+                int o = r * d;
+                if (needW) {
+                    VectorKernels.binary(BinaryOp.MUL, d, g, o, 1, xhat, o, 1, prod, 0);
+                    VectorKernels.axpy(d, 1f, prod, 0, dw, 0);
+                }
+                if (needB) VectorKernels.axpy(d, 1f, g, o, db, 0);
+                if (!needX) continue;
+                if (w != null) VectorKernels.binary(BinaryOp.MUL, d, g, o, 1, w, 0, 1, gw, 0);
+                else System.arraycopy(g, o, gw, 0, d);
+                float a = VectorKernels.sum(d, gw, 0) / d, c = VectorKernels.dot(d, gw, 0, xhat, o) / d;
+                VectorKernels.axpy(d, -c, xhat, o, gw, 0);                                 // g·γ − x̂·mean(g·γ·x̂)
+                VectorKernels.affine(d, rstd[r], -rstd[r] * a, gw, 0, dx, o);              // ... − mean(g·γ), times rstd
+            }
+            int chunk = r0 / ROWS_PER_CHUNK;
+            if (needW) dwPart[chunk] = dw;
+            if (needB) dbPart[chunk] = db;
+        });
+        return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, needW ? sumParts(dwPart, d, weight.shape) : null,
+                needB ? sumParts(dbPart, d, bias.shape) : null};
+    }
+
+    /** The chunks' partial sums added in chunk order (the same bits however the threads took them). */
+    private static Tensor sumParts(float[][] parts, int d, int[] shape) {
+        float[] total = new float[d];
+        for (float[] p : parts) if (p != null) VectorKernels.axpy(d, 1f, p, 0, total, 0);
+        return Tensor.freshGrad(total, shape);
+    }
+}
