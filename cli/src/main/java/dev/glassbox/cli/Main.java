@@ -13,6 +13,9 @@ import dev.glassbox.models.train.DivergedException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SettingError;
+import dev.glassbox.models.transformer.TransformerLM;
+import dev.glassbox.models.transformer.TransformerRecipe;
+import dev.glassbox.models.transformer.TransformerSampling;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Module;
 import picocli.CommandLine.Command;
@@ -243,12 +246,12 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text with a saved language model (lstm, gru).")
+    @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text with a saved language model (lstm, gru, transformer).")
     static final class Sample implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "lstm or gru.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "lstm, gru or transformer.")
         String model;
 
-        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train lstm --save'.")
+        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train lstm --save' (or gru, transformer).")
         Path load;
 
         @Option(names = "--prompt", defaultValue = "", description = "The text to start from (default: none).")
@@ -260,17 +263,22 @@ public final class Main implements Runnable {
         @Option(names = "--temperature", defaultValue = "1.0", description = "Below 1 is surer, above 1 wilder (default: ${DEFAULT-VALUE}).")
         float temperature;
 
+        @Option(names = "--top-k", defaultValue = "0", description = "Draw among the K most likely tokens only (default: 0, all of them).")
+        int topK;
+
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Override
         public Integer call() throws IOException {
             Recipe<?> r = Recipes.get(model);
-            if (!(r instanceof LanguageModelRecipe)) {
-                throw new IllegalArgumentException("sample works with the language models lstm and gru, not " + model);
+            if (!(r instanceof LanguageModelRecipe) && !(r instanceof TransformerRecipe)) {
+                throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer, not " + model);
             }
             Module m = load(r, load);
-            OUT.println(Sampling.sample((LanguageModel) m, prompt, length, temperature, seed));
+            String text = m instanceof TransformerLM t ? TransformerSampling.sample(t, prompt, length, temperature, topK, seed)
+                    : Sampling.sample((LanguageModel) m, prompt, length, temperature, topK, seed);
+            OUT.println(text);
             return 0;
         }
     }
@@ -293,7 +301,7 @@ public final class Main implements Runnable {
                 ERR.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, all.size(), r.name(), r.title());
                 for (String preset : r.tourPresets()) {
                     Recipe.Run run = tour(r, preset, new Progress(ERR, Progress.isTerminal(), "  " + r.name() + "/" + preset, 5));
-                    String metric = r.headlineMetric();
+                    String metric = r.headlineMetric(preset);
                     rows.add(List.of(r.name(), preset, run.data(), metric, Tables.format(run.metrics().get(metric)),
                             String.format(Locale.ROOT, "%.1f", run.seconds())));
                     results.add(withSeconds(run.metrics(), run.seconds()));

@@ -143,7 +143,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -204,9 +204,13 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq")) assertTrue(r.out().contains(m));
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq", "transformer")) {
+            assertTrue(r.out().contains(m), m);
+        }
         JsonNode tour = r.json().get("tour");
-        assertEquals(12, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, seq2seq");
+        assertEquals(14, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
+                + "seq2seq, transformer course and char");
+        assertEquals(1.0, tour.get(12).get("acc").asDouble(), "the course's transformer learns every next word: " + tour.get(12));
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
     }

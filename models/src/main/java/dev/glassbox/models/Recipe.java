@@ -58,6 +58,9 @@ public interface Recipe<S extends RecipeSettings<S>> {
     /** The metric the tour's summary shows ({@code acc}, {@code mse}, ...). */
     String headlineMetric();
 
+    /** The metric the tour's summary shows for a preset; the recipe's unless a preset has its own. */
+    default String headlineMetric(String preset) { return headlineMetric(); }
+
     /**
      * Trains with {@code settings} (from the start, or from {@code run}'s checkpoint), writing
      * the model where {@code run} says, with events to {@code events}.

@@ -8,6 +8,7 @@ import dev.glassbox.models.course.LogisticRecipe;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.RnnRecipe;
 import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
+import dev.glassbox.models.transformer.TransformerRecipe;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Recurrent;
 
@@ -17,10 +18,10 @@ import java.util.List;
 public final class Recipes {
     private static final List<Recipe<?>> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
             new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe(),
-            new LanguageModelRecipe("lstm", Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", Recurrent.Mode.GRU), new Seq2SeqRecipe());
+            new LanguageModelRecipe("lstm", Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", Recurrent.Mode.GRU), new Seq2SeqRecipe(), new TransformerRecipe());
     /** Names the course has that later work will add. */
     private static final List<String> PLANNED = List.of(
-            "transformer", "vae", "dcgan");
+            "vae", "dcgan");
 
     private Recipes() {}
 

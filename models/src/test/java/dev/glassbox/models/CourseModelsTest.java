@@ -105,7 +105,7 @@ class CourseModelsTest {
     @Test
     void unknownModelsAndPresetsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("resnet"));
-        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq", e.getMessage());
+        assertEquals("unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("vae"));
         assertTrue(e.getMessage().contains("not built yet"));
         e = assertThrows(IllegalArgumentException.class, () -> train("dnn", "huge", null, 1));

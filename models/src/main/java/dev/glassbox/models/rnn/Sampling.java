@@ -1,5 +1,6 @@
 package dev.glassbox.models.rnn;
 
+import dev.glassbox.models.text.Draw;
 import dev.glassbox.models.text.TextData;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.tensor.Generator;
@@ -17,6 +18,12 @@ public final class Sampling {
      * is drawn from softmax(scores / temperature) and fed back in.
      */
     public static String sample(LanguageModel m, String prompt, int length, float temperature, long seed) {
+        return sample(m, prompt, length, temperature, 0, seed);
+    }
+
+    /** {@link #sample} drawing among the {@code topK} most likely tokens only (0: all of them). */
+    public static String sample(LanguageModel m, String prompt, int length, float temperature, int topK, long seed) {
+        InvalidSettingException.check(topK >= 0, "topK", "must be 0 (all tokens) or more, got " + topK);
         InvalidSettingException.check(length >= 0, "length", "must be 0 or more, got " + length);
         InvalidSettingException.check(temperature > 0 && Float.isFinite(temperature), "temperature", "must be positive, got " + temperature);
         List<String> toks = TextData.tokens(prompt, m.vocab.kind());
@@ -30,7 +37,7 @@ public final class Sampling {
             float[] last = st.logits().select(1, ids.length - 1).reshape(-1).toArray();
             Tensor h = st.h(), c = st.c();
             for (int i = 0; i < length; i++) {
-                int next = draw(last, temperature, g);
+                int next = Draw.token(last, temperature, topK, g);
                 String tok = m.vocab.tokens().get(next);
                 if (m.vocab.words()) sb.append(sb.isEmpty() || sb.charAt(sb.length() - 1) == ' ' ? "" : " ");
                 sb.append(tok);
@@ -47,19 +54,5 @@ public final class Sampling {
     static String promptFor(LanguageModel m, String wanted) {
         for (String t : TextData.tokens(wanted, m.vocab.kind())) if (!m.vocab.tokens().contains(t)) return "";
         return wanted;
-    }
-
-    private static int draw(float[] scores, float temperature, Generator g) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) max = Math.max(max, s / temperature);
-        double[] p = new double[scores.length];
-        double z = 0;
-        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp(scores[i] / temperature - max);
-        double u = g.uniform(0f, 1f) * z;
-        for (int i = 0; i < p.length; i++) {
-            u -= p[i];
-            if (u <= 0) return i;
-        }
-        return p.length - 1;
     }
 }

@@ -1,0 +1,86 @@
+package dev.glassbox.models.transformer;
+
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.Runs;
+import dev.glassbox.models.text.Vocab;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.GradMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TransformerModelTest {
+    @TempDir
+    Path dir;
+
+    /** After '오늘' the next word depends on the first word: attention looks back at it, and the tiny model learns every next word. */
+    @Test
+    void courseModelLearnsEveryNextWordAndReloads() throws IOException {
+        Path f = dir.resolve("t.safetensors");
+        var run = Runs.train("transformer", "course", t -> t, RunOptions.saveTo(f), EventListener.NONE);
+        assertEquals(1.0, ((Number) run.metrics().get("acc")).doubleValue(), run.metrics().toString());
+        var r = Recipes.get("transformer");
+        var m = r.load(f);
+        assertEquals(1.0, ((Number) r.evaluate(m, null, 1).get("acc")).doubleValue());
+        assertTrue(r.predict(m, List.of("너는", "오늘")).startsWith("너는 오늘 -> 학교에"), r.predict(m, List.of("너는", "오늘")));
+        assertTrue(r.predict(m, List.of("나는", "오늘")).startsWith("나는 오늘 -> 집에"));
+        var bad = assertThrows(IllegalArgumentException.class, () -> r.predict(m, List.of("고양이")));
+        assertTrue(bad.getMessage().contains("not in the course's vocabulary"), bad.getMessage());
+    }
+
+    /** The key/value cache gives the full forward's scores at every position, also after the window slides. */
+    @Test
+    void cachedDecodingEqualsTheFullForward() {
+        List<String> chars = List.of("a", "b", "c", "d", "e");
+        TransformerLM m = new TransformerLM(new Vocab(Vocab.Tokens.CHARACTERS, chars), new TransformerLM.Config(16, 2, 2, 32, 8), new Generator(3));
+        m.eval();
+        int[] ids = {0, 3, 1, 4, 2, 2, 0, 1};
+        TransformerLM.Generation g = m.generator();
+        try (var ignored = GradMode.noGrad()) {
+            float[] full = m.logits(ids, 1, ids.length).data();
+            for (int t = 0; t < ids.length; t++) {
+                float[] step = g.feed(ids[t]);
+                for (int v = 0; v < chars.size(); v++) assertEquals(full[t * chars.size() + v], step[v], 1e-4f, "position " + t + " token " + v);
+            }
+            // the context is full: the next token keeps the last half and goes on from there
+            float[] after = g.feed(3);
+            int[] kept = {2, 2, 0, 1, 3};
+            float[] want = m.logits(kept, 1, kept.length).select(1, kept.length - 1).reshape(-1).toArray();
+            assertArrayEquals(want, after, 1e-4f);
+            assertEquals(5, g.length());
+        }
+        var tooLong = assertThrows(IllegalArgumentException.class, () -> m.logits(new int[9], 1, 9));
+        assertTrue(tooLong.getMessage().contains("longer than the model's context of 8"), tooLong.getMessage());
+    }
+
+    /** The char model trains on a text file, saves and reloads, evaluates and samples (top-k too). */
+    @Test
+    void charModelTrainsSamplesAndReloads() throws IOException {
+        Path text = dir.resolve("t.txt"), f = dir.resolve("c.safetensors");
+        Files.writeString(text, "the cat sat on the mat. the dog sat on the log. ".repeat(60));
+        var run = Runs.train("transformer", "char", t -> t.withData(text.toString()).withSteps(30).withBatch(8), RunOptions.saveTo(f), EventListener.NONE);
+        double loss = ((Number) run.metrics().get("loss")).doubleValue();
+        assertTrue(loss < Math.log(14), "below guessing among the text's characters: " + run.metrics());
+        TransformerLM m = (TransformerLM) Recipes.get("transformer").load(f);
+        assertEquals(run.metrics().get("val_loss"), Recipes.get("transformer").evaluate(m, text.toString(), 1).get("val_loss"));
+        String s = TransformerSampling.sample(m, "the ", 40, 0.8f, 3, 7);
+        assertTrue(s.startsWith("the ") && s.length() == 44, s);
+        assertEquals(s, TransformerSampling.sample(m, "the ", 40, 0.8f, 3, 7), "the same seed draws the same text");
+        var k = assertThrows(InvalidSettingException.class, () -> TransformerSampling.sample(m, "", 5, 1f, -1, 1));
+        assertEquals("topK", k.setting());
+        var wrong = assertThrows(IOException.class, () -> Recipes.get("lstm").load(f));
+        assertTrue(wrong.getMessage().contains("holds a 'transformer' model"), wrong.getMessage());
+    }
+}
