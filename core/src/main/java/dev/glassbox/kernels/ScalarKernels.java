@@ -71,6 +71,16 @@ public final class ScalarKernels {
         for (int i = 0; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
     }
 
+    /** dL/dx for y = gelu(x): g·(Φ(x) + x·φ(x)). */
+    public static void geluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            double cdf = 0.5 * (1 + UnaryOp.erf(v * 0.70710678118654752f));
+            double pdf = 0.39894228040143268 * Math.exp(-0.5 * v * v);
+            out[oOff + i] = (float) (g[gOff + i] * (cdf + v * pdf));
+        }
+    }
+
     /** dL/dx for y = tanh(x): g·(1−y²). */
     public static void tanhBackward(int n, float[] g, float[] y, float[] out) {
         for (int i = 0; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);

@@ -8,8 +8,6 @@ import java.util.Locale;
 
 /** Elementwise math, activations, softmax and dropout: forward and backward side by side. */
 final class ActivationOps {
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-    private static final float SQRT1_2 = (float) (1 / Math.sqrt(2));
 
     private ActivationOps() {}
 
@@ -35,14 +33,7 @@ final class ActivationOps {
                 case TANH -> VectorKernels.tanhBackward(n, g.data, out, gx);
                 case RELU -> VectorKernels.reluBackward(n, g.data, x.data, gx);
                 // gelu'(x) = Φ(x) + x·φ(x)
-                case GELU -> {
-                    for (int i = 0; i < n; i++) {
-                        float v = x.data[i];
-                        double cdf = 0.5 * (1 + UnaryOp.erf(v * SQRT1_2));
-                        double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-                        gx[i] = (float) (g.data[i] * (cdf + v * pdf));
-                    }
-                }
+                case GELU -> VectorKernels.geluBackward(n, g.data, x.data, gx);
                 case SIGN -> { }
             }
             return new Tensor[] {new Tensor(gx, x.shape)};

@@ -54,6 +54,10 @@ class VectorKernelsTest {
             ScalarKernels.unary(op, n, in, 3, s, 1);
             close(f, s, 2e-6f, op + " n=" + n);
         }
+        float[] g = SgemmTest.rand(r, n), f = new float[n], s = new float[n];
+        VectorKernels.geluBackward(n, g, x, f);
+        ScalarKernels.geluBackward(n, g, 0, x, 0, s, 0);
+        close(f, s, 2e-6f, "gelu backward n=" + n);
     }
 
     @ParameterizedTest

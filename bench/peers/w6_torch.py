@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""W6 with PyTorch: a decoder-only Transformer character language model on the Brown corpus, the
+network of Glassbox's transformer char preset: token embedding plus learned position embedding
+(d_model 128, context 64), 2 pre-norm TransformerEncoderLayers (4 heads, feed-forward 512, GELU,
+no dropout) with the causal mask, a final LayerNorm and a linear head; batch 32 random windows of
+the first 90% of the text, Adam 1e-3. Training tokens/s (batching included) and the mean loss of
+steps 291-300 (nats per character). --quick: 30 steps.
+
+Data: brown.txt in $GLASSBOX_BENCH_DATA, else ../shared/data beside the project. PyTorch on 1
+thread, OpenBLAS limited to 2, OMP_WAIT_POLICY=PASSIVE (set by the runner).
+Needs: apt-get install python3-torch python3-threadpoolctl
+"""
+import datetime
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
+
+here = os.path.dirname(os.path.abspath(__file__))
+data = os.environ.get("GLASSBOX_BENCH_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
+quick = "--quick" in sys.argv
+steps = 30 if quick else 300
+threads = int(os.environ.get("W6_TORCH_THREADS", "1"))
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+text = open(os.path.join(data, "brown.txt"), encoding="utf-8").read()
+train = text[:int(len(text) * 0.9)]
+chars = sorted(set(train))
+index = {ch: i for i, ch in enumerate(chars)}
+ids = torch.tensor([index[ch] for ch in train], dtype=torch.long)
+batch, seq, d = 32, 64, 128
+
+
+class Lm(nn.Module):
+    def __init__(self, v):
+        super().__init__()
+        self.tok_embed = nn.Embedding(v, d)
+        self.pos_embed = nn.Embedding(seq, d)
+        self.layers = nn.ModuleList([nn.TransformerEncoderLayer(d, 4, 512, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+                                     for _ in range(2)])
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, v)
+        self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(seq))
+        self.register_buffer("pos", torch.arange(seq))
+
+    def forward(self, x):
+        h = self.tok_embed(x) + self.pos_embed(self.pos)
+        for layer in self.layers:
+            h = layer(h, src_mask=self.mask)
+        return self.head(self.norm(h))
+
+
+model = Lm(len(chars))
+model.train()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+g = torch.Generator().manual_seed(2)
+losses = []
+with threadpool_limits(limits=2, user_api="blas"):
+    t = time.perf_counter()
+    for step in range(steps):
+        starts = torch.randint(0, len(ids) - seq - 1, (batch,), generator=g)
+        x = torch.stack([ids[s:s + seq] for s in starts])
+        y = torch.stack([ids[s + 1:s + seq + 1] for s in starts])
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x).reshape(-1, len(chars)), y.reshape(-1))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    secs = time.perf_counter() - t
+print(json.dumps({"id": "W6", "peer": "torch " + torch.__version__, "tokens_per_s": round(steps * batch * seq / secs),
+                  "loss_300": round(sum(losses[-10:]) / 10, 4), "steps": steps, "vocab": len(chars),
+                  "threads": threads, "date": datetime.date.today().isoformat()}))
