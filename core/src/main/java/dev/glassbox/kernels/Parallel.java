@@ -12,18 +12,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Workers spin for a while after each chunk before they park, because waking a parked
  * thread took ~100 µs (and up to milliseconds) on the VMs we measure on, and kernels such
  * as SGEMM hand work out several times per call; OpenBLAS's threads spin for the same reason.
- * The spin window is {@code -Dglassbox.spinMicros} (default 100); 0 parks at once. It was
- * 1000: on two cores a worker spinning a millisecond after every chunk held the second core
- * from the garbage collector's and the JIT's threads, and the Transformer (W6), which
- * allocates much and runs many short parallel sections, trained at 10,000 tokens/s instead of
- * 23,000; W2 to W5 measured the same with either window.
+ * The spin window is {@code -Dglassbox.spinMicros} (default 1000); 0 parks at once.
  *
  * <p>Threads default to the number of available processors; {@code -Dglassbox.threads=N}
  * or {@link #setThreads(int)} change it (1 makes every kernel single-threaded). A call made
  * from inside a parallel body, or while another thread is using the pool, runs inline.
  */
 public final class Parallel {
-    private static final long SPIN_NANOS = Long.getLong("glassbox.spinMicros", 100L) * 1000L;
+    private static final long SPIN_NANOS = Long.getLong("glassbox.spinMicros", 1000L) * 1000L;
     private static final Worker[] WORKERS;
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
