@@ -81,6 +81,16 @@ public final class F {
         return FusedOps.scaledDotProductAttention(q, k, v, attnMask, isCausal, dropoutP, g, null);
     }
 
+    /**
+     * Multi-head self-attention straight from the packed projection qkv [N, L, 3E] (queries,
+     * keys and values side by side, as x·in_proj_weightᵀ gives them) with {@code heads} heads
+     * → [N, L, E], the heads side by side: the same values as splitting, attending head by head
+     * and joining, without the copies. Mask additive: [L, L] or [N, 1 or heads, L, L], or null.
+     */
+    public static Tensor packedSelfAttention(Tensor qkv, int heads, Tensor attnMask, float dropoutP, boolean isCausal, Generator g) {
+        return FusedOps.packedSelfAttention(qkv, heads, attnMask, isCausal, dropoutP, g);
+    }
+
     /** {@link #scaledDotProductAttention} without mask or dropout. */
     public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) { return scaledDotProductAttention(q, k, v, null, 0f, false, null); }
 

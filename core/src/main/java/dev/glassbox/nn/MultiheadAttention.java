@@ -70,8 +70,17 @@ public final class MultiheadAttention extends Module {
         }
         check(query, key, value);
         int n = query.size(0), l = query.size(1), s = key.size(1), e = embedDim;
+        float p = isTraining() ? dropout : 0f;
+        boolean self = query == key && key == value;
+        if (self && !needWeights) {                                              // one projection, attended in place: no splits or transposes
+            Tensor qkv = F.linear(query, inProjWeight, inProjBias);               // [N, L, 3E]
+            Tensor mask = keyPaddingMask == null && attnMask != null && attnMask.shape().length == 2 ? checked2d(attnMask, l, s)
+                    : combinedMask(keyPaddingMask, attnMask, n, l, s);
+            Tensor out = outProj.forward(F.packedSelfAttention(qkv, numHeads, mask, p, false, generator));
+            return new Output(batchFirst ? out : out.transpose(0, 1), null);
+        }
         Tensor q, k, v;
-        if (query == key && key == value) {                                      // self-attention: one projection
+        if (self) {
             Tensor qkv = F.linear(query, inProjWeight, inProjBias);               // [N, L, 3E]
             q = qkv.slice(2, 0, e);
             k = qkv.slice(2, e, 2 * e);
@@ -85,7 +94,6 @@ public final class MultiheadAttention extends Module {
         k = heads(k, n, s);
         v = heads(v, n, s);
         Tensor mask = combinedMask(keyPaddingMask, attnMask, n, l, s);
-        float p = isTraining() ? dropout : 0f;
         Tensor o, weights = null;
         if (needWeights) {
             Tensor scores = q.matmul(k.transpose(2, 3)).mul((float) (1 / Math.sqrt(headDim)));
@@ -117,6 +125,13 @@ public final class MultiheadAttention extends Module {
             throw new IllegalArgumentException("MultiheadAttention: key " + Arrays.toString(key.shape()) + " and value " + Arrays.toString(value.shape())
                     + " must have the same shape and the query's batch " + query.size(0));
         }
+    }
+
+    private static Tensor checked2d(Tensor attn, int l, int s) {
+        if (attn.size(0) != l || attn.size(1) != s) {
+            throw new IllegalArgumentException("MultiheadAttention: attn_mask must be [" + l + ", " + s + "], got " + Arrays.toString(attn.shape()));
+        }
+        return attn;
     }
 
     /** The two masks as one additive [N, heads or 1, L, S] tensor, or null. */

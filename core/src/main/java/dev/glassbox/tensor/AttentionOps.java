@@ -7,101 +7,110 @@ import dev.glassbox.kernels.VectorKernels;
 import java.util.Arrays;
 
 /**
- * Scaled dot-product attention as one autograd node: for each of the leading (batch, head)
- * slices, S = scale·Q·Kᵀ + mask (and −∞ above the diagonal when causal), P = softmax(S) by
- * rows, dropout on P when asked, O = P·V. Nothing but O is kept across the slices: the
- * backward computes S and P again for one slice at a time, the same bits as the forward, so no
- * more than one slice's score matrix lives per thread (the memory of the flash-attention
- * approach, without its tiling). Backward per slice: dV = Pᵀ·dO, dP = dO·Vᵀ,
- * dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q. Slices run on the kernel
- * threads.
+ * Scaled dot-product attention as one autograd node: for each (batch, head) slice,
+ * S = scale·Q·Kᵀ + mask (and −∞ above the diagonal when causal), P = softmax(S) by rows,
+ * dropout on P when asked, O = P·V. Nothing but O is kept across the slices: the backward
+ * computes S and P again for one slice at a time, the same bits as the forward, so no more than
+ * one slice's score matrix lives per thread (the memory of the flash-attention approach, without
+ * its tiling). Backward per slice: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)),
+ * dQ = scale·dS·K, dK = scale·dSᵀ·Q. Slices run on the kernel threads.
+ *
+ * <p>Two layouts share the kernel: separate q, k, v of [..., T, d] ({@link #attention}), and
+ * self-attention straight from one projection's packed [N, L, 3E] q|k|v with the heads side by
+ * side ({@link #packedSelfAttention}): each slice reads its head's columns in place (a row
+ * stride of 3E) and writes its output columns of [N, L, E], so no slice, head split, transpose
+ * or gradient scatter is made.
  */
 final class AttentionOps {
     private AttentionOps() {}
 
-    /** The shapes of one call: slices, query and key lengths, head sizes, and the mask's layout. */
-    private record Dims(int slices, int tq, int tk, int d, int dv, int[] lead, int[] maskLead) {}
+    /**
+     * Where each slice's matrices are: {@code slices} of [tq, d] queries, [tk, d] keys, [tk, dv]
+     * values and [tq, dv] outputs, each row {@code ld*} floats after the previous one; the
+     * slice's mask [tq, tk] (rows of tk) or none.
+     */
+    private interface Layout {
+        int slices();
+
+        int tq();
+
+        int tk();
+
+        int d();
+
+        int dv();
+
+        int ldq();
+
+        int ldk();
+
+        int ldv();
+
+        int ldo();
+
+        int q(int i);
+
+        int k(int i);
+
+        int v(int i);
+
+        int o(int i);
+
+        int mask(int i);
+    }
+
+    // ---------------------------------------------------------------- q, k, v of [..., T, d]
 
     static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float dropout, Generator g, Float scaleOrNull) {
         Dims s = dims(q, k, v, mask);
-        if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("scaled_dot_product_attention: dropout must be in [0, 1), got " + dropout);
-        float scale = scaleOrNull != null ? scaleOrNull : (float) (1.0 / Math.sqrt(s.d));
-        long seed = dropout > 0f ? (g == null ? Generator.global() : g).nextLong() : 0L;
-        float[] out = new float[s.slices * s.tq * s.dv];
-        Parallel.forRange(s.slices, 1, (i0, i1) -> {
-            float[] p = new float[s.tq * s.tk];
-            for (int i = i0; i < i1; i++) {
-                probabilities(s, i, q.data, k.data, mask, causal, scale, dropout, seed, p);
-                Sgemm.sgemm(false, false, s.tq, s.dv, s.tk, 1f, p, 0, s.tk, v.data, i * s.tk * s.dv, s.dv, 0f, out, i * s.tq * s.dv, s.dv);
-            }
-        });
+        float scale = scaleOrNull != null ? scaleOrNull : (float) (1.0 / Math.sqrt(s.d()));
+        long seed = seed(dropout, g);
+        float[] out = new float[s.slices() * s.tq() * s.dv()];
+        float[] m = mask == null ? null : mask.data;
+        forward(s, q.data, k.data, v.data, out, m, causal, scale, dropout, seed);
         int[] shape = Arrays.copyOf(q.shape, q.shape.length);
-        shape[shape.length - 1] = s.dv;
-        return Tensor.result(out, shape, "scaled_dot_product_attention",
-                gOut -> backward(s, gOut.data, q, k, v, mask, causal, scale, dropout, seed), q, k, v);
+        shape[shape.length - 1] = s.dv();
+        return Tensor.result(out, shape, "scaled_dot_product_attention", gOut -> {
+            boolean needQ = q.requiresGrad, needK = k.requiresGrad, needV = v.requiresGrad;
+            float[] dq = needQ ? new float[q.data.length] : null, dk = needK ? new float[k.data.length] : null;
+            float[] dv = needV ? new float[v.data.length] : null;
+            backward(s, gOut.data, q.data, k.data, v.data, m, causal, scale, dropout, seed, dq, dk, dv);
+            return new Tensor[] {needQ ? Tensor.freshGrad(dq, q.shape) : null, needK ? Tensor.freshGrad(dk, k.shape) : null,
+                    needV ? Tensor.freshGrad(dv, v.shape) : null};
+        }, q, k, v);
     }
 
-    /**
-     * One slice's attention weights into {@code p} [tq, tk]: scale·Q·Kᵀ, plus the mask, −∞ above
-     * the diagonal when causal, softmax by rows, then the dropout (kept weights divided by 1 − p)
-     * from a generator seeded by the call's seed and the slice, so the backward draws the same.
-     */
-    private static void probabilities(Dims s, int i, float[] q, float[] k, Tensor mask, boolean causal, float scale, float dropout, long seed,
-                                      float[] p) {
-        Sgemm.sgemm(false, true, s.tq, s.tk, s.d, scale, q, i * s.tq * s.d, s.d, k, i * s.tk * s.d, s.d, 0f, p, 0, s.tk);
-        if (mask != null) {
-            int mo = maskOffset(s, i);
-            for (int r = 0; r < s.tq; r++) VectorKernels.axpy(s.tk, 1f, mask.data, mo + r * s.tk, p, r * s.tk);
-        }
-        if (causal) {
-            for (int r = 0; r < s.tq; r++) Arrays.fill(p, r * s.tk + Math.min(s.tk, r + 1), (r + 1) * s.tk, Float.NEGATIVE_INFINITY);
-        }
-        VectorKernels.softmaxRows(s.tq, s.tk, p, 0, p, 0, false);
-        if (dropout > 0f) {
-            Generator g = new Generator(seed ^ (0x9E3779B97F4A7C15L * (i + 1)));
-            float keep = 1f / (1f - dropout);
-            for (int j = 0; j < p.length; j++) p[j] = g.nextFloat() < dropout ? 0f : p[j] * keep;
-        }
-    }
+    /** Contiguous [..., T, d] slices; the mask [Tq, Tk] or of q's rank with leading dims of 1 or q's. */
+    private record Dims(int slices, int tq, int tk, int d, int dv, int[] lead, int[] maskLead) implements Layout {
+        public int ldq() { return d; }
 
-    private static Tensor[] backward(Dims s, float[] dOut, Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, float dropout,
-                                     long seed) {
-        boolean needQ = q.requiresGrad, needK = k.requiresGrad, needV = v.requiresGrad;
-        float[] dq = needQ ? new float[q.data.length] : null, dk = needK ? new float[k.data.length] : null, dv = needV ? new float[v.data.length] : null;
-        Parallel.forRange(s.slices, 1, (i0, i1) -> {
-            float[] p = new float[s.tq * s.tk], pd = dropout > 0f ? new float[s.tq * s.tk] : p, dp = new float[s.tq * s.tk];
-            for (int i = i0; i < i1; i++) {
-                int oq = i * s.tq * s.d, ok = i * s.tk * s.d, ov = i * s.tk * s.dv, oo = i * s.tq * s.dv;
-                if (dropout > 0f) {
-                    probabilities(s, i, q.data, k.data, mask, causal, scale, 0f, seed, p);          // P without dropout
-                    probabilities(s, i, q.data, k.data, mask, causal, scale, dropout, seed, pd);    // and with it, as the forward
-                } else {
-                    probabilities(s, i, q.data, k.data, mask, causal, scale, 0f, seed, p);
-                }
-                if (needV) Sgemm.sgemm(true, false, s.tk, s.dv, s.tq, 1f, pd, 0, s.tk, dOut, oo, s.dv, 0f, dv, ov, s.dv);      // dV = Pᵀ·dO
-                if (!needQ && !needK) continue;
-                Sgemm.sgemm(false, true, s.tq, s.tk, s.dv, 1f, dOut, oo, s.dv, v.data, ov, s.dv, 0f, dp, 0, s.tk);            // dP = dO·Vᵀ
-                if (dropout > 0f) {
-                    float keep = 1f / (1f - dropout);
-                    for (int j = 0; j < dp.length; j++) dp[j] = pd[j] == 0f ? 0f : dp[j] * keep;                          // through the dropout
-                }
-                for (int r = 0; r < s.tq; r++) {
-                    int o = r * s.tk;
-                    float dsum = VectorKernels.dot(s.tk, p, o, dp, o);
-                    for (int j = 0; j < s.tk; j++) dp[o + j] = p[o + j] * (dp[o + j] - dsum);                            // dS
-                }
-                if (needQ) Sgemm.sgemm(false, false, s.tq, s.d, s.tk, scale, dp, 0, s.tk, k.data, ok, s.d, 0f, dq, oq, s.d);   // dQ = scale·dS·K
-                if (needK) Sgemm.sgemm(true, false, s.tk, s.d, s.tq, scale, dp, 0, s.tk, q.data, oq, s.d, 0f, dk, ok, s.d);     // dK = scale·dSᵀ·Q
+        public int ldk() { return d; }
+
+        public int ldv() { return dv; }
+
+        public int ldo() { return dv; }
+
+        public int q(int i) { return i * tq * d; }
+
+        public int k(int i) { return i * tk * d; }
+
+        public int v(int i) { return i * tk * dv; }
+
+        public int o(int i) { return i * tq * dv; }
+
+        /** Where slice i's mask starts: its leading index, broadcast over the mask's dims of 1. */
+        public int mask(int i) {
+            int off = 0, stride = tq * tk;
+            for (int dIdx = lead.length - 1; dIdx >= 0; dIdx--) {
+                int idx = i % lead[dIdx];
+                i /= lead[dIdx];
+                if (maskLead[dIdx] != 1) off += idx * stride;
+                stride *= maskLead[dIdx];
             }
-        });
-        return new Tensor[] {needQ ? Tensor.freshGrad(dq, q.shape) : null, needK ? Tensor.freshGrad(dk, k.shape) : null,
-                needV ? Tensor.freshGrad(dv, v.shape) : null};
+            return off;
+        }
     }
 
-    /**
-     * q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv] with the same leading dims; a mask of
-     * [Tq, Tk] or of q's rank with each leading dim 1 (shared) or q's.
-     */
     private static Dims dims(Tensor q, Tensor k, Tensor v, Tensor mask) {
         int r = q.shape.length;
         if (r < 2 || k.shape.length != r || v.shape.length != r) {
@@ -114,31 +123,159 @@ final class AttentionOps {
             throw new IllegalArgumentException("scaled_dot_product_attention: query " + Shapes.str(q.shape) + ", key " + Shapes.str(k.shape)
                     + " and value " + Shapes.str(v.shape) + " do not fit: [..., Tq, d], [..., Tk, d], [..., Tk, dv] with the same leading dims");
         }
-        int slices = Shapes.numel(lead), tq = q.shape[r - 2], tk = k.shape[r - 2];
-        int[] maskLead = null;
+        int tq = q.shape[r - 2], tk = k.shape[r - 2];
+        int[] maskLead = new int[r - 2];
+        Arrays.fill(maskLead, 1);
         if (mask != null) {
             int mr = mask.shape.length;
             boolean ok = mr >= 2 && mask.shape[mr - 2] == tq && mask.shape[mr - 1] == tk && (mr == 2 || mr == r);
             for (int i = 0; ok && mr == r && i < r - 2; i++) ok = mask.shape[i] == 1 || mask.shape[i] == lead[i];
             if (!ok) {
                 throw new IllegalArgumentException("scaled_dot_product_attention: the mask " + Shapes.str(mask.shape) + " must be [" + tq + ", " + tk
-                        + "] or " + Shapes.str(q.shape).replaceAll("\\d+, \\d+]$", tq + ", " + tk + "]") + " with leading dims of 1 or the query's");
+                        + "] or of the query's rank ending in [" + tq + ", " + tk + "], its leading dims 1 or the query's");
             }
-            maskLead = mr == 2 ? new int[r - 2] : Arrays.copyOf(mask.shape, r - 2);
-            if (mr == 2) Arrays.fill(maskLead, 1);
+            if (mr == r) maskLead = Arrays.copyOf(mask.shape, r - 2);
         }
-        return new Dims(slices, tq, tk, q.shape[r - 1], v.shape[r - 1], lead, maskLead);
+        return new Dims(Shapes.numel(lead), tq, tk, q.shape[r - 1], v.shape[r - 1], lead, maskLead);
     }
 
-    /** Where slice i's [Tq, Tk] mask starts: its leading index, broadcast over the mask's dims of 1. */
-    private static int maskOffset(Dims s, int i) {
-        int off = 0, stride = s.tq * s.tk;
-        for (int dIdx = s.lead.length - 1; dIdx >= 0; dIdx--) {
-            int idx = i % s.lead[dIdx];
-            i /= s.lead[dIdx];
-            if (s.maskLead[dIdx] != 1) off += idx * stride;
-            stride *= s.maskLead[dIdx];
+    // ---------------------------------------------------------------- packed q|k|v of one projection
+
+    /**
+     * Self-attention over qkv [N, L, 3E] (the query, key and value projections side by side, as
+     * one Linear of in_proj_weight makes them), {@code heads} heads of E/heads each, → [N, L, E]
+     * with the heads side by side. The mask is additive: [L, L] for every slice, or
+     * [N, 1 or heads, L, L].
+     */
+    static Tensor packedSelfAttention(Tensor qkv, int heads, Tensor mask, boolean causal, float dropout, Generator g) {
+        if (qkv.shape.length != 3 || qkv.shape[2] % (3 * heads) != 0) {
+            throw new IllegalArgumentException("self-attention: qkv must be [N, L, 3E] with E a multiple of " + heads + " heads, got " + Shapes.str(qkv.shape));
         }
-        return off;
+        int n = qkv.shape[0], l = qkv.shape[1], e = qkv.shape[2] / 3, hd = e / heads;
+        int maskHeads = 0;
+        if (mask != null) {
+            int[] ms = mask.shape;
+            boolean shared = ms.length == 2 && ms[0] == l && ms[1] == l;
+            boolean perBatch = ms.length == 4 && ms[0] == n && (ms[1] == 1 || ms[1] == heads) && ms[2] == l && ms[3] == l;
+            if (!shared && !perBatch) {
+                throw new IllegalArgumentException("self-attention: the mask must be [" + l + ", " + l + "] or [" + n + ", 1 or " + heads + ", " + l + ", " + l
+                        + "], got " + Shapes.str(ms));
+            }
+            maskHeads = shared ? 0 : ms[1];
+        }
+        Packed p = new Packed(n, heads, l, e, hd, maskHeads);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        long seed = seed(dropout, g);
+        float[] out = new float[n * l * e], m = mask == null ? null : mask.data;
+        forward(p, qkv.data, qkv.data, qkv.data, out, m, causal, scale, dropout, seed);
+        return Tensor.result(out, new int[] {n, l, e}, "self_attention", gOut -> {
+            float[] d = new float[qkv.data.length];                         // dQ, dK, dV land in their columns of one array
+            backward(p, gOut.data, qkv.data, qkv.data, qkv.data, m, causal, scale, dropout, seed, d, d, d);
+            return new Tensor[] {Tensor.freshGrad(d, qkv.shape)};
+        }, qkv);
+    }
+
+    /** Slice i = (batch b, head h): its head's columns of the packed rows, and of the output. */
+    private record Packed(int n, int heads, int l, int e, int hd, int maskHeads) implements Layout {
+        public int slices() { return n * heads; }
+
+        public int tq() { return l; }
+
+        public int tk() { return l; }
+
+        public int d() { return hd; }
+
+        public int dv() { return hd; }
+
+        public int ldq() { return 3 * e; }
+
+        public int ldk() { return 3 * e; }
+
+        public int ldv() { return 3 * e; }
+
+        public int ldo() { return e; }
+
+        public int q(int i) { return (i / heads) * l * 3 * e + (i % heads) * hd; }
+
+        public int k(int i) { return q(i) + e; }
+
+        public int v(int i) { return q(i) + 2 * e; }
+
+        public int o(int i) { return (i / heads) * l * e + (i % heads) * hd; }
+
+        public int mask(int i) {
+            if (maskHeads == 0) return 0;
+            int b = i / heads, h = maskHeads == 1 ? 0 : i % heads;
+            return (b * maskHeads + h) * l * l;
+        }
+    }
+
+    // ---------------------------------------------------------------- the kernel
+
+    private static long seed(float dropout, Generator g) {
+        if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("scaled_dot_product_attention: dropout must be in [0, 1), got " + dropout);
+        return dropout > 0f ? (g == null ? Generator.global() : g).nextLong() : 0L;
+    }
+
+    private static void forward(Layout s, float[] q, float[] k, float[] v, float[] out, float[] mask, boolean causal, float scale, float dropout,
+                                long seed) {
+        Parallel.forRange(s.slices(), 1, (i0, i1) -> {
+            float[] p = new float[s.tq() * s.tk()];
+            for (int i = i0; i < i1; i++) {
+                probabilities(s, i, q, k, mask, causal, scale, dropout, seed, p);
+                Sgemm.sgemm(false, false, s.tq(), s.dv(), s.tk(), 1f, p, 0, s.tk(), v, s.v(i), s.ldv(), 0f, out, s.o(i), s.ldo());
+            }
+        });
+    }
+
+    /**
+     * One slice's attention weights into {@code p} [tq, tk]: scale·Q·Kᵀ, plus the mask, −∞ above
+     * the diagonal when causal, softmax by rows, then the dropout (kept weights divided by 1 − p)
+     * from a generator seeded by the call's seed and the slice, so the backward draws the same.
+     */
+    private static void probabilities(Layout s, int i, float[] q, float[] k, float[] mask, boolean causal, float scale, float dropout, long seed,
+                                      float[] p) {
+        int tq = s.tq(), tk = s.tk();
+        Sgemm.sgemm(false, true, tq, tk, s.d(), scale, q, s.q(i), s.ldq(), k, s.k(i), s.ldk(), 0f, p, 0, tk);
+        if (mask != null) {
+            int mo = s.mask(i);
+            for (int r = 0; r < tq; r++) VectorKernels.axpy(tk, 1f, mask, mo + r * tk, p, r * tk);
+        }
+        if (causal) {
+            for (int r = 0; r < tq; r++) Arrays.fill(p, r * tk + Math.min(tk, r + 1), (r + 1) * tk, Float.NEGATIVE_INFINITY);
+        }
+        VectorKernels.softmaxRows(tq, tk, p, 0, p, 0, false);
+        if (dropout > 0f) {
+            Generator g = new Generator(seed ^ (0x9E3779B97F4A7C15L * (i + 1)));
+            float keep = 1f / (1f - dropout);
+            for (int j = 0; j < p.length; j++) p[j] = g.nextFloat() < dropout ? 0f : p[j] * keep;
+        }
+    }
+
+    /** Adds each slice's dQ, dK, dV into {@code dq}, {@code dk}, {@code dv} (null: not wanted) at the layout's places. */
+    private static void backward(Layout s, float[] dOut, float[] q, float[] k, float[] v, float[] mask, boolean causal, float scale, float dropout,
+                                 long seed, float[] dq, float[] dk, float[] dv) {
+        int tq = s.tq(), tk = s.tk();
+        Parallel.forRange(s.slices(), 1, (i0, i1) -> {
+            float[] p = new float[tq * tk], pd = dropout > 0f ? new float[tq * tk] : p, dp = new float[tq * tk];
+            for (int i = i0; i < i1; i++) {
+                probabilities(s, i, q, k, mask, causal, scale, 0f, seed, p);                           // P, the same bits as the forward
+                if (dropout > 0f) probabilities(s, i, q, k, mask, causal, scale, dropout, seed, pd);  // and with the forward's dropout
+                if (dv != null) Sgemm.sgemm(true, false, tk, s.dv(), tq, 1f, pd, 0, tk, dOut, s.o(i), s.ldo(), 0f, dv, s.v(i), s.ldv());   // dV = Pᵀ·dO
+                if (dq == null && dk == null) continue;
+                Sgemm.sgemm(false, true, tq, tk, s.dv(), 1f, dOut, s.o(i), s.ldo(), v, s.v(i), s.ldv(), 0f, dp, 0, tk);                  // dP = dO·Vᵀ
+                if (dropout > 0f) {
+                    float keep = 1f / (1f - dropout);
+                    for (int j = 0; j < dp.length; j++) dp[j] = pd[j] == 0f ? 0f : dp[j] * keep;                                    // through the dropout
+                }
+                for (int r = 0; r < tq; r++) {
+                    int o = r * tk;
+                    float dsum = VectorKernels.dot(tk, p, o, dp, o);
+                    for (int j = 0; j < tk; j++) dp[o + j] = p[o + j] * (dp[o + j] - dsum);                                          // dS
+                }
+                if (dq != null) Sgemm.sgemm(false, false, tq, s.d(), tk, scale, dp, 0, tk, k, s.k(i), s.ldk(), 0f, dq, s.q(i), s.ldq());   // dQ = scale·dS·K
+                if (dk != null) Sgemm.sgemm(true, false, tk, s.d(), tq, scale, dp, 0, tk, q, s.q(i), s.ldq(), 0f, dk, s.k(i), s.ldk());     // dK = scale·dSᵀ·Q
+            }
+        });
     }
 }

@@ -65,6 +65,15 @@ public final class FusedOps {
         return AttentionOps.attention(q, k, v, mask, causal, dropout, g, scale);
     }
 
+    /**
+     * Multi-head self-attention from one projection's packed q|k|v [N, L, 3E] → [N, L, E] with
+     * the heads side by side, in one node: each (batch, head) reads its columns in place. The
+     * mask is additive, [L, L] or [N, 1 or heads, L, L], or null.
+     */
+    public static Tensor packedSelfAttention(Tensor qkv, int heads, Tensor mask, boolean causal, float dropout, Generator g) {
+        return AttentionOps.packedSelfAttention(qkv, heads, mask, causal, dropout, g);
+    }
+
     /** {@code x·Wᵀ + b} for x [..., in], W [out, in], b [out] (or null). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return MatmulOps.linear(x, weight, bias); }
 

@@ -93,6 +93,16 @@ class TransformerTest {
         assertTrue(!java.util.Arrays.equals(a.data(), F.scaledDotProductAttention(q, k, v).data()), "dropout changes the output");
         GradCheck.check("sdpa dropout", 1e-2f, 3e-2, 3e-3, in -> F.scaledDotProductAttention(in[0], in[1], in[2], null, 0.3f, false, new Generator(5)),
                 q.requiresGrad(true), k.requiresGrad(true), v.requiresGrad(true));
+        // packed self-attention: the same as splitting q|k|v into heads, attending, joining; and its gradient
+        Tensor qkv = Tensor.randn(new Generator(12), 2, 5, 12), perHead = Tensor.randn(new Generator(13), 2, 2, 5, 5);
+        Function<Tensor[], Tensor> split = in -> {
+            Tensor[] parts = new Tensor[3];
+            for (int j = 0; j < 3; j++) parts[j] = in[0].slice(2, 4 * j, 4 * j + 4).reshape(2, 5, 2, 2).transpose(1, 2);
+            return F.scaledDotProductAttention(parts[0], parts[1], parts[2], perHead, 0f, true, null).transpose(1, 2).reshape(2, 5, 4);
+        };
+        Golden.close(split.apply(new Tensor[] {qkv}).data(), F.packedSelfAttention(qkv, 2, perHead, 0f, true, null).data(), 1e-6f, "packed = split");
+        GradCheck.check("packed self-attention", 1e-2f, 3e-2, 3e-3, in -> F.packedSelfAttention(in[0], 2, perHead, 0.2f, true, new Generator(4)),
+                qkv.requiresGrad(true));
         var bad = assertThrows(IllegalArgumentException.class, () -> F.scaledDotProductAttention(Tensor.zeros(2, 3, 4), Tensor.zeros(2, 5, 3), Tensor.zeros(2, 5, 3)));
         assertTrue(bad.getMessage().contains("do not fit"), bad.getMessage());
     }
