@@ -38,7 +38,7 @@ public final class VectorKernels {
     }
 
     /** Elementwise work this large is split over the kernel threads (each chunk gives the same bits). */
-    private static final int PARALLEL_MIN = 1 << 16, GRAIN = 1 << 12;
+    static final int PARALLEL_MIN = 1 << 16, GRAIN = 1 << 12;
 
     private static void binarySerial(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
                                      float[] out, int oOff) {
@@ -123,7 +123,7 @@ public final class VectorKernels {
             }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(F, x, xOff + i).max(zero).intoArray(out, oOff + i); }
             case GELU -> {
-                gelu(x, xOff, null, 0, out, oOff, bound, false);
+                GeluKernels.gelu(x, xOff, null, 0, out, oOff, bound, false);
                 i = bound;
             }
             default -> throw new AssertionError(op);
@@ -255,60 +255,6 @@ public final class VectorKernels {
         }
     }
 
-    /** dL/dx for y = gelu(x) = x·Φ(x): g·(Φ(x) + x·φ(x)), with Φ from the same erf as the forward. */
-    public static void geluBackward(int n, float[] g, float[] x, float[] out) {
-        if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
-            Parallel.forRange(n, GRAIN, (s, e) -> geluBackwardSerial(e - s, g, s, x, s, out, s));
-        } else {
-            geluBackwardSerial(n, g, 0, x, 0, out, 0);
-        }
-    }
-
-    private static void geluBackwardSerial(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
-        if (!Simd.ENABLED || n < L) {
-            ScalarKernels.geluBackward(n, g, gOff, x, xOff, out, oOff);
-            return;
-        }
-        int bound = F.loopBound(n);
-        gelu(x, xOff, g, gOff, out, oOff, bound, true);
-        ScalarKernels.geluBackward(n - bound, g, gOff + bound, x, xOff + bound, out, oOff + bound);
-    }
-
-    private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f,
-            ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f, SQRT1_2 = 0.70710678118654752f, INV_SQRT_2PI = 0.39894228040143268f;
-
-    /**
-     * GELU over whole vectors, exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 and erf by
-     * Abramowitz and Stegun 7.1.26 (as {@link UnaryOp#erf}): first e^(−x²/2) into {@code out}
-     * (by {@link #expInto}, which serves both erf's factor and the density φ), then the forward
-     * x·Φ(x), or with {@code backward} the gradient g·(Φ(x) + x·φ(x)).
-     */
-    private static void gelu(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward) {
-        FloatVector half = FloatVector.broadcast(F, -0.5f);
-        for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.mul(v).mul(half).intoArray(out, oOff + i);
-        }
-        expInto(out, oOff, out, oOff, bound, 1f, 0f);
-        FloatVector one = FloatVector.broadcast(F, 1f), p = FloatVector.broadcast(F, ERF_P), s = FloatVector.broadcast(F, SQRT1_2);
-        FloatVector a1 = FloatVector.broadcast(F, ERF_A1), a2 = FloatVector.broadcast(F, ERF_A2), a3 = FloatVector.broadcast(F, ERF_A3);
-        FloatVector a4 = FloatVector.broadcast(F, ERF_A4), a5 = FloatVector.broadcast(F, ERF_A5), hf = FloatVector.broadcast(F, 0.5f);
-        FloatVector pdf = FloatVector.broadcast(F, INV_SQRT_2PI), zero = FloatVector.zero(F);
-        for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i), e = FloatVector.fromArray(F, out, oOff + i);
-            FloatVector t = one.div(v.abs().mul(s).fma(p, one));
-            FloatVector poly = a5.fma(t, a4).fma(t, a3).fma(t, a2).fma(t, a1).mul(t);
-            FloatVector y = one.sub(poly.mul(e));                                      // erf(|x|/√2)
-            y = y.blend(y.neg(), v.compare(VectorOperators.LT, zero));
-            FloatVector cdf = y.add(one).mul(hf);
-            if (backward) {
-                cdf.add(v.mul(e).mul(pdf)).mul(FloatVector.fromArray(F, g, gOff + i)).intoArray(out, oOff + i);
-            } else {
-                v.mul(cdf).intoArray(out, oOff + i);
-            }
-        }
-    }
-
     /** dL/dx for y = sigmoid(x): g·y·(1−y). */
     public static void sigmoidBackward(int n, float[] g, float[] y, float[] out) {
         if (!Simd.ENABLED || n < L) {
@@ -394,7 +340,7 @@ public final class VectorKernels {
      * nothing that large), and vectors crossing a call are boxed — JFR showed a heap allocation
      * per vector in the sigmoid, tanh and softmax loops.
      */
-    private static void expInto(float[] x, int xOff, float[] out, int oOff, int bound, float scale, float shift) {
+    static void expInto(float[] x, int xOff, float[] out, int oOff, int bound, float scale, float shift) {
         FloatVector sv = FloatVector.broadcast(F, scale), hv = FloatVector.broadcast(F, shift);
         for (int i = 0; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i).fma(sv, hv);

@@ -1,6 +1,7 @@
 package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.BinaryOp;
+import dev.glassbox.kernels.GeluKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -33,7 +34,7 @@ final class ActivationOps {
                 case TANH -> VectorKernels.tanhBackward(n, g.data, out, gx);
                 case RELU -> VectorKernels.reluBackward(n, g.data, x.data, gx);
                 // gelu'(x) = Φ(x) + x·φ(x)
-                case GELU -> VectorKernels.geluBackward(n, g.data, x.data, gx);
+                case GELU -> GeluKernels.geluBackward(n, g.data, x.data, gx);
                 case SIGN -> { }
             }
             return new Tensor[] {new Tensor(gx, x.shape)};

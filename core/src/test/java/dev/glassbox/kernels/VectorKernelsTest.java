@@ -55,7 +55,7 @@ class VectorKernelsTest {
             close(f, s, 2e-6f, op + " n=" + n);
         }
         float[] g = SgemmTest.rand(r, n), f = new float[n], s = new float[n];
-        VectorKernels.geluBackward(n, g, x, f);
+        GeluKernels.geluBackward(n, g, x, f);
         ScalarKernels.geluBackward(n, g, 0, x, 0, s, 0);
         close(f, s, 2e-6f, "gelu backward n=" + n);
     }
