@@ -208,8 +208,8 @@ class CliTest {
             assertTrue(r.out().contains(m), m);
         }
         JsonNode tour = r.json().get("tour");
-        assertEquals(14, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
-                + "seq2seq, transformer course and char");
+        assertEquals(15, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
+                + "seq2seq, transformer course, char and dates");
         assertEquals(1.0, tour.get(12).get("acc").asDouble(), "the course's transformer learns every next word: " + tour.get(12));
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);

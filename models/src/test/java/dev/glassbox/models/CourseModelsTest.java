@@ -298,7 +298,7 @@ class CourseModelsTest {
                 assertTrue(!ends.isEmpty(), r.name() + "/" + preset);
                 var last = ends.getLast().metrics();
                 assertTrue(last.get("val_loss") instanceof Number, r.name() + "/" + preset + ": " + last);
-                String metric = r.headlineMetric().equals("loss") ? "acc" : r.headlineMetric();
+                String metric = r.headlineMetric(preset).equals("loss") ? "acc" : r.headlineMetric(preset);
                 assertTrue(last.containsKey(metric), r.name() + "/" + preset + " lacks " + metric + ": " + last);
             }
         }

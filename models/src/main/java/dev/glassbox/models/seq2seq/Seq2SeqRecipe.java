@@ -39,7 +39,8 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  */
 public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
     public static final int HELD_OUT = 2000, STEPS_PER_EPOCH = 500;
-    private static final long HELD_OUT_SEED = 20_260_307L;
+    /** The seed of the 2,000 held-out dates every dates model is measured on. */
+    public static final long HELD_OUT_SEED = 20_260_307L;
 
     @Override public String name() { return "seq2seq"; }
 

@@ -40,11 +40,12 @@ import java.util.Map;
 import static dev.glassbox.models.train.InvalidSettingException.check;
 
 /**
- * The Transformer, decoder-only: {@code course}, a tiny model (d_model 8, 2 heads, 1 layer) on
+ * The Transformer: {@code course}, a tiny decoder-only model (d_model 8, 2 heads, 1 layer) on
  * the course's sentences, next-word prediction, for explaining; {@code char}, the W6 network
  * (d_model 128, 4 heads, 2 layers, feed-forward 512, context 64, learned positions) as a
  * character language model on the embedded novel or any text, Adam 1e-3, batches of 32 random
- * windows of the first 90%, the held-out 10% for the perplexity.
+ * windows of the first 90%, the held-out 10% for the perplexity; {@code dates}, the
+ * encoder–decoder on the seq2seq model's dates task ({@link DateTask}).
  */
 public final class TransformerRecipe implements Recipe<TrainSettings> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,11 +54,11 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     @Override public String title() { return "Transformer: self-attention, decoder-only language model (the course's sentences, or characters)"; }
 
-    @Override public List<String> presets() { return List.of("course", "char"); }
+    @Override public List<String> presets() { return List.of("course", "char", "dates"); }
 
-    @Override public List<String> dataNames() { return List.of(TextData.EMBEDDED, "course"); }
+    @Override public List<String> dataNames() { return List.of(TextData.EMBEDDED, "course", "dates"); }
 
-    @Override public String dataHelp() { return "char: a UTF-8 text file (plain or .gz); course: only the course's sentences"; }
+    @Override public String dataHelp() { return "char: a UTF-8 text file (plain or .gz); course: only the course's sentences; dates: only its generated dates"; }
 
     /** A preset's network. */
     public static TransformerLM.Config config(String preset) {
@@ -66,24 +67,33 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     @Override
     public TrainSettings settings(String preset) {
-        String p = preset(preset);
-        return p.equals("course") ? new TrainSettings("course", "course", 300, 0, 0.03f, CourseRnn.SENTENCES.size(), 42)
-                : new TrainSettings("char", TextData.EMBEDDED, 1, 0, 1e-3f, 32, 42);
+        return switch (preset(preset)) {
+            case "course" -> new TrainSettings("course", "course", 300, 0, 0.03f, CourseRnn.SENTENCES.size(), 42);
+            case "dates" -> new TrainSettings("dates", "dates", 10, 0, 3e-3f, 64, 42);
+            default -> new TrainSettings("char", TextData.EMBEDDED, 1, 0, 1e-3f, 32, 42);
+        };
     }
 
     @Override public Class<TrainSettings> settingsType() { return TrainSettings.class; }
 
-    /** The tour trains the course's model in full and 60 steps of the char model. */
+    /** The tour trains the course's model in full, 60 steps of the char model and 150 of the dates model. */
     @Override
     public TrainSettings tourSettings(String preset) {
         TrainSettings s = settings(preset);
-        return preset(preset).equals("char") ? s.withSteps(60) : s;
+        return switch (preset(preset)) {
+            case "char" -> s.withSteps(60);
+            case "dates" -> s.withSteps(150);
+            default -> s;
+        };
     }
 
     @Override public String headlineMetric() { return "perplexity"; }
 
-    /** The course's model is judged by its next-word accuracy. */
-    @Override public String headlineMetric(String preset) { return "course".equals(preset) ? "acc" : headlineMetric(); }
+    /** The course's model is judged by its next-word accuracy, the dates model by its exact matches. */
+    @Override
+    public String headlineMetric(String preset) {
+        return "course".equals(preset) ? "acc" : "dates".equals(preset) ? "exact_match" : headlineMetric();
+    }
 
     private String preset(String p) {
         if (p == null) return "char";
@@ -93,8 +103,11 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     @Override
     public Run train(TrainSettings t, RunOptions run, EventListener events) throws IOException {
-        String preset = preset(t.preset());
-        return preset.equals("course") ? trainCourse(t, run, events) : trainChar(t, run, events);
+        return switch (preset(t.preset())) {
+            case "course" -> trainCourse(t, run, events);
+            case "dates" -> DateTask.train(this, t, run, events);
+            default -> trainChar(t, run, events);
+        };
     }
 
     private Run trainChar(TrainSettings t, RunOptions run, EventListener events) throws IOException {
@@ -222,6 +235,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         if (!name().equals(model)) throw new IOException(file + " holds a '" + (model == null ? "non-Glassbox" : model) + "' model, not 'transformer'");
         String preset = c.metadata().getOrDefault("glassbox.preset", "char");
         if (!presets().contains(preset)) throw new IOException(file + ": unknown transformer preset '" + preset + "'");
+        if (preset.equals("dates")) return Checkpoints.restore(DateTask.build(0), c.tensors(), file);
         List<String> tokens;
         try {
             tokens = List.of(JSON.readValue(c.metadata().getOrDefault("lm.vocab", "[]"), String[].class));
@@ -242,6 +256,14 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
     /** The course model's loss and accuracy on its sentences, or a char model's held-out loss and perplexity on a text. */
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
+        if (model instanceof DateTransformer d) {
+            check(data == null || data.equals("dates"), "data", "of the dates transformer is its held-out dates only, got '" + data + "'");
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", name());
+            out.put("data", "dates");
+            out.putAll(DateTask.scores(d));
+            return out;
+        }
         TransformerLM m = cast(model);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name());
@@ -262,9 +284,13 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         return out;
     }
 
-    /** The course's model: the next word and its probability; a char model: a continuation of the text. */
+    /** The course's model: the next word and its probability; a char model: a continuation of the text; the dates model: the ISO form. */
     @Override
     public String predict(Module model, List<String> input) {
+        if (model instanceof DateTransformer d) {
+            String text = String.join(" ", input).toLowerCase(Locale.ROOT);
+            return text + " -> " + d.greedy(List.of(text)).getFirst();
+        }
         TransformerLM m = cast(model);
         if (!m.vocab.words()) return TransformerSampling.sample(m, String.join(" ", input), 80, 0.8f, 0, 42);
         int[] ids = courseIds(m, String.join(" ", input));

@@ -83,4 +83,23 @@ class TransformerModelTest {
         var wrong = assertThrows(IOException.class, () -> Recipes.get("lstm").load(f));
         assertTrue(wrong.getMessage().contains("holds a 'transformer' model"), wrong.getMessage());
     }
+
+    /** The encoder-decoder on the dates task: it trains, saves, reloads to the same scores, decodes a date, and refuses bad characters. */
+    @Test
+    void datesModelTrainsReloadsAndDecodes() throws IOException {
+        Path f = dir.resolve("d.safetensors");
+        var run = Runs.train("transformer", "dates", t -> t.withSteps(40).withBatch(16), RunOptions.saveTo(f), EventListener.NONE);
+        double loss = ((Number) run.metrics().get("loss")).doubleValue();
+        assertTrue(loss < Math.log(11), "below guessing among 11 characters: " + run.metrics());
+        assertEquals(2000, run.metrics().get("held_out"));
+        var r = Recipes.get("transformer");
+        var m = r.load(f);
+        assertEquals(run.metrics().get("char_acc"), r.evaluate(m, null, 1).get("char_acc"), "the reloaded model decodes the same");
+        String p = r.predict(m, List.of("7/3/98"));
+        assertTrue(p.matches("7/3/98 -> [-0-9]{10}"), p);
+        var bad = assertThrows(IllegalArgumentException.class, () -> r.predict(m, List.of("7#3#98")));
+        assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
+        DateTransformer.Source src = DateTransformer.source(List.of("ab", "abcd"));
+        assertArrayEquals(new float[] {0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 0, 0, 0}, src.padding().data(), 0f, "padding on the right, masked");
+    }
 }

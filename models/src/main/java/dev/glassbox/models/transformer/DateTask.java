@@ -1,0 +1,101 @@
+package dev.glassbox.models.transformer;
+
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.seq2seq.Dates;
+import dev.glassbox.models.seq2seq.Seq2Seq;
+import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.SimpleTask;
+import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
+import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.nn.F;
+import dev.glassbox.optim.Adam;
+import dev.glassbox.optim.LRScheduler;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.GradMode;
+import dev.glassbox.tensor.Tensor;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dates preset of the Transformer: the seq2seq model's task and measures — an epoch of
+ * {@link Seq2SeqRecipe#STEPS_PER_EPOCH} batches of freshly generated dates, teacher forcing,
+ * the mean cross-entropy per output character, Adam with its rate falling to 0 along a cosine
+ * over the run's steps, the gradient norm clipped at 5; greedy
+ * decoding's exact match and character accuracy on the same 2,000 held-out dates.
+ */
+final class DateTask {
+    private DateTask() {}
+
+    /** d_model 64, 4 heads, 2 encoder and 2 decoder layers, feed-forward 256. */
+    static DateTransformer build(long seed) { return new DateTransformer(64, 4, 2, 256, new Generator(seed)); }
+
+    static Recipe.Run train(TransformerRecipe r, TrainSettings t, RunOptions run, EventListener events) throws IOException {
+        t.requireData(List.of("dates"), "the transformer's dates preset trains on its generated dates only");
+        DateTransformer m = build(t.seed());
+        int batch = t.batch();
+        var batches = new SampledBatches<>(Seq2SeqRecipe.STEPS_PER_EPOCH, new Generator(t.seed() + 1), g -> {
+            List<Dates.Example> b = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) b.add(Dates.random(g));
+            return b;
+        });
+        Adam opt = new Adam(m.parameters(), t.lr());
+        long total = t.steps() > 0 ? Math.min(t.steps(), (long) t.epochs() * Seq2SeqRecipe.STEPS_PER_EPOCH) : (long) t.epochs() * Seq2SeqRecipe.STEPS_PER_EPOCH;
+        var task = new SimpleTask<>(m, opt, batches, b -> loss(m, b)).evaluateWith(epoch -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            try (var ignored = GradMode.noGrad()) {
+                m.eval();
+                e.put("val_loss", loss(m, Dates.sample(500, Seq2SeqRecipe.HELD_OUT_SEED)).item());
+            }
+            e.putAll(scores(m));
+            m.train();
+            return e;
+        });
+        Trainer.Result res = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(5f)
+                .schedule(new LRScheduler.CosineAnnealingLR(opt, (int) Math.max(1, total), 0f), Trainer.Every.STEP).describe(r.name(), "dates", "dates")
+                .keep(run, r.identity(t, Map.of())).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+        Map<String, Object> out = r.runMetrics(t);
+        out.put("steps", res.steps());
+        out.put("loss", res.loss());
+        Map<String, Object> sc = res.evaluation().containsKey("exact_match") ? new LinkedHashMap<>(res.evaluation()) : scores(m);
+        sc.remove("val_loss");
+        out.putAll(sc);
+        events.on(new TrainingEvent.Finished(out, res.seconds()));
+        return new Recipe.Run(m, "dates", "dates", out, res.seconds());
+    }
+
+    /** The mean cross-entropy of the ISO characters, teacher-forced. */
+    static Tensor loss(DateTransformer m, List<Dates.Example> batch) {
+        List<String> in = batch.stream().map(Dates.Example::input).toList(), outs = batch.stream().map(Dates.Example::output).toList();
+        DateTransformer.Source src = DateTransformer.source(in);
+        Tensor logits = m.decode(src, m.encode(src), Seq2Seq.shiftedTargets(outs), Dates.OUTPUT_LENGTH);
+        return F.crossEntropy(logits.reshape(batch.size() * Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()), Seq2Seq.targets(outs));
+    }
+
+    /** Exact match and per-character accuracy of greedy decoding on the seq2seq model's 2,000 held-out dates. */
+    static Map<String, Object> scores(DateTransformer m) {
+        List<Dates.Example> held = Dates.sample(Seq2SeqRecipe.HELD_OUT, Seq2SeqRecipe.HELD_OUT_SEED);
+        List<String> inputs = held.stream().map(Dates.Example::input).toList(), got = new ArrayList<>();
+        for (int s = 0; s < inputs.size(); s += 500) got.addAll(m.greedy(inputs.subList(s, Math.min(inputs.size(), s + 500))));
+        int exact = 0, chars = 0;
+        for (int i = 0; i < held.size(); i++) {
+            String want = held.get(i).output(), have = got.get(i);
+            if (want.equals(have)) exact++;
+            for (int k = 0; k < Dates.OUTPUT_LENGTH; k++) if (want.charAt(k) == have.charAt(k)) chars++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("exact_match", (double) exact / held.size());
+        out.put("char_acc", (double) chars / (held.size() * Dates.OUTPUT_LENGTH));
+        out.put("held_out", held.size());
+        m.train();
+        return out;
+    }
+}
