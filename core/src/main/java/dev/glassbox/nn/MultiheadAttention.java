@@ -32,6 +32,26 @@ public final class MultiheadAttention extends Module {
     /** The output [N, L, E] (or [L, N, E]) and the attention weights, or null when not asked for. */
     public record Output(Tensor output, Tensor weights) {}
 
+    /**
+     * One call's heads as an observer sees them, batch first: the queries, keys and values split
+     * into heads [N, heads, L or S, E/heads], the scaled scores q·kᵀ/√(E/heads) before the mask
+     * [N, heads, L, S], the additive mask [N, 1 or heads, L, S] (null for none), the weights after
+     * the softmax (and dropout) and each head's weighted sum of the values [N, heads, L, E/heads].
+     */
+    public record Heads(Tensor q, Tensor k, Tensor v, Tensor scores, Tensor mask, Tensor weights, Tensor output) {}
+
+    private final java.util.List<java.util.function.Consumer<Heads>> headObservers = new java.util.ArrayList<>();
+
+    /**
+     * Hands every later call's heads to {@code observer} (for explaining) until the handle is
+     * closed; while observed, the heads run in plain ops that keep each step's tensors (the same
+     * values as the fused path, to float rounding) and their gradients can be retained.
+     */
+    public HookHandle registerHeadObserver(java.util.function.Consumer<Heads> observer) {
+        headObservers.add(observer);
+        return () -> headObservers.remove(observer);
+    }
+
     /** E = {@code embedDim} split into {@code numHeads} heads; no dropout; biases; batch first. */
     public MultiheadAttention(int embedDim, int numHeads, Generator g) { this(embedDim, numHeads, 0f, true, true, g); }
 
@@ -72,7 +92,7 @@ public final class MultiheadAttention extends Module {
         int n = query.size(0), l = query.size(1), s = key.size(1), e = embedDim;
         float p = isTraining() ? dropout : 0f;
         boolean self = query == key && key == value;
-        if (self && !needWeights) {                                              // one projection, attended in place: no splits or transposes
+        if (self && !needWeights && headObservers.isEmpty()) {                   // one projection, attended in place: no splits or transposes
             Tensor qkv = F.linear(query, inProjWeight, inProjBias);               // [N, L, 3E]
             Tensor mask = keyPaddingMask == null && attnMask != null && attnMask.shape().length == 2 ? checked2d(attnMask, l, s)
                     : combinedMask(keyPaddingMask, attnMask, n, l, s);
@@ -95,12 +115,15 @@ public final class MultiheadAttention extends Module {
         v = heads(v, n, s);
         Tensor mask = combinedMask(keyPaddingMask, attnMask, n, l, s);
         Tensor o, weights = null;
-        if (needWeights) {
+        if (needWeights || !headObservers.isEmpty()) {
             Tensor scores = q.matmul(k.transpose(2, 3)).mul((float) (1 / Math.sqrt(headDim)));
-            if (mask != null) scores = scores.add(mask);
-            weights = scores.softmax(-1);
+            Tensor masked = mask == null ? scores : scores.add(mask);
+            weights = masked.softmax(-1);
             if (p > 0f) weights = weights.dropout(p, generator);
             o = weights.matmul(v);
+            Heads seen = new Heads(q, k, v, scores, mask, weights, o);
+            for (var obs : headObservers) obs.accept(seen);
+            if (!needWeights) weights = null;
         } else {
             o = F.scaledDotProductAttention(q, k, v, mask, p, false, generator);
         }

@@ -19,7 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Event.Window.class, name = "window"),
         @JsonSubTypes.Type(value = Event.MapGradient.class, name = "map_gradient"),
         @JsonSubTypes.Type(value = Event.LstmCell.class, name = "lstm_cell"),
-        @JsonSubTypes.Type(value = Event.TotalLoss.class, name = "total_loss")})
+        @JsonSubTypes.Type(value = Event.TotalLoss.class, name = "total_loss"),
+        @JsonSubTypes.Type(value = Event.AttentionHead.class, name = "attention_head")})
 public sealed interface Event {
     /**
      * A unit's forward computation: the values on its incoming arrows ({@code inputs}: the
@@ -70,6 +71,16 @@ public sealed interface Event {
      * result, the loss the step lowers.
      */
     record TotalLoss(float[] parts, String reduction, float value) implements Event {}
+
+    /**
+     * One attention head of one layer over the sequence: for each position (row) its query,
+     * key and value ([positions][d_k]), the scores q_i·k_j/√d_k ([positions][positions], before
+     * the mask), which keys each query may see ({@code allowed}: the causal mask), the softmax
+     * weights over them (0 where not allowed) and the head's output, Σ_j weight_ij·v_j.
+     * {@code head} counts from 1.
+     */
+    record AttentionHead(String layer, int head, float[][] q, float[][] k, float[][] v, float[][] scores, boolean[][] allowed, float[][] weights,
+                         float[][] output) implements Event {}
 
     /** dL/dz at a unit: the error signal the backward pass brings to its weighted sum. */
     record NodeGradient(String layer, String node, float gradient) implements Event {}

@@ -73,6 +73,22 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
         ATTENTION,
         /** The context c(t) = Σ over s of a(t)[s]·e(s): the encoder states weighed by the attention ({@code from}). */
         CONTEXT,
+        /**
+         * Layer normalization of each position's vector: (x − mean)/√(variance + 1e-5) by the
+         * vector's own mean and biased variance, times {@code weight} (γ) plus {@code bias} (β).
+         */
+        LAYER_NORM,
+        /**
+         * Causal multi-head self-attention over the positions of {@code from}: per head, queries,
+         * keys and values are the position vectors times the head's rows of {@code weight}
+         * (W_Q, W_K, W_V stacked: rows h·d_k…, E + h·d_k…, 2E + h·d_k…) plus {@code bias}; each
+         * position's output is the softmax of its scores q·k/√d_k over itself and the positions
+         * before it, weighing the values; the heads side by side. Each head's numbers are an
+         * {@code attention_head} event.
+         */
+        SELF_ATTENTION,
+        /** The residual connection: each position's vector of {@code to} is the sum of those of the layers whose RESIDUAL arrows enter it. */
+        RESIDUAL,
         /** An LSTM's new state: unit j of S(t) from gate o of unit j (G(t)) and unit j of C(t): h = o·tanh(c). No weights. */
         LSTM_OUTPUT
     }

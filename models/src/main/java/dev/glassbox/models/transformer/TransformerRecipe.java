@@ -304,8 +304,23 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         }
     }
 
+    /**
+     * One real training step (Adam, as the recipe trains) of a decoder-only model on a sequence:
+     * by default the course's model, fresh from the seed, on '나는 오늘 집에 간다'; with
+     * {@code --load} a course or char model on the words or text given as the input (at most its
+     * context, at least two tokens).
+     */
     @Override
     public Explanation explain(Module model, ExplainRequest request) {
-        throw new IllegalArgumentException("explain transformer is not built yet (issue 18): train, eval, predict and sample work");
+        request.requireNoStage(name());
+        check(request.target() == null, "target", "does not apply to explain transformer: each position's target is the next token");
+        check(!(model instanceof DateTransformer), "load", "explain transformer walks through a decoder-only model (course or char), not the dates model");
+        TransformerLM m = model == null ? courseModel(request.seed()) : cast(model);
+        String text = request.input().isEmpty() ? (m.vocab.words() ? CourseRnn.SENTENCES.getFirst() : "the cat sat") : String.join(" ", request.input());
+        List<String> tokens = m.vocab.words() ? List.of(text.trim().split("\\s+")) : TextData.tokens(text, m.vocab.kind());
+        int[] ids = m.vocab.words() ? courseIds(m, text) : TextData.encode(tokens, m.vocab);
+        check(ids.length >= 2 && ids.length <= m.config.context() + 1, "input",
+                "takes 2 to " + (m.config.context() + 1) + " tokens for this model (each position predicts the next), got " + ids.length);
+        return TransformerExplainer.explain(m, tokens, ids, request.lr());
     }
 }

@@ -2,6 +2,10 @@ package dev.glassbox.models.transformer;
 
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.models.explain.Event;
+import dev.glassbox.models.explain.ExplainRequest;
+import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.TransformerTraceCheck;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
@@ -101,5 +105,26 @@ class TransformerModelTest {
         assertTrue(bad.getMessage().contains("'#'"), bad.getMessage());
         DateTransformer.Source src = DateTransformer.source(List.of("ab", "abcd"));
         assertArrayEquals(new float[] {0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 0, 0, 0}, src.padding().data(), 0f, "padding on the right, masked");
+    }
+
+    /** explain transformer: one real step of the course's model, every head's numbers, recomputed by hand; a char model's too. */
+    @Test
+    void explanationIsTheEnginesStep() throws IOException {
+        var r = Recipes.get("transformer");
+        Trace t = (Trace) r.explain(null, ExplainRequest.of(0.03f, 42));
+        assertEquals(List.of("나는", "오늘", "집에", "간다"), t.example().words());
+        assertEquals(2, t.events(Event.AttentionHead.class).size(), "two heads, one layer");
+        assertEquals(3, t.events(Event.Loss.class).size());
+        TransformerTraceCheck.verify(t);
+        TransformerLM ch = new TransformerLM(new Vocab(Vocab.Tokens.CHARACTERS, List.of(" ", "a", "c", "e", "h", "t")),
+                new TransformerLM.Config(16, 2, 2, 32, 8), new Generator(5));
+        Trace c = (Trace) r.explain(ch, ExplainRequest.of(1e-3f, 1).withInput(List.of("the cat"), null));
+        assertEquals(4, c.events(Event.AttentionHead.class).size(), "two heads in each of two layers");
+        TransformerTraceCheck.verify(c);
+        var target = assertThrows(InvalidSettingException.class, () -> r.explain(null, ExplainRequest.of(0.03f, 1).withInput(List.of(), "간다")));
+        assertEquals("target", target.setting());
+        var tooLong = assertThrows(InvalidSettingException.class, () -> r.explain(null, ExplainRequest.of(0.03f, 1)
+                .withInput(List.of("나는 오늘 집에 간다 너는 오늘"), null)));
+        assertTrue(tooLong.getMessage().contains("takes 2 to 5 tokens"), tooLong.getMessage());
     }
 }
