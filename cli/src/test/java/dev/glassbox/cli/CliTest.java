@@ -288,6 +288,9 @@ class CliTest {
         Result lstm = run("explain", "lstm");
         assertEquals(0, lstm.code(), lstm.err());
         assertTrue(lstm.out().contains("1 나는: ") && lstm.out().contains("times as much") && lstm.out().contains("c = f·c(t-1) + i·g"), lstm.out());
+        Result tf = run("explain", "transformer", "--lang", "ko");
+        assertEquals(0, tf.code(), tf.err());
+        assertTrue(tf.out().contains("멀티헤드 어텐션") && tf.out().contains("헤드 2: 쿼리 q") && tf.out().contains("잔차 연결"), tf.out());
         Result lstmLoad = run("explain", "lstm", "--load", lm.toString());
         assertEquals(2, lstmLoad.code());
         assertTrue(lstmLoad.err().startsWith("glassbox: --load does not apply to explain lstm"), lstmLoad.err());

@@ -89,6 +89,9 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     @Override public String headlineMetric() { return "perplexity"; }
 
+    /** Explain steps the course's model, at the course preset's rate. */
+    @Override public float explainLr() { return settings("course").lr(); }
+
     /** The course's model is judged by its next-word accuracy, the dates model by its exact matches. */
     @Override
     public String headlineMetric(String preset) {
