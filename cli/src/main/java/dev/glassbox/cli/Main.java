@@ -13,6 +13,7 @@ import dev.glassbox.models.train.DivergedException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SettingError;
+import dev.glassbox.models.transformer.DateTransformer;
 import dev.glassbox.models.transformer.TransformerLM;
 import dev.glassbox.models.transformer.TransformerRecipe;
 import dev.glassbox.models.transformer.TransformerSampling;
@@ -276,6 +277,10 @@ public final class Main implements Runnable {
                 throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer, not " + model);
             }
             Module m = load(r, load);
+            if (m instanceof DateTransformer) {
+                throw new IllegalArgumentException(load + " holds the dates model, which translates rather than writes text; "
+                        + "use 'glassbox predict transformer --load " + load + " <date words>'");
+            }
             String text = m instanceof TransformerLM t ? TransformerSampling.sample(t, prompt, length, temperature, topK, seed)
                     : Sampling.sample((LanguageModel) m, prompt, length, temperature, topK, seed);
             OUT.println(text);

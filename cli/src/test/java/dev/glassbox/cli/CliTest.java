@@ -44,6 +44,27 @@ class CliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** sample and predict transformer refuse what they cannot use with a line that says what to do. */
+    @Test
+    void transformerCheckpointsAreCheckedBeforeUse() throws IOException {
+        Path course = dir.resolve("tc.safetensors"), dates = dir.resolve("td.safetensors"), edited = dir.resolve("te.safetensors");
+        assertEquals(0, run("train", "transformer", "--preset", "course", "--epochs", "20", "--save", course.toString()).code());
+        assertEquals(0, run("train", "transformer", "--preset", "dates", "--steps", "2", "--save", dates.toString()).code());
+        Result sampleDates = run("sample", "transformer", "--load", dates.toString());
+        assertEquals("glassbox: " + dates + " holds the dates model, which translates rather than writes text; use 'glassbox predict transformer --load "
+                + dates + " <date words>'", sampleDates.err().strip());
+        Result unknownWord = run("sample", "transformer", "--load", course.toString(), "--prompt", "고양이");
+        assertTrue(unknownWord.err().startsWith("glassbox: the word '고양이' is not in this model's vocabulary of 9 words"), unknownWord.err());
+        var c = SafeTensors.load(course);
+        var meta = new java.util.HashMap<>(c.metadata());
+        meta.put("glassbox.preset", "char");
+        SafeTensors.save(c.tensors(), meta, edited);
+        Result misfit = run("sample", "transformer", "--load", edited.toString());
+        assertEquals(1, misfit.code());
+        assertTrue(misfit.err().contains("missing keys [layers.1.") && misfit.err().contains("more]")
+                && misfit.err().strip().endsWith("train it again with --save") && misfit.err().strip().lines().count() == 1, misfit.err());
+    }
+
     @Test
     void dataFetchNamesBadNamesAndUrls() throws IOException {
         Result unknown = run("data", "fetch", "cifar");

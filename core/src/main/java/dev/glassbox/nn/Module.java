@@ -141,7 +141,7 @@ public abstract class Module {
         for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict for " + getClass().getSimpleName() + ": missing keys "
-                    + missing + ", unexpected keys " + unexpected);
+                    + firstFew(missing) + ", unexpected keys " + firstFew(unexpected));
         }
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
@@ -153,6 +153,12 @@ public abstract class Module {
         for (var e : own.entrySet()) {
             System.arraycopy(state.get(e.getKey()).data(), 0, e.getValue().data(), 0, e.getValue().numel());
         }
+    }
+
+    /** A list as PyTorch prints it, cut after six entries with the count of the rest. */
+    private static String firstFew(List<String> keys) {
+        if (keys.size() <= 6) return keys.toString();
+        return keys.subList(0, 6).toString().replace("]", ", … " + (keys.size() - 6) + " more]");
     }
 
     /**

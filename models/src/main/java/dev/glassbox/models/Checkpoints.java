@@ -16,7 +16,8 @@ public final class Checkpoints {
         try {
             model.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage());
+            throw new IOException(file + ": " + e.getMessage() + "; its tensors do not fit the model its metadata describes"
+                    + " (edited, or saved by another version?): train it again with --save");
         }
         model.eval();
         return model;

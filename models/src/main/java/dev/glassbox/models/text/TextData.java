@@ -82,17 +82,33 @@ public final class TextData {
     public static int[] encode(List<String> tokens, Vocab v) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < v.size(); i++) index.put(v.tokens().get(i), i);
-        int unk = v.words() ? index.get(Vocab.UNKNOWN) : -1;
+        Integer unknown = v.words() ? index.get(Vocab.UNKNOWN) : null;
         int[] out = new int[tokens.size()];
         for (int i = 0; i < out.length; i++) {
             Integer id = index.get(tokens.get(i));
             if (id == null) {
-                if (unk < 0) throw new IllegalArgumentException("the character '" + tokens.get(i) + "' is not in this model's vocabulary");
-                id = unk;
+                if (unknown == null) throw new IllegalArgumentException(notKnown(tokens.get(i), v));
+                id = unknown;
             }
             out[i] = id;
         }
         return out;
+    }
+
+    /** The error for a token the vocabulary lacks: which one, and what the model does know. */
+    static String notKnown(String token, Vocab v) {
+        String what = v.words() ? "word" : "character";
+        StringBuilder known = new StringBuilder();
+        for (int i = 0; i < v.size() && known.length() < 60; i++) {
+            if (!known.isEmpty()) known.append(v.words() ? ", " : "");
+            String t = v.tokens().get(i);
+            known.append(t.equals("\n") ? "\\n" : t);
+        }
+        if (known.length() >= 60 && v.size() > 1) known.append(" …");
+        String shown = token.equals("\n") ? "\\n" : token;
+        String list = v.words() ? known.toString() : "\"" + known + "\"";
+        return "the " + what + " '" + shown + "' is not in this model's vocabulary of " + v.size() + " " + what + "s ("
+                + list + "); use only " + what + "s of the text it was trained on";
     }
 
     /** As {@link #encode}, but characters missing from the vocabulary (seen only in the held-out part) are dropped. */

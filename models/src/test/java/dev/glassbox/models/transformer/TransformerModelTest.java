@@ -42,6 +42,11 @@ class TransformerModelTest {
         assertTrue(r.predict(m, List.of("나는", "오늘")).startsWith("나는 오늘 -> 집에"));
         var bad = assertThrows(IllegalArgumentException.class, () -> r.predict(m, List.of("고양이")));
         assertTrue(bad.getMessage().contains("not in the course's vocabulary"), bad.getMessage());
+        TransformerLM lm = (TransformerLM) m;
+        assertTrue(TransformerSampling.sample(lm, "너는 오늘", 2, 0.5f, 0, 1).startsWith("너는 오늘 "));
+        var unknown = assertThrows(IllegalArgumentException.class, () -> TransformerSampling.sample(lm, "고양이", 2, 1f, 0, 1));
+        assertTrue(unknown.getMessage().startsWith("the word '고양이' is not in this model's vocabulary of 9 words (")
+                && unknown.getMessage().contains("나는"), unknown.getMessage());
     }
 
     /** The key/value cache gives the full forward's scores at every position, also after the window slides. */
@@ -84,6 +89,9 @@ class TransformerModelTest {
         assertEquals(s, TransformerSampling.sample(m, "the ", 40, 0.8f, 3, 7), "the same seed draws the same text");
         var k = assertThrows(InvalidSettingException.class, () -> TransformerSampling.sample(m, "", 5, 1f, -1, 1));
         assertEquals("topK", k.setting());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> TransformerSampling.sample(m, "the 猫", 5, 1f, 0, 1));
+        assertTrue(unknown.getMessage().startsWith("the character '猫' is not in this model's vocabulary of ")
+                && unknown.getMessage().contains("use only characters of the text it was trained on"), unknown.getMessage());
         var wrong = assertThrows(IOException.class, () -> Recipes.get("lstm").load(f));
         assertTrue(wrong.getMessage().contains("holds a 'transformer' model"), wrong.getMessage());
     }
