@@ -270,6 +270,9 @@ public final class Main implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--json", description = "Print one JSON object: text, tokens, seconds, tokens_per_s.")
+        boolean json;
+
         @Override
         public Integer call() throws IOException {
             Recipe<?> r = Recipes.get(model);
@@ -281,9 +284,21 @@ public final class Main implements Runnable {
                 throw new IllegalArgumentException(load + " holds the dates model, which translates rather than writes text; "
                         + "use 'glassbox predict transformer --load " + load + " <date words>'");
             }
+            long start = System.nanoTime();
             String text = m instanceof TransformerLM t ? TransformerSampling.sample(t, prompt, length, temperature, topK, seed)
                     : Sampling.sample((LanguageModel) m, prompt, length, temperature, topK, seed);
-            OUT.println(text);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("model", model);
+                out.put("text", text);
+                out.put("tokens", length);
+                out.put("seconds", seconds);
+                out.put("tokens_per_s", length / Math.max(seconds, 1e-9));
+                OUT.println(Json.write(out));
+            } else {
+                OUT.println(text);
+            }
             return 0;
         }
     }

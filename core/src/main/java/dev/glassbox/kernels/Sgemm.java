@@ -61,7 +61,9 @@ public final class Sgemm {
             return;
         }
         long work = (long) m * n * k;
-        if (k <= 0 || alpha == 0f || work < SMALL) {
+        // One row of C (a single token or sample through a layer) reads B once as it is: packing
+        // B would copy it whole for one use.
+        if (k <= 0 || alpha == 0f || work < SMALL || m == 1) {
             scaleC(m, n, beta, c, cOff, ldc);
             if (k > 0 && alpha != 0f) direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
