@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -123,19 +124,63 @@ public final class TextData {
      * part; each part needs {@code window + 2} tokens at least, or the error says how many.
      */
     public static Split split(String text, Vocab.Tokens kind, int window, String what) throws IOException {
+        if (kind == Vocab.Tokens.CHARACTERS) return splitCharacters(text, window, what);
         List<String> toks = tokens(text, kind);
-        int cut = (int) (toks.size() * 0.9);
-        if (cut < window + 2 || toks.size() - cut < window + 2) {
-            throw new IOException("the text has " + toks.size() + " " + (kind == Vocab.Tokens.WORDS ? "words" : "characters") + "; a " + what
-                    + " needs at least " + 10 * (window + 2) + " (windows of " + window + ")");
-        }
+        int cut = checkedCut(toks.size(), window, "words", what);
         Vocab vocab = vocab(toks.subList(0, cut), kind);
         int[] all = encodeKnown(toks, vocab);   // every training token is known: the first cut ids are the training part
         return new Split(vocab, Arrays.copyOf(all, cut), Arrays.copyOfRange(all, cut, all.length));
     }
 
+    private static int checkedCut(int size, int window, String unit, String what) throws IOException {
+        int cut = (int) (size * 0.9);
+        if (cut < window + 2 || size - cut < window + 2) {
+            throw new IOException("the text has " + size + " " + unit + "; a " + what
+                    + " needs at least " + 10 * (window + 2) + " (windows of " + window + ")");
+        }
+        return cut;
+    }
+
+    /**
+     * {@link #split} for characters, straight from the code points (4 bytes a character, where a
+     * list of one-character strings took about 60): the same vocabulary, in the same order, and
+     * the same ids.
+     */
+    private static Split splitCharacters(String text, int window, String what) throws IOException {
+        int[] cps = text.codePoints().toArray();
+        int cut = checkedCut(cps.length, window, "characters", what);
+        BitSet seen = new BitSet();
+        for (int i = 0; i < cut; i++) seen.set(cps[i]);
+        List<String> chars = new ArrayList<>(seen.cardinality());
+        seen.stream().forEach(cp -> chars.add(new String(Character.toChars(cp))));
+        chars.sort(null);   // as the string order of the vocabulary of tokens
+        Vocab vocab = new Vocab(Vocab.Tokens.CHARACTERS, List.copyOf(chars));
+        int[] train = Arrays.copyOf(cps, cut);
+        int[] held = Arrays.copyOfRange(cps, cut, cps.length);
+        return new Split(vocab, knownIds(train, vocab), knownIds(held, vocab));
+    }
+
+    /** Code points to ids in place, those missing from the vocabulary dropped; the array returned may be shorter. */
+    private static int[] knownIds(int[] cps, Vocab v) {
+        int max = 0;
+        for (String t : v.tokens()) max = Math.max(max, t.codePointAt(0));
+        int[] id = new int[max + 1];
+        Arrays.fill(id, -1);
+        for (int i = 0; i < v.size(); i++) id[v.tokens().get(i).codePointAt(0)] = i;
+        int n = 0;
+        for (int cp : cps) {
+            int k = cp <= max ? id[cp] : -1;
+            if (k >= 0) cps[n++] = k;
+        }
+        return n == cps.length ? cps : Arrays.copyOf(cps, n);
+    }
+
     /** The held-out ids of a text for a trained vocabulary (the last 10% of its tokens). */
     public static int[] heldOut(String text, Vocab vocab) {
+        if (!vocab.words()) {
+            int[] cps = text.codePoints().toArray();
+            return knownIds(Arrays.copyOfRange(cps, (int) (cps.length * 0.9), cps.length), vocab);
+        }
         List<String> toks = tokens(text, vocab.kind());
         return encodeKnown(toks.subList((int) (toks.size() * 0.9), toks.size()), vocab);
     }

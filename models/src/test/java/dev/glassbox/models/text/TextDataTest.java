@@ -1,0 +1,32 @@
+package dev.glassbox.models.text;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TextDataTest {
+    /** The code-point path gives the vocabulary, order and ids of the list-of-strings path, supplementary characters included. */
+    @Test
+    void characterSplitMatchesTheTokenPath() throws IOException {
+        String text = ("Ünïcode 한글 text, with 𝄞 and \uFB01 and \uE000; " + "the quick brown fox. ".repeat(3)).repeat(4) + "only in the held-out part: ß😀";
+        TextData.Split fast = TextData.split(text, Vocab.Tokens.CHARACTERS, 8, "test");
+        List<String> toks = TextData.tokens(text, Vocab.Tokens.CHARACTERS);
+        int cut = (int) (toks.size() * 0.9);
+        Vocab vocab = TextData.vocab(toks.subList(0, cut), Vocab.Tokens.CHARACTERS);
+        assertEquals(vocab.tokens(), fast.vocab().tokens());
+        int[] all = TextData.encodeKnown(toks, vocab);
+        assertArrayEquals(Arrays.copyOf(all, cut), fast.train());
+        assertArrayEquals(Arrays.copyOfRange(all, cut, all.length), fast.held());
+        assertTrue(fast.held().length < toks.size() - cut, "the held-out part's unknown characters are dropped");
+        assertArrayEquals(fast.held(), TextData.heldOut(text, fast.vocab()));
+        var small = assertThrows(IOException.class, () -> TextData.split("abc", Vocab.Tokens.CHARACTERS, 8, "char model"));
+        assertEquals("the text has 3 characters; a char model needs at least 100 (windows of 8)", small.getMessage());
+    }
+}
