@@ -19,7 +19,6 @@ final class Autograd {
 
     private Autograd() {}
 
-    public static final java.util.Map<String, Long> PROFILE = new java.util.concurrent.ConcurrentHashMap<>();
     static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         if (!root.requiresGrad) {
             throw new IllegalStateException("backward: the tensor does not require grad and has no grad_fn "
@@ -45,9 +44,7 @@ final class Autograd {
                     throw new IllegalStateException("backward: trying to go back through the graph a second time ("
                             + fn.name + "); its saved values were freed. Pass retainGraph=true to the first backward");
                 }
-                long p0 = System.nanoTime();
                 Tensor[] grads = fn.backward.apply(g);
-                PROFILE.merge(fn.name, System.nanoTime() - p0, Long::sum);
                 Tensor[] inputs = fn.inputs;
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
