@@ -21,6 +21,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
+from fashion_mnist import peak_rss_mb   # beside this script
+
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("GLASSBOX_BENCH_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
 quick = "--quick" in sys.argv
@@ -74,4 +76,4 @@ with threadpool_limits(limits=2, user_api="blas"):
     secs = time.perf_counter() - t
 print(json.dumps({"id": "W6", "peer": "torch " + torch.__version__, "tokens_per_s": round(steps * batch * seq / secs),
                   "loss_300": round(sum(losses[-10:]) / 10, 4), "steps": steps, "vocab": len(chars),
-                  "threads": threads, "date": datetime.date.today().isoformat()}))
+                  "peak_rss_mb": peak_rss_mb(), "threads": threads, "date": datetime.date.today().isoformat()}))

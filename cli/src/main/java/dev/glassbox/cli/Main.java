@@ -6,17 +6,10 @@ import dev.glassbox.models.Recipes;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.explain.Messages;
-import dev.glassbox.models.rnn.LanguageModel;
-import dev.glassbox.models.rnn.LanguageModelRecipe;
-import dev.glassbox.models.rnn.Sampling;
 import dev.glassbox.models.train.DivergedException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SettingError;
-import dev.glassbox.models.transformer.DateTransformer;
-import dev.glassbox.models.transformer.TransformerLM;
-import dev.glassbox.models.transformer.TransformerRecipe;
-import dev.glassbox.models.transformer.TransformerSampling;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Module;
 import picocli.CommandLine.Command;
@@ -44,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {TrainCommand.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, Main.Sample.class, Bench.class, DataCommands.class,
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, SampleCommand.class, Bench.class, DataCommands.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq. Start with: glassbox tour"})
 public final class Main implements Runnable {
@@ -243,62 +236,6 @@ public final class Main implements Runnable {
             var request = new ExplainRequest(input, target, rate, seed, stage == null ? 0 : stage);
             Explanation t = r.explain(load == null ? null : load(r, load), request);
             OUT.println(json ? Json.write(t) : new ExplainText(lang).render(t));
-            return 0;
-        }
-    }
-
-    @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text with a saved language model (lstm, gru, transformer).")
-    static final class Sample implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "lstm, gru or transformer.")
-        String model;
-
-        @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train lstm --save' (or gru, transformer).")
-        Path load;
-
-        @Option(names = "--prompt", defaultValue = "", description = "The text to start from (default: none).")
-        String prompt;
-
-        @Option(names = "--length", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
-        int length;
-
-        @Option(names = "--temperature", defaultValue = "1.0", description = "Below 1 is surer, above 1 wilder (default: ${DEFAULT-VALUE}).")
-        float temperature;
-
-        @Option(names = "--top-k", defaultValue = "0", description = "Draw among the K most likely tokens only (default: 0, all of them).")
-        int topK;
-
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--json", description = "Print one JSON object: text, tokens, seconds, tokens_per_s.")
-        boolean json;
-
-        @Override
-        public Integer call() throws IOException {
-            Recipe<?> r = Recipes.get(model);
-            if (!(r instanceof LanguageModelRecipe) && !(r instanceof TransformerRecipe)) {
-                throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer, not " + model);
-            }
-            Module m = load(r, load);
-            if (m instanceof DateTransformer) {
-                throw new IllegalArgumentException(load + " holds the dates model, which translates rather than writes text; "
-                        + "use 'glassbox predict transformer --load " + load + " <date words>'");
-            }
-            long start = System.nanoTime();
-            String text = m instanceof TransformerLM t ? TransformerSampling.sample(t, prompt, length, temperature, topK, seed)
-                    : Sampling.sample((LanguageModel) m, prompt, length, temperature, topK, seed);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (json) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("model", model);
-                out.put("text", text);
-                out.put("tokens", length);
-                out.put("seconds", seconds);
-                out.put("tokens_per_s", length / Math.max(seconds, 1e-9));
-                OUT.println(Json.write(out));
-            } else {
-                OUT.println(text);
-            }
             return 0;
         }
     }

@@ -65,6 +65,27 @@ class CliTest {
                 && misfit.err().strip().endsWith("train it again with --save") && misfit.err().strip().lines().count() == 1, misfit.err());
     }
 
+    /** train, sample (a PNG grid) and predict vae; a bad grid is refused before anything is loaded. */
+    @Test
+    void vaeSamplesAGridOfImages() throws IOException {
+        Path vae = dir.resolve("vae.safetensors"), png = dir.resolve("grid.png");
+        assertEquals(0, run("train", "vae", "--epochs", "3", "--save", vae.toString()).code());
+        Result sample = run("sample", "vae", "--load", vae.toString(), "--n", "9", "--out", png.toString());
+        assertEquals(0, sample.code(), sample.err());
+        assertEquals("wrote 9 images of 8x8 to " + png, sample.out().strip());
+        var img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(3 * (32 + 2) + 2, img.getWidth(), "three columns of 8x8 images enlarged four times");
+        Result none = run("sample", "vae", "--load", dir.resolve("missing.safetensors").toString(), "--n", "0", "--out", png.toString());
+        assertEquals("glassbox: --n must be 1 to 1024 images, got 0", none.err().strip());
+        Result noOut = run("sample", "vae", "--load", vae.toString());
+        assertEquals("glassbox: --out FILE.png is needed: where to write the grid of images", noOut.err().strip());
+        Result textOut = run("sample", "lstm", "--load", vae.toString(), "--out", png.toString());
+        assertEquals("glassbox: --out applies to the image models (vae); lstm prints its text", textOut.err().strip());
+        Result predict = run("predict", "vae", "--load", vae.toString(), "0 ".repeat(64).strip());
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().startsWith("mu    = [") && predict.out().contains("reconstruction from mu"), predict.out());
+    }
+
     @Test
     void dataFetchNamesBadNamesAndUrls() throws IOException {
         Result unknown = run("data", "fetch", "cifar");
@@ -164,7 +185,10 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer", unknown.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae", unknown.err().strip());
+        Result planned = run("train", "dcgan");
+        assertEquals("glassbox: model 'dcgan' is not built yet; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae",
+                planned.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -225,12 +249,13 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq", "transformer")) {
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq", "transformer", "vae")) {
             assertTrue(r.out().contains(m), m);
         }
         JsonNode tour = r.json().get("tour");
-        assertEquals(15, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
-                + "seq2seq, transformer course, char and dates");
+        assertEquals(16, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
+                + "seq2seq, transformer course, char and dates, vae course");
+        assertTrue(tour.get(15).get("test_loss").asDouble() < 30, "the VAE reconstructs the digits (a fresh one scores about 44): " + tour.get(15));
         assertEquals(1.0, tour.get(12).get("acc").asDouble(), "the course's transformer learns every next word: " + tour.get(12));
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);

@@ -5,6 +5,7 @@ import dev.glassbox.models.course.CnnRecipe;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.course.LinearRecipe;
 import dev.glassbox.models.course.LogisticRecipe;
+import dev.glassbox.models.course.VaeRecipe;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.RnnRecipe;
 import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
@@ -18,10 +19,10 @@ import java.util.List;
 public final class Recipes {
     private static final List<Recipe<?>> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
             new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe(),
-            new LanguageModelRecipe("lstm", Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", Recurrent.Mode.GRU), new Seq2SeqRecipe(), new TransformerRecipe());
+            new LanguageModelRecipe("lstm", Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", Recurrent.Mode.GRU), new Seq2SeqRecipe(), new TransformerRecipe(),
+            new VaeRecipe());
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of(
-            "vae", "dcgan");
+    private static final List<String> PLANNED = List.of("dcgan");
 
     private Recipes() {}
 

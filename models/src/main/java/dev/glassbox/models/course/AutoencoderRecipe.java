@@ -220,7 +220,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
     }
 
     /** One row of an image in shades of grey, two characters a pixel. */
-    private static String shade(float[] img, int row, int side) {
+    static String shade(float[] img, int row, int side) {
         String levels = " .:-=+*#%@";
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < side; c++) {

@@ -50,6 +50,10 @@ class ResumeAfterKillTest {
     @Test
     void cnnResumesExactly() throws Exception { killAndResume("cnn", "course", "-", 20, 100); }
 
+    /** The VAE draws ε each step: its generator travels in the checkpoint. */
+    @Test
+    void vaeResumesExactly() throws Exception { killAndResume("vae", "course", "-", 20, 100); }
+
     @Test
     void lstmResumesExactly() throws Exception {
         Path text = dir.resolve("austen-part.txt");

@@ -1,0 +1,186 @@
+package dev.glassbox.models.course;
+
+import dev.glassbox.data.DataLoader;
+import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.ImageSampler;
+import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.ExplainRequest;
+import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.StepContext;
+import dev.glassbox.models.train.StepResult;
+import dev.glassbox.models.train.Trainer;
+import dev.glassbox.models.train.TrainingCheckpoint;
+import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingState;
+import dev.glassbox.models.train.TrainingTask;
+import dev.glassbox.models.train.Batches;
+import dev.glassbox.nn.Module;
+import dev.glassbox.optim.Adam;
+import dev.glassbox.optim.Optimizer;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.GradMode;
+import dev.glassbox.tensor.Tensor;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The variational autoencoder ({@link Vae}) on images: {@code course} 64-32-4 on the embedded
+ * 8×8 digits; {@code mnist} the W8 network 784-400-20 on 28×28 images; {@code latent2}
+ * 784-400-2, whose latent plane can be drawn. Adam; the loss per sample is the reconstruction's
+ * binary cross-entropy summed over the pixels plus the KL term, as PyTorch's VAE example.
+ */
+public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
+    @Override public String name() { return "vae"; }
+
+    @Override
+    public String title() { return "VAE: encoder -> mu, log sigma^2 -> z = mu + sigma*eps -> decoder; loss = reconstruction + KL; Adam"; }
+
+    @Override public List<String> presets() { return List.of("course", "mnist", "latent2"); }
+
+    @Override
+    public TrainSettings settings(String preset) {
+        return "course".equals(checkPreset(preset)) ? defaults(preset, 60, 3e-3f, 32) : defaults(preset, 10, 1e-3f, 128);
+    }
+
+    /** The held-out loss per sample: reconstruction plus KL. */
+    @Override public String headlineMetric() { return "test_loss"; }
+
+    @Override Class<Vae> modelClass() { return Vae.class; }
+
+    @Override int side(String preset) { return preset.equals("course") ? 8 : 28; }
+
+    @Override int side(Vae model) { return model.inputs == 64 ? 8 : 28; }
+
+    @Override
+    Vae build(String preset, Generator g) {
+        return switch (preset) {
+            case "course" -> new Vae(64, 32, 4, g);
+            case "latent2" -> new Vae(784, 400, 2, g);
+            default -> new Vae(784, 400, 20, g);
+        };
+    }
+
+    @Override Optimizer optimizer(Vae model, float lr) { return new Adam(model.parameters(), lr); }
+
+    /** The loss with ε from a generator of its own (so a held-out measurement is the same every time). */
+    @Override
+    Tensor loss(Vae model, TensorDataset.Batch b) { return model.pass(b.inputs(), new Generator(b.size())).loss(); }
+
+    /** The reconstruction, KL and total loss per sample on the held-out images, ε drawn from a fixed seed. */
+    @Override
+    Map<String, Object> metrics(Vae model, Data data) {
+        double recon = 0, kl = 0;
+        Generator g = new Generator(1);
+        try (var ignored = GradMode.noGrad()) {
+            model.eval();
+            for (TensorDataset.Batch b : new DataLoader(data.test(), 1000, null)) {
+                Vae.Pass p = model.pass(b.inputs(), g);
+                recon += (double) p.recon().item() * b.size();
+                kl += (double) p.kl().item() * b.size();
+            }
+        }
+        int n = data.test().size();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_loss", (recon + kl) / n);
+        m.put("test_recon_loss", recon / n);
+        m.put("test_kl_loss", kl / n);
+        return m;
+    }
+
+    /** Training as PyTorch's VAE example: each step draws ε, and reports loss 1 and loss 2 apart (their epoch means are kept). */
+    @Override
+    public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
+        String preset = checkPreset(s.preset());
+        TrainingCheckpoint from = TrainingCheckpoint.resumed(run);
+        Data data = trainData(preset, s.data(), s.seed());
+        Vae model = build(preset, new Generator(s.seed()));
+        Task task = new Task(model, new Adam(model.parameters(), s.lr()), new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)),
+                new Generator(s.seed() + 2), data, this);
+        Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
+                .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(events);
+        Map<String, Object> m = runMetrics(s);
+        m.put("data", data.name());
+        m.put("loss", r.loss());
+        m.put("recon_loss", r.evaluation().get("recon_loss"));
+        m.put("kl_loss", r.evaluation().get("kl_loss"));
+        m.putAll(metrics(model, data));
+        events.on(new TrainingEvent.Finished(m, r.seconds()));
+        return new Run(model, preset, data.name(), m, r.seconds());
+    }
+
+    /** One VAE step a batch; ε's generator is part of a checkpoint, so a resumed run draws what it would have. */
+    private record Task(Vae model, Optimizer optimizer, Batches<TensorDataset.Batch> batches, Generator noise, Data data, VaeRecipe recipe)
+            implements TrainingTask<TensorDataset.Batch> {
+        @Override public List<Optimizer> optimizers() { return List.of(optimizer); }
+
+        @Override
+        public StepResult step(TensorDataset.Batch b, StepContext ctx) {
+            Vae.Pass p = model.pass(b.inputs(), noise);
+            float recon = p.recon().item(), kl = p.kl().item();
+            float loss = ctx.update(p.loss(), optimizer);
+            return new StepResult(loss, b.size(), Map.of("recon_loss", recon, "kl_loss", kl));
+        }
+
+        @Override
+        public Map<String, Object> evaluate(int epoch) {
+            Map<String, Object> m = recipe.metrics(model, data);
+            return Map.of("val_loss", m.get("test_loss"));
+        }
+
+        @Override public void saveState(TrainingState state) { state.putGenerator("noise", noise); }
+
+        @Override public void loadState(TrainingState state) { state.restoreGenerator("noise", noise); }
+    }
+
+    /** New images: z ~ N(0, I) through the decoder alone. */
+    @Override
+    public Images sampleImages(Module model, int n, long seed) {
+        Vae vae = model(model);
+        vae.eval();
+        return new Images(vae.sample(n, new Generator(seed)).data(), n, side(vae));
+    }
+
+    /** An image's code and its reconstruction from the mean code: μ, σ, and X̂ drawn as text. */
+    @Override
+    public String predict(Module model, List<String> input) {
+        Vae vae = model(model);
+        int side = side(vae);
+        float[] x = numbers(input, side * side, "vae takes an image of " + side + "x" + side + " pixel values in [0, 1]");
+        try (var ignored = GradMode.noGrad()) {
+            vae.eval();
+            Vae.Code c = vae.encode(Tensor.of(x, 1, side * side));
+            float[] xHat = vae.decode(c.mu()).data();
+            StringBuilder sb = new StringBuilder();
+            sb.append("mu    = ").append(list(c.mu().data())).append('\n');
+            sb.append("sigma = ").append(list(c.logvar().mul(0.5f).exp().data())).append('\n');
+            sb.append("the image and its reconstruction from mu:\n");
+            for (int r = 0; r < side; r++) {
+                sb.append(AutoencoderRecipe.shade(x, r, side)).append("   ").append(AutoencoderRecipe.shade(xHat, r, side)).append('\n');
+            }
+            return sb.toString().stripTrailing();
+        }
+    }
+
+    private static String list(float[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v[i]));
+        return sb.append(']').toString();
+    }
+
+    @Override
+    Example example(List<String> input, String target, Data data) {
+        throw new IllegalArgumentException("explain vae is not built yet (issue 19): train, sample and predict work");
+    }
+
+    @Override
+    public Explanation explain(Module model, ExplainRequest request) {
+        throw new IllegalArgumentException("explain vae is not built yet (issue 19): train, sample and predict work");
+    }
+}
