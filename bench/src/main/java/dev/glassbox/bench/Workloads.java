@@ -48,9 +48,7 @@ import java.util.function.Consumer;
  */
 public final class Workloads {
     public static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "OPS");
-    private static final Map<String, String> MISSING = Map.of(
-            "W8", "the VAE does not exist yet",
-            "W9", "the DCGAN does not exist yet");
+    private static final Map<String, String> MISSING = Map.of("W9", "the DCGAN does not exist yet");
 
     /** How long to run: {@code quick} for tests and smoke runs, otherwise the definition's full size. */
     public record Settings(boolean quick, int repeats) {}
@@ -70,6 +68,7 @@ public final class Workloads {
                 case "W5" -> LanguageWorkloads.w5(out, s, progress);
                 case "W6" -> LanguageWorkloads.w6(out, s, progress);
                 case "W7" -> w7(out, s, progress);
+                case "W8" -> GenerativeWorkloads.w8(out, s, progress);
                 case "OPS" -> ops(out, s, progress);
                 default -> {
                     if (!MISSING.containsKey(id)) throw new IllegalArgumentException("unknown workload '" + id + "'; workloads: " + String.join(", ", IDS));

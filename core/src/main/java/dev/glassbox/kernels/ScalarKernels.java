@@ -71,6 +71,19 @@ public final class ScalarKernels {
         for (int i = 0; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
     }
 
+    /** Binary cross-entropy on logits for i in [from, to): max(x, 0) − x·y + log1p(e^−|x|). */
+    public static void bceWithLogits(int from, int to, float[] x, float[] y, float[] out) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            out[i] = Math.max(v, 0f) - v * y[i] + (float) Math.log1p(Math.exp(-Math.abs(v)));
+        }
+    }
+
+    /** Its gradient with respect to the logits for i in [from, to): (sigmoid(x) − y)·g. */
+    public static void bceWithLogitsBackward(int from, int to, float[] x, float[] y, float[] g, float[] gx) {
+        for (int i = from; i < to; i++) gx[i] = (UnaryOp.sigmoid(x[i]) - y[i]) * g[i];
+    }
+
     /** dL/dx for y = gelu(x): g·(Φ(x) + x·φ(x)). */
     public static void geluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
         for (int i = 0; i < n; i++) {

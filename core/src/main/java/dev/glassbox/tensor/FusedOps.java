@@ -1,5 +1,6 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.LossKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -150,17 +151,17 @@ public final class FusedOps {
         }
         int n = x.data.length;
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            float v = x.data[i];
-            out[i] = Math.max(v, 0f) - v * y.data[i] + (float) Math.log1p(Math.exp(-Math.abs(v)));
-        }
+        LossKernels.bceWithLogits(n, x.data, y.data, out);
         return Tensor.result(out, x.shape, "binary_cross_entropy_with_logits", g -> {
-            float[] gx = new float[n], gy = new float[n];
-            for (int i = 0; i < n; i++) {
-                gx[i] = (UnaryOp.sigmoid(x.data[i]) - y.data[i]) * g.data[i];
-                gy[i] = -x.data[i] * g.data[i];
+            float[] gx = new float[n];
+            LossKernels.bceWithLogitsBackward(n, x.data, y.data, g.data, gx);
+            Tensor gyT = null;
+            if (y.requiresGrad) {
+                float[] gy = new float[n];
+                for (int i = 0; i < n; i++) gy[i] = -x.data[i] * g.data[i];
+                gyT = new Tensor(gy, y.shape);
             }
-            return new Tensor[] {new Tensor(gx, x.shape), y.requiresGrad ? new Tensor(gy, y.shape) : null};
+            return new Tensor[] {new Tensor(gx, x.shape), gyT};
         }, x, y);
     }
 
