@@ -154,7 +154,7 @@ final class TraceText {
         sb.append('\n');
     }
 
-    private void forward(StringBuilder sb, Trace t, Graph.Layer layer) {
+    void forward(StringBuilder sb, Trace t, Graph.Layer layer) {
         Graph.Connection in = t.graph().connections().stream().filter(c -> c.to().equals(layer.id())).findFirst().orElseThrow();
         List<Event.Forward> nodes = t.events(Event.Forward.class).stream().filter(e -> e.layer().equals(layer.id())).toList();
         sb.append(m.say("forward.layer", "label", layer.label(), "units", layer.units(), "activation",
@@ -201,7 +201,7 @@ final class TraceText {
         sb.append("\n\n");
     }
 
-    private void backward(StringBuilder sb, Trace t) {
+    void backward(StringBuilder sb, Trace t) {
         sb.append(m.say("backward.head")).append('\n');
         Map<String, List<Float>> byLayer = new LinkedHashMap<>();
         for (Event.NodeGradient e : t.events(Event.NodeGradient.class)) byLayer.computeIfAbsent(e.layer(), k -> new ArrayList<>()).add(e.gradient());

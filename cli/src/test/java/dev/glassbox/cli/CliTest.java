@@ -62,7 +62,7 @@ class CliTest {
         Result misfit = run("sample", "transformer", "--load", edited.toString());
         assertEquals(1, misfit.code());
         assertTrue(misfit.err().contains("missing keys [layers.1.") && misfit.err().contains("more]")
-                && misfit.err().strip().endsWith("train it again with --save") && misfit.err().strip().lines().count() == 1, misfit.err());
+                && misfit.err().strip().endsWith("train it again and save it") && misfit.err().strip().lines().count() == 1, misfit.err());
     }
 
     /** train, sample (a PNG grid) and predict vae; a bad grid is refused before anything is loaded. */
@@ -78,9 +78,14 @@ class CliTest {
         Result none = run("sample", "vae", "--load", dir.resolve("missing.safetensors").toString(), "--n", "0", "--out", png.toString());
         assertEquals("glassbox: --n must be 1 to 1024 images, got 0", none.err().strip());
         Result noOut = run("sample", "vae", "--load", vae.toString());
-        assertEquals("glassbox: --out FILE.png is needed: where to write the grid of images", noOut.err().strip());
+        assertEquals("glassbox: --out is needed: the PNG file to write the grid of images to", noOut.err().strip());
         Result textOut = run("sample", "lstm", "--load", vae.toString(), "--out", png.toString());
         assertEquals("glassbox: --out applies to the image models (vae); lstm prints its text", textOut.err().strip());
+        Result explain = run("explain", "vae", "--load", vae.toString(), "--lang", "ko");
+        assertEquals(0, explain.code(), explain.err());
+        assertTrue(explain.out().contains("재매개변수화") && explain.out().contains("손실 1") && explain.out().contains("dL/dμ = dL/dz + μ"), explain.out());
+        Result explainJson = run("explain", "vae", "--json");
+        assertTrue(explainJson.out().contains("\"type\":\"reparameterize\"") && explainJson.out().contains("\"type\":\"kl_divergence\""), explainJson.out());
         Result predict = run("predict", "vae", "--load", vae.toString(), "0 ".repeat(64).strip());
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.out().startsWith("mu    = [") && predict.out().contains("reconstruction from mu"), predict.out());

@@ -17,7 +17,7 @@ public final class Checkpoints {
             model.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage() + "; its tensors do not fit the model its metadata describes"
-                    + " (edited, or saved by another version?): train it again with --save");
+                    + " (edited, or saved by another version?): train it again and save it");
         }
         model.eval();
         return model;

@@ -7,6 +7,7 @@ import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.StepContext;
@@ -130,8 +131,9 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
 
         @Override
         public Map<String, Object> evaluate(int epoch) {
-            Map<String, Object> m = recipe.metrics(model, data);
-            return Map.of("val_loss", m.get("test_loss"));
+            Map<String, Object> m = new LinkedHashMap<>(recipe.metrics(model, data));
+            m.put("val_loss", m.get("test_loss"));
+            return m;
         }
 
         @Override public void saveState(TrainingState state) { state.putGenerator("noise", noise); }
@@ -174,13 +176,30 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         return sb.append(']').toString();
     }
 
+    /** The first held-out image, or the pixels given. */
     @Override
     Example example(List<String> input, String target, Data data) {
-        throw new IllegalArgumentException("explain vae is not built yet (issue 19): train, sample and predict work");
+        if (input.isEmpty()) return new Example(data.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, null);
+        List<String> parts = input.stream().flatMap(w -> java.util.Arrays.stream(w.split("[,\\s]+"))).filter(x -> !x.isEmpty()).toList();
+        int n = parts.size() == 784 ? 784 : 64;
+        return new Example(setting("input", input, n, "for vae, an image of 8x8 (64) or 28x28 (784) pixel values in [0, 1]"), null, null);
     }
 
+    /**
+     * One real Adam step on one image, as the course draws the VAE: by default the course's
+     * model fresh from the seed on the first held-out digit; ε is drawn from the same seed.
+     */
     @Override
-    public Explanation explain(Module model, ExplainRequest request) {
-        throw new IllegalArgumentException("explain vae is not built yet (issue 19): train, sample and predict work");
+    public Explanation explain(Module model, ExplainRequest request) throws IOException {
+        request.requireNoStage(name());
+        InvalidSettingException.check(request.target() == null, "target", "does not apply to explain vae: its target is the input image itself");
+        Vae vae = model == null ? build(presets().get(0), new Generator(request.seed())) : model(model);
+        Example ex = example(request.input(), null, exampleData(vae, request.seed()));
+        InvalidSettingException.check(ex.input().length == vae.inputs, "input",
+                "for this vae is an image of " + side(vae) + "x" + side(vae) + " pixel values, got " + ex.input().length + " values");
+        for (float v : ex.input()) {
+            InvalidSettingException.check(v >= 0 && v <= 1, "input", "holds pixel values in [0, 1] (the reconstruction is scored by binary cross-entropy), got " + v);
+        }
+        return VaeExplainer.explain(vae, ex.input(), request.lr(), request.seed());
     }
 }

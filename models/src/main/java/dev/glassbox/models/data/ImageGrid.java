@@ -1,6 +1,7 @@
 package dev.glassbox.models.data;
 
 import dev.glassbox.io.AtomicFiles;
+import dev.glassbox.models.train.InvalidSettingException;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -22,14 +23,13 @@ public final class ImageGrid {
 
     /** Checks a grid's size and its target before any work: a one-line error for each problem. */
     public static void check(int n, Path out) {
-        if (n < 1 || n > MAX) throw new IllegalArgumentException("--n must be 1 to " + MAX + " images, got " + n);
-        if (out == null) throw new IllegalArgumentException("--out FILE.png is needed: where to write the grid of images");
-        if (Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a folder; give a file name in it, ending in .png");
-        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new IllegalArgumentException("--out " + out + ": the grid is a PNG image; give a file name ending in .png");
-        }
+        InvalidSettingException.check(n >= 1 && n <= MAX, "n", "must be 1 to " + MAX + " images, got " + n);
+        InvalidSettingException.check(out != null, "out", "is needed: the PNG file to write the grid of images to");
+        InvalidSettingException.check(!Files.isDirectory(out), "out", out + " is a folder; give a file name in it, ending in .png");
+        InvalidSettingException.check(out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"), "out",
+                out + ": the grid is a PNG image; give a file name ending in .png");
         Path dir = out.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + out + ": the folder " + dir + " does not exist");
+        InvalidSettingException.check(dir == null || Files.isDirectory(dir), "out", out + ": the folder " + dir + " does not exist");
     }
 
     /** The grid as an image: {@code images} holds n images of side×side values in [0, 1] (others are clamped), row by row. */

@@ -20,7 +20,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Event.MapGradient.class, name = "map_gradient"),
         @JsonSubTypes.Type(value = Event.LstmCell.class, name = "lstm_cell"),
         @JsonSubTypes.Type(value = Event.TotalLoss.class, name = "total_loss"),
-        @JsonSubTypes.Type(value = Event.AttentionHead.class, name = "attention_head")})
+        @JsonSubTypes.Type(value = Event.AttentionHead.class, name = "attention_head"),
+        @JsonSubTypes.Type(value = Event.Reparameterize.class, name = "reparameterize"),
+        @JsonSubTypes.Type(value = Event.KlDivergence.class, name = "kl_divergence"),
+        @JsonSubTypes.Type(value = Event.LatentGradient.class, name = "latent_gradient")})
 public sealed interface Event {
     /**
      * A unit's forward computation: the values on its incoming arrows ({@code inputs}: the
@@ -81,6 +84,25 @@ public sealed interface Event {
      */
     record AttentionHead(String layer, int head, float[][] q, float[][] k, float[][] v, float[][] scores, boolean[][] allowed, float[][] weights,
                          float[][] output) implements Event {}
+
+    /**
+     * A VAE's latent unit drawn by the reparameterisation: z = μ + σ·ε with σ = e^(½·log σ²) and
+     * ε drawn from N(0, 1). {@code node} counts from 1.
+     */
+    record Reparameterize(String layer, int node, float mu, float logvar, float sigma, float eps, float z) implements Event {}
+
+    /**
+     * A VAE's loss 1: the KL divergence of N(μ, σ²) from N(0, 1) for each latent unit,
+     * −½·(1 + log σ² − μ² − σ²) ({@code terms}), and their sum ({@code value}).
+     */
+    record KlDivergence(String muLayer, String logvarLayer, float[] terms, float value) implements Event {}
+
+    /**
+     * The gradient reaching a VAE's μ and log σ² of one latent unit: through z (dL/dz, since
+     * dz/dμ = 1 and dz/d log σ² = ½·σ·ε) and straight from the KL term (μ, and ½·(σ² − 1));
+     * {@code mu} and {@code logvar} are the sums, the node gradients of those units.
+     */
+    record LatentGradient(int node, float dz, float muFromKl, float mu, float logvarFromZ, float logvarFromKl, float logvar) implements Event {}
 
     /** dL/dz at a unit: the error signal the backward pass brings to its weighted sum. */
     record NodeGradient(String layer, String node, float gradient) implements Event {}

@@ -90,7 +90,12 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
         /** The residual connection: each position's vector of {@code to} is the sum of those of the layers whose RESIDUAL arrows enter it. */
         RESIDUAL,
         /** An LSTM's new state: unit j of S(t) from gate o of unit j (G(t)) and unit j of C(t): h = o·tanh(c). No weights. */
-        LSTM_OUTPUT
+        LSTM_OUTPUT,
+        /**
+         * A VAE's sampling: unit j of z from unit j of μ and unit j of log σ² (one arrow from each
+         * layer), z = μ + e^(½·log σ²)·ε with ε drawn from N(0, 1). No weights.
+         */
+        REPARAMETERIZE
     }
 
     /** Whether a step changes a weight. */

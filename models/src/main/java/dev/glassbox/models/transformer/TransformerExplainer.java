@@ -3,6 +3,7 @@ package dev.glassbox.models.transformer;
 import dev.glassbox.models.explain.Event;
 import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.explain.Updates;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.MultiheadAttention;
@@ -10,17 +11,14 @@ import dev.glassbox.nn.Parameter;
 import dev.glassbox.nn.Reduction;
 import dev.glassbox.nn.TransformerEncoderLayer;
 import dev.glassbox.optim.Adam;
-import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * One real Adam step of a decoder-only {@link TransformerLM} on one sequence, recorded as a
@@ -156,21 +154,7 @@ final class TransformerExplainer {
             events.add(new Event.WeightGradient(id, grads.get(id)));
         });
         opt.step();
-        Optimizer.State state = opt.state();
-        int k = 0;
-        for (Map.Entry<String, Parameter> en : params.entrySet()) {
-            String id = en.getKey();
-            float[] g = grads.get(id), after = en.getValue().toArray(), b0 = before.get(id);
-            float[] mm = state.buffers().get(k + ".exp_avg"), vv = state.buffers().get(k + ".exp_avg_sq");
-            k++;
-            if (g.length <= WHOLE) {
-                events.add(new Event.Update(id, b0, g, after, mm, vv));
-                continue;
-            }
-            int[] idx = IntStream.range(0, g.length).boxed().sorted(Comparator.comparingDouble(i -> -Math.abs(g[i]))).limit(SHOWN)
-                    .mapToInt(Integer::intValue).sorted().toArray();
-            events.add(new Event.Update(id, pick(b0, idx), pick(g, idx), pick(after, idx), pick(mm, idx), pick(vv, idx), idx));
-        }
+        events.addAll(Updates.adam(params, before, grads, opt.state(), WHOLE, SHOWN));
         m.eval();
         float[] inputIds = new float[t];
         for (int s = 0; s < t; s++) inputIds[s] = in[s];
@@ -202,12 +186,6 @@ final class TransformerExplainer {
         List<Graph.Node> nodes = new ArrayList<>();
         for (int s = 0; s < tokens.size(); s++) nodes.add(new Graph.Node(id + "." + (s + 1), tokens.get(s), Graph.NodeKind.VECTOR, new int[] {n}));
         return new Graph.Layer(id, label, role, activation, nodes);
-    }
-
-    private static float[] pick(float[] a, int[] idx) {
-        float[] out = new float[idx.length];
-        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-        return out;
     }
 
     /** The course's notation of a parameter: W_Q|K|V (in_proj), W_O, W_1, W_2, γ and β of each LayerNorm, the embeddings. */

@@ -93,4 +93,23 @@ class VaeTest {
         var bad = assertThrows(IllegalArgumentException.class, () -> r.predict(loaded, List.of("0.5")));
         assertTrue(bad.getMessage().contains("expected 64 numbers, got 1"), bad.getMessage());
     }
+
+    /** explain vae: one real Adam step of the course's model, every number recomputed by hand; the model's weights are the step's "after". */
+    @Test
+    void explanationIsTheEnginesStep() throws IOException {
+        VaeRecipe r = (VaeRecipe) Recipes.get("vae");
+        var t = (dev.glassbox.models.explain.Trace) r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(3e-3f, 42));
+        dev.glassbox.models.explain.VaeTraceCheck.verify(t);
+        assertEquals(4, t.events(dev.glassbox.models.explain.Event.Reparameterize.class).size());
+        var trained = Runs.train("vae", "course", x -> x.withEpochs(3)).model();
+        var again = (dev.glassbox.models.explain.Trace) r.explain(trained, dev.glassbox.models.explain.ExplainRequest.of(1e-2f, 7)
+                .withInput(List.of("0.5 ".repeat(64).trim()), null));
+        dev.glassbox.models.explain.VaeTraceCheck.verify(again);
+        var target = assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(3e-3f, 42).withInput(List.of(), "3")));
+        assertEquals("target", target.setting());
+        var pixel = assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(3e-3f, 42).withInput(List.of("2 ".repeat(64).trim()), null)));
+        assertTrue(pixel.getMessage().contains("[0, 1]"), pixel.getMessage());
+    }
 }
