@@ -65,10 +65,15 @@ public final class Vae extends Module {
     public Tensor decode(Tensor z) { return decodeLogits(z).sigmoid(); }
 
     /** The whole pass on a batch, ε drawn from {@code g}. */
-    public Pass pass(Tensor x, Generator g) {
+    public Pass pass(Tensor x, Generator g) { return pass(x, Tensor.randn(g, rows(x).size(0), latent)); }
+
+    /** The whole pass on a batch with the noise given: ε [N, latent]. */
+    public Pass pass(Tensor x, Tensor eps) {
         Tensor rows = rows(x);
+        if (eps.dim() != 2 || eps.size(0) != rows.size(0) || eps.size(1) != latent) {
+            throw new IllegalArgumentException("vae: eps must be [" + rows.size(0) + ", " + latent + "], got " + java.util.Arrays.toString(eps.shape()));
+        }
         Code c = encode(rows);
-        Tensor eps = Tensor.randn(g, c.mu().shape());
         Tensor z = c.mu().add(c.logvar().mul(0.5f).exp().mul(eps));
         Tensor logits = decodeLogits(z);
         float n = rows.size(0);
