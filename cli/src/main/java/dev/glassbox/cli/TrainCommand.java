@@ -11,6 +11,7 @@ import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.word2vec.Word2VecRecipe;
 import dev.glassbox.nn.Recurrent;
@@ -71,6 +72,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run a checkpoint was written by, exactly (its settings; --epochs or --steps may extend it).")
     Path resume;
 
+    @Option(names = "--every-epoch", paramLabel = "DIR", description = "vae: after every epoch, write a grid of 64 images from the same noise to DIR/epoch-NNN.png.")
+    Path everyEpoch;
+
     @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
     Path log;
 
@@ -124,8 +128,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every needs --save FILE: the checkpoints are written there");
         }
         if (resume != null && !Files.isRegularFile(resume)) throw new IOException(resume + ": no such file");
+        if (everyEpoch != null && !(r instanceof ImageSampler)) {
+            throw new IllegalArgumentException("--every-epoch applies to the models that make images (vae), not " + model);
+        }
         S settings = settings(r);
-        RunOptions run = new RunOptions(save, checkpointEvery, resume);
+        RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch);
         Recipe.Run result;
         try (EventLog events = EventLog.open(log)) {
             EventListener l = new Progress(Main.ERR, Progress.isTerminal(), model).andThen(events);

@@ -69,7 +69,14 @@ class CliTest {
     @Test
     void vaeSamplesAGridOfImages() throws IOException {
         Path vae = dir.resolve("vae.safetensors"), png = dir.resolve("grid.png");
-        assertEquals(0, run("train", "vae", "--epochs", "3", "--save", vae.toString()).code());
+        Path grids = Files.createDirectories(dir.resolve("grids"));
+        Result train = run("train", "vae", "--epochs", "3", "--save", vae.toString(), "--every-epoch", grids.toString());
+        assertEquals(0, train.code(), train.err());
+        for (int e = 1; e <= 3; e++) assertTrue(Files.size(grids.resolve("epoch-00" + e + ".png")) > 100, "the grid of epoch " + e);
+        Result noFolder = run("train", "vae", "--epochs", "1", "--every-epoch", dir.resolve("none").toString());
+        assertEquals("glassbox: --every-epoch names no folder: " + dir.resolve("none") + " (make it first)", noFolder.err().strip());
+        Result notImages = run("train", "dnn", "--every-epoch", grids.toString());
+        assertEquals("glassbox: --every-epoch applies to the models that make images (vae), not dnn", notImages.err().strip());
         Result sample = run("sample", "vae", "--load", vae.toString(), "--n", "9", "--out", png.toString());
         assertEquals(0, sample.code(), sample.err());
         assertEquals("wrote 9 images of 8x8 to " + png, sample.out().strip());

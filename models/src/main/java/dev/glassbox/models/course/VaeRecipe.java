@@ -4,6 +4,7 @@ import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
@@ -104,8 +105,11 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         Vae model = build(preset, new Generator(s.seed()));
         Task task = new Task(model, new Adam(model.parameters(), s.lr()), new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)),
                 new Generator(s.seed() + 2), data, this);
+        EventListener listener = run.everyEpoch() == null ? events : events.andThen(e -> {
+            if (e instanceof TrainingEvent.EpochEnd end) writeGrid(model, run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch())));
+        });
         Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
-                .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(events);
+                .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(listener);
         Map<String, Object> m = runMetrics(s);
         m.put("data", data.name());
         m.put("loss", r.loss());
@@ -114,6 +118,16 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         m.putAll(metrics(model, data));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
+    }
+
+    /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */
+    private void writeGrid(Vae model, java.nio.file.Path file) {
+        Images im = sampleImages(model, 64, 0);
+        try {
+            ImageGrid.write(im.pixels(), im.n(), im.side(), file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** One VAE step a batch; ε's generator is part of a checkpoint, so a resumed run draws what it would have. */

@@ -14,12 +14,18 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * @param save            the file the model is written to, or null
  * @param checkpointEvery how often to write {@code save} during training, or null for only at the end
  * @param resume          a checkpoint of an earlier run of the same model to continue, or null
+ * @param everyEpoch a folder where a model that makes images writes a grid of them from
+ *                        the same noise after every epoch ({@code epoch-001.png}, ...), or null
  */
-public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume) {
+public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume, Path everyEpoch) {
     /** Nothing saved, nothing resumed. */
     public static final RunOptions NONE = new RunOptions(null, null, null);
 
+    public RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume) { this(save, checkpointEvery, resume, null); }
+
     public RunOptions {
+        check(everyEpoch == null || Files.isDirectory(everyEpoch), "everyEpoch",
+                "names no folder: " + everyEpoch + " (make it first)");
         check(save == null || !Files.isDirectory(save), "save", "is a folder (" + save + "); give a file name in it");
         check(checkpointEvery == null || save != null || resume != null, "checkpointEvery",
                 "needs a file to write the checkpoints to (save)");
@@ -33,7 +39,10 @@ public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume
     public static RunOptions resumeFrom(Path checkpoint) { return new RunOptions(null, null, checkpoint); }
 
     /** These options, with checkpoints written this often during training. */
-    public RunOptions checkpointingEvery(CheckpointEvery every) { return new RunOptions(save, every, resume); }
+    public RunOptions checkpointingEvery(CheckpointEvery every) { return new RunOptions(save, every, resume, everyEpoch); }
+
+    /** These options, with a grid of images written into {@code dir} after every epoch. */
+    public RunOptions samplingEveryEpoch(Path dir) { return new RunOptions(save, checkpointEvery, resume, dir); }
 
     /** The file written at checkpoints and at the end: {@code save}, else the resumed file, else null. */
     public Path target() { return save != null ? save : resume; }
