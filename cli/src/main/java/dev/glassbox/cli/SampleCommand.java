@@ -3,7 +3,9 @@ package dev.glassbox.cli;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
+import dev.glassbox.models.course.VaeRecipe;
 import dev.glassbox.models.data.ImageGrid;
+import dev.glassbox.models.data.Scatter;
 import dev.glassbox.models.rnn.LanguageModel;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.Sampling;
@@ -52,6 +54,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.png", description = "Images: the PNG file to write the grid to.")
     Path out;
 
+    @Option(names = "--latent-grid", paramLabel = "K", description = "vae with a 2-D latent: write the decoded latent plane, KxK images over [-3, 3]², to --out.")
+    Integer latentGrid;
+
+    @Option(names = "--scatter", paramLabel = "FILE.png", description = "vae with a 2-D latent: also draw the mu of every held-out image, coloured by class.")
+    Path scatter;
+
+    @Option(names = "--data", paramLabel = "NAME|DIR", description = "--scatter: the images (default: the model's own data set).")
+    String data;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -90,22 +101,29 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private int images(Recipe<?> r, ImageSampler sampler) throws IOException {
-        ImageGrid.check(n, out);
+        boolean grid = out != null || scatter == null;   // --scatter alone draws only the scatter
+        if (grid) ImageGrid.check(latentGrid == null ? n : 1, out);
+        if (scatter != null) ImageGrid.check(1, scatter);
         Module m = Main.load(r, load);
         long start = System.nanoTime();
-        ImageSampler.Images im = sampler.sampleImages(m, n, seed);
+        if (scatter != null && r instanceof VaeRecipe vr) {
+            Scatter.write(vr.latentScatter(m, data, seed), scatter);
+            if (!json) OUT.println("wrote the held-out images' mu to " + scatter);
+        }
+        if (!grid) return 0;
+        ImageSampler.Images im = latentGrid != null && r instanceof VaeRecipe vr ? vr.latentPlane(m, latentGrid) : sampler.sampleImages(m, n, seed);
         ImageGrid.write(im.pixels(), im.n(), im.side(), out);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", model);
             o.put("out", out.toString());
-            o.put("n", n);
+            o.put("n", im.n());
             o.put("side", im.side());
             o.put("seconds", seconds);
             OUT.println(Json.write(o));
         } else {
-            OUT.println("wrote " + n + " images of " + im.side() + "x" + im.side() + " to " + out);
+            OUT.println("wrote " + im.n() + " images of " + im.side() + "x" + im.side() + " to " + out);
         }
         return 0;
     }

@@ -86,6 +86,8 @@ class CliTest {
         assertEquals("glassbox: --n must be 1 to 1024 images, got 0", none.err().strip());
         Result noOut = run("sample", "vae", "--load", vae.toString());
         assertEquals("glassbox: --out is needed: the PNG file to write the grid of images to", noOut.err().strip());
+        Result plane = run("sample", "vae", "--load", vae.toString(), "--latent-grid", "5", "--out", png.toString());
+        assertEquals("glassbox: --latent-grid needs a VAE with a 2-D latent (train vae --preset latent2); this one has 4", plane.err().strip());
         Result textOut = run("sample", "lstm", "--load", vae.toString(), "--out", png.toString());
         assertEquals("glassbox: --out applies to the image models (vae); lstm prints its text", textOut.err().strip());
         Result explain = run("explain", "vae", "--load", vae.toString(), "--lang", "ko");

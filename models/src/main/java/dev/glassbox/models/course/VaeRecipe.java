@@ -5,6 +5,7 @@ import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.ImageGrid;
+import dev.glassbox.models.data.Scatter;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.EventListener;
@@ -118,6 +119,54 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         m.putAll(metrics(model, data));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
+    }
+
+    /**
+     * The decoded latent plane of a VAE with a 2-D latent: k×k images, z₁ from −3 to 3 left to
+     * right and z₂ from 3 to −3 top to bottom, each decoded alone.
+     */
+    public Images latentPlane(Module model, int k) {
+        Vae vae = model(model);
+        requireLatent2(vae, "latentGrid");
+        InvalidSettingException.check(k >= 2 && k <= 32, "latentGrid", "must be 2 to 32 images a side, got " + k);
+        float[] z = new float[k * k * 2];
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < k; c++) {
+                z[(r * k + c) * 2] = -3f + 6f * c / (k - 1);
+                z[(r * k + c) * 2 + 1] = 3f - 6f * r / (k - 1);
+            }
+        }
+        try (var ignored = GradMode.noGrad()) {
+            vae.eval();
+            return new Images(vae.decode(Tensor.of(z, k * k, 2)).toArray(), k * k, side(vae));
+        }
+    }
+
+    /** The μ of every held-out image of {@code data} (null: the model's own data set) as a scatter coloured by class. */
+    public java.awt.image.BufferedImage latentScatter(Module model, String data, long seed) throws IOException {
+        Vae vae = model(model);
+        requireLatent2(vae, "scatter");
+        String name = data != null ? data : side(vae) == 8 ? "digits" : "fashion-mnist";
+        Data d = loadData(name, seed);
+        TensorDataset test = d.test();
+        InvalidSettingException.check(test.inputs().size(2) == side(vae), "data",
+                "'" + d.name() + "' has images of " + test.inputs().size(2) + "x" + test.inputs().size(2) + "; this vae takes " + side(vae) + "x" + side(vae));
+        float[] mu;
+        try (var ignored = GradMode.noGrad()) {
+            vae.eval();
+            mu = vae.encode(test.inputs()).mu().toArray();
+        }
+        int n = test.size();
+        float[] x = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = mu[2 * i];
+            y[i] = mu[2 * i + 1];
+        }
+        return Scatter.draw(x, y, test.labels(), "mu of the " + n + " held-out images of " + d.name(), "mu_1", "mu_2");
+    }
+
+    private static void requireLatent2(Vae vae, String setting) {
+        InvalidSettingException.check(vae.latent == 2, setting, "needs a VAE with a 2-D latent (train vae --preset latent2); this one has " + vae.latent);
     }
 
     /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */

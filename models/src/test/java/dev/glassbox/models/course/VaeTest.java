@@ -112,4 +112,24 @@ class VaeTest {
                 () -> r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(3e-3f, 42).withInput(List.of("2 ".repeat(64).trim()), null)));
         assertTrue(pixel.getMessage().contains("[0, 1]"), pixel.getMessage());
     }
+
+    /** A 2-D latent: the plane decoded on a k×k grid over [−3, 3]², and the held-out images' μ as a scatter; other latents are refused. */
+    @Test
+    void latentPlaneAndScatter() throws IOException {
+        VaeRecipe r = (VaeRecipe) Recipes.get("vae");
+        Vae two = new Vae(64, 8, 2, new Generator(3));
+        ImageSampler.Images plane = r.latentPlane(two, 3);
+        assertEquals(9, plane.n());
+        assertEquals(9 * 64, plane.pixels().length);
+        float[] corner = two.decode(Tensor.of(new float[] {-3f, 3f}, 1, 2)).toArray();
+        for (int i = 0; i < 64; i++) assertEquals(corner[i], plane.pixels()[i], 1e-6f, "the top-left image is z = (-3, 3)");
+        float[] last = two.decode(Tensor.of(new float[] {3f, -3f}, 1, 2)).toArray();
+        for (int i = 0; i < 64; i++) assertEquals(last[i], plane.pixels()[8 * 64 + i], 1e-6f, "the bottom-right image is z = (3, -3)");
+        var img = r.latentScatter(two, "digits", 42);
+        assertEquals(720, img.getWidth());
+        var four = assertThrows(dev.glassbox.models.train.InvalidSettingException.class, () -> r.latentPlane(new Vae(64, 8, 4, new Generator(1)), 3));
+        assertEquals("latentGrid", four.setting());
+        var big = assertThrows(dev.glassbox.models.train.InvalidSettingException.class, () -> r.latentPlane(two, 33));
+        assertTrue(big.getMessage().contains("2 to 32"), big.getMessage());
+    }
 }
