@@ -37,6 +37,20 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * y[r·cols + j] += bias[j] for every row r: a dense layer's bias, added after a product that
+     * stored its rows (rows split over the kernel threads when large).
+     */
+    public static void addRowBias(int rows, int cols, float[] y, float[] bias) {
+        if ((long) rows * cols >= PARALLEL_MIN && Parallel.threads() > 1) {
+            Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
+                for (int r = s; r < e; r++) binarySerial(BinaryOp.ADD, cols, y, r * cols, 1, bias, 0, 1, y, r * cols);
+            });
+        } else {
+            for (int r = 0; r < rows; r++) binarySerial(BinaryOp.ADD, cols, y, r * cols, 1, bias, 0, 1, y, r * cols);
+        }
+    }
+
     /** Elementwise work this large is split over the kernel threads (each chunk gives the same bits). */
     static final int PARALLEL_MIN = 1 << 16, GRAIN = 1 << 12;
 

@@ -130,8 +130,10 @@ final class MatmulOps {
         }
         int rows = in == 0 ? Shapes.numel(Arrays.copyOf(x.shape, x.shape.length - 1)) : x.data.length / in;
         float[] y = new float[rows * out];
-        if (bias != null) for (int r = 0; r < rows; r++) System.arraycopy(bias.data, 0, y, r * out, out);
-        Sgemm.sgemm(false, true, rows, out, in, 1f, x.data, 0, in, w.data, 0, in, bias == null ? 0f : 1f, y, 0, out);
+        // The product stores its tiles (beta 0), then the bias is added in one pass: filling y
+        // with the bias first made every tile a load, an add and a store through a scratch tile.
+        Sgemm.sgemm(false, true, rows, out, in, 1f, x.data, 0, in, w.data, 0, in, 0f, y, 0, out);
+        if (bias != null) VectorKernels.addRowBias(rows, out, y, bias.data);
         int[] yShape = x.shape.clone();
         yShape[yShape.length - 1] = out;
         return Tensor.result(y, yShape, "linear", g -> {
