@@ -28,9 +28,9 @@ import static dev.glassbox.cli.Main.OUT;
 
 /** glassbox sample: text from a language model, or a grid of new images from a generative model. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Generate text with a saved language model (lstm, gru, transformer), or images with a saved vae.")
+        description = "Generate text with a saved language model (lstm, gru, transformer), or images with a saved vae or dcgan.")
 final class SampleCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "lstm, gru, transformer or vae.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "lstm, gru, transformer, vae or dcgan.")
     String model;
 
     @Option(names = "--load", required = true, paramLabel = "FILE", description = "A model saved by 'glassbox train MODEL --save'.")
@@ -74,9 +74,9 @@ final class SampleCommand implements Callable<Integer> {
         Recipe<?> r = Recipes.get(model);
         if (r instanceof ImageSampler images) return images(r, images);
         if (!(r instanceof LanguageModelRecipe) && !(r instanceof TransformerRecipe)) {
-            throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer and with vae, not " + model);
+            throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer and with vae and dcgan, not " + model);
         }
-        if (out != null) throw new IllegalArgumentException("--out applies to the image models (vae); " + model + " prints its text");
+        if (out != null) throw new IllegalArgumentException("--out applies to the image models (vae, dcgan); " + model + " prints its text");
         Module m = Main.load(r, load);
         if (m instanceof DateTransformer) {
             throw new IllegalArgumentException(load + " holds the dates model, which translates rather than writes text; "

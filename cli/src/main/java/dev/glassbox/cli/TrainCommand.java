@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run a checkpoint was written by, exactly (its settings; --epochs or --steps may extend it).")
     Path resume;
 
-    @Option(names = "--every-epoch", paramLabel = "DIR", description = "vae: after every epoch, write a grid of 64 images from the same noise to DIR/epoch-NNN.png.")
+    @Option(names = "--every-epoch", paramLabel = "DIR", description = "vae, dcgan: after every epoch, write a grid of 64 images from the same noise to DIR/epoch-NNN.png.")
     Path everyEpoch;
 
     @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null && !Files.isRegularFile(resume)) throw new IOException(resume + ": no such file");
         if (everyEpoch != null && !(r instanceof ImageSampler)) {
-            throw new IllegalArgumentException("--every-epoch applies to the models that make images (vae), not " + model);
+            throw new IllegalArgumentException("--every-epoch applies to the models that make images (vae, dcgan), not " + model);
         }
         S settings = settings(r);
         RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch);

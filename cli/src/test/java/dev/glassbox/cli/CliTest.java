@@ -76,7 +76,7 @@ class CliTest {
         Result noFolder = run("train", "vae", "--epochs", "1", "--every-epoch", dir.resolve("none").toString());
         assertEquals("glassbox: --every-epoch names no folder: " + dir.resolve("none") + " (make it first)", noFolder.err().strip());
         Result notImages = run("train", "dnn", "--every-epoch", grids.toString());
-        assertEquals("glassbox: --every-epoch applies to the models that make images (vae), not dnn", notImages.err().strip());
+        assertEquals("glassbox: --every-epoch applies to the models that make images (vae, dcgan), not dnn", notImages.err().strip());
         Result sample = run("sample", "vae", "--load", vae.toString(), "--n", "9", "--out", png.toString());
         assertEquals(0, sample.code(), sample.err());
         assertEquals("wrote 9 images of 8x8 to " + png, sample.out().strip());
@@ -87,9 +87,16 @@ class CliTest {
         Result noOut = run("sample", "vae", "--load", vae.toString());
         assertEquals("glassbox: --out is needed: the PNG file to write the grid of images to", noOut.err().strip());
         Result plane = run("sample", "vae", "--load", vae.toString(), "--latent-grid", "5", "--out", png.toString());
-        assertEquals("glassbox: --latent-grid needs a VAE with a 2-D latent (train vae --preset latent2); this one has 4", plane.err().strip());
+        assertEquals("glassbox: --latent-grid needs a VAE with a 2-D latent (the latent2 preset); this one has 4", plane.err().strip());
         Result textOut = run("sample", "lstm", "--load", vae.toString(), "--out", png.toString());
-        assertEquals("glassbox: --out applies to the image models (vae); lstm prints its text", textOut.err().strip());
+        assertEquals("glassbox: --out applies to the image models (vae, dcgan); lstm prints its text", textOut.err().strip());
+        Path gan = dir.resolve("gan.safetensors");
+        assertEquals(0, run("train", "dcgan", "--epochs", "2", "--save", gan.toString()).code());
+        Result ganSample = run("sample", "dcgan", "--load", gan.toString(), "--n", "4", "--out", png.toString(), "--json");
+        assertEquals(0, ganSample.code(), ganSample.err());
+        assertEquals(4, ganSample.json().get("n").asInt());
+        Result ganPredict = run("predict", "dcgan", "--load", gan.toString(), "0 ".repeat(64).strip());
+        assertTrue(ganPredict.out().startsWith("D(x) = "), ganPredict.out());
         Result explain = run("explain", "vae", "--load", vae.toString(), "--lang", "ko");
         assertEquals(0, explain.code(), explain.err());
         assertTrue(explain.out().contains("재매개변수화") && explain.out().contains("손실 1") && explain.out().contains("dL/dμ = dL/dz + μ"), explain.out());
@@ -199,10 +206,7 @@ class CliTest {
     void badInputGetsOneClearLineAndANonZeroExit() throws IOException {
         Result unknown = run("train", "resnet");
         assertEquals(2, unknown.code());
-        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae", unknown.err().strip());
-        Result planned = run("train", "dcgan");
-        assertEquals("glassbox: model 'dcgan' is not built yet; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae",
-                planned.err().strip());
+        assertEquals("glassbox: unknown model 'resnet'; available: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae, dcgan", unknown.err().strip());
 
         Result flag = run("train", "dnn", "--epoch", "3");
         assertEquals(2, flag.code());
@@ -263,12 +267,14 @@ class CliTest {
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
-        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq", "transformer", "vae")) {
+        for (String m : List.of("linear", "logistic", "dnn", "cnn", "autoencoder", "word2vec", "rnn", "lstm", "gru", "seq2seq", "transformer", "vae", "dcgan")) {
             assertTrue(r.out().contains(m), m);
         }
         JsonNode tour = r.json().get("tour");
-        assertEquals(16, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
-                + "seq2seq, transformer course, char and dates, vae course");
+        assertEquals(17, tour.size(), "linear, logistic, dnn course, dnn wide, cnn course, autoencoder course, word2vec skipgram and course, rnn, lstm, gru, "
+                + "seq2seq, transformer course, char and dates, vae course, dcgan course");
+        double dFake = tour.get(16).get("d_fake").asDouble();
+        assertTrue(dFake > 0.05 && dFake < 0.95, "G and D in balance, neither winning outright: " + tour.get(16));
         assertTrue(tour.get(15).get("test_loss").asDouble() < 30, "the VAE reconstructs the digits (a fresh one scores about 44): " + tour.get(15));
         assertEquals(1.0, tour.get(12).get("acc").asDouble(), "the course's transformer learns every next word: " + tour.get(12));
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());

@@ -2,6 +2,7 @@ package dev.glassbox.models;
 
 import dev.glassbox.models.course.AutoencoderRecipe;
 import dev.glassbox.models.course.CnnRecipe;
+import dev.glassbox.models.course.DcganRecipe;
 import dev.glassbox.models.course.DnnRecipe;
 import dev.glassbox.models.course.LinearRecipe;
 import dev.glassbox.models.course.LogisticRecipe;
@@ -20,9 +21,9 @@ public final class Recipes {
     private static final List<Recipe<?>> ALL = List.of(new LinearRecipe(), new LogisticRecipe(), new DnnRecipe(), new CnnRecipe(),
             new AutoencoderRecipe(), new Word2VecRecipe(), new RnnRecipe(),
             new LanguageModelRecipe("lstm", Recurrent.Mode.LSTM), new LanguageModelRecipe("gru", Recurrent.Mode.GRU), new Seq2SeqRecipe(), new TransformerRecipe(),
-            new VaeRecipe());
+            new VaeRecipe(), new DcganRecipe());
     /** Names the course has that later work will add. */
-    private static final List<String> PLANNED = List.of("dcgan");
+    private static final List<String> PLANNED = List.of();
 
     private Recipes() {}
 

@@ -166,7 +166,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     }
 
     private static void requireLatent2(Vae vae, String setting) {
-        InvalidSettingException.check(vae.latent == 2, setting, "needs a VAE with a 2-D latent (train vae --preset latent2); this one has " + vae.latent);
+        InvalidSettingException.check(vae.latent == 2, setting, "needs a VAE with a 2-D latent (the latent2 preset); this one has " + vae.latent);
     }
 
     /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */

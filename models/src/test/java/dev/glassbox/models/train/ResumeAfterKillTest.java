@@ -54,6 +54,10 @@ class ResumeAfterKillTest {
     @Test
     void vaeResumesExactly() throws Exception { killAndResume("vae", "course", "-", 20, 100); }
 
+    /** The DCGAN: two optimizers, batch norm's running statistics and the noise of z, all in the checkpoint. */
+    @Test
+    void dcganResumesExactly() throws Exception { killAndResume("dcgan", "course", "-", 20, 100); }
+
     @Test
     void lstmResumesExactly() throws Exception {
         Path text = dir.resolve("austen-part.txt");

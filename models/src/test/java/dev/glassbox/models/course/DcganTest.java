@@ -1,0 +1,92 @@
+package dev.glassbox.models.course;
+
+import dev.glassbox.models.ImageSampler;
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.Runs;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DcganTest {
+    @TempDir
+    Path dir;
+
+    /** The shapes of the course's and W9's networks: z → image of the side, image → one logit. */
+    @Test
+    void shapesAreTheCoursesAndW9s() {
+        Dcgan course = new Dcgan(8, 16, 32, 16, 16, 32, new Generator(1));
+        assertArrayEquals(new int[] {3, 1, 8, 8}, course.generator.forward(Tensor.randn(new Generator(2), 3, 16)).shape());
+        assertArrayEquals(new int[] {3, 1}, course.forward(Tensor.randn(new Generator(2), 3, 16)).shape());
+        Dcgan w9 = new Dcgan(28, 100, 128, 64, 64, 128, new Generator(1));
+        Tensor img = w9.generator.forward(Tensor.randn(new Generator(2), 2, 100));
+        assertArrayEquals(new int[] {2, 1, 28, 28}, img.shape());
+        for (float v : img.data()) assertTrue(v > -1f && v < 1f, "tanh's range");
+        assertArrayEquals(new int[] {2, 1}, w9.discriminator.forward(img).shape());
+        assertThrows(IllegalArgumentException.class, () -> new Dcgan(10, 16, 8, 8, 8, 8, new Generator(1)));
+    }
+
+    /** D's step changes only D's weights, G's step only G's: over a run each net moves, and D's steps alone never touch G. */
+    @Test
+    void eachStepUpdatesItsOwnNetwork() throws IOException {
+        DcganRecipe r = (DcganRecipe) Recipes.get("dcgan");
+        Dcgan fresh = r.build("course", new Generator(42));
+        Map<String, float[]> g0 = values(fresh.generator.namedParameters()), d0 = values(fresh.discriminator.namedParameters());
+        List<Float> dLoss = new ArrayList<>(), gLoss = new ArrayList<>();
+        var run = Runs.train("dcgan", "course", t -> t.withSteps(3), RunOptions.NONE, e -> {
+            if (e instanceof TrainingEvent.Step s) {
+                dLoss.add(s.metrics().get("d_loss"));
+                gLoss.add(s.metrics().get("g_loss"));
+            }
+        });
+        Dcgan trained = (Dcgan) run.model();
+        Map<String, float[]> g1 = values(trained.generator.namedParameters()), d1 = values(trained.discriminator.namedParameters());
+        for (String k : g0.keySet()) assertFalse(Arrays.equals(g0.get(k), g1.get(k)), "G's " + k + " moved");
+        for (String k : d0.keySet()) assertFalse(Arrays.equals(d0.get(k), d1.get(k)), "D's " + k + " moved");
+        assertEquals(3, dLoss.size());
+        // the first D loss is 2·ln 2-ish for an untrained D (both halves near 0.5), G's near ln 2
+        assertEquals(2 * Math.log(2), dLoss.getFirst(), 0.3);
+        assertEquals(Math.log(2), gLoss.getFirst(), 0.3);
+    }
+
+    /** The course's GAN trains, saves, reloads to the same scores, and draws new images in [0, 1]. */
+    @Test
+    void courseGanTrainsSavesAndSamples() throws IOException {
+        DcganRecipe r = (DcganRecipe) Recipes.get("dcgan");
+        Path f = dir.resolve("gan.safetensors");
+        var run = Runs.train("dcgan", "course", t -> t.withEpochs(4), RunOptions.saveTo(f), EventListener.NONE);
+        Map<String, Object> m = run.metrics();
+        for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake", "test_d_real", "test_d_fake")) assertTrue(m.containsKey(k), k + " in " + m);
+        for (String k : List.of("d_real", "d_fake")) {
+            double p = ((Number) m.get(k)).doubleValue();
+            assertTrue(p > 0 && p < 1, k + " is a probability: " + p);
+        }
+        var loaded = r.load(f);
+        assertEquals(m.get("test_d_real"), r.evaluate(loaded, null, 42).get("test_d_real"), "the reloaded D scores the same");
+        ImageSampler.Images im = r.sampleImages(loaded, 5, 3);
+        assertEquals(5 * 64, im.pixels().length);
+        for (float v : im.pixels()) assertTrue(v >= 0f && v <= 1f, "a pixel " + v);
+    }
+
+    private static Map<String, float[]> values(Map<String, ? extends Tensor> params) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.toArray()));
+        return out;
+    }
+}
