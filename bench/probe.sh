@@ -15,5 +15,5 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 # kernel-peak times core's micro-kernel, so it is core's own class; the others are the bench module's
 main=dev.glassbox.bench.Probes
 if [ "${1:-}" = kernel-peak ]; then main=dev.glassbox.kernels.KernelRates; shift; fi
-exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -Xmn256m --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
+exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -Xmn512m --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
   2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PeerRunner {
     private static final Map<String, String> SCRIPTS = Map.of("W1", "w1_numpy.py", "W2", "w2_torch.py", "W3", "w3_torch.py", "W4", "w4_torch.py",
-            "W5", "w5_torch.py", "W6", "w6_torch.py", "W7", "w7_gensim.py", "W8", "w8_torch.py");
+            "W5", "w5_torch.py", "W6", "w6_torch.py", "W7", "w7_gensim.py", "W8", "w8_torch.py", "W9", "w9_torch.py");
 
     private PeerRunner() {}
 

@@ -253,11 +253,11 @@ class CliTest {
 
     @Test
     void benchPrintsOneJsonObjectPerWorkload() throws IOException {
-        Result r = run("bench", "W9", "--json");
+        Result r = run("bench", "W3", "--quick", "--json");
         assertEquals(0, r.code(), r.err());
-        JsonNode w9 = r.json();
-        assertEquals("W9", w9.get("id").asText());
-        assertTrue(w9.has("skipped"));
+        JsonNode w3 = r.json();
+        assertEquals("W3", w3.get("id").asText());
+        assertTrue(w3.get("steps_per_s").asDouble() > 0, w3.toString());
         Result bad = run("bench", "W42");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("glassbox: unknown workload 'W42'"), bad.err());

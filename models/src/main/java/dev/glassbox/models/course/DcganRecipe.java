@@ -134,6 +134,16 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         return new Run(model, preset, data.name(), m, r.seconds());
     }
 
+    /**
+     * The training of one batch as {@code train} runs it — a D step then a G step, each with its
+     * own Adam at {@code lr}, β = (0.5, 0.999) — for a model and batches of one's own (the W9
+     * benchmark); nothing is measured at an epoch's end.
+     */
+    public static TrainingTask<TensorDataset.Batch> trainingTask(Dcgan model, float lr, Batches<TensorDataset.Batch> batches, Generator noise) {
+        return new Task(model, new Adam(model.discriminator.parameters(), lr).betas(0.5f, 0.999f),
+                new Adam(model.generator.parameters(), lr).betas(0.5f, 0.999f), batches, noise, null, null);
+    }
+
     /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */
     private void writeGrid(Dcgan model, Path file) {
         Images im = sampleImages(model, 64, 0);
@@ -154,6 +164,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         /** D's loss on the held-out real images and as many of G's (z from a fixed seed), and D's mean probabilities for each. */
         @Override
         public Map<String, Object> evaluate(int epoch) {
+            if (data == null) return Map.of();
             Map<String, Object> m = new LinkedHashMap<>(recipe.metrics(model, data));
             m.put("val_loss", m.get("test_d_loss"));
             return m;

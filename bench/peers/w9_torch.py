@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""W9 with PyTorch: the DCGAN of Glassbox's dcgan --preset mnist on Fashion-MNIST (images scaled to
+[-1, 1]). G: z(100) -> fc -> BatchNorm1d -> ReLU -> 128x7x7 -> ConvTranspose(128->64, 4, s2, p1) ->
+BatchNorm -> ReLU -> ConvTranspose(64->1, 4, s2, p1) -> tanh; D: Conv(1->64, 4, s2, p1) ->
+LeakyReLU 0.2 -> Conv(64->128, 4, s2, p1) -> BatchNorm -> LeakyReLU 0.2 -> fc -> logit. Each
+batch of 64: one D step (real vs 1, detached fakes vs 0, BCE on logits) and one G step (fakes vs
+1); Adam 2e-4, betas (0.5, 0.999) each. Training images/s over one epoch (--quick: 6,400
+images); the last 100 steps' mean d_loss and g_loss; peak RSS.
+
+Data: Debian's dataset-fashion-mnist or $GLASSBOX_FASHION_MNIST. 1 PyTorch thread, OpenBLAS
+limited to 2, OMP_WAIT_POLICY=PASSIVE (set by the runner).
+Needs: apt-get install python3-torch python3-threadpoolctl
+"""
+import datetime
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
+
+import fashion_mnist
+
+quick = "--quick" in sys.argv
+xtr, _, _, _ = fashion_mnist.load()
+xtr = xtr.reshape(-1, 1, 28, 28) * 2 - 1
+if quick:
+    xtr = xtr[:6400]
+
+
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc, self.bn0 = nn.Linear(100, 128 * 7 * 7), nn.BatchNorm1d(128 * 7 * 7)
+        self.up1, self.bn1 = nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64)
+        self.up2 = nn.ConvTranspose2d(64, 1, 4, 2, 1)
+
+    def forward(self, z):
+        h = F.relu(self.bn0(self.fc(z))).reshape(-1, 128, 7, 7)
+        return torch.tanh(self.up2(F.relu(self.bn1(self.up1(h)))))
+
+
+class D(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2, self.bn2 = nn.Conv2d(1, 64, 4, 2, 1), nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128)
+        self.fc = nn.Linear(128 * 7 * 7, 1)
+
+    def forward(self, x):
+        h = F.leaky_relu(self.conv1(x), 0.2)
+        h = F.leaky_relu(self.bn2(self.conv2(h)), 0.2)
+        return self.fc(h.flatten(1))
+
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+g, d = G(), D()
+g_opt = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+d_opt = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+gen = torch.Generator().manual_seed(1)
+d_losses, g_losses, images = [], [], 0
+with threadpool_limits(limits=2, user_api="blas"):
+    t = time.perf_counter()
+    perm = torch.randperm(len(xtr), generator=gen)
+    for i in range(0, len(xtr), 64):
+        real = xtr[perm[i:i + 64]]
+        n = len(real)
+        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+        fake = g(torch.randn(n, 100))
+        d_opt.zero_grad()
+        d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
+        d_loss.backward()
+        d_opt.step()
+        g_opt.zero_grad()
+        g_loss = F.binary_cross_entropy_with_logits(d(fake), ones)
+        g_loss.backward()
+        g_opt.step()
+        d_losses.append(d_loss.item())
+        g_losses.append(g_loss.item())
+        images += n
+    secs = time.perf_counter() - t
+print(json.dumps({"id": "W9", "peer": "torch " + torch.__version__, "images_per_s": round(images / secs),
+                  "d_loss_last100": round(sum(d_losses[-100:]) / len(d_losses[-100:]), 4),
+                  "g_loss_last100": round(sum(g_losses[-100:]) / len(g_losses[-100:]), 4),
+                  "peak_rss_mb": fashion_mnist.peak_rss_mb(), "threads": 1, "date": datetime.date.today().isoformat()}))
