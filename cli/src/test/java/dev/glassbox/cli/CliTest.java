@@ -95,6 +95,9 @@ class CliTest {
         Result ganSample = run("sample", "dcgan", "--load", gan.toString(), "--n", "4", "--out", png.toString(), "--json");
         assertEquals(0, ganSample.code(), ganSample.err());
         assertEquals(4, ganSample.json().get("n").asInt());
+        Result ganExplain = run("explain", "dcgan", "--load", gan.toString(), "--lang", "ko");
+        assertEquals(0, ganExplain.code(), ganExplain.err());
+        assertTrue(ganExplain.out().contains("1단계, 판별자") && ganExplain.out().contains("2단계, 생성자") && ganExplain.out().contains("D 0.0000"), ganExplain.out());
         Result ganPredict = run("predict", "dcgan", "--load", gan.toString(), "0 ".repeat(64).strip());
         assertTrue(ganPredict.out().startsWith("D(x) = "), ganPredict.out());
         Result explain = run("explain", "vae", "--load", vae.toString(), "--lang", "ko");

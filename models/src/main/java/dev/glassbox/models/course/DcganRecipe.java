@@ -218,11 +218,25 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
 
     @Override
     Example example(List<String> input, String target, Data data) {
-        throw new IllegalArgumentException("explain dcgan is not built yet (issue 19): train, sample and predict work");
+        return new Example(data.test().inputs().select(0, 0).flatten(0, -1).toArray(), null, null);
     }
 
+    /**
+     * One real training step, D's then G's, on the first four held-out images and four of G's
+     * (z from the seed): by default the course's GAN fresh from the seed, or a loaded one.
+     */
     @Override
-    public Explanation explain(Module model, ExplainRequest request) {
-        throw new IllegalArgumentException("explain dcgan is not built yet (issue 19): train, sample and predict work");
+    public Explanation explain(Module model, ExplainRequest request) throws IOException {
+        request.requireNoStage(name());
+        dev.glassbox.models.train.InvalidSettingException.check(request.input().isEmpty(), "input",
+                "does not apply to explain dcgan: it takes four held-out images of the model's data and four of G's");
+        dev.glassbox.models.train.InvalidSettingException.check(request.target() == null, "target",
+                "does not apply to explain dcgan: D's targets are 1 for real images and 0 for G's, G's target is 1");
+        Dcgan gan = model == null ? build(presets().get(0), new Generator(request.seed())) : model(model);
+        Data data = exampleData(gan, request.seed());
+        int n = 4, px = gan.side * gan.side;
+        float[] real = data.test().inputs().slice(0, 0, n).flatten(0, -1).toArray();
+        if (real.length != n * px) throw new IllegalStateException("dcgan: " + real.length + " pixels for " + n + " images of " + px);
+        return DcganExplainer.explain(gan, real, n, request.lr(), request.seed());
     }
 }

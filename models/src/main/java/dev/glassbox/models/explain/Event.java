@@ -23,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Event.AttentionHead.class, name = "attention_head"),
         @JsonSubTypes.Type(value = Event.Reparameterize.class, name = "reparameterize"),
         @JsonSubTypes.Type(value = Event.KlDivergence.class, name = "kl_divergence"),
-        @JsonSubTypes.Type(value = Event.LatentGradient.class, name = "latent_gradient")})
+        @JsonSubTypes.Type(value = Event.LatentGradient.class, name = "latent_gradient"),
+        @JsonSubTypes.Type(value = Event.GanStep.class, name = "gan_step")})
 public sealed interface Event {
     /**
      * A unit's forward computation: the values on its incoming arrows ({@code inputs}: the
@@ -103,6 +104,17 @@ public sealed interface Event {
      * {@code mu} and {@code logvar} are the sums, the node gradients of those units.
      */
     record LatentGradient(int node, float dz, float muFromKl, float mu, float logvarFromZ, float logvarFromKl, float logvar) implements Event {}
+
+    /**
+     * One step of a GAN's training, of the network {@code trains} ({@code discriminator} or
+     * {@code generator}): D's probability that each real image is real ({@code real}, empty in a
+     * generator step) and that each generated image is ({@code fake}), the targets they are scored
+     * against, the loss of each half (binary cross-entropy, the mean over the batch) and their sum;
+     * the same probabilities after the step; and how far each network's weights moved (the norm of
+     * after − before): the other network's is exactly 0.
+     */
+    record GanStep(String trains, float[] real, float[] fake, float realTarget, float fakeTarget, float realLoss, float fakeLoss, float loss,
+                   float[] realAfter, float[] fakeAfter, float discriminatorMoved, float generatorMoved) implements Event {}
 
     /** dL/dz at a unit: the error signal the backward pass brings to its weighted sum. */
     record NodeGradient(String layer, String node, float gradient) implements Event {}

@@ -95,7 +95,13 @@ public record Graph(List<Layer> layers, List<Connection> connections, List<Weigh
          * A VAE's sampling: unit j of z from unit j of μ and unit j of log σ² (one arrow from each
          * layer), z = μ + e^(½·log σ²)·ε with ε drawn from N(0, 1). No weights.
          */
-        REPARAMETERIZE
+        REPARAMETERIZE,
+        /**
+         * Through a whole network the graph does not draw layer by layer (a GAN's generator or
+         * discriminator; the {@code to} layer's label says which): its parameters are the
+         * weights whose ids start with the network's name. No weight on the arrow itself.
+         */
+        NETWORK
     }
 
     /** Whether a step changes a weight. */

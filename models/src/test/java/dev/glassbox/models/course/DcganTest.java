@@ -89,4 +89,18 @@ class DcganTest {
         params.forEach((k, v) -> out.put(k, v.toArray()));
         return out;
     }
+
+    /** explain dcgan: D's step then G's, each moving only its own network, every number recomputed; a trained model too. */
+    @Test
+    void explanationIsTheEnginesStep() throws IOException {
+        DcganRecipe r = (DcganRecipe) Recipes.get("dcgan");
+        var t = (dev.glassbox.models.explain.Trace) r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(2e-3f, 42));
+        dev.glassbox.models.explain.GanTraceCheck.verify(t);
+        var trained = Runs.train("dcgan", "course", x -> x.withEpochs(2)).model();
+        dev.glassbox.models.explain.GanTraceCheck.verify((dev.glassbox.models.explain.Trace) r.explain(trained,
+                dev.glassbox.models.explain.ExplainRequest.of(1e-3f, 7)));
+        var input = assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(2e-3f, 42).withInput(List.of("0.5"), null)));
+        assertEquals("input", input.setting());
+    }
 }
