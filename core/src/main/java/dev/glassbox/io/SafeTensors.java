@@ -34,7 +34,10 @@ import java.util.TreeMap;
  * </pre>
  * Writes are atomic. Reading checks everything the reference library checks (header size,
  * UTF-8 JSON, dtypes, shapes against offsets, offsets covering the buffer exactly) and says
- * which one failed. F32 is read as is; F64, F16 and BF16 are converted to float32.
+ * which one failed. F32 is read as is; F64, F16 and BF16 are converted to float32, and so are
+ * the integer dtypes (I64, I32, I16, I8, U8; BOOL as 0 and 1) — exactly, an integer beyond 2^24
+ * being refused rather than rounded. PyTorch keeps batch norm's {@code num_batches_tracked} as
+ * I64: it is read so and written so.
  */
 public final class SafeTensors {
     /** The reference library's limit on the header. */
@@ -51,8 +54,17 @@ public final class SafeTensors {
         save(tensors, Map.of(), file);
     }
 
-    /** Writes {@code tensors} (float32) and {@code metadata} to {@code file}, atomically. */
+    /**
+     * Writes {@code tensors} and {@code metadata} to {@code file}, atomically: float32, except
+     * batch norm's {@code num_batches_tracked}, an I64 as PyTorch stores it (a whole number).
+     */
     public static void save(Map<String, ? extends Tensor> tensors, Map<String, String> metadata, Path file) throws IOException {
+        for (var e : tensors.entrySet()) {
+            if (!integer(e.getKey())) continue;
+            for (float v : e.getValue().data()) {
+                if (v != Math.rint(v) || Math.abs(v) > EXACT) throw new IllegalArgumentException("safetensors: " + e.getKey() + " holds " + v + ", not a whole number");
+            }
+        }
         byte[] header = header(tensors, metadata);
         TreeMap<String, Tensor> sorted = new TreeMap<>(tensors);
         AtomicFiles.write(file, out -> {
@@ -60,20 +72,22 @@ public final class SafeTensors {
             out.write(n.array());
             out.write(header);
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor t : sorted.values()) {
-                for (float v : t.data()) {
-                    if (!buf.hasRemaining()) {
+            for (var e : sorted.entrySet()) {
+                boolean i64 = integer(e.getKey());
+                for (float v : e.getValue().data()) {
+                    if (buf.remaining() < 8) {
                         out.write(buf.array(), 0, buf.position());
                         buf.clear();
                     }
-                    buf.putFloat(v);
+                    if (i64) buf.putLong((long) v);
+                    else buf.putFloat(v);
                 }
             }
             out.write(buf.array(), 0, buf.position());
         });
     }
 
-    /** The padded JSON header for these tensors; names sorted (all are F32, so dtype order is moot). */
+    /** The padded JSON header for these tensors; names sorted. */
     static byte[] header(Map<String, ? extends Tensor> tensors, Map<String, String> metadata) {
         StringBuilder sb = new StringBuilder("{");
         if (!metadata.isEmpty()) {
@@ -93,8 +107,9 @@ public final class SafeTensors {
             if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("safetensors: \"__metadata__\" is reserved and cannot name a tensor");
             if (!first) sb.append(',');
             first = false;
-            long bytes = 4L * e.getValue().numel();
-            str(sb, e.getKey()).append(":{\"dtype\":\"F32\",\"shape\":[");
+            boolean i64 = integer(e.getKey());
+            long bytes = (i64 ? 8L : 4L) * e.getValue().numel();
+            str(sb, e.getKey()).append(i64 ? ":{\"dtype\":\"I64\",\"shape\":[" : ":{\"dtype\":\"F32\",\"shape\":[");
             int[] shape = e.getValue().shape();
             for (int i = 0; i < shape.length; i++) sb.append(i == 0 ? "" : ",").append(shape[i]);
             sb.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
@@ -184,11 +199,12 @@ public final class SafeTensors {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Entry e : entries) {
             int width = switch (e.dtype) {
-                case "F32" -> 4;
-                case "F64" -> 8;
-                case "F16", "BF16" -> 2;
+                case "F32", "I32" -> 4;
+                case "F64", "I64" -> 8;
+                case "F16", "BF16", "I16" -> 2;
+                case "I8", "U8", "BOOL" -> 1;
                 default -> throw new IllegalArgumentException("tensor \"" + e.name + "\" has dtype " + e.dtype
-                        + "; Glassbox reads F32, F64, F16 and BF16");
+                        + "; Glassbox reads F32, F64, F16, BF16, I64, I32, I16, I8, U8 and BOOL");
             };
             if (e.begin != expect) {
                 throw new IllegalArgumentException("tensor \"" + e.name + "\" starts at byte " + e.begin + ", expected " + expect
@@ -204,7 +220,7 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("tensor \"" + e.name + "\" ends at byte " + e.end + " but the data has only "
                         + bufferLen + " bytes: the file is truncated");
             }
-            tensors.put(e.name, Tensor.wrap(decode(all, dataStart + (int) e.begin, (int) count, e.dtype), e.shape));
+            tensors.put(e.name, Tensor.wrap(decode(all, dataStart + (int) e.begin, (int) count, e.dtype, e.name), e.shape));
             expect = e.end;
         }
         if (expect != bufferLen) {
@@ -214,7 +230,10 @@ public final class SafeTensors {
         return new Contents(tensors, meta);
     }
 
-    private static float[] decode(byte[] all, int at, int count, String dtype) {
+    /** Integers beyond this magnitude have no exact float32; they are refused rather than rounded. */
+    private static final long EXACT = 1L << 24;
+
+    private static float[] decode(byte[] all, int at, int count, String dtype, String name) {
         ByteBuffer b = ByteBuffer.wrap(all, at, all.length - at).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[count];
         switch (dtype) {
@@ -222,8 +241,31 @@ public final class SafeTensors {
             case "F64" -> { for (int i = 0; i < count; i++) out[i] = (float) b.getDouble(); }
             case "F16" -> { for (int i = 0; i < count; i++) out[i] = Float.float16ToFloat(b.getShort()); }
             case "BF16" -> { for (int i = 0; i < count; i++) out[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); }
+            case "I64" -> { for (int i = 0; i < count; i++) out[i] = exact(b.getLong(), name, i); }
+            case "I32" -> { for (int i = 0; i < count; i++) out[i] = exact(b.getInt(), name, i); }
+            case "I16" -> { for (int i = 0; i < count; i++) out[i] = b.getShort(); }
+            case "I8" -> { for (int i = 0; i < count; i++) out[i] = b.get(); }
+            case "U8" -> { for (int i = 0; i < count; i++) out[i] = b.get() & 0xff; }
+            case "BOOL" -> {
+                for (int i = 0; i < count; i++) {
+                    byte v = b.get();
+                    if (v != 0 && v != 1) throw new IllegalArgumentException("tensor \"" + name + "\" is BOOL but element " + i + " is " + v);
+                    out[i] = v;
+                }
+            }
             default -> throw new AssertionError(dtype);
         }
         return out;
     }
+
+    private static float exact(long v, String name, int i) {
+        if (v > EXACT || v < -EXACT) {
+            throw new IllegalArgumentException("tensor \"" + name + "\" element " + i + " is the integer " + v
+                    + ", beyond what a float32 holds exactly (2^24); Glassbox keeps tensors as float32");
+        }
+        return v;
+    }
+
+    /** Tensors written as I64, as PyTorch keeps them: batch norm's count of batches. */
+    static boolean integer(String name) { return name.equals("num_batches_tracked") || name.endsWith(".num_batches_tracked"); }
 }

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * so its backward is theirs.
  *
  * <p>Shape: {@link #batchNorm1d} takes [N, C] or [N, C, L], {@link #batchNorm2d} [N, C, H, W].
- * Attributes: {@code weight} γ = 1, {@code bias} β = 0 [C]; buffers {@code running_mean} 0,
+ * Attributes: {@code weight} γ = 1, {@code bias} β = 0 [C] (null without affine); buffers {@code running_mean} 0,
  * {@code running_var} 1 and {@code num_batches_tracked} (PyTorch's names).
  */
 public final class BatchNorm extends Module {
@@ -23,24 +23,36 @@ public final class BatchNorm extends Module {
     public final Tensor runningMean, runningVar, numBatchesTracked;
     private final int rank;
 
-    private BatchNorm(int numFeatures, int rank, float eps, float momentum) {
+    private BatchNorm(int numFeatures, int rank, float eps, float momentum, boolean affine) {
         if (numFeatures <= 0) throw new IllegalArgumentException("BatchNorm: number of features must be positive, got " + numFeatures);
+        if (!(eps > 0) || !Float.isFinite(eps)) throw new IllegalArgumentException("BatchNorm: eps must be positive, got " + eps);
+        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm: momentum must be in [0, 1], got " + momentum);
         this.numFeatures = numFeatures;
         this.rank = rank;
         this.eps = eps;
         this.momentum = momentum;
-        weight = registerParameter("weight", new Parameter(Tensor.ones(numFeatures)));
-        bias = registerParameter("bias", new Parameter(Tensor.zeros(numFeatures)));
+        weight = affine ? registerParameter("weight", new Parameter(Tensor.ones(numFeatures))) : null;
+        bias = affine ? registerParameter("bias", new Parameter(Tensor.zeros(numFeatures))) : null;
         runningMean = registerBuffer("running_mean", Tensor.zeros(numFeatures));
         runningVar = registerBuffer("running_var", Tensor.ones(numFeatures));
         numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.scalar(0f));
     }
 
-    /** For [N, C] or [N, C, L] inputs; ε = 1e-5, momentum 0.1 as PyTorch. */
-    public static BatchNorm batchNorm1d(int numFeatures) { return new BatchNorm(numFeatures, 1, 1e-5f, 0.1f); }
+    /** For [N, C] or [N, C, L] inputs; ε = 1e-5, momentum 0.1, affine, as PyTorch. */
+    public static BatchNorm batchNorm1d(int numFeatures) { return new BatchNorm(numFeatures, 1, 1e-5f, 0.1f, true); }
 
-    /** For [N, C, H, W] inputs; ε = 1e-5, momentum 0.1 as PyTorch. */
-    public static BatchNorm batchNorm2d(int numFeatures) { return new BatchNorm(numFeatures, 2, 1e-5f, 0.1f); }
+    /** For [N, C, H, W] inputs; ε = 1e-5, momentum 0.1, affine, as PyTorch. */
+    public static BatchNorm batchNorm2d(int numFeatures) { return new BatchNorm(numFeatures, 2, 1e-5f, 0.1f, true); }
+
+    /** PyTorch's {@code BatchNorm1d(num_features, eps, momentum, affine)}: without affine there is no γ nor β. */
+    public static BatchNorm batchNorm1d(int numFeatures, float eps, float momentum, boolean affine) {
+        return new BatchNorm(numFeatures, 1, eps, momentum, affine);
+    }
+
+    /** PyTorch's {@code BatchNorm2d(num_features, eps, momentum, affine)}: without affine there is no γ nor β. */
+    public static BatchNorm batchNorm2d(int numFeatures, float eps, float momentum, boolean affine) {
+        return new BatchNorm(numFeatures, 2, eps, momentum, affine);
+    }
 
     @Override
     public Tensor forward(Tensor x) {
@@ -72,14 +84,15 @@ public final class BatchNorm extends Module {
                 }
                 numBatchesTracked.data()[0] += 1;
             }
-            Tensor xhat = centered.div(var.add(eps).sqrt());
-            return xhat.mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+            return affine(centered.div(var.add(eps).sqrt()), bshape);
         }
         mean = runningMean.reshape(bshape);
         var = runningVar.reshape(bshape);
-        return x.sub(mean).div(var.add(eps).sqrt()).mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+        return affine(x.sub(mean).div(var.add(eps).sqrt()), bshape);
     }
 
+    private Tensor affine(Tensor xhat, int[] bshape) { return weight == null ? xhat : xhat.mul(weight.reshape(bshape)).add(bias.reshape(bshape)); }
+
     @Override
-    protected String extraRepr() { return numFeatures + ", eps=" + eps + ", momentum=" + momentum; }
+    protected String extraRepr() { return numFeatures + ", eps=" + eps + ", momentum=" + momentum + (weight == null ? ", affine=False" : ""); }
 }

@@ -112,4 +112,51 @@ class SafeTensorsTest {
         var missing = assertThrows(IOException.class, () -> SafeTensors.load(dir.resolve("nope.safetensors")));
         assertTrue(missing.getMessage().contains("no such file"));
     }
+
+    /** A file with PyTorch's integer dtypes, built byte by byte: read exactly as float32; an integer past 2^24 refused, naming it. */
+    @Test
+    void integerDtypesReadExactly() {
+        byte[] ok = file("{\"a\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]},\"b\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[16,20]},"
+                + "\"c\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[20,22]},\"d\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[22,23]},"
+                + "\"e\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[23,24]}}",
+                ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(937).putLong(-5).putInt(1 << 24).put((byte) 200).put((byte) 7)
+                        .put((byte) 1).put((byte) -3).array());
+        var c = SafeTensors.parse(ok);
+        assertArrayEquals(new float[] {937, -5}, c.tensors().get("a").data());
+        assertArrayEquals(new float[] {1 << 24}, c.tensors().get("b").data());
+        assertArrayEquals(new float[] {200, 7}, c.tensors().get("c").data());
+        assertArrayEquals(new float[] {1}, c.tensors().get("d").data());
+        assertArrayEquals(new float[] {-3}, c.tensors().get("e").data());
+        byte[] big = file("{\"bn.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}",
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong((1L << 24) + 1).array());
+        var e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.parse(big));
+        assertTrue(e.getMessage().contains("\"bn.num_batches_tracked\" element 0 is the integer 16777217"), e.getMessage());
+    }
+
+    /** Batch norm's num_batches_tracked is written as I64, as PyTorch's state dict has it, and reads back. */
+    @Test
+    void batchNormCountIsWrittenAsI64() throws IOException {
+        var bn = dev.glassbox.nn.BatchNorm.batchNorm2d(3);
+        bn.forward(Tensor.randn(new Generator(1), 4, 3, 2, 2));
+        bn.forward(Tensor.randn(new Generator(2), 4, 3, 2, 2));
+        Path f = dir.resolve("bn.safetensors");
+        SafeTensors.save(bn.stateDict(), f);
+        byte[] bytes = Files.readAllBytes(f);
+        String header = new String(bytes, 8, (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(), StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]"), header);
+        var back = dev.glassbox.nn.BatchNorm.batchNorm2d(3);
+        back.loadStateDict(SafeTensors.load(f).tensors());
+        assertArrayEquals(new float[] {2}, back.numBatchesTracked.data());
+        assertArrayEquals(bn.runningMean.data(), back.runningMean.data());
+        var notWhole = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.save(Map.of("num_batches_tracked", Tensor.of(new float[] {1.5f})), dir.resolve("x.safetensors")));
+        assertTrue(notWhole.getMessage().contains("not a whole number"), notWhole.getMessage());
+    }
+
+    private static byte[] file(String header, byte[] data) {
+        StringBuilder h = new StringBuilder(header);
+        while (h.toString().getBytes(StandardCharsets.UTF_8).length % 8 != 0) h.append(' ');
+        byte[] hb = h.toString().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + hb.length + data.length).order(ByteOrder.LITTLE_ENDIAN).putLong(hb.length).put(hb).put(data).array();
+    }
 }

@@ -50,4 +50,46 @@ class BatchNormTest {
         var e = assertThrows(IllegalArgumentException.class, () -> bn2.forward(Tensor.zeros(3, 4, 2, 2)));
         assertTrue(e.getMessage().contains("expects [N, 2, H, W]"), e.getMessage());
     }
+
+    /** eps, momentum and affine as PyTorch's options (tools/make_batchnorm_golden.py): outputs, gradients and running statistics. */
+    @Test
+    void optionsMatchTorch() throws java.io.IOException {
+        JsonNode all;
+        try (var in = BatchNormTest.class.getResourceAsStream("/golden/batchnorm_options.json")) {
+            all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        for (String name : List.of("plain2d", "affine1d")) {
+            JsonNode g = all.get(name);
+            int[] shape = new int[g.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = g.get("shape").get(i).asInt();
+            float eps = (float) g.get("eps").asDouble(), momentum = (float) g.get("momentum").asDouble();
+            boolean affine = g.get("affine").asBoolean();
+            BatchNorm bn = shape.length == 4 ? BatchNorm.batchNorm2d(shape[1], eps, momentum, affine) : BatchNorm.batchNorm1d(shape[1], eps, momentum, affine);
+            assertEquals(affine, bn.weight != null, name + ": gamma and beta only when affine");
+            assertEquals(affine ? 2 : 0, bn.parameters().size());
+            if (affine) {
+                try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+                    bn.weight.copy_(Tensor.of(floats(g.get("weight"))));
+                    bn.bias.copy_(Tensor.of(floats(g.get("bias"))));
+                }
+            }
+            bn.train();
+            bn.forward(Tensor.of(floats(g.get("x1")), shape));
+            Tensor x2 = Tensor.of(floats(g.get("x2")), shape).requiresGrad(true);
+            Tensor y = bn.forward(x2);
+            close(floats(g.get("train_out")), y.data(), name + " train output");
+            y.mul(Tensor.of(floats(g.get("r")), shape)).sum().backward();
+            close(floats(g.get("x2_grad")), x2.grad().data(), name + " input gradient");
+            if (affine) {
+                close(floats(g.get("weight_grad")), bn.weight.grad().data(), name + " gamma gradient");
+                close(floats(g.get("bias_grad")), bn.bias.grad().data(), name + " beta gradient");
+            }
+            close(floats(g.get("running_mean")), bn.runningMean.data(), name + " running mean");
+            close(floats(g.get("running_var")), bn.runningVar.data(), name + " running variance");
+            bn.eval();
+            close(floats(g.get("eval_out")), bn.forward(Tensor.of(floats(g.get("x3")), shape)).data(), name + " eval output");
+        }
+        assertThrows(IllegalArgumentException.class, () -> BatchNorm.batchNorm2d(3, 0f, 0.1f, true));
+        assertThrows(IllegalArgumentException.class, () -> BatchNorm.batchNorm2d(3, 1e-5f, 1.5f, true));
+    }
 }
