@@ -181,9 +181,9 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
             Tensor fakeLogits = model.discriminator.forward(fake.detach());        // D's step leaves G alone
             float dReal = mean(realLogits), dFake = mean(fakeLogits);
             Tensor dLoss = F.binaryCrossEntropyWithLogits(realLogits, ones).add(F.binaryCrossEntropyWithLogits(fakeLogits, zeros));
-            float d = ctx.update(dLoss, dOpt);
+            float d = ctx.update(dLoss, dOpt, "the discriminator's loss");
             Tensor gLoss = F.binaryCrossEntropyWithLogits(model.discriminator.forward(fake), ones);   // G's step: only gOpt steps
-            float g = ctx.update(gLoss, gOpt);
+            float g = ctx.update(gLoss, gOpt, "the generator's loss");
             return new StepResult(d + g, n, Map.of("d_loss", d, "g_loss", g, "d_real", dReal, "d_fake", dFake));
         }
 

@@ -37,20 +37,26 @@ public final class StepContext {
      * Throws {@link DivergedException} — before the step changes anything — when the loss or
      * a gradient is not finite, or the loss is over a thousand times its first value.
      */
-    public float update(Tensor loss, Optimizer optimizer) {
+    public float update(Tensor loss, Optimizer optimizer) { return update(loss, optimizer, "the loss"); }
+
+    /**
+     * As {@link #update(Tensor, Optimizer)}, with the loss named in a divergence's message
+     * ({@code "the discriminator's loss"}): for a task with several optimizers, which one diverged.
+     */
+    public float update(Tensor loss, Optimizer optimizer, String lossName) {
         float l = loss.item();
         optimizer.zeroGrad();
         loss.backward();
         Float first = start.get(optimizer);
-        if (!Float.isFinite(l)) throw diverged(l, firstNonFinite(optimizer), "the loss is " + l);
+        if (!Float.isFinite(l)) throw diverged(l, firstNonFinite(optimizer), lossName + " is " + l);
         if (first != null && first > 0 && l > EXPLODED * first) {
-            throw diverged(l, firstNonFinite(optimizer), String.format(Locale.ROOT, "the loss %.4g is over %.0f times its first value %.4g",
-                    l, EXPLODED, first));
+            throw diverged(l, firstNonFinite(optimizer), String.format(Locale.ROOT, "%s %.4g is over %.0f times its first value %.4g",
+                    lossName, l, EXPLODED, first));
         }
         float norm = clipNorm > 0 ? ClipGrad.clipGradNorm(optimizer.params(), clipNorm) : ClipGrad.gradNorm(optimizer.params());
         if (!Float.isFinite(norm)) {
             String bad = firstNonFinite(optimizer);
-            if (bad != null) throw diverged(l, bad, String.format(Locale.ROOT, "the loss is %.4g", l));
+            if (bad != null) throw diverged(l, bad, String.format(Locale.ROOT, "%s is %.4g", lossName, l));
         }
         if (first == null) start.put(optimizer, l);
         optimizer.step();

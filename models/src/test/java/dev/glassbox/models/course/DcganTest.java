@@ -103,4 +103,16 @@ class DcganTest {
                 () -> r.explain(null, dev.glassbox.models.explain.ExplainRequest.of(2e-3f, 42).withInput(List.of("0.5"), null)));
         assertEquals("input", input.setting());
     }
+
+    /** A GAN can diverge: the run stops at the step, naming the network whose loss ran away, and an earlier checkpoint stays as it was. */
+    @Test
+    void divergenceNamesTheNetworkAndKeepsTheCheckpoint() throws IOException {
+        Path f = dir.resolve("gan.safetensors");
+        Runs.train("dcgan", "course", t -> t.withEpochs(1), RunOptions.saveTo(f), EventListener.NONE);
+        byte[] before = java.nio.file.Files.readAllBytes(f);
+        var e = assertThrows(dev.glassbox.models.train.DivergedException.class,
+                () -> Runs.train("dcgan", "course", t -> t.withEpochs(3).withLr(1000f), RunOptions.saveTo(f), EventListener.NONE));
+        assertTrue(e.getMessage().matches("training diverged at step \\d+: the (discriminator|generator)'s loss .*"), e.getMessage());
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(f), "the last good checkpoint is untouched");
+    }
 }
