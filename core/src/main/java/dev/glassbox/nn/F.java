@@ -38,6 +38,21 @@ public final class F {
         return FusedOps.convTranspose2d(x, weight, bias, stride, stride, padding, padding);
     }
 
+    /**
+     * PyTorch's {@code F.conv_transpose2d} with (height, width) pairs: stride, padding and
+     * output_padding (each output padding below its stride); weight [Cin, Cout, kh, kw].
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding) {
+        pair("stride", stride);
+        pair("padding", padding);
+        pair("outputPadding", outputPadding);
+        return FusedOps.convTranspose2d(x, weight, bias, stride[0], stride[1], padding[0], padding[1], outputPadding[0], outputPadding[1]);
+    }
+
+    private static void pair(String what, int[] v) {
+        if (v == null || v.length != 2) throw new IllegalArgumentException(what + " must be a (height, width) pair, got " + java.util.Arrays.toString(v));
+    }
+
     /** Max pooling with a square k×k window. */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         return FusedOps.maxPool2d(x, kernel, kernel, stride, stride, padding, padding);

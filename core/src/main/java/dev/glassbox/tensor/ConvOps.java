@@ -348,6 +348,15 @@ final class ConvOps {
      * cols = Wᵀ·X, then col2im. Backward: dX = W·im2col(G), dW = X·im2col(G)ᵀ, db = Σ G.
      */
     static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw) {
+        return convTranspose2d(x, weight, bias, sh, sw, ph, pw, 0, 0);
+    }
+
+    /**
+     * As above with PyTorch's {@code output_padding} (oph, opw): the output grows by that many rows
+     * and columns at the bottom and right, Ho = (H − 1)·s − 2p + kh + oph (each below its stride),
+     * which pick the size when several input sizes map to one output of the forward convolution.
+     */
+    static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw, int oph, int opw) {
         if (x.shape.length != 4) throw new IllegalArgumentException("conv_transpose2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
         if (weight.shape.length != 4 || weight.shape[0] != x.shape[1]) {
             throw new IllegalArgumentException("conv_transpose2d: weight " + Shapes.str(weight.shape) + " must be [in, out, kh, kw] with in = "
@@ -359,7 +368,11 @@ final class ConvOps {
             throw new IllegalArgumentException("conv_transpose2d: bias " + Shapes.str(bias.shape) + " does not match " + cout + " output channels");
         }
         if (sh <= 0 || sw <= 0 || ph < 0 || pw < 0) throw new IllegalArgumentException("conv_transpose2d: stride must be positive and padding non-negative");
-        int ho = (h - 1) * sh - 2 * ph + kh, wo = (w - 1) * sw - 2 * pw + kw;
+        if (oph < 0 || opw < 0 || oph >= sh || opw >= sw) {
+            throw new IllegalArgumentException("conv_transpose2d: output padding (" + oph + ", " + opw + ") must be at least 0 and smaller than the stride ("
+                    + sh + ", " + sw + ")");
+        }
+        int ho = (h - 1) * sh - 2 * ph + kh + oph, wo = (w - 1) * sw - 2 * pw + kw + opw;
         if (ho <= 0 || wo <= 0) throw new IllegalArgumentException("conv_transpose2d: padding " + ph + " leaves no output for input " + Shapes.str(x.shape));
         int hw = h * w, nhw = n * hw, ckk = cout * kh * kw, ohw = ho * wo;
         float[] xt = new float[cin * nhw];                  // X as [Cin, N·H·W]

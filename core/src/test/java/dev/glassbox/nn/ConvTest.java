@@ -245,4 +245,40 @@ class ConvTest {
         e = assertThrows(IllegalArgumentException.class, () -> F.maxPool2d(Tensor.zeros(5, 5), 2, 2, 0));
         assertTrue(e.getMessage().startsWith("max_pool2d: input must be [N, C, H, W]"), e.getMessage());
     }
+
+    /** ConvTranspose2d with (height, width) tuples and output_padding, against PyTorch 1.13 (tools/make_conv_golden.py). */
+    @org.junit.jupiter.api.Test
+    void transposedTuplesAndOutputPaddingMatchTorch() throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode all;
+        try (var in = ConvTest.class.getResourceAsStream("/golden/conv_options.json")) {
+            all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        for (String name : java.util.List.of("transpose_tuples", "transpose_dcgan")) {
+            var g = all.get(name);
+            int[] ws = ints(g.get("weight_shape")), xs = ints(g.get("x_shape")), ys = ints(g.get("y_shape"));
+            var layer = new ConvTranspose2d(ws[0], ws[1], ints(g.get("kernel")), ints(g.get("stride")), ints(g.get("padding")),
+                    ints(g.get("output_padding")), new Generator(1), Linear.Bias.WITH);
+            try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+                layer.weight.copy_(Tensor.of(dev.glassbox.Golden.floats(g.get("weight")), ws));
+                layer.bias.copy_(Tensor.of(dev.glassbox.Golden.floats(g.get("bias"))));
+            }
+            Tensor x = Tensor.of(dev.glassbox.Golden.floats(g.get("x")), xs).requiresGrad(true);
+            Tensor y = layer.forward(x);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ys, y.shape(), name + ": the output size counts the output padding");
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("y")), y.data(), 1e-4f, name + " output");
+            y.mul(Tensor.of(dev.glassbox.Golden.floats(g.get("r")), ys)).sum().backward();
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("x_grad")), x.grad().data(), 1e-4f, name + " input gradient");
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("weight_grad")), layer.weight.grad().data(), 1e-4f, name + " weight gradient");
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("bias_grad")), layer.bias.grad().data(), 1e-4f, name + " bias gradient");
+        }
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 1, new int[] {3, 3},
+                new int[] {2, 2}, new int[] {0, 0}, new int[] {2, 0}, new Generator(1), Linear.Bias.WITH));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("below the stride"), bad.getMessage());
+    }
+
+    private static int[] ints(com.fasterxml.jackson.databind.JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
+        return out;
+    }
 }
