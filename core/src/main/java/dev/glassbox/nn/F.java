@@ -49,8 +49,36 @@ public final class F {
         return FusedOps.convTranspose2d(x, weight, bias, stride[0], stride[1], padding[0], padding[1], outputPadding[0], outputPadding[1]);
     }
 
-    private static void pair(String what, int[] v) {
-        if (v == null || v.length != 2) throw new IllegalArgumentException(what + " must be a (height, width) pair, got " + java.util.Arrays.toString(v));
+    private static void pair(String what, int[] v) { Pooling.pair(what, v); }
+
+    /** PyTorch's {@code F.conv2d} with (height, width) pairs of stride and padding; weight [O, C, kh, kw]. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding) {
+        pair("stride", stride);
+        pair("padding", padding);
+        return FusedOps.conv2d(x, weight, bias, stride[0], stride[1], padding[0], padding[1]);
+    }
+
+    /** {@code conv2d(...).relu()} as one node, with (height, width) pairs. */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding) {
+        pair("stride", stride);
+        pair("padding", padding);
+        return FusedOps.conv2dRelu(x, weight, bias, stride[0], stride[1], padding[0], padding[1]);
+    }
+
+    /** Max pooling with a kh×kw window, (height, width) pairs. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        pair("kernel", kernel);
+        pair("stride", stride);
+        pair("padding", padding);
+        return FusedOps.maxPool2d(x, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+    }
+
+    /** Average pooling with a kh×kw window, (height, width) pairs (padding counted as zeros). */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        pair("kernel", kernel);
+        pair("stride", stride);
+        pair("padding", padding);
+        return FusedOps.avgPool2d(x, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
     }
 
     /** Max pooling with a square k×k window. */

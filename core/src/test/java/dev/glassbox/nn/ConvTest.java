@@ -276,6 +276,43 @@ class ConvTest {
         org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("below the stride"), bad.getMessage());
     }
 
+    /** Conv2d, MaxPool2d and AvgPool2d with (height, width) tuples, against PyTorch 1.13 (tools/make_conv_golden.py). */
+    @org.junit.jupiter.api.Test
+    void tuplesMatchTorch() throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode all;
+        try (var in = ConvTest.class.getResourceAsStream("/golden/conv_options.json")) {
+            all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        for (String name : java.util.List.of("conv_tuples", "maxpool_tuples", "avgpool_tuples")) {
+            var g = all.get(name);
+            int[] xs = ints(g.get("x_shape")), ys = ints(g.get("y_shape")), k = ints(g.get("kernel")), st = ints(g.get("stride")), p = ints(g.get("padding"));
+            Module layer;
+            Conv2d conv = null;
+            if (name.startsWith("conv")) {
+                int[] ws = ints(g.get("weight_shape"));
+                conv = new Conv2d(ws[1], ws[0], k, st, p, new Generator(1), Linear.Bias.WITH);
+                try (var ignored = dev.glassbox.tensor.GradMode.noGrad()) {
+                    conv.weight.copy_(Tensor.of(dev.glassbox.Golden.floats(g.get("weight")), ws));
+                    conv.bias.copy_(Tensor.of(dev.glassbox.Golden.floats(g.get("bias"))));
+                }
+                layer = conv;
+            } else {
+                layer = name.startsWith("max") ? new Pooling.MaxPool2d(k, st, p) : new Pooling.AvgPool2d(k, st, p);
+            }
+            Tensor x = Tensor.of(dev.glassbox.Golden.floats(g.get("x")), xs).requiresGrad(true);
+            Tensor y = layer.forward(x);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ys, y.shape(), name + ": output size");
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("y")), y.data(), 1e-4f, name + " output");
+            y.mul(Tensor.of(dev.glassbox.Golden.floats(g.get("r")), ys)).sum().backward();
+            dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("x_grad")), x.grad().data(), 1e-4f, name + " input gradient");
+            if (conv != null) {
+                dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("weight_grad")), conv.weight.grad().data(), 1e-4f, name + " weight gradient");
+                dev.glassbox.Golden.close(dev.glassbox.Golden.floats(g.get("bias_grad")), conv.bias.grad().data(), 1e-4f, name + " bias gradient");
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Pooling.MaxPool2d(new int[] {2}, new int[] {2, 2}, new int[] {0, 0}));
+    }
+
     private static int[] ints(com.fasterxml.jackson.databind.JsonNode a) {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
