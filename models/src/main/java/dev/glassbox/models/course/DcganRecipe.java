@@ -4,7 +4,6 @@ import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Batches;
@@ -27,8 +26,6 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,9 +118,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         Adam gOpt = new Adam(model.generator.parameters(), s.lr()).betas(0.5f, 0.999f);
         Task task = new Task(model, dOpt, gOpt, new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)), new Generator(s.seed() + 2),
                 data, this);
-        EventListener listener = run.everyEpoch() == null ? events : events.andThen(e -> {
-            if (e instanceof TrainingEvent.EpochEnd end) writeGrid(model, run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch())));
-        });
+        EventListener listener = withGrids(events, run, this, model);
         Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                 .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(listener);
         Map<String, Object> m = runMetrics(s);
@@ -142,16 +137,6 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
     public static TrainingTask<TensorDataset.Batch> trainingTask(Dcgan model, float lr, Batches<TensorDataset.Batch> batches, Generator noise) {
         return new Task(model, new Adam(model.discriminator.parameters(), lr).betas(0.5f, 0.999f),
                 new Adam(model.generator.parameters(), lr).betas(0.5f, 0.999f), batches, noise, null, null);
-    }
-
-    /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */
-    private void writeGrid(Dcgan model, Path file) {
-        Images im = sampleImages(model, 64, 0);
-        try {
-            ImageGrid.write(im.pixels(), im.n(), im.side(), file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /**

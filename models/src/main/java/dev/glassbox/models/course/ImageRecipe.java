@@ -1,10 +1,18 @@
 package dev.glassbox.models.course;
 
+import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.data.ImageData;
+import dev.glassbox.models.data.ImageGrid;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Module;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -64,6 +72,25 @@ abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
     /** A held-out image of the size the model takes: the digits for 8x8 models, Fashion-MNIST for 28x28 ones. */
     @Override
     Data exampleData(M model, long seed) throws IOException { return loadData(side(model) == 8 ? "digits" : "fashion-mnist", seed); }
+
+    /**
+     * {@code events}, and when {@code run} names a folder, after every epoch a grid of 64 of
+     * {@code sampler}'s images from the same noise (seed 0) as {@code epoch-001.png}, ...: the
+     * grids of successive epochs show the learning.
+     */
+    static EventListener withGrids(EventListener events, RunOptions run, ImageSampler sampler, Module model) {
+        if (run.everyEpoch() == null) return events;
+        return events.andThen(e -> {
+            if (!(e instanceof TrainingEvent.EpochEnd end)) return;
+            Path file = run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch()));
+            ImageSampler.Images im = sampler.sampleImages(model, 64, 0);
+            try {
+                ImageGrid.write(im.pixels(), im.n(), im.side(), file);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+            }
+        });
+    }
 
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {

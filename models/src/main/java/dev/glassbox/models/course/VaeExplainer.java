@@ -104,13 +104,7 @@ final class VaeExplainer {
         nodeGradients(events, "mu", seen.get(vae.mu)[1]);
         nodeGradients(events, "logvar", seen.get(vae.logvar)[1]);
         nodeGradients(events, "encoder", seen.get(vae.encoder)[1]);
-        Map<String, float[]> grads = new LinkedHashMap<>();
-        params.forEach((id, p) -> {
-            grads.put(id, p.grad().toArray());
-            events.add(new Event.WeightGradient(id, grads.get(id)));
-        });
-        opt.step();
-        events.addAll(Updates.adam(params, before, grads, opt.state(), WHOLE, SHOWN));
+        Updates.record(params, before, opt, events, WHOLE, SHOWN);
         vae.eval();
         return new Trace(Trace.SCHEMA, "vae", null, List.of(), new Graph(layers, connections, weights),
                 new Trace.Example(input.clone(), new int[] {input.length}, input.clone(), null), Trace.Rule.adam(lr, 0.9f, 0.999f, 1e-8f, 1), events);

@@ -4,7 +4,6 @@ import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.data.Scatter;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
@@ -106,9 +105,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         Vae model = build(preset, new Generator(s.seed()));
         Task task = new Task(model, new Adam(model.parameters(), s.lr()), new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)),
                 new Generator(s.seed() + 2), data, this);
-        EventListener listener = run.everyEpoch() == null ? events : events.andThen(e -> {
-            if (e instanceof TrainingEvent.EpochEnd end) writeGrid(model, run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch())));
-        });
+        EventListener listener = withGrids(events, run, this, model);
         Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                 .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(listener);
         Map<String, Object> m = runMetrics(s);
@@ -167,16 +164,6 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
 
     private static void requireLatent2(Vae vae, String setting) {
         InvalidSettingException.check(vae.latent == 2, setting, "needs a VAE with a 2-D latent (the latent2 preset); this one has " + vae.latent);
-    }
-
-    /** 64 images from the same noise (seed 0) every time, so the grids of successive epochs show the learning. */
-    private void writeGrid(Vae model, java.nio.file.Path file) {
-        Images im = sampleImages(model, 64, 0);
-        try {
-            ImageGrid.write(im.pixels(), im.n(), im.side(), file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** One VAE step a batch; ε's generator is part of a checkpoint, so a resumed run draws what it would have. */

@@ -14,6 +14,22 @@ public final class Updates {
     private Updates() {}
 
     /**
+     * The end of a recorded step: each parameter's gradient as a {@link Event.WeightGradient},
+     * then {@code optimizer}'s step (Adam, over exactly these parameters in this order), then
+     * the updates as {@link #adam} makes them.
+     */
+    public static void record(Map<String, Parameter> params, Map<String, float[]> before, Optimizer optimizer, List<Event> events, int whole,
+                              int shown) {
+        Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+        params.forEach((id, p) -> {
+            grads.put(id, p.grad().toArray());
+            events.add(new Event.WeightGradient(id, grads.get(id)));
+        });
+        optimizer.step();
+        events.addAll(adam(params, before, grads, optimizer.state(), whole, shown));
+    }
+
+    /**
      * One {@link Event.Update} per parameter, in order, after {@code state}'s step: every value
      * of a weight with at most {@code whole} values, else the {@code shown} with the largest
      * gradients (their flat positions in {@code indices}, ascending).

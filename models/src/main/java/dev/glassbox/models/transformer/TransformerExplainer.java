@@ -148,13 +148,7 @@ final class TransformerExplainer {
         for (int s = t - 1; s >= 0; s--) {
             for (int j = 0; j < v; j++) events.add(new Event.NodeGradient("y" + (s + 1), "y" + (s + 1) + "." + (j + 1), dz[s * v + j]));
         }
-        Map<String, float[]> grads = new LinkedHashMap<>();
-        params.forEach((id, p) -> {
-            grads.put(id, p.grad().toArray());
-            events.add(new Event.WeightGradient(id, grads.get(id)));
-        });
-        opt.step();
-        events.addAll(Updates.adam(params, before, grads, opt.state(), WHOLE, SHOWN));
+        Updates.record(params, before, opt, events, WHOLE, SHOWN);
         m.eval();
         float[] inputIds = new float[t];
         for (int s = 0; s < t; s++) inputIds[s] = in[s];
