@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
- * 2-D convolution and pooling on NCHW tensors: forward and backward side by side.
+ * 2-D convolution on NCHW tensors (the pooling is {@link PoolOps}): forward and backward side by side.
  * Convolution unfolds the images of a batch into columns side by side (im2col) so that one
  * GEMM computes every output channel at every position of every image:
  * Y[O, N·Ho·Wo] = W[O, C·kh·kw] · cols[C·kh·kw, N·Ho·Wo], then + b. Each filter spans all
@@ -53,7 +53,7 @@ final class ConvOps {
      * cols[(c·kh + i)·kw + j][colOff + oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside);
      * rows of cols are {@code ld} long, so the images of a batch sit side by side.
      */
-    private static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+    static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int ho, int wo, float[] cols, int colOff, int ld) {
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < kh; i++) {
@@ -93,7 +93,7 @@ final class ConvOps {
     }
 
     /** The adjoint of im2col: adds each column entry back to the pixel it came from. */
-    private static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+    static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int ho, int wo, float[] dx, int dxOff) {
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < kh; i++) {
@@ -339,225 +339,5 @@ final class ConvOps {
                 gt[row + px * ps + winAt[win[at + px]]] += Float.intBitsToFloat(Float.floatToRawIntBits(g[at + px]) & keep);
             }
         }
-    }
-
-    /**
-     * Transposed convolution, the adjoint of {@link #conv2d}'s input gradient: x [N, Cin, H, W],
-     * weight [Cin, Cout, kh, kw] (PyTorch's layout), bias [Cout] or null → [N, Cout, Ho, Wo] with
-     * Ho = (H − 1)·s − 2p + kh. Each input pixel scatters its weighted kernel into the output:
-     * cols = Wᵀ·X, then col2im. Backward: dX = W·im2col(G), dW = X·im2col(G)ᵀ, db = Σ G.
-     */
-    static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw) {
-        return convTranspose2d(x, weight, bias, sh, sw, ph, pw, 0, 0);
-    }
-
-    /**
-     * As above with PyTorch's {@code output_padding} (oph, opw): the output grows by that many rows
-     * and columns at the bottom and right, Ho = (H − 1)·s − 2p + kh + oph (each below its stride),
-     * which pick the size when several input sizes map to one output of the forward convolution.
-     */
-    static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw, int oph, int opw) {
-        if (x.shape.length != 4) throw new IllegalArgumentException("conv_transpose2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
-        if (weight.shape.length != 4 || weight.shape[0] != x.shape[1]) {
-            throw new IllegalArgumentException("conv_transpose2d: weight " + Shapes.str(weight.shape) + " must be [in, out, kh, kw] with in = "
-                    + x.shape[1] + " (the input's channels)");
-        }
-        int n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3];
-        int cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3];
-        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != cout)) {
-            throw new IllegalArgumentException("conv_transpose2d: bias " + Shapes.str(bias.shape) + " does not match " + cout + " output channels");
-        }
-        if (sh <= 0 || sw <= 0 || ph < 0 || pw < 0) throw new IllegalArgumentException("conv_transpose2d: stride must be positive and padding non-negative");
-        if (oph < 0 || opw < 0 || oph >= sh || opw >= sw) {
-            throw new IllegalArgumentException("conv_transpose2d: output padding (" + oph + ", " + opw + ") must be at least 0 and smaller than the stride ("
-                    + sh + ", " + sw + ")");
-        }
-        int ho = (h - 1) * sh - 2 * ph + kh + oph, wo = (w - 1) * sw - 2 * pw + kw + opw;
-        if (ho <= 0 || wo <= 0) throw new IllegalArgumentException("conv_transpose2d: padding " + ph + " leaves no output for input " + Shapes.str(x.shape));
-        int hw = h * w, nhw = n * hw, ckk = cout * kh * kw, ohw = ho * wo;
-        float[] xt = new float[cin * nhw];                  // X as [Cin, N·H·W]
-        for (int s = 0; s < n; s++) {
-            for (int c = 0; c < cin; c++) System.arraycopy(x.data, (s * cin + c) * hw, xt, c * nhw + s * hw, hw);
-        }
-        float[] cols = new float[ckk * nhw];                // Wᵀ·X : [Cout·kh·kw, N·H·W]
-        Sgemm.sgemm(true, false, ckk, nhw, cin, 1f, weight.data, 0, ckk, xt, 0, nhw, 0f, cols, 0, nhw);
-        float[] out = new float[n * cout * ohw];
-        Parallel.forRange(n, 1, (s0, s1) -> {
-            for (int s = s0; s < s1; s++) col2im(cols, s * hw, nhw, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, out, s * cout * ohw);
-        });
-        if (bias != null) {
-            for (int s = 0; s < n; s++) {
-                for (int oc = 0; oc < cout; oc++) {
-                    int at = (s * cout + oc) * ohw;
-                    for (int k2 = 0; k2 < ohw; k2++) out[at + k2] += bias.data[oc];
-                }
-            }
-        }
-        int[] outShape = {n, cout, ho, wo};
-        return Tensor.result(out, outShape, "conv_transpose2d", g -> {
-            float[] gcols = new float[ckk * nhw];           // im2col(G) with the same geometry: [Cout·kh·kw, N·H·W]
-            Parallel.forRange(n, 1, (s0, s1) -> {
-                for (int s = s0; s < s1; s++) im2col(g.data, s * cout * ohw, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, gcols, s * hw, nhw);
-            });
-            Tensor gx = null, gw = null, gb = null;
-            if (x.requiresGrad) {                           // dX = W·im2col(G) : [Cin, N·H·W]
-                float[] dxt = new float[cin * nhw];
-                Sgemm.sgemm(false, false, cin, nhw, ckk, 1f, weight.data, 0, ckk, gcols, 0, nhw, 0f, dxt, 0, nhw);
-                float[] dx = new float[x.data.length];
-                for (int s = 0; s < n; s++) {
-                    for (int c = 0; c < cin; c++) System.arraycopy(dxt, c * nhw + s * hw, dx, (s * cin + c) * hw, hw);
-                }
-                gx = Tensor.freshGrad(dx, x.shape);
-            }
-            if (weight.requiresGrad) {                      // dW = X·im2col(G)ᵀ : [Cin, Cout·kh·kw]
-                float[] dw = new float[weight.data.length];
-                Sgemm.sgemm(false, true, cin, ckk, nhw, 1f, xt, 0, nhw, gcols, 0, nhw, 0f, dw, 0, ckk);
-                gw = Tensor.freshGrad(dw, weight.shape);
-            }
-            if (bias != null && bias.requiresGrad) {
-                float[] db = new float[cout];
-                for (int s = 0; s < n; s++) {
-                    for (int oc = 0; oc < cout; oc++) db[oc] += VectorKernels.sum(ohw, g.data, (s * cout + oc) * ohw);
-                }
-                gb = Tensor.freshGrad(db, bias.shape);
-            }
-            return new Tensor[] {gx, gw, gb};
-        }, x, weight, bias);
-    }
-
-    /** Max over each kh×kw window (padding counts as −∞); dL/dx goes to each window's first maximum. */
-    static Tensor maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        if (x.shape.length != 4) throw new IllegalArgumentException("max_pool2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
-        if (ph * 2 > kh || pw * 2 > kw) throw new IllegalArgumentException("max_pool2d: padding must be at most half the kernel size");
-        int planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
-        int ho = outSize("max_pool2d", h, kh, sh, ph), wo = outSize("max_pool2d", w, kw, sw, pw);
-        float[] out = new float[planes * ho * wo];
-        int[] arg = new int[out.length];
-        Parallel.forRange(planes, 1, (p0, p1) -> {
-            for (int pl = p0; pl < p1; pl++) maxPoolPlane(x.data, pl, h, w, kh, kw, sh, sw, ph, pw, ho, wo, out, arg);
-        });
-        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
-        int per = ho * wo;
-        return Tensor.result(out, outShape, "max_pool2d", g -> {
-            float[] dx = new float[x.data.length];
-            // each plane's maxima lie in that plane, so planes can be scattered in parallel
-            Parallel.forRange(planes, 1, (p0, p1) -> {
-                for (int i = p0 * per; i < p1 * per; i++) dx[arg[i]] += g.data[i];
-            });
-            return new Tensor[] {new Tensor(dx, x.shape)};
-        }, x);
-    }
-
-    /** One plane of max pooling; arg keeps the flat position of each window's first maximum. */
-    private static void maxPoolPlane(float[] x, int pl, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                                     int ho, int wo, float[] out, int[] arg) {
-        int base = pl * h * w;
-        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
-            maxPool2x2(x, base, w, pl, ho, wo, out, arg);
-            return;
-        }
-        for (int oy = 0; oy < ho; oy++) {
-            for (int ox = 0; ox < wo; ox++) {
-                float best = Float.NEGATIVE_INFINITY;
-                int bi = -1;
-                boolean nan = false;
-                for (int i = 0; i < kh && !nan; i++) {
-                    int iy = oy * sh - ph + i;
-                    if (iy < 0 || iy >= h) continue;
-                    for (int j = 0; j < kw; j++) {
-                        int ix = ox * sw - pw + j;
-                        if (ix < 0 || ix >= w) continue;
-                        float v = x[base + iy * w + ix];
-                        if (bi < 0 || v > best || v != v) {
-                            best = v;
-                            bi = base + iy * w + ix;
-                            if (v != v) {
-                                nan = true;   // NaN wins, as in PyTorch
-                                break;
-                            }
-                        }
-                    }
-                }
-                int at = (pl * ho + oy) * wo + ox;
-                out[at] = best;
-                arg[at] = bi;
-            }
-        }
-    }
-
-    /**
-     * The common case, 2×2 windows at stride 2 without padding, with no bounds tests: the same
-     * result as the general loop (the first maximum in row-major order; a NaN wins; ConvTest
-     * checks ties and NaNs).
-     */
-    private static void maxPool2x2(float[] x, int base, int w, int pl, int ho, int wo, float[] out, int[] arg) {
-        for (int oy = 0; oy < ho; oy++) {
-            int r0 = base + 2 * oy * w, r1 = r0 + w, at = (pl * ho + oy) * wo;
-            for (int ox = 0; ox < wo; ox++) {
-                // Which of four values wins is data-dependent, so jumps mispredict: the running
-                // maximum is Math.max (maxss) and the index an int select (cmov), and the output is
-                // read back at the index, which keeps the first of equal values (−0 before +0 too).
-                // Twice as fast as compare-and-jump; a NaN (Math.max passes it on) takes the rule's path.
-                int i = r0 + 2 * ox, j = r1 + 2 * ox;
-                float best = x[i], v = x[i + 1];
-                int bi = v > best ? i + 1 : i;
-                best = Math.max(best, v);
-                v = x[j];
-                bi = v > best ? j : bi;
-                best = Math.max(best, v);
-                v = x[j + 1];
-                bi = v > best ? j + 1 : bi;
-                best = Math.max(best, v);
-                if (best != best) bi = Float.isNaN(x[i]) ? i : Float.isNaN(x[i + 1]) ? i + 1 : Float.isNaN(x[j]) ? j : j + 1;   // the first NaN
-                out[at + ox] = x[bi];
-                arg[at + ox] = bi;
-            }
-        }
-    }
-
-    /** Mean over each kh×kw window, padding counted as zeros (PyTorch's count_include_pad); dL/dx = g/(kh·kw) spread over the window. */
-    static Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        if (x.shape.length != 4) throw new IllegalArgumentException("avg_pool2d: input must be [N, C, H, W], got " + Shapes.str(x.shape));
-        if (ph * 2 > kh || pw * 2 > kw) throw new IllegalArgumentException("avg_pool2d: padding must be at most half the kernel size");
-        int planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
-        int ho = outSize("avg_pool2d", h, kh, sh, ph), wo = outSize("avg_pool2d", w, kw, sw, pw);
-        float inv = 1f / (kh * kw);
-        float[] out = new float[planes * ho * wo];
-        for (int pl = 0; pl < planes; pl++) {
-            for (int oy = 0; oy < ho; oy++) {
-                for (int ox = 0; ox < wo; ox++) {
-                    float s = 0f;
-                    for (int i = 0; i < kh; i++) {
-                        int iy = oy * sh - ph + i;
-                        if (iy < 0 || iy >= h) continue;
-                        for (int j = 0; j < kw; j++) {
-                            int ix = ox * sw - pw + j;
-                            if (ix >= 0 && ix < w) s += x.data[(pl * h + iy) * w + ix];
-                        }
-                    }
-                    out[(pl * ho + oy) * wo + ox] = s * inv;
-                }
-            }
-        }
-        int[] outShape = {x.shape[0], x.shape[1], ho, wo};
-        return Tensor.result(out, outShape, "avg_pool2d", g -> {
-            float[] dx = new float[x.data.length];
-            for (int pl = 0; pl < planes; pl++) {
-                for (int oy = 0; oy < ho; oy++) {
-                    for (int ox = 0; ox < wo; ox++) {
-                        float v = g.data[(pl * ho + oy) * wo + ox] * inv;
-                        for (int i = 0; i < kh; i++) {
-                            int iy = oy * sh - ph + i;
-                            if (iy < 0 || iy >= h) continue;
-                            for (int j = 0; j < kw; j++) {
-                                int ix = ox * sw - pw + j;
-                                if (ix >= 0 && ix < w) dx[(pl * h + iy) * w + ix] += v;
-                            }
-                        }
-                    }
-                }
-            }
-            return new Tensor[] {new Tensor(dx, x.shape)};
-        }, x);
     }
 }

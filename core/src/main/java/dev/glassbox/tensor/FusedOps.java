@@ -35,22 +35,22 @@ public final class FusedOps {
 
     /** Transposed 2-D convolution: x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
-        return ConvOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW);
+        return ConvTransposeOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW);
     }
 
     /** As above, with PyTorch's output padding (rows, columns added at the bottom and right; each below its stride). */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int outPadH, int outPadW) {
-        return ConvOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW, outPadH, outPadW);
+        return ConvTransposeOps.convTranspose2d(x, weight, bias, strideH, strideW, padH, padW, outPadH, outPadW);
     }
 
     /** Max pooling over kh×kw windows of an NCHW tensor. */
     public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
-        return ConvOps.maxPool2d(x, kh, kw, strideH, strideW, padH, padW);
+        return PoolOps.maxPool2d(x, kh, kw, strideH, strideW, padH, padW);
     }
 
     /** Average pooling over kh×kw windows of an NCHW tensor (padding counted as zeros). */
     public static Tensor avgPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
-        return ConvOps.avgPool2d(x, kh, kw, strideH, strideW, padH, padW);
+        return PoolOps.avgPool2d(x, kh, kw, strideH, strideW, padH, padW);
     }
 
     /**
