@@ -42,11 +42,13 @@ public final class Cnn extends Module {
      * ({@link dev.glassbox.nn.Conv2d#forwardReluMaxPool}); the explainer shows them as three steps.
      */
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) { return output.forward(features(x)); }
+
+    /** The penultimate layer: fc1 after its ReLU [N, hidden], what the classifier's last layer reads (the sample scores' features). */
+    public Tensor features(Tensor x) {
         Tensor h = conv1.forwardReluMaxPool(x, pool1);       // x: [N, 1, 8, 8] -> pooled feature maps [N, 8, 4, 4]
         h = conv2.forwardReluMaxPool(h, pool2);              // -> [N, 16, 2, 2]
-        h = fc1.forward(h.flatten(1, -1)).relu();            // flattened [N, 64] -> fc1 [N, 32]
-        return output.forward(h);                            // -> logits [N, 10]
+        return fc1.forward(h.flatten(1, -1)).relu();         // flattened [N, 64] -> fc1 [N, 32]; the output layer makes the logits [N, 10]
     }
 
     /**

@@ -114,6 +114,8 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         m.put("recon_loss", r.evaluation().get("recon_loss"));
         m.put("kl_loss", r.evaluation().get("kl_loss"));
         m.putAll(metrics(model, data));
+        Generator noise = new Generator(s.seed() + 3);
+        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model)));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
     }
