@@ -3,8 +3,6 @@ package dev.glassbox.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
-
 /**
  * Single-precision general matrix multiply, {@code C = alpha·op(A)·op(B) + beta·C}, row-major.
  *
@@ -64,15 +62,15 @@ public final class Sgemm {
         // One row of C (a single token or sample through a layer) reads B once as it is: packing
         // B would copy it whole for one use.
         if (k <= 0 || alpha == 0f || work < SMALL || m == 1) {
-            scaleC(m, n, beta, c, cOff, ldc);
-            if (k > 0 && alpha != 0f) direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
+            if (k > 0 && alpha != 0f) SgemmDirect.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
         // With beta 0 the first slice of k stores its tiles of C instead of adding them to C, so C
         // is neither cleared beforehand nor read (a k of 64, as in a convolution's input
         // gradient, spent more time on C than on the FMAs).
         boolean overwrite = beta == 0f;
-        if (!overwrite) scaleC(m, n, beta, c, cOff, ldc);
+        if (!overwrite) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         boolean fits = (long) m * k + (long) k * n <= WHOLE_MAX;
         if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
             wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
@@ -120,10 +118,10 @@ public final class Sgemm {
             for (int u = u0; u < u1; u++) {
                 if (u < aUnits) {
                     int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
-                    packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
+                    SgemmPack.packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
                 } else {
                     int v = u - aUnits, pc = (v / cols) * ks, j0 = (v % cols) * NB, kc = Math.min(ks, k - pc);
-                    packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
+                    SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
                 }
             }
         });
@@ -140,51 +138,6 @@ public final class Sgemm {
         });
     }
 
-    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        if (beta == 1f) return;
-        for (int i = 0; i < m; i++) {
-            int row = cOff + i * ldc;
-            if (beta == 0f) Arrays.fill(c, row, row + n, 0f);
-            else for (int j = 0; j < n; j++) c[row + j] *= beta;
-        }
-    }
-
-    /** C += alpha·op(A)·op(B) by direct loops, in the loop order that keeps the inner loop contiguous. */
-    private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc) {
-        if (!transA && transB) {
-            // C[i,j] += dot(A[i,:], B[j,:]): both contiguous along k (a Linear layer's forward)
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    c[cOff + i * ldc + j] += alpha * VectorKernels.dot(k, a, aOff + i * lda, b, bOff + j * ldb);
-                }
-            }
-        } else if (!transB && n >= L) {
-            // C[i,:] += A(i,p) · B[p,:]: rows of B and C are contiguous
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    if (av != 0f) VectorKernels.axpy(n, av, b, bOff + p * ldb, c, ci);
-                }
-            }
-        } else {
-            // short rows: plain loops, with the element strides fixed before the loops
-            int aRow = transA ? 1 : lda, aStep = transA ? lda : 1;
-            int bCol = transB ? ldb : 1, bStep = transB ? 1 : ldb;
-            for (int i = 0; i < m; i++) {
-                int ai = aOff + i * aRow;
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * bCol;
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) s += a[ai + p * aStep] * b[bj + p * bStep];
-                    c[cOff + i * ldc + j] += alpha * s;
-                }
-            }
-        }
-    }
-
     /**
      * The blocked loops. With {@code parallel}, the threads share one packed panel of B (each
      * packs a part of it) and split the rows of C between them, each packing its own blocks of
@@ -199,11 +152,11 @@ public final class Sgemm {
             for (int pc = 0, ks = kSlice(k); pc < k; pc += ks) {
                 int kc = Math.min(ks, k - pc), jcf = jc, pcf = pc;
                 if (parallel) {
-                    Parallel.forRange(nc, NR, (j0, j1) -> packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp, 0));
+                    Parallel.forRange(nc, NR, (j0, j1) -> SgemmPack.packB(transB, kc, j0, j1, b, bOff, ldb, pcf, jcf, bp, 0));
                     Parallel.forRange(m, MR, (i0, i1) -> rows(transA, i0, i1, nc, kc, alpha, a, aOff, lda, pcf, jcf, bp, c, cOff, ldc,
                             !overwrite || pcf > 0));
                 } else {
-                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp, 0);
+                    SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, bp, 0);
                     rows(transA, 0, m, nc, kc, alpha, a, aOff, lda, pc, jc, bp, c, cOff, ldc, !overwrite || pc > 0);
                 }
             }
@@ -248,7 +201,7 @@ public final class Sgemm {
         Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
                 int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
-                packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
+                SgemmPack.packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
             }
         });
         Parallel.forRange(n, NR, (j0, j1) -> {
@@ -257,7 +210,7 @@ public final class Sgemm {
                 int nc = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += ks) {
                     int kc = Math.min(ks, k - pc);
-                    packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
+                    SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
                     for (int ic = 0; ic < m; ic += block) {
                         macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
                                 c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
@@ -274,7 +227,7 @@ public final class Sgemm {
         int block = rowBlock(i1 - i0);
         for (int ic = i0; ic < i1; ic += block) {
             int mc = Math.min(block, i1 - ic);
-            packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
+            SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
             macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc, add);
         }
     }
@@ -320,7 +273,7 @@ public final class Sgemm {
         int nPad = (n + NR - 1) / NR * NR;
         float[] data = new float[k * nPad];
         for (int pc = 0, ks = kSlice(k); pc < k; pc += ks) {
-            packB(transB, Math.min(ks, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
+            SgemmPack.packB(transB, Math.min(ks, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
         }
         return new PackedB(k, n, data);
     }
@@ -335,11 +288,11 @@ public final class Sgemm {
             return;
         }
         if (k <= 0 || alpha == 0f) {
-            scaleC(m, n, beta, c, cOff, ldc);
+            SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
         boolean overwrite = beta == 0f;
-        if (!overwrite) scaleC(m, n, beta, c, cOff, ldc);
+        if (!overwrite) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
             packedColumns(transA, m, alpha, a, aOff, lda, b, 0, n, c, cOff, ldc, overwrite);
         } else {
@@ -362,7 +315,7 @@ public final class Sgemm {
             int block = rowBlock(m);
             for (int ic = 0; ic < m; ic += block) {
                 int mc = Math.min(block, m - ic);
-                packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
+                SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
                 macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
             }
         }
@@ -404,88 +357,6 @@ public final class Sgemm {
                     for (int i = 0; i < mr; i++) {
                         for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
                     }
-                }
-            }
-        }
-    }
-
-    /**
-     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows: ap[(panel·kc + p)·MR + i].
-     * Scaling here keeps alpha out of the micro-kernel, whose registers are all taken.
-     */
-    private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc, float[] ap) {
-        packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, ap, 0);
-    }
-
-    /** {@link #packA(boolean, int, int, float, float[], int, int, int, int, float[])} into ap from apOff. */
-    private static void packA(boolean transA, int mc, int kc, float alpha, float[] a, int aOff, int lda, int ic, int pc,
-                              float[] ap, int apOff) {
-        int panels = (mc + MR - 1) / MR;
-        if (!transA) {
-            for (int r0 = 0; r0 < mc; r0 += MR) {
-                int rows = Math.min(MR, mc - r0);
-                int base = apOff + (r0 / MR) * kc * MR;
-                for (int i = 0; i < rows; i++) {
-                    int src = aOff + (ic + r0 + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = alpha * a[src + p];
-                }
-                for (int i = rows; i < MR; i++) {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
-                }
-            }
-        } else {
-            // stored k×m: walk each stored row once, dealing its values out to the panels, a
-            // panel's MR values side by side (a loop down each panel's column instead ran at
-            // 1.2–1.7 ns a value and was a fifth of every weight-gradient product)
-            int full = mc / MR;
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * lda + ic;
-                int dst = apOff + p * MR;
-                for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                    ap[dst] = alpha * a[src];
-                    ap[dst + 1] = alpha * a[src + 1];
-                    ap[dst + 2] = alpha * a[src + 2];
-                }
-                if (full < panels) {
-                    int rows = mc - full * MR;
-                    for (int i = 0; i < rows; i++) ap[dst + i] = alpha * a[src + i];
-                    for (int i = rows; i < MR; i++) ap[dst + i] = 0f;
-                }
-            }
-        }
-    }
-
-    /**
-     * Packs columns [j0, j1) (multiples of NR, or the end) of op(B)[pc:pc+kc, jc:jc+nc] into panels
-     * of NR columns: bp[(panel·kc + p)·NR + j]. Each stored row is read once, front to back.
-     */
-    private static void packB(boolean transB, int kc, int j0, int j1, float[] b, int bOff, int ldb, int pc, int jc, float[] bp, int bpOff) {
-        if (!transB) {
-            for (int p = 0; p < kc; p++) {
-                int src = bOff + (pc + p) * ldb + jc;
-                for (int jp = j0; jp < j1; jp += NR) {
-                    int cols = Math.min(NR, j1 - jp);
-                    int dst = bpOff + (jp / NR) * kc * NR + p * NR;
-                    if (cols == NR) {
-                        FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
-                        FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
-                        FloatVector.fromArray(F, b, src + jp + 2 * L).intoArray(bp, dst + 2 * L);
-                    } else {
-                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + jp + j];
-                        for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
-                    }
-                }
-            }
-        } else {
-            for (int jp = j0; jp < j1; jp += NR) {
-                int cols = Math.min(NR, j1 - jp);
-                int base = bpOff + (jp / NR) * kc * NR;
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (jc + jp + j) * ldb + pc;
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
-                }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
                 }
             }
         }
