@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * it stays in L2 ({@link #wholePacked}; the calling thread keeps the packed copies, up to 32 MB,
  * for its next product). Few rows and many columns (a batch, a convolution's channels): A is
  * packed once and the threads take chunks of columns ({@link #fewRows}). Larger still: one
- * shared slice of B at a time, the threads splitting the rows of C. Small problems take a
- * direct loop, since packing would cost more than it saves.
+ * shared slice of B at a time, the threads splitting the rows of C. Small and one-row problems
+ * take the direct loops of {@link SgemmDirect}; the packing is {@link SgemmPack}.
  *
  * <p>Row-major: {@code op(A)} is m×k, {@code op(B)} is k×n; with {@code transA}, A is stored
  * k×m (leading dimension {@code lda}); with {@code transB}, B is stored n×k. When
@@ -41,10 +41,8 @@ public final class Sgemm {
     private static final long SMALL = 40L * 40 * 40;
     /** Below this many multiply-adds, one thread wins. */
     private static final long PARALLEL_MIN = 150L * 150 * 150;
-
-    private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
-
+    /** Each thread's packed A, packed B and scratch tile. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
     /** The calling thread's buffer for all of a few-row A, which the other threads read. */
     private static final ThreadLocal<float[][]> SHARED_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
