@@ -3,6 +3,7 @@ package dev.glassbox.models.course;
 import dev.glassbox.nn.BatchNorm;
 import dev.glassbox.nn.Conv2d;
 import dev.glassbox.nn.ConvTranspose2d;
+import dev.glassbox.nn.F;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Module;
 import dev.glassbox.tensor.Generator;
@@ -79,6 +80,12 @@ public final class Dcgan extends Module {
         generator = registerModule("generator", new Gen(latent, gMaps, gHidden, side / 4, g));
         discriminator = registerModule("discriminator", new Disc(dMaps1, dMaps2, side / 4, g));
     }
+
+    /** The mean binary cross-entropy of D's logits against one target for all (1: real, 0: generated). */
+    public static Tensor against(Tensor logits, float target) { return F.binaryCrossEntropyWithLogits(logits, Tensor.full(target, logits.shape())); }
+
+    /** D's loss: its logits for real images against 1 plus those for generated images against 0. */
+    public static Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) { return against(realLogits, 1f).add(against(fakeLogits, 0f)); }
 
     /** D's logits for images with pixel values in [0, 1] (scaled to G's [−1, 1] here). */
     public Tensor discriminate(Tensor images01) {

@@ -4,7 +4,6 @@ import dev.glassbox.models.explain.Event;
 import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.explain.Trace;
 import dev.glassbox.models.explain.Updates;
-import dev.glassbox.nn.F;
 import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.tensor.Generator;
@@ -34,7 +33,6 @@ final class DcganExplainer {
         Adam dOpt = new Adam(gan.discriminator.parameters(), lr).betas(0.5f, 0.999f);
         Adam gOpt = new Adam(gan.generator.parameters(), lr).betas(0.5f, 0.999f);
         Tensor real = Tensor.of(realImages, n, side * side), z = Tensor.randn(new Generator(seed), n, gan.latent);
-        Tensor ones = Tensor.ones(n, 1), zeros = Tensor.zeros(n, 1);
         List<Event> events = new ArrayList<>();
         gan.train();
 
@@ -43,7 +41,7 @@ final class DcganExplainer {
         Tensor fake = gan.generator.forward(z);
         float[] fakeImages = fake.add(1f).mul(0.5f).toArray();
         Tensor realLogits = gan.discriminate(real), fakeLogits = gan.discriminator.forward(fake.detach());
-        Tensor lossReal = F.binaryCrossEntropyWithLogits(realLogits, ones), lossFake = F.binaryCrossEntropyWithLogits(fakeLogits, zeros);
+        Tensor lossReal = Dcgan.against(realLogits, 1f), lossFake = Dcgan.against(fakeLogits, 0f);
         Tensor dLoss = lossReal.add(lossFake);
         dOpt.zeroGrad();
         dLoss.backward();
@@ -58,7 +56,7 @@ final class DcganExplainer {
 
         // G's step: G's images through the updated D, against target 1
         Tensor gLogits = gan.discriminator.forward(fake);
-        Tensor gLoss = F.binaryCrossEntropyWithLogits(gLogits, ones);
+        Tensor gLoss = Dcgan.against(gLogits, 1f);
         gOpt.zeroGrad();
         gLoss.backward();
         Map<String, float[]> gGrads = grads(gan.generator.namedParameters());

@@ -17,7 +17,6 @@ import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.models.train.TrainingState;
 import dev.glassbox.models.train.TrainingTask;
-import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.Optimizer;
@@ -75,7 +74,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
     Tensor loss(Dcgan model, TensorDataset.Batch b) {
         Tensor real = model.discriminate(b.inputs());
         Tensor fake = model.discriminator.forward(model.generator.forward(Tensor.randn(new Generator(b.size()), b.size(), model.latent)));
-        return F.binaryCrossEntropyWithLogits(real, Tensor.ones(real.shape())).add(F.binaryCrossEntropyWithLogits(fake, Tensor.zeros(fake.shape())));
+        return Dcgan.discriminatorLoss(real, fake);
     }
 
     /** D's mean probability for the held-out real images and for as many of G's (z from a fixed seed), both nets in eval mode. */
@@ -90,8 +89,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
                 Tensor f = model.discriminator.forward(model.generator.forward(Tensor.randn(g, b.size(), model.latent)));
                 real += sum(r.sigmoid());
                 fake += sum(f.sigmoid());
-                loss += (double) F.binaryCrossEntropyWithLogits(r, Tensor.ones(r.shape())).add(F.binaryCrossEntropyWithLogits(f, Tensor.zeros(f.shape())))
-                        .item() * b.size();
+                loss += (double) Dcgan.discriminatorLoss(r, f).item() * b.size();
             }
         }
         int n = data.test().size();
@@ -162,14 +160,13 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         @Override
         public StepResult step(TensorDataset.Batch b, StepContext ctx) {
             int n = b.size();
-            Tensor ones = Tensor.ones(n, 1), zeros = Tensor.zeros(n, 1);
             Tensor fake = model.generator.forward(Tensor.randn(noise, n, model.latent));
             Tensor realLogits = model.discriminate(b.inputs());
             Tensor fakeLogits = model.discriminator.forward(fake.detach());        // D's step leaves G alone
             float dReal = mean(realLogits), dFake = mean(fakeLogits);
-            Tensor dLoss = F.binaryCrossEntropyWithLogits(realLogits, ones).add(F.binaryCrossEntropyWithLogits(fakeLogits, zeros));
+            Tensor dLoss = Dcgan.discriminatorLoss(realLogits, fakeLogits);
             float d = ctx.update(dLoss, dOpt, "the discriminator's loss");
-            Tensor gLoss = F.binaryCrossEntropyWithLogits(model.discriminator.forward(fake), ones);   // G's step: only gOpt steps
+            Tensor gLoss = Dcgan.against(model.discriminator.forward(fake), 1f);   // G's step: only gOpt steps
             float g = ctx.update(gLoss, gOpt, "the generator's loss");
             return new StepResult(d + g, n, Map.of("d_loss", d, "g_loss", g, "d_real", dReal, "d_fake", dFake));
         }

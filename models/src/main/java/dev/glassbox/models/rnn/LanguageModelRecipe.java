@@ -1,7 +1,5 @@
 package dev.glassbox.models.rnn;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
@@ -48,7 +46,6 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * (data and windows).
  */
 public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Settings> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The gradient norm every step is clipped to. */
     public static final float CLIP = 5f;
 
@@ -178,11 +175,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
 
     /** A checkpoint's metadata: the model, preset, cell and vocabulary, and the settings. */
     private Trainer.Identity identity(Settings s, LanguageModel m) {
-        try {
-            return identity(s, Map.of("lm.cell", cellName(m.cell), "lm.vocab", JSON.writeValueAsString(m.vocab.tokens())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the vocabulary: " + e.getOriginalMessage(), e);
-        }
+        return identity(s, Map.of("lm.cell", cellName(m.cell), Vocab.METADATA_KEY, m.vocab.tokensJson()));
     }
 
     @Override
@@ -192,13 +185,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         if (!name.equals(model)) throw new IOException(file + " holds a '" + (model == null ? "non-Glassbox" : model) + "' model, not '" + name + "'");
         String preset = c.metadata().getOrDefault("glassbox.preset", "char");
         if (!presets().contains(preset)) throw new IOException(file + ": unknown preset '" + preset + "'");
-        List<String> tokens;
-        try {
-            tokens = List.of(JSON.readValue(c.metadata().getOrDefault("lm.vocab", "[]"), String[].class));
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + ": the vocabulary in its metadata is not a JSON list of strings");
-        }
-        if (tokens.isEmpty()) throw new IOException(file + ": no vocabulary in its metadata (lm.vocab)");
+        List<String> tokens = Vocab.tokensFrom(c.metadata(), file);
         Config cfg = config(preset);
         Recurrent.Mode mode;
         try {

@@ -5,8 +5,11 @@ import dev.glassbox.tensor.Generator;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The date-normalising task: a date written one of a dozen ways ('saturday, march 7 1998',
@@ -29,6 +32,28 @@ public final class Dates {
     public record Example(String input, String output) {}
 
     private Dates() {}
+
+    /**
+     * Exact match and per-character accuracy of a model's decoding on the 2,000 held-out dates
+     * ({@code held_out}, {@code exact_match}, {@code char_acc}): {@code decode} turns a batch of
+     * written dates into ISO strings (500 at a time).
+     */
+    public static Map<String, Object> scoreHeldOut(Function<List<String>, List<String>> decode) {
+        List<Example> held = sample(Seq2SeqRecipe.HELD_OUT, Seq2SeqRecipe.HELD_OUT_SEED);
+        List<String> inputs = held.stream().map(Example::input).toList(), got = new ArrayList<>();
+        for (int s = 0; s < inputs.size(); s += 500) got.addAll(decode.apply(inputs.subList(s, Math.min(inputs.size(), s + 500))));
+        int exact = 0, chars = 0;
+        for (int i = 0; i < held.size(); i++) {
+            String want = held.get(i).output(), have = got.get(i);
+            if (want.equals(have)) exact++;
+            for (int k = 0; k < OUTPUT_LENGTH; k++) if (k < have.length() && want.charAt(k) == have.charAt(k)) chars++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("exact_match", (double) exact / held.size());
+        out.put("char_acc", (double) chars / (held.size() * OUTPUT_LENGTH));
+        out.put("held_out", held.size());
+        return out;
+    }
 
     /** A random date in the range, written in a random format. */
     public static Example random(Generator g) {

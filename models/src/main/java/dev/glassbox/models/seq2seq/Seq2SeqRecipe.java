@@ -150,23 +150,7 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
     }
 
     /** Exact match and per-character accuracy of greedy decoding on the held-out dates. */
-    static Map<String, Object> scores(Seq2Seq m) {
-        List<Dates.Example> held = Dates.sample(HELD_OUT, HELD_OUT_SEED);
-        List<String> inputs = held.stream().map(Dates.Example::input).toList();
-        List<String> got = new ArrayList<>();
-        for (int s = 0; s < inputs.size(); s += 500) got.addAll(greedy(m, inputs.subList(s, Math.min(inputs.size(), s + 500))).outputs());
-        int exact = 0, chars = 0;
-        for (int i = 0; i < held.size(); i++) {
-            String want = held.get(i).output(), have = got.get(i);
-            if (want.equals(have)) exact++;
-            for (int k = 0; k < Dates.OUTPUT_LENGTH; k++) if (want.charAt(k) == have.charAt(k)) chars++;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("exact_match", (double) exact / held.size());
-        out.put("char_acc", (double) chars / (held.size() * Dates.OUTPUT_LENGTH));
-        out.put("held_out", held.size());
-        return out;
-    }
+    static Map<String, Object> scores(Seq2Seq m) { return Dates.scoreHeldOut(in -> greedy(m, in).outputs()); }
 
     /** Greedy decoding: the outputs, and for each output step the attention weights over the input ([N, To, Ti], or null). */
     public record Decoding(List<String> outputs, float[] weights, int inputLength) {}

@@ -82,19 +82,7 @@ final class DateTask {
 
     /** Exact match and per-character accuracy of greedy decoding on the seq2seq model's 2,000 held-out dates. */
     static Map<String, Object> scores(DateTransformer m) {
-        List<Dates.Example> held = Dates.sample(Seq2SeqRecipe.HELD_OUT, Seq2SeqRecipe.HELD_OUT_SEED);
-        List<String> inputs = held.stream().map(Dates.Example::input).toList(), got = new ArrayList<>();
-        for (int s = 0; s < inputs.size(); s += 500) got.addAll(m.greedy(inputs.subList(s, Math.min(inputs.size(), s + 500))));
-        int exact = 0, chars = 0;
-        for (int i = 0; i < held.size(); i++) {
-            String want = held.get(i).output(), have = got.get(i);
-            if (want.equals(have)) exact++;
-            for (int k = 0; k < Dates.OUTPUT_LENGTH; k++) if (want.charAt(k) == have.charAt(k)) chars++;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("exact_match", (double) exact / held.size());
-        out.put("char_acc", (double) chars / (held.size() * Dates.OUTPUT_LENGTH));
-        out.put("held_out", held.size());
+        Map<String, Object> out = Dates.scoreHeldOut(m::greedy);
         m.train();
         return out;
     }

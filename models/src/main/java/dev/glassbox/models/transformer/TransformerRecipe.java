@@ -1,7 +1,5 @@
 package dev.glassbox.models.transformer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
 import dev.glassbox.models.Recipe;
@@ -48,7 +46,6 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * encoder–decoder on the seq2seq model's dates task ({@link DateTask}).
  */
 public final class TransformerRecipe implements Recipe<TrainSettings> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override public String name() { return "transformer"; }
 
@@ -228,11 +225,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
     }
 
     private static Map<String, String> vocabMeta(TransformerLM m) {
-        try {
-            return Map.of("lm.vocab", JSON.writeValueAsString(m.vocab.tokens()), "lm.tokens", m.vocab.kind().name().toLowerCase(Locale.ROOT));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the vocabulary: " + e.getOriginalMessage(), e);
-        }
+        return Map.of(Vocab.METADATA_KEY, m.vocab.tokensJson(), "lm.tokens", m.vocab.kind().name().toLowerCase(Locale.ROOT));
     }
 
     @Override
@@ -243,13 +236,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         String preset = c.metadata().getOrDefault("glassbox.preset", "char");
         if (!presets().contains(preset)) throw new IOException(file + ": unknown transformer preset '" + preset + "'");
         if (preset.equals("dates")) return Checkpoints.restore(DateTask.build(0), c.tensors(), file);
-        List<String> tokens;
-        try {
-            tokens = List.of(JSON.readValue(c.metadata().getOrDefault("lm.vocab", "[]"), String[].class));
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + ": the vocabulary in its metadata is not a JSON list of strings");
-        }
-        if (tokens.isEmpty()) throw new IOException(file + ": no vocabulary in its metadata (lm.vocab)");
+        List<String> tokens = Vocab.tokensFrom(c.metadata(), file);
         Vocab.Tokens kind = preset.equals("course") ? Vocab.Tokens.WORDS : Vocab.Tokens.CHARACTERS;
         TransformerLM m = new TransformerLM(new Vocab(kind, tokens), config(preset), new Generator(0));
         return Checkpoints.restore(m, c.tensors(), file);
