@@ -72,7 +72,13 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Recipe<?> r = Recipes.get(model);
-        if (r instanceof ImageSampler images) return images(r, images);
+        if ((latentGrid != null || scatter != null || data != null) && !(r instanceof VaeRecipe)) {
+            throw new IllegalArgumentException("--latent-grid, --scatter and --data apply to a vae with a 2-D latent, not " + model);
+        }
+        if (r instanceof ImageSampler images) {
+            if (!prompt.isEmpty() || topK != 0) throw new IllegalArgumentException("--prompt and --top-k apply to the text models; " + model + " draws images");
+            return images(r, images);
+        }
         if (!(r instanceof LanguageModelRecipe) && !(r instanceof TransformerRecipe)) {
             throw new IllegalArgumentException("sample works with the language models lstm, gru and transformer and with vae and dcgan, not " + model);
         }

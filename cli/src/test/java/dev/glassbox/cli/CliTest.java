@@ -88,6 +88,10 @@ class CliTest {
         assertEquals("glassbox: --out is needed: the PNG file to write the grid of images to", noOut.err().strip());
         Result plane = run("sample", "vae", "--load", vae.toString(), "--latent-grid", "5", "--out", png.toString());
         assertEquals("glassbox: --latent-grid needs a VAE with a 2-D latent (the latent2 preset); this one has 4", plane.err().strip());
+        Result ganPlane = run("sample", "dcgan", "--load", vae.toString(), "--scatter", png.toString());
+        assertEquals("glassbox: --latent-grid, --scatter and --data apply to a vae with a 2-D latent, not dcgan", ganPlane.err().strip());
+        Result prompt = run("sample", "vae", "--load", vae.toString(), "--prompt", "she ", "--out", png.toString());
+        assertEquals("glassbox: --prompt and --top-k apply to the text models; vae draws images", prompt.err().strip());
         Result textOut = run("sample", "lstm", "--load", vae.toString(), "--out", png.toString());
         assertEquals("glassbox: --out applies to the image models (vae, dcgan); lstm prints its text", textOut.err().strip());
         Path gan = dir.resolve("gan.safetensors");
