@@ -10,7 +10,6 @@ Needs: apt-get install python3-torch python3-threadpoolctl
 """
 import datetime
 import json
-import os
 import sys
 import time
 
@@ -19,17 +18,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
-here = os.path.dirname(os.path.abspath(__file__))
-data = os.environ.get("GLASSBOX_BENCH_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
+import brown   # beside this script
+
 quick = "--quick" in sys.argv
 steps = 30 if quick else 300
 torch.set_num_threads(1)
 torch.manual_seed(1)
-text = open(os.path.join(data, "brown.txt"), encoding="utf-8").read()
-train = text[:int(len(text) * 0.9)]
-chars = sorted(set(train))
-index = {ch: i for i, ch in enumerate(chars)}
-ids = torch.tensor([index[ch] for ch in train], dtype=torch.long)
+chars, ids = brown.train_ids()
 batch, seq = 32, 64
 
 

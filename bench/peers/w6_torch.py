@@ -21,20 +21,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
+import brown   # beside this script
 from fashion_mnist import peak_rss_mb   # beside this script
 
-here = os.path.dirname(os.path.abspath(__file__))
-data = os.environ.get("GLASSBOX_BENCH_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
 quick = "--quick" in sys.argv
 steps = 30 if quick else 300
 threads = int(os.environ.get("W6_TORCH_THREADS", "1"))
 torch.set_num_threads(threads)
 torch.manual_seed(1)
-text = open(os.path.join(data, "brown.txt"), encoding="utf-8").read()
-train = text[:int(len(text) * 0.9)]
-chars = sorted(set(train))
-index = {ch: i for i, ch in enumerate(chars)}
-ids = torch.tensor([index[ch] for ch in train], dtype=torch.long)
+chars, ids = brown.train_ids()
 batch, seq, d = 32, 64, 128
 
 
