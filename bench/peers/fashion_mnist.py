@@ -40,3 +40,27 @@ def peak_rss_mb():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024)
     return None
+
+
+def arg(flag, default=None):
+    """The value after a command-line flag (--epochs 5), or default."""
+    import sys
+    return sys.argv[sys.argv.index(flag) + 1] if flag in sys.argv else default
+
+
+def write_samples(path, images):
+    """Images [n, 1, side, side] with values in [0, 1] as a safetensors file of one F32 tensor
+    "images" (the format written by hand: 8-byte little-endian header length, JSON header,
+    raw data), for `glassbox score FILE --data fashion-mnist`."""
+    import json
+    import struct
+    data = images.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
+    header = json.dumps({"images": {"dtype": "F32", "shape": list(images.shape),
+                                    "data_offsets": [0, len(data)]}}).encode()
+    header += b" " * (-len(header) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(header)))
+        f.write(header)
+        f.write(data)
+    os.replace(tmp, path)

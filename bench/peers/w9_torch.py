@@ -5,7 +5,9 @@ BatchNorm -> ReLU -> ConvTranspose(64->1, 4, s2, p1) -> tanh; D: Conv(1->64, 4, 
 LeakyReLU 0.2 -> Conv(64->128, 4, s2, p1) -> BatchNorm -> LeakyReLU 0.2 -> fc -> logit. Each
 batch of 64: one D step (real vs 1, detached fakes vs 0, BCE on logits) and one G step (fakes vs
 1); Adam 2e-4, betas (0.5, 0.999) each. Training images/s over one epoch (--quick: 6,400
-images); the last 100 steps' mean d_loss and g_loss; peak RSS.
+images); the last 100 steps' mean d_loss and g_loss; peak RSS. --epochs N trains N epochs (the rate
+is then the last epoch's); --samples FILE then writes 10,000 images of G (eval mode, z ~ N(0, I),
+mapped to [0, 1]) to FILE for `glassbox score FILE --data fashion-mnist`.
 
 Data: Debian's dataset-fashion-mnist or $GLASSBOX_FASHION_MNIST. 1 PyTorch thread, OpenBLAS
 limited to 2, OMP_WAIT_POLICY=PASSIVE (set by the runner).
@@ -60,27 +62,34 @@ g, d = G(), D()
 g_opt = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
 d_opt = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
 gen = torch.Generator().manual_seed(1)
-d_losses, g_losses, images = [], [], 0
+d_losses, g_losses = [], []
+epochs = int(fashion_mnist.arg("--epochs", "1"))
 with threadpool_limits(limits=2, user_api="blas"):
-    t = time.perf_counter()
-    perm = torch.randperm(len(xtr), generator=gen)
-    for i in range(0, len(xtr), 64):
-        real = xtr[perm[i:i + 64]]
-        n = len(real)
-        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
-        fake = g(torch.randn(n, 100))
-        d_opt.zero_grad()
-        d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
-        d_loss.backward()
-        d_opt.step()
-        g_opt.zero_grad()
-        g_loss = F.binary_cross_entropy_with_logits(d(fake), ones)
-        g_loss.backward()
-        g_opt.step()
-        d_losses.append(d_loss.item())
-        g_losses.append(g_loss.item())
-        images += n
-    secs = time.perf_counter() - t
+    for epoch in range(epochs):
+        images = 0
+        t = time.perf_counter()
+        perm = torch.randperm(len(xtr), generator=gen)
+        for i in range(0, len(xtr), 64):
+            real = xtr[perm[i:i + 64]]
+            n = len(real)
+            ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+            fake = g(torch.randn(n, 100))
+            d_opt.zero_grad()
+            d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
+            d_loss.backward()
+            d_opt.step()
+            g_opt.zero_grad()
+            g_loss = F.binary_cross_entropy_with_logits(d(fake), ones)
+            g_loss.backward()
+            g_opt.step()
+            d_losses.append(d_loss.item())
+            g_losses.append(g_loss.item())
+            images += n
+        secs = time.perf_counter() - t
+if fashion_mnist.arg("--samples"):
+    g.eval()
+    with torch.no_grad():
+        fashion_mnist.write_samples(fashion_mnist.arg("--samples"), (g(torch.randn(10000, 100)) + 1) / 2)
 print(json.dumps({"id": "W9", "peer": "torch " + torch.__version__, "images_per_s": round(images / secs),
                   "d_loss_last100": round(sum(d_losses[-100:]) / len(d_losses[-100:]), 4),
                   "g_loss_last100": round(sum(g_losses[-100:]) / len(g_losses[-100:]), 4),

@@ -37,9 +37,9 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {TrainCommand.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, SampleCommand.class, Bench.class, DataCommands.class,
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, SampleCommand.class, ScoreCommand.class, Bench.class, DataCommands.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq. Start with: glassbox tour"})
+        footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae, dcgan. Start with: glassbox tour"})
 public final class Main implements Runnable {
     /** Where commands write; replaced by {@link #run(PrintStream, PrintStream, String...)} for tests. */
     static PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);

@@ -245,11 +245,41 @@ class CliTest {
         assertEquals(1, badImage.err().strip().lines().count(), badImage.err());
     }
 
+    /** score: another program's images (safetensors or IDX) get the training's sample scores; bad files get one line. */
+    @Test
+    void scoreRatesImagesFromFiles() throws IOException {
+        var test = dev.glassbox.models.data.ImageData.load("digits", 42, "test").test();
+        Path real = dir.resolve("real.safetensors"), noise = dir.resolve("noise.safetensors");
+        SafeTensors.save(Map.of("images", test.inputs()), real);
+        float[] v = new float[test.inputs().numel()];
+        var r = new java.util.Random(5);
+        for (int i = 0; i < v.length; i++) v[i] = r.nextFloat();
+        SafeTensors.save(Map.of("x", dev.glassbox.tensor.Tensor.of(v, test.size(), 64)), noise);
+        Result good = run("score", real.toString(), "--data", "digits", "--json");
+        assertEquals(0, good.code(), good.err());
+        Result bad = run("score", noise.toString(), "--data", "digits", "--json");
+        assertEquals(test.size(), good.json().get("n").asInt());
+        assertTrue(good.json().get("sample_fd").asDouble() < 1e-6, "the held-out images against themselves: " + good.out());
+        assertTrue(bad.json().get("sample_fd").asDouble() > 1, bad.out());
+        assertTrue(good.json().get("sample_confidence").asDouble() > bad.json().get("sample_confidence").asDouble(), good.out() + bad.out());
+        v[70] = Float.NaN;
+        SafeTensors.save(Map.of("x", dev.glassbox.tensor.Tensor.of(v, test.size(), 64)), noise);
+        assertEquals("glassbox: " + noise + ": image 1 has the value NaN at pixel 6; the values must be finite and in [0, 1] (map a tanh output with (x + 1) / 2)",
+                run("score", noise.toString(), "--data", "digits").err().strip());
+        SafeTensors.save(Map.of("x", dev.glassbox.tensor.Tensor.of(new float[30], 3, 10)), noise);
+        assertEquals("glassbox: " + noise + ": images of shape [3, 10] cannot be scored; give [n, side, side], [n, 1, side, side] or [n, side*side] (one grey channel)",
+                run("score", noise.toString(), "--data", "digits").err().strip());
+        SafeTensors.save(Map.of("x", dev.glassbox.tensor.Tensor.of(new float[3 * 16], 3, 4, 4)), noise);
+        assertEquals("glassbox: the images are 4x4 but those of digits are 8x8", run("score", noise.toString(), "--data", "digits").err().strip());
+        assertEquals("glassbox: " + dir.resolve("none.idx") + ": no such file", run("score", dir.resolve("none.idx").toString(), "--data", "digits").err().strip());
+    }
+
     @Test
     void helpIsCompleteForEveryCommand() {
         Result help = run("--help");
         assertEquals(0, help.code());
-        for (String c : List.of("train", "eval", "predict", "explain", "tour", "models", "bench")) {
+        for (var r : dev.glassbox.models.Recipes.all()) assertTrue(help.out().contains(r.name()), "the models line names " + r.name());
+        for (String c : List.of("train", "eval", "predict", "explain", "tour", "models", "bench", "sample", "score")) {
             assertTrue(help.out().contains(c), c);
             Result sub = run(c, "--help");
             assertEquals(0, sub.code(), c);

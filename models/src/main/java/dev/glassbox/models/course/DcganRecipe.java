@@ -124,7 +124,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake")) m.put(k, r.evaluation().get(k));
         m.putAll(metrics(model, data));
         Generator noise = new Generator(s.seed() + 3);
-        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model)));
+        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
     }

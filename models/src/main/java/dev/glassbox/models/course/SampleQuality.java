@@ -1,11 +1,14 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.io.Idx;
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.data.ImageData;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
@@ -42,19 +45,36 @@ public final class SampleQuality {
     /** How many generated images a score uses. */
     public static final int SAMPLES = 10_000;
 
-    /** The scores of {@code n} generated images (from {@code generate}, in batches) against the held-out images of {@code data}. */
-    public static Map<String, Object> score(IntFunction<float[]> generate, int n, String data, int side) throws IOException {
-        Cnn scorer = scorer(data, side);
-        ImageData.Images im = ImageData.load(data, 42, "the image scorer");
-        TensorDataset test = im.test();
-        double[][] realFeatures = features(scorer, test.inputs().reshape(test.size(), side * side).data(), test.size(), side, null);
-        double[] meanProbs = new double[10];
-        double[] confidence = new double[1];
+    /**
+     * The scores of {@code n} generated images (from {@code generate}, in batches) against the
+     * held-out images of {@code data}; when the scorer is trained first, {@code events} hears it
+     * as a stage.
+     */
+    public static Map<String, Object> score(IntFunction<float[]> generate, int n, String data, int side, EventListener events) throws IOException {
         float[] all = new float[n * side * side];
         for (int at = 0; at < n; at += 1000) {
             int k = Math.min(1000, n - at);
             System.arraycopy(generate.apply(k), 0, all, at * side * side, k * side * side);
         }
+        return scoreImages(all, n, data, side, events);
+    }
+
+    /**
+     * The scores of {@code n} images given as rows of side² values in [0, 1] (another program's
+     * samples, say) against the held-out images of {@code data}; the images must have the data
+     * set's size.
+     */
+    public static Map<String, Object> scoreImages(float[] all, int n, String data, int side, EventListener events) throws IOException {
+        if (n < 2) throw new IllegalArgumentException("scoring images needs at least 2 of them (10,000 make a steady sample_fd); got " + n);
+        ImageData.Images im = ImageData.load(data, 42, "the image scorer");
+        if (im.side() != side) {
+            throw new IllegalArgumentException("the images are " + side + "x" + side + " but those of " + data + " are " + im.side() + "x" + im.side());
+        }
+        Cnn scorer = scorer(data, side, events);
+        TensorDataset test = im.test();
+        double[][] realFeatures = features(scorer, test.inputs().reshape(test.size(), side * side).data(), test.size(), side, null);
+        double[] meanProbs = new double[10];
+        double[] confidence = new double[1];
         double[][] fakeFeatures = features(scorer, all, n, side, probs -> {
             for (int i = 0; i < probs.length / 10; i++) {
                 double best = 0;
@@ -77,8 +97,61 @@ public final class SampleQuality {
         return out;
     }
 
-    /** The scorer of a data set: its checkpoint if one was kept, else trained now (seed 42) and kept. */
-    static Cnn scorer(String data, int side) throws IOException {
+    /**
+     * Images to score, read from a file another program wrote: a safetensors file of one float
+     * tensor (or one named {@code images}) shaped [n, side, side], [n, 1, side, side] or
+     * [n, side²] with values in [0, 1]; or an IDX file (plain or gzipped, MNIST's format) of n
+     * side×side images, whose values 0–255 are divided by 255. Values that are not finite or lie
+     * outside [0, 1] are refused, naming the image.
+     */
+    public static ImageSampler.Images readImages(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        float[] v;
+        int[] shape;
+        float scale = 1;
+        if (file.getFileName().toString().endsWith(".safetensors")) {
+            Map<String, Tensor> t = SafeTensors.load(file).tensors();
+            Tensor x = t.size() == 1 ? t.values().iterator().next() : t.get("images");
+            if (x == null) {
+                throw new IOException(file + ": holds " + t.size() + " tensors " + t.keySet() + "; name the images' tensor \"images\" or keep only it");
+            }
+            v = x.data();
+            shape = x.shape();
+        } else {
+            Idx.Array a = Idx.read(file);
+            v = a.values();
+            shape = a.dims();
+            scale = 255;
+        }
+        int n = shape.length == 0 ? 0 : shape[0], per = n == 0 ? 0 : v.length / n;
+        int side = (int) Math.round(Math.sqrt(per));
+        boolean square = switch (shape.length) {
+            case 2 -> side * side == per;
+            case 3 -> shape[1] == shape[2];
+            case 4 -> shape[1] == 1 && shape[2] == shape[3];
+            default -> false;
+        };
+        if (n == 0 || !square) {
+            throw new IOException(file + ": images of shape " + java.util.Arrays.toString(shape)
+                    + " cannot be scored; give [n, side, side], [n, 1, side, side] or [n, side*side] (one grey channel)");
+        }
+        float[] pixels = scale == 1 ? v : new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            float p = v[i] / scale;
+            if (!(p >= 0 && p <= 1)) {
+                throw new IOException(file + ": image " + (i / per) + " has the value " + v[i] + " at pixel " + (i % per)
+                        + (scale == 1 ? "; the values must be finite and in [0, 1] (map a tanh output with (x + 1) / 2)" : ""));
+            }
+            pixels[i] = p;
+        }
+        return new ImageSampler.Images(pixels, n, side);
+    }
+
+    /**
+     * The scorer of a data set: its checkpoint if one was kept, else trained now (seed 42) and
+     * kept; that training reaches {@code events} as stage 1/1 "the sample scorer".
+     */
+    static Cnn scorer(String data, int side, EventListener events) throws IOException {
         String preset = side == 8 ? "course" : "w4";
         Path file = ImageData.dataHome().resolve("scorers").resolve(data.replaceAll("[^A-Za-z0-9._-]", "_") + "-cnn-" + preset + ".safetensors");
         CnnRecipe cnn = new CnnRecipe();
@@ -87,7 +160,16 @@ public final class SampleQuality {
             return Checkpoints.restore(new Cnn(preset, side, new Generator(0)), c.tensors(), file);
         }
         Files.createDirectories(file.getParent());
-        var run = cnn.train(cnn.settings(preset).withData(data), RunOptions.saveTo(file), EventListener.NONE);
+        String goal = "cnn " + preset + " learns " + data + " once, kept in " + file + " for every later score";
+        EventListener asStage = e -> {
+            switch (e) {
+                case TrainingEvent.Started s -> events.on(new TrainingEvent.Stage(1, 1, "the sample scorer", goal,
+                        s.epochs(), s.stepsPerEpoch(), s.totalSteps(), s.fromStep()));
+                case TrainingEvent.Finished f -> { }
+                default -> events.on(e);
+            }
+        };
+        var run = cnn.train(cnn.settings(preset).withData(data), RunOptions.saveTo(file), asStage);
         Cnn model = (Cnn) run.model();
         model.eval();
         return model;

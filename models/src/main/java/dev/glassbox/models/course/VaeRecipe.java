@@ -115,7 +115,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         m.put("kl_loss", r.evaluation().get("kl_loss"));
         m.putAll(metrics(model, data));
         Generator noise = new Generator(s.seed() + 3);
-        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model)));
+        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
     }

@@ -1,6 +1,7 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.models.data.ImageData;
+import dev.glassbox.models.train.EventListener;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -47,13 +48,13 @@ class SampleQualityTest {
     void realImagesScoreWellAndNoiseDoesNot() throws IOException {
         var train = ImageData.load("digits", 7, "test").train();
         float[] real = train.inputs().reshape(train.size(), 64).data();
-        Map<String, Object> good = SampleQuality.score(k -> java.util.Arrays.copyOf(real, k * 64), 1000, "digits", 8);
+        Map<String, Object> good = SampleQuality.score(k -> java.util.Arrays.copyOf(real, k * 64), 1000, "digits", 8, EventListener.NONE);
         Random r = new Random(1);
         Map<String, Object> noise = SampleQuality.score(k -> {
             float[] v = new float[k * 64];
             for (int i = 0; i < v.length; i++) v[i] = r.nextFloat();
             return v;
-        }, 1000, "digits", 8);
+        }, 1000, "digits", 8, EventListener.NONE);
         double goodFd = (double) good.get("sample_fd"), noiseFd = (double) noise.get("sample_fd");
         assertTrue((double) good.get("sample_confidence") > 0.9, good.toString());
         assertTrue((double) good.get("sample_class_entropy") > 2.2 && (double) good.get("sample_class_entropy") <= Math.log(10) + 1e-9, good.toString());
