@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The layering of docs/architecture.md, held by a test that sees every module (it lives in
- * cli, whose test class path holds core, models and bench): the Vector API only in core's
+ * cli, whose test class path holds core, models, bench and studio): the Vector API only in core's
  * kernels; nothing above core reaches into the kernels; core knows no model; the command line
  * holds no model logic; no source file over 400 lines without a reason written here.
  */
@@ -53,7 +53,7 @@ class ArchitectureTest {
     @Test
     void everyModuleIsSeen() {
         for (String pkg : List.of("dev.glassbox.kernels", "dev.glassbox.tensor", "dev.glassbox.models.train", "dev.glassbox.cli",
-                "dev.glassbox.bench")) {
+                "dev.glassbox.bench", "dev.glassbox.studio")) {
             assertTrue(all.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no classes of " + pkg + " on the class path");
         }
     }
@@ -80,7 +80,7 @@ class ArchitectureTest {
 
     @Test
     void nothingAboveCoreReachesIntoTheKernels() {
-        noClasses().that().resideInAnyPackage("dev.glassbox.models..", "dev.glassbox.cli..", "dev.glassbox.bench..")
+        noClasses().that().resideInAnyPackage("dev.glassbox.models..", "dev.glassbox.cli..", "dev.glassbox.bench..", "dev.glassbox.studio..")
                 .should().dependOnClassesThat().resideInAPackage("dev.glassbox.kernels..").check(all);
     }
 
@@ -88,22 +88,25 @@ class ArchitectureTest {
     void modulesDependOnlyDownward() {
         noClasses().that().resideInAnyPackage("dev.glassbox.kernels..", "dev.glassbox.tensor..", "dev.glassbox.nn..", "dev.glassbox.optim..",
                         "dev.glassbox.io..", "dev.glassbox.data..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.glassbox.models..", "dev.glassbox.cli..", "dev.glassbox.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.glassbox.models..", "dev.glassbox.cli..", "dev.glassbox.bench..",
+                        "dev.glassbox.studio..")
                 .check(all);
         noClasses().that().resideInAPackage("dev.glassbox.models..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.glassbox.cli..", "dev.glassbox.bench..").check(all);
+                .should().dependOnClassesThat().resideInAnyPackage("dev.glassbox.cli..", "dev.glassbox.bench..", "dev.glassbox.studio..").check(all);
+        noClasses().that().resideInAPackage("dev.glassbox.studio..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.glassbox.cli..", "dev.glassbox.bench..").check(all);
         noClasses().that().resideInAPackage("dev.glassbox.bench..").should().dependOnClassesThat().resideInAPackage("dev.glassbox.cli..")
                 .check(all);
     }
 
-    /** The command line turns flags into settings and prints; training, layers and tensors are the models' and core's. */
+    /** The command line and the studio turn flags and forms into settings and show results; training, layers and tensors are the models' and core's. */
     @Test
     void theCommandLineHoldsNoModelLogic() {
         DescribedPredicate<JavaClass> layers = resideInAPackage("dev.glassbox.nn..")
                 .and(DescribedPredicate.not(simpleName("Module"))).and(DescribedPredicate.not(simpleName("Recurrent")))
                 .and(DescribedPredicate.not(simpleName("Mode")));
-        noClasses().that().resideInAPackage("dev.glassbox.cli..").should().dependOnClassesThat(layers).check(all);
-        noClasses().that().resideInAPackage("dev.glassbox.cli..").should().dependOnClassesThat()
+        noClasses().that().resideInAnyPackage("dev.glassbox.cli..", "dev.glassbox.studio..").should().dependOnClassesThat(layers).check(all);
+        noClasses().that().resideInAnyPackage("dev.glassbox.cli..", "dev.glassbox.studio..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.glassbox.tensor..", "dev.glassbox.optim..", "dev.glassbox.data..", "dev.glassbox.kernels..")
                 .check(all);
     }
@@ -115,7 +118,7 @@ class ArchitectureTest {
 
     private static List<Path> mainSources() throws IOException {
         List<Path> out = new ArrayList<>();
-        for (String module : List.of("core", "models", "bench", "cli")) {
+        for (String module : List.of("core", "models", "bench", "studio", "cli")) {
             try (Stream<Path> files = Files.walk(root().resolve(module).resolve("src/main/java"))) {
                 files.filter(f -> f.toString().endsWith(".java")).forEach(out::add);
             }
@@ -145,7 +148,7 @@ class ArchitectureTest {
         List<String> found = new ArrayList<>();
         for (Path f : mainSources()) {
             String rel = root().relativize(f).toString();
-            if (rel.startsWith("cli/") || rel.startsWith("bench/") || FLAG_WORDS.containsKey(rel)) continue;
+            if (rel.startsWith("cli/") || rel.startsWith("bench/") || rel.startsWith("studio/") || FLAG_WORDS.containsKey(rel)) continue;
             List<String> lines = Files.readAllLines(f);
             for (int i = 0; i < lines.size(); i++) {
                 String l = lines.get(i).strip();

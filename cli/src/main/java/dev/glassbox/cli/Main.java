@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "glassbox", mixinStandardHelpOptions = true, version = "glassbox 0.1.0",
         description = "Train, evaluate and look inside the classic neural networks, in pure Java.",
         subcommands = {TrainCommand.class, Main.Eval.class, Main.Predict.class, Main.Explain.class, Main.Tour.class,
-                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, SampleCommand.class, ScoreCommand.class, Bench.class, DataCommands.class,
+                Main.Models.class, WordCommands.Similar.class, WordCommands.Analogy.class, SampleCommand.class, ScoreCommand.class, StudioCommand.class, Bench.class, DataCommands.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Models: linear, logistic, dnn, cnn, autoencoder, word2vec, rnn, lstm, gru, seq2seq, transformer, vae, dcgan. Start with: glassbox tour"})
 public final class Main implements Runnable {
@@ -240,6 +240,9 @@ public final class Main implements Runnable {
         }
     }
 
+    /** What the tour says last: where to look next. */
+    static final String STUDIO_HINT = "Next: ./glassbox studio — every model drawn, stepped node by node and trained live, in your browser";
+
     @Command(name = "tour", mixinStandardHelpOptions = true,
             description = "Train every model on its embedded data, in turn, and print a summary.",
             footer = {"", "Progress goes to standard error; the summary (or with --json one JSON object) to standard output."})
@@ -270,6 +273,7 @@ public final class Main implements Runnable {
                 OUT.println();
                 OUT.print(Tables.table(rows));
             }
+            (json ? ERR : OUT).println(STUDIO_HINT);
             return 0;
         }
 

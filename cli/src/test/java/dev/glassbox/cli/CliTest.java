@@ -316,6 +316,7 @@ class CliTest {
         assertEquals(1.0, tour.get(12).get("acc").asDouble(), "the course's transformer learns every next word: " + tour.get(12));
         assertTrue(tour.get(5).get("acc_after_finetune").asDouble() > tour.get(5).get("acc_before_finetune").asDouble(), tour.get(5).toString());
         for (JsonNode run : tour) assertTrue(run.get("seconds").asDouble() >= 0);
+        assertTrue(r.err().strip().endsWith(Main.STUDIO_HINT), "the tour ends by naming the studio: " + r.err());
     }
 
     @Test

@@ -1,0 +1,171 @@
+package dev.glassbox.studio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.glassbox.models.Recipe;
+import dev.glassbox.models.Recipes;
+import dev.glassbox.models.course.DnnRecipe;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.RunOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real page in headless Chromium (Debian's chromium and chromium-driver), against a real
+ * studio on a free port. Without Chromium the tests are skipped with the command that installs
+ * it. Screenshots of each view go to target/screenshots.
+ */
+class StudioBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static Studio studio;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "the studio's browser tests need Chromium: apt-get install -y chromium chromium-driver");
+        studio = Studio.start(new Studio.Options("127.0.0.1", 0, null), (trace, lang) -> lang + ": the text of " + trace.model());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+        if (studio != null) studio.close();
+    }
+
+    @BeforeEach
+    void english() {
+        browser.get("http://127.0.0.1:" + studio.port() + "/");
+        ((JavascriptExecutor) browser).executeScript("localStorage.setItem('glassbox.lang', 'en')");
+    }
+
+    private void open(String hash) {
+        browser.get("http://127.0.0.1:" + studio.port() + "/" + hash);
+        browser.navigate().refresh();
+        waitFor(() -> "true".equals(browser.findElement(By.tagName("body")).getDomAttribute("data-ready")), "the page to load");
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier ok, String what) {
+        new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage("waiting for " + what).until(d -> ok.getAsBoolean());
+    }
+
+    private static void shot(String name) throws IOException {
+        File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void theGalleryListsEveryModel() throws IOException {
+        open("");
+        List<String> shown = browser.findElements(By.cssSelector("#cards .card")).stream().map(e -> e.getDomAttribute("data-model")).toList();
+        assertEquals(Recipes.all().stream().map(Recipe::name).toList(), shown);
+        shot("gallery");
+    }
+
+    /** The DNN is drawn 25 + 3 + 3 + 10 (bias nodes drawn apart); Step lights the trace's first node with the trace's value. */
+    @Test
+    void theDnnIsDrawnAndSteppedWithTheTracesValues() throws Exception {
+        open("#/model/dnn");
+        waitFor(() -> !browser.findElements(By.cssSelector("#graph .node")).isEmpty(), "the graph");
+        Map<String, Long> perLayer = new java.util.LinkedHashMap<>();
+        for (WebElement n : browser.findElements(By.cssSelector("#graph .node:not(.bias)"))) perLayer.merge(n.getDomAttribute("data-layer"), 1L, Long::sum);
+        assertEquals(Map.of("input", 25L, "hidden1", 3L, "hidden2", 3L, "output", 10L), perLayer);
+        assertEquals(3, browser.findElements(By.cssSelector("#graph .node.bias")).size(), "a bias node beside the input and each hidden layer");
+        JsonNode trace = StudioApiTest.get(studio, "/api/models/dnn/explain").json();
+        JsonNode events = trace.get("events");
+        assertEquals("0 / " + events.size(), browser.findElement(By.id("position")).getText());
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_RIGHT);
+        JsonNode first = events.get(0);
+        WebElement lit = browser.findElement(By.cssSelector("#graph .node.active"));
+        assertEquals(first.get("node").asText(), lit.getDomAttribute("data-node"));
+        assertEquals(String.format(Locale.ROOT, "%.4f", first.get("value").asDouble()), lit.findElement(By.cssSelector(".value")).getText());
+        assertEquals(26, browser.findElements(By.cssSelector("#graph .arrow.in-use")).size(), "the 25 weights and the bias into the node, drawn bold");
+        assertTrue(browser.findElement(By.id("caption")).getText().contains(String.format(Locale.ROOT, "%.4f", first.get("sum").asDouble())));
+        browser.findElement(By.id("step")).click();
+        assertEquals(events.get(1).get("node").asText(), browser.findElement(By.cssSelector("#graph .node.active")).getDomAttribute("data-node"));
+        shot("dnn-forward");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_LEFT);
+        assertEquals("1 / " + events.size(), browser.findElement(By.id("position")).getText());
+        int loss = 0;
+        while (!events.get(loss).get("type").asText().equals("loss")) loss++;
+        open("#/model/dnn@" + (loss + 1));
+        waitFor(() -> browser.findElement(By.id("phase")).getText().equals("loss"), "the loss step");
+        assertTrue(browser.findElement(By.id("caption")).getText().contains(String.format(Locale.ROOT, "%.4f", events.get(loss).get("value").asDouble())));
+        shot("dnn-loss");
+        open("#/model/dnn@" + events.size());
+        waitFor(() -> browser.findElement(By.id("phase")).getText().equals("update"), "the last update");
+        shot("dnn-update");
+    }
+
+    @Test
+    void theLanguageToggleShowsKorean() throws IOException {
+        open("#/model/dnn");
+        browser.findElement(By.id("lang")).click();
+        waitFor(() -> browser.findElement(By.id("tab-step")).getText().equals("한 스텝 따라가기"), "the Korean tab");
+        assertEquals("English", browser.findElement(By.id("lang")).getText());
+        browser.findElement(By.cssSelector("#as-text summary")).click();
+        waitFor(() -> browser.findElement(By.id("trace-text")).getText().equals("ko: the text of dnn"), "the Korean text of the trace");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_RIGHT);
+        assertTrue(browser.findElement(By.id("caption")).getText().contains("가중합"), browser.findElement(By.id("caption")).getText());
+        shot("dnn-ko");
+        browser.findElement(By.id("lang")).click();
+    }
+
+    /** Training from the page: curve points arrive, and the metrics are those of the same training run here. */
+    @Test
+    void aTrainingStartedFromThePageMatchesTheLibrary() throws Exception {
+        open("#/model/dnn/train");
+        waitFor(() -> browser.findElement(By.id("train-view")).isDisplayed(), "the training tab");
+        browser.findElement(By.id("start")).click();
+        waitFor(() -> Integer.parseInt(browser.findElement(By.id("curve")).getDomAttribute("data-points")) > 0, "curve points");
+        waitFor(() -> !browser.findElements(By.cssSelector("#train-metrics tr")).isEmpty(), "the final metrics");
+        Map<String, String> shown = new java.util.HashMap<>();
+        for (WebElement row : browser.findElements(By.cssSelector("#train-metrics tr"))) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            shown.put(cells.get(0).getText(), cells.get(1).getText());
+        }
+        var dnn = new DnnRecipe();
+        var run = dnn.train(dnn.settings("course").withSeed(42), RunOptions.NONE, EventListener.NONE);
+        for (String k : List.of("acc", "loss")) {
+            double v = ((Number) run.metrics().get(k)).doubleValue();
+            String expected = v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4f", v);
+            assertEquals(expected, shown.get(k), k + " on the page against the library's run: " + shown);
+        }
+        assertTrue(Integer.parseInt(browser.findElement(By.id("curve")).getDomAttribute("data-points")) > 1);
+        shot("dnn-train");
+        browser.findElement(By.id("explain-trained")).click();
+        waitFor(() -> browser.findElement(By.id("source")).getText().equals("the model trained here"), "the trained model's trace");
+    }
+}
