@@ -129,6 +129,31 @@ class StudioBrowserTest {
         shot("dnn-update");
     }
 
+    /** The CNN's worked example as the slides draw it: the filter's window slides over the image and fills the feature map cell by cell. */
+    @Test
+    void theCnnShowsTheFilterSlidingOverTheImage() throws Exception {
+        open("#/model/cnn");
+        waitFor(() -> !browser.findElements(By.cssSelector(".demo-convolution .feature-map")).isEmpty(), "the convolution example");
+        JsonNode demo = StudioApiTest.get(studio, "/api/models/cnn/explain").json().get("demos").get(0);
+        assertEquals("convolution", demo.get("type").asText());
+        WebElement box = browser.findElement(By.cssSelector(".demo-convolution"));
+        box.findElement(By.cssSelector(".demo-next")).click();
+        box.findElement(By.cssSelector(".demo-next")).click();
+        JsonNode cell = demo.get("cells").get(2);
+        assertEquals("3 / " + demo.get("cells").size(), box.findElement(By.cssSelector(".demo-bar span")).getText());
+        WebElement current = box.findElement(By.cssSelector(".feature-map td.mark"));
+        assertEquals(cell.get("row").asText(), current.getDomAttribute("data-r"));
+        assertEquals(cell.get("col").asText(), current.getDomAttribute("data-c"));
+        assertEquals(String.valueOf(Math.round(cell.get("value").asDouble())), current.getText());
+        int k = demo.get("filter").size();
+        assertEquals(k * k, box.findElements(By.cssSelector(".panel:first-child td.mark")).size(), "the filter's window outlined on the image");
+        long filled = box.findElements(By.cssSelector(".feature-map td")).stream().filter(td -> !td.getText().isEmpty()).count();
+        assertEquals(3, filled, "the feature map filled up to the current cell");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_RIGHT);
+        waitFor(() -> !browser.findElements(By.cssSelector("#graph .node image")).isEmpty(), "the input image drawn in its node");
+        shot("cnn");
+    }
+
     @Test
     void theLanguageToggleShowsKorean() throws IOException {
         open("#/model/dnn");

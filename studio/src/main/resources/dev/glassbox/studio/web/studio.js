@@ -80,6 +80,7 @@ function applyLanguage() {
   renderCards();
   if (S.trace) {
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
+    renderDemos(S.trace);
     renderStep();
     loadText();
   }
@@ -172,6 +173,7 @@ async function loadTrace() {
     S.at = 0;
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
     drawGraph();
+    renderDemos(trace);
     renderStep();
     loadText();
   } catch (e) {
@@ -202,7 +204,8 @@ function drawGraph() {
   const colW = Math.max(130, Math.min(300, room / Math.max(1, g.layers.length - 1)));
   const counts = g.layers.map((l) => Math.min(l.nodes.length, MAX_NODES + 1));
   const tallest = Math.max(...counts);
-  const gap = Math.max(15, Math.min(34, 560 / tallest));
+  const maps = g.layers.some((l) => l.nodes.some((n) => n.kind === 'MAP'));
+  const gap = Math.max(maps ? 38 : 15, Math.min(34, 560 / tallest));
   const height = Math.max(300, tallest * gap + 110);
   const width = 90 + (g.layers.length - 1) * colW + 90;
   svg.setAttribute('width', width);
@@ -230,7 +233,9 @@ function drawGraph() {
     const gapL = shown.length > 1 ? Math.min(56, span / (shown.length - 1)) : 0;
     const top = 70 + (span - (shown.length - 1) * gapL) / 2;
     const lt = el('text', { x, y: 22, 'text-anchor': 'middle', class: 'layer-label' }, nodeLayer);
-    lt.textContent = layer.label;
+    const room = Math.floor(colW / 7.5);   // characters that fit a column
+    lt.textContent = layer.label.length > room ? layer.label.slice(0, room - 1) + '…' : layer.label;
+    el('title', {}, lt).textContent = layer.label;
     const units = layer.nodes.filter((n) => n.kind !== 'BIAS').length;
     const sub = el('text', { x, y: 38, 'text-anchor': 'middle', class: 'layer-sub' }, nodeLayer);
     sub.textContent = (layer.activation ? layer.activation + ' · ' : '') + units;
@@ -244,7 +249,7 @@ function drawGraph() {
       pos[n.id] = { x, y, node: n, layer };
       const cls = 'node' + (n.kind === 'BIAS' ? ' bias' : '');
       const ge = el('g', { class: cls, 'data-node': n.id, 'data-layer': layer.id, transform: `translate(${x},${y})` }, nodeLayer);
-      const r = Math.min(11, gap / 2 - 1);
+      const r = n.kind === 'MAP' ? Math.min(15, gapL / 2 - 5) : Math.min(11, gap / 2 - 1);
       if (n.kind === 'MAP' || n.kind === 'VECTOR') el('rect', { x: -r, y: -r, width: 2 * r, height: 2 * r, rx: 3 }, ge);
       else el('circle', { r: n.kind === 'BIAS' ? r * 0.8 : r }, ge);
       const label = li === 0 || n.kind === 'BIAS' ? el('text', { x: -r - 4, y: 4, 'text-anchor': 'end' }, ge)
@@ -263,12 +268,18 @@ function drawGraph() {
   const input = g.layers[0];
   const x = S.trace.example && S.trace.example.input;
   const units = input.nodes.filter((n) => n.kind !== 'BIAS');
+  if (input.role === 'INPUT' && x && units.length === 1 && units[0].kind === 'MAP' && units[0].shape) {   // an image: its picture
+    S.inputMap = () => showMap(nodeEl(units[0].id), x, units[0].shape.slice(-2), input.id);
+  } else {
+    S.inputMap = null;
+  }
   if (input.role === 'INPUT' && x && x.length === units.length) {   // the example's values stand at the input nodes
     units.forEach((n, i) => {
       const ne = nodeEl(n.id);
       if (ne) ne.querySelector('.input-value') && (ne.querySelector('.input-value').textContent = fmt(x[i]));
     });
   }
+  let links = 0;
   for (const c of g.connections) {
     const from = g.layers.find((l) => l.id === c.from), to = g.layers.find((l) => l.id === c.to);
     if (!from || !to) continue;
@@ -277,7 +288,7 @@ function drawGraph() {
     const dense = (c.pattern === 'DENSE' || c.pattern === 'EMBEDDING') && ins.length * outs.length <= 4096;
     if (!dense) {
       const a = layerAt[c.from], b = layerAt[c.to];
-      const y = 70 + (tallest - 1) * gap / 2;
+      const y = 70 + (tallest - 1) * gap / 2 + (links++ % 2 === 0 ? 0 : 16);   // neighbours' labels apart
       const path = el('path', { class: 'link', d: `M ${a.x + 16} ${y} C ${(a.x + b.x) / 2} ${y - 30}, ${(a.x + b.x) / 2} ${y - 30}, ${b.x - 18} ${y}`, 'data-from': c.from, 'data-to': c.to, 'data-weight': c.weight || '' }, linkLayer);
       const lbl = el('text', { x: (a.x + b.x) / 2, y: y - 26, 'text-anchor': 'middle', class: 'link-label' }, linkLayer);
       lbl.textContent = c.pattern.toLowerCase().replace('_', ' ') + (c.kernel ? ` ${c.kernel}×${c.kernel}` : '') + (c.stride ? ` /${c.stride}` : '') + (w ? ' · ' + w.label : '');
@@ -328,6 +339,7 @@ const PHASE = {
 function renderStep() {
   const events = S.trace.events;
   const svg = $('graph');
+  for (const im of svg.querySelectorAll('.node image')) im.remove();
   for (const e of svg.querySelectorAll('.node')) {
     e.classList.remove('computed', 'active', 'graded', 'grad-active', 'target');
     e.querySelector('.value').textContent = '';
@@ -339,6 +351,7 @@ function renderStep() {
   S.values = {};
   S.grads = {};
   S.updated = {};
+  if (S.inputMap) S.inputMap();
   for (let k = 0; k < S.at; k++) apply(events[k], k === S.at - 1);
   $('position').textContent = S.at + ' / ' + events.length;
   $('back').disabled = S.at === 0;
@@ -361,6 +374,8 @@ function apply(e, current) {
     if (n) {
       n.classList.add('computed');
       if (typeof e.value === 'number') n.querySelector('.value').textContent = fmt(e.value);
+      const p = S.drawn.pos[e.node];
+      if (e.type === 'map_forward' && p && p.node.shape) showMap(n, e.values, p.node.shape.slice(-2), e.layer);
       if (current) {
         n.classList.add('active');
         for (const a of S.drawn.arrows[e.node] || []) a.classList.add('in-use');
@@ -450,6 +465,10 @@ function caption(e) {
       else rows.push([k, fmt(v)]);
     }
     box.appendChild(table(rows));
+    const grids = document.createElement('div');
+    grids.className = 'grids';
+    for (const p of matrixPanels(e)) grids.appendChild(p);
+    box.appendChild(grids);
   }
   return box;
 }

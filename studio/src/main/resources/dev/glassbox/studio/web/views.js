@@ -1,0 +1,277 @@
+// Glassbox studio: the course's worked examples (a trace's "demos") and pictures of maps and
+// matrices, in the slides' colours (../shared/STUDIO.md): grey image pixels, a yellow filter,
+// blue feature maps, green pooled maps, a pink centre word and yellow context words.
+'use strict';
+
+const V = {
+  en: {
+    demos: "The course's worked examples", convolution: 'Convolution: the filter slides over the image', pooling: 'Max pooling: each window keeps its largest value',
+    frames: 'Training pairs: the frame slides along the sentence', negative: 'Negative sampling: the true context against drawn words',
+    flow: 'How much of the loss reaches each word', decoding: 'Decoding with attention', image: 'image', filter: 'filter', featureMap: 'feature map',
+    products: 'products', input: 'input', pooled: 'pooled', cell: 'cell', stride: 'stride', frame: 'frame', pairs: 'pairs', centre: 'centre',
+    word: 'word', score: 's = e·row', sigma: 'σ(s)', lossPart: 'loss part', target: 'target', sample: 'negative sample', output: 'output',
+    greedy: 'greedy', beam: 'beam', attention: 'attention weights', heads: 'attention', weights: 'weights', scores: 'scores', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
+  },
+  ko: {
+    demos: '수업의 예제', convolution: '합성곱: 필터가 이미지 위를 움직입니다', pooling: '최대 풀링: 각 창에서 가장 큰 값',
+    frames: '학습 쌍: frame이 문장을 따라 움직입니다', negative: '네거티브 샘플링: 실제 문맥 단어와 뽑힌 단어',
+    flow: '손실의 기울기가 각 단어에 얼마나 도달하는가', decoding: '어텐션으로 디코딩', image: '이미지', filter: '필터', featureMap: 'feature map',
+    products: '곱', input: '입력', pooled: '풀링 결과', cell: '칸', stride: 'stride', frame: 'frame', pairs: '쌍', centre: '중심 단어',
+    word: '단어', score: 's = e·row', sigma: 'σ(s)', lossPart: '손실 몫', target: '정답', sample: '네거티브 샘플', output: '출력',
+    greedy: '탐욕', beam: '빔', attention: '어텐션 가중치', heads: '어텐션', weights: '가중치', scores: '점수', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
+  },
+};
+const v = (k) => (V[S.lang][k] ?? V.en[k] ?? k);
+
+const COLOURS = { image: [120, 120, 120], filter: [234, 179, 8], map: [37, 99, 235], pooled: [22, 163, 74], attention: [225, 29, 116] };
+
+// A grid of numbers as an HTML table whose cells are shaded by value (0 white, max full colour).
+function grid(values, colour, opts = {}) {
+  const tb = document.createElement('table');
+  tb.className = 'grid' + (opts.small ? ' small' : '');
+  let max = 1e-9;
+  for (const row of values) for (const x of row) if (Number.isFinite(x)) max = Math.max(max, Math.abs(x));
+  values.forEach((row, r) => {
+    const tr = document.createElement('tr');
+    row.forEach((x, c) => {
+      const td = document.createElement('td');
+      const shown = opts.hide ? opts.hide(r, c) : false;
+      if (!shown) {
+        const a = Math.min(1, Math.abs(x) / max);
+        const [R, G, B] = colour;
+        td.style.background = `rgba(${R},${G},${B},${(0.08 + 0.8 * a).toFixed(2)})`;
+        td.textContent = opts.digits === 0 ? String(Math.round(x)) : fmt(x);
+        if (a > 0.6) td.style.color = 'white';
+      }
+      if (opts.mark && opts.mark(r, c)) td.classList.add('mark');
+      td.dataset.r = r;
+      td.dataset.c = c;
+      tr.appendChild(td);
+    });
+    tb.appendChild(tr);
+  });
+  return tb;
+}
+
+function labelled(title, node) {
+  const d = document.createElement('div');
+  d.className = 'panel';
+  d.appendChild(text('div', title, 'panel-title'));
+  d.appendChild(node);
+  return d;
+}
+
+// One demo with its own stepper: show(k) draws position k of n.
+function stepper(box, n, show) {
+  const body = document.createElement('div');
+  body.className = 'demo-body';
+  const bar = document.createElement('div');
+  bar.className = 'demo-bar';
+  let k = 0, timer = null;
+  const pos = text('span', '');
+  const go = (to) => {
+    k = Math.max(0, Math.min(n - 1, to));
+    pos.textContent = `${k + 1} / ${n}`;
+    body.dataset.at = String(k);
+    show(k, body);
+  };
+  const mk = (label, cls, f) => {
+    const b = text('button', label, cls);
+    b.type = 'button';
+    b.onclick = f;
+    bar.appendChild(b);
+    return b;
+  };
+  mk(v('first'), 'demo-first', () => { clearInterval(timer); go(0); });
+  mk(v('prev'), 'demo-prev', () => { clearInterval(timer); go(k - 1); });
+  mk(v('next'), 'demo-next', () => { clearInterval(timer); go(k + 1); });
+  mk(v('playDemo'), 'demo-play', () => {
+    clearInterval(timer);
+    if (k === n - 1) go(0);
+    timer = setInterval(() => { if (k === n - 1) clearInterval(timer); else go(k + 1); }, 700);
+  });
+  bar.appendChild(pos);
+  box.appendChild(bar);
+  box.appendChild(body);
+  go(0);
+}
+
+function renderDemos(trace) {
+  const host = $('demos');
+  host.textContent = '';
+  host.hidden = !trace.demos || trace.demos.length === 0;
+  if (host.hidden) return;
+  host.appendChild(text('h2', v('demos')));
+  for (const d of trace.demos) {
+    const box = document.createElement('div');
+    box.className = 'demo demo-' + d.type;
+    box.dataset.demo = d.type;
+    host.appendChild(box);
+    const draw = DEMOS[d.type];
+    if (draw) draw(box, d);
+  }
+}
+
+const DEMOS = {
+  convolution(box, d) {
+    box.appendChild(text('h3', `${v('convolution')} (${v('stride')} ${d.stride})`));
+    const k = d.filter.length;
+    stepper(box, d.cells.length, (i, body) => {
+      const cell = d.cells[i];
+      const r0 = cell.row * d.stride, c0 = cell.col * d.stride;
+      body.textContent = '';
+      const inWindow = (r, c) => r >= r0 && r < r0 + k && c >= c0 && c < c0 + k;
+      body.appendChild(labelled(v('image'), grid(d.image, COLOURS.image, { digits: 0, mark: inWindow })));
+      body.appendChild(text('div', '×', 'op'));
+      body.appendChild(labelled(v('filter'), grid(d.filter, COLOURS.filter, { digits: 0 })));
+      body.appendChild(text('div', '=', 'op'));
+      const done = (r, c) => d.cells.findIndex((x) => x.row === r && x.col === c) > i;
+      const fm = grid(d.featureMap, COLOURS.map, { digits: 0, hide: done, mark: (r, c) => r === cell.row && c === cell.col });
+      fm.classList.add('feature-map');
+      body.appendChild(labelled(v('featureMap'), fm));
+      const sum = cell.products.flat().map((x) => fmt(x)).join(' + ');
+      body.appendChild(labelled(`${v('cell')} (${cell.row}, ${cell.col}): ${v('products')}`, text('div', `${sum}\n= ${fmt(cell.value)}`, 'formula')));
+    });
+  },
+  pooling(box, d) {
+    box.appendChild(text('h3', `${v('pooling')} (${d.size}×${d.size}, ${v('stride')} ${d.stride})`));
+    stepper(box, d.cells.length, (i, body) => {
+      const cell = d.cells[i];
+      const r0 = cell.row * d.stride, c0 = cell.col * d.stride;
+      body.textContent = '';
+      const inWindow = (r, c) => r >= r0 && r < r0 + d.size && c >= c0 && c < c0 + d.size;
+      body.appendChild(labelled(v('input'), grid(d.input, COLOURS.map, { digits: 0, mark: inWindow })));
+      body.appendChild(text('div', '→', 'op'));
+      const done = (r, c) => d.cells.findIndex((x) => x.row === r && x.col === c) > i;
+      body.appendChild(labelled(v('pooled'), grid(d.pooled, COLOURS.pooled, { digits: 0, hide: done, mark: (r, c) => r === cell.row && c === cell.col })));
+      body.appendChild(labelled(`${v('cell')} (${cell.row}, ${cell.col})`, text('div', `max(${cell.window.flat().map(fmt).join(', ')})\n= ${fmt(cell.value)}`, 'formula')));
+    });
+  },
+  frames(box, d) {
+    box.appendChild(text('h3', `${v('frames')} (${v('frame')} ${d.frameSize})`));
+    stepper(box, d.frames.length, (i, body) => {
+      const f = d.frames[i];
+      body.textContent = '';
+      const line = document.createElement('div');
+      line.className = 'sentence';
+      d.words.forEach((w, wi) => {
+        const inside = wi >= frameStart(d, i) && wi < frameStart(d, i) + f.inside.length;
+        const cls = 'word' + (inside ? (wi === i ? ' centre' : ' context') : '');
+        line.appendChild(text('span', w, cls));
+      });
+      body.appendChild(line);
+      const pairs = f.pairs.map((p, pi) => `input${pi} = ${p.input}   target${pi} = ${p.target}`).join('\n');
+      body.appendChild(labelled(v('pairs'), text('div', pairs, 'formula')));
+    });
+  },
+  negative_sampling(box, d) {
+    box.appendChild(text('h3', v('negative')));
+    const rows = [[v('word'), '', v('score'), v('sigma'), v('lossPart')]];
+    for (const s of d.samples) rows.push([s.word, s.positive ? v('target') : v('sample'), fmt(s.score), fmt(s.sigmoid), fmt(s.lossPart)]);
+    const tb = table(rows);
+    tb.className = 'plain';
+    box.appendChild(text('div', `${v('centre')}: ${d.centre}   e = [${d.embedding.map(fmt).join(', ')}]`, 'formula'));
+    box.appendChild(tb);
+    box.appendChild(text('div', `loss = ${fmt(d.loss)}`, 'formula'));
+  },
+  gradient_flow(box, d) {
+    box.appendChild(text('h3', v('flow')));
+    const svg = el('svg', { width: 40 + d.words.length * 64, height: 170, class: 'bars' });
+    const n = d.words.length - 1;
+    d.flows.forEach((f, fi) => {
+      f.fractions.forEach((x, i) => {
+        const h = 120 * Math.min(1, x);
+        el('rect', { x: 30 + i * 64 + fi * 22, y: 130 - h, width: 20, height: Math.max(1, h), class: 'bar ' + f.cell, 'data-cell': f.cell, 'data-value': x }, svg);
+      });
+      const key = el('text', { x: 30 + fi * 90, y: 14, class: 'key ' + f.cell }, svg);
+      key.textContent = '■ ' + f.cell;
+    });
+    d.words.slice(0, n).forEach((w, i) => {
+      const tx = el('text', { x: 30 + i * 64 + 20, y: 150, 'text-anchor': 'middle' }, svg);
+      tx.textContent = w;
+    });
+    box.appendChild(svg);
+  },
+  decoding(box, d) {
+    box.appendChild(text('h3', `${v('decoding')} (${d.attention})`));
+    if (d.steps.length > 0 && d.steps[0].weights && d.steps[0].weights.length > 0) {
+      const tb = document.createElement('table');
+      tb.className = 'grid heat';
+      const head = document.createElement('tr');
+      head.appendChild(text('th', ''));
+      for (const ch of d.inputChars) head.appendChild(text('th', ch === ' ' ? '␣' : ch));
+      tb.appendChild(head);
+      for (const s of d.steps) {
+        const tr = document.createElement('tr');
+        tr.appendChild(text('th', s.decoded));
+        s.weights.forEach((w) => {
+          const td = document.createElement('td');
+          td.style.background = `rgba(225,29,116,${(0.05 + 0.95 * w).toFixed(2)})`;
+          td.title = fmt(w);
+          tr.appendChild(td);
+        });
+        tb.appendChild(tr);
+      }
+      box.appendChild(labelled(v('attention'), tb));
+    }
+    box.appendChild(text('div', `${v('greedy')}: ${d.greedy}\n${v('beam')}: ${d.beam.map((c) => c.output + ' (' + fmt(c.logProbability) + ')').join(', ')}`, 'formula'));
+  },
+};
+
+// word2vec's frames: frame i has word i in its middle and starts half a frame before it.
+function frameStart(d, i) {
+  const half = Math.floor(d.frameSize / 2);
+  return Math.max(0, i - half);
+}
+
+// A map's values as a small picture inside its node, in its layer's colour.
+function mapImage(values, shape, layerId) {
+  const [h, w] = shape;
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  const g = c.getContext('2d');
+  const img = g.createImageData(w, h);
+  let max = 1e-9;
+  for (const x of values) max = Math.max(max, Math.abs(x));
+  const colour = /^input|image/.test(layerId) ? COLOURS.image : /pool/.test(layerId) ? COLOURS.pooled : COLOURS.map;
+  for (let i = 0; i < h * w; i++) {
+    const a = Math.min(1, Math.abs(values[i] || 0) / max);
+    img.data[4 * i] = Math.round(255 - a * (255 - colour[0]));
+    img.data[4 * i + 1] = Math.round(255 - a * (255 - colour[1]));
+    img.data[4 * i + 2] = Math.round(255 - a * (255 - colour[2]));
+    img.data[4 * i + 3] = 255;
+  }
+  g.putImageData(img, 0, 0);
+  return c.toDataURL();
+}
+
+// Puts the picture of a map into its node (drawn as a square) when its values are known.
+function showMap(nodeElement, values, shape, layerId) {
+  if (!shape || shape.length !== 2 || values.length !== shape[0] * shape[1]) return;
+  const rect = nodeElement.querySelector('rect');
+  if (!rect) return;
+  let im = nodeElement.querySelector('image');
+  if (!im) {
+    im = el('image', { x: rect.getAttribute('x'), y: rect.getAttribute('y'), width: rect.getAttribute('width'), height: rect.getAttribute('height'), preserveAspectRatio: 'none', style: 'image-rendering: pixelated' }, nodeElement);
+  }
+  im.setAttribute('href', mapImage(values, shape, layerId));
+}
+
+// A caption's matrices (attention weights, windows) as shaded grids.
+function matrixPanels(e) {
+  const out = [];
+  for (const [k, val] of Object.entries(e)) {
+    if (!Array.isArray(val) || val.length === 0 || !Array.isArray(val[0]) || typeof val[0][0] !== 'number') continue;
+    if (val.length > 24 || val[0].length > 24) continue;
+    const colour = k === 'weights' || k === 'scores' ? COLOURS.attention : k === 'filters' ? COLOURS.filter : k === 'windows' ? COLOURS.image : COLOURS.map;
+    const side = Math.round(Math.sqrt(val[0].length));
+    if (val.length <= 4 && val[0].length > 3 && side * side === val[0].length) {   // a window or filter per channel, flattened: k x k each
+      val.forEach((row, ch) => out.push(labelled(val.length > 1 ? `${k} [${ch}]` : k,
+        grid(Array.from({ length: side }, (_, r) => row.slice(r * side, (r + 1) * side)), colour, { small: true }))));
+      continue;
+    }
+    out.push(labelled(k, grid(val, colour, { small: true })));
+  }
+  return out;
+}
