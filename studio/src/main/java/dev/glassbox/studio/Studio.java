@@ -78,6 +78,11 @@ public final class Studio implements AutoCloseable {
             cfg.routes.post("/api/train/stop", ctx -> ctx.json(jobs.stop()));
             cfg.routes.get("/api/train", ctx -> ctx.json(jobs.status()));
             cfg.routes.sse("/api/train/events", jobs::stream);
+            cfg.routes.get("/api/train/samples/{epoch}", ctx -> {
+                byte[] png = jobs.samplePng((int) Math.min(Integer.MAX_VALUE, longParam(ctx, "epoch", ctx.pathParam("epoch"))));
+                if (png == null) throw new ApiError(HttpStatus.NOT_FOUND, "no sample grid of epoch " + ctx.pathParam("epoch") + " in this job");
+                ctx.contentType("image/png").result(png);
+            });
             cfg.routes.exception(Exception.class, this::error);
             cfg.routes.error(404, ctx -> {
                 if (ctx.path().startsWith("/api/") && ctx.attribute("glassbox.error") == null) {
@@ -185,7 +190,10 @@ public final class Studio implements AutoCloseable {
 
     private static long longParam(Context ctx, String name, long fallback) {
         String v = ctx.queryParam(name);
-        if (v == null) return fallback;
+        return v == null ? fallback : longParam(ctx, name, v);
+    }
+
+    private static long longParam(Context ctx, String name, String v) {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {

@@ -1,5 +1,6 @@
 package dev.glassbox.studio;
 
+import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.TrainSettings;
@@ -25,8 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The studio's training: at most one job at a time, run on its own thread through the recipe
  * (the same training as {@code glassbox train}), its events kept and streamed to every page that
  * listens (server-sent events, each named as {@code --log} names it: started, step, epoch_end,
- * finished, and the studio's own stopped and failed). Steps are sent at most about twenty times a
- * second; the rest of the events all.
+ * finished, and the studio's own sample, stopped and failed). Steps are sent at most about twenty
+ * times a second; the rest of the events all. A model that makes images (vae, dcgan) draws a grid
+ * of fixed noise at each epoch's end: a {@code sample} event names its address.
  */
 final class TrainingJobs {
     /** What the page's form sends; everything but {@code model} falls back to the preset's defaults. */
@@ -43,6 +45,7 @@ final class TrainingJobs {
     private final List<String> history = new CopyOnWriteArrayList<>();
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final Map<String, Module> trained = new ConcurrentHashMap<>();
+    private final Map<Integer, byte[]> samples = new ConcurrentHashMap<>();
     private volatile Job job;
 
     private static final class Job {
@@ -127,8 +130,16 @@ final class TrainingJobs {
         S settings = s.withTrain(t);
         return () -> {
             Job j = job;
+            samples.clear();
+            Path grids = null;
             try {
-                Recipe.Run result = r.train(settings, RunOptions.NONE, e -> on(j, e));
+                if (r instanceof ImageSampler) grids = Files.createTempDirectory("glassbox-studio-grids");
+                Path folder = grids;
+                RunOptions options = grids == null ? RunOptions.NONE : new RunOptions(null, null, null, grids);
+                Recipe.Run result = r.train(settings, options, e -> {
+                    on(j, e);
+                    if (folder != null && e instanceof TrainingEvent.EpochEnd end) sample(folder, end.epoch());
+                });
                 j.metrics = result.metrics();
                 trained.put(r.name(), result.model());
                 j.state = "finished";
@@ -142,8 +153,36 @@ final class TrainingJobs {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 if (e instanceof SettingError bad) msg = bad.setting() + " " + bad.problem();
                 publish("failed", Json.write(Map.of("event", "failed", "error", msg)));
+            } finally {
+                deleteQuietly(grids);
             }
         };
+    }
+
+    /** The grid of fixed noise an image model drew at an epoch's end, kept and announced. */
+    private void sample(Path folder, int epoch) {
+        Path png = folder.resolve(String.format(java.util.Locale.ROOT, "epoch-%03d.png", epoch));
+        try {
+            if (!Files.isRegularFile(png)) return;
+            samples.put(epoch, Files.readAllBytes(png));
+            Files.delete(png);
+        } catch (java.io.IOException e) {
+            return;   // a picture missed is not worth stopping the training for
+        }
+        publish("sample", Json.write(Map.of("event", "sample", "epoch", epoch, "url", "/api/train/samples/" + epoch)));
+    }
+
+    /** The PNG grid of an epoch of the current job, or null. */
+    byte[] samplePng(int epoch) { return samples.get(epoch); }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            // a temporary folder left behind; the OS cleans /tmp
+        }
     }
 
     /** Only the data the command line knows by name, or a file under $GLASSBOX_DATA. */

@@ -124,6 +124,28 @@ class StudioApiTest {
         assertEquals(200, get(studio, "/api/models/linear/explain?trained=true").status());
     }
 
+    /** A model that makes images draws a grid of fixed noise at each epoch's end, served as a PNG. */
+    @Test
+    void anImageModelSendsAGridEachEpoch() throws Exception {
+        Reply start = post("/api/train", "{\"model\": \"dcgan\", \"epochs\": 2}");
+        assertEquals(202, start.status(), start.body());
+        for (int i = 0; i < 600 && get(studio, "/api/train").json().get("state").asText().equals("running"); i++) Thread.sleep(50);
+        assertEquals("finished", get(studio, "/api/train").json().get("state").asText());
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            var png = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + studio.port() + "/api/train/samples/" + epoch)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, png.statusCode());
+            assertEquals("image/png", png.headers().firstValue("content-type").orElse(""));
+            assertEquals((byte) 0x89, png.body()[0]);
+            assertEquals('P', png.body()[1]);
+            var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+            assertTrue(image.getWidth() > 100, "a grid of 64 images: " + image.getWidth());
+        }
+        Reply none = get(studio, "/api/train/samples/3");
+        assertEquals(404, none.status());
+        assertEquals("no sample grid of epoch 3 in this job", none.json().get("error").asText());
+    }
+
     /** Off loopback a token is required; with one, every API request must carry it. */
     @Test
     void aTokenGuardsTheApi() throws Exception {

@@ -168,6 +168,23 @@ class StudioBrowserTest {
         browser.findElement(By.id("lang")).click();
     }
 
+    /** The DCGAN's grid of fixed noise arrives each epoch while it trains. */
+    @Test
+    void aGeneratorsGridArrivesEachEpoch() throws IOException {
+        open("#/model/dcgan/train");
+        waitFor(() -> browser.findElement(By.id("train-view")).isDisplayed(), "the training tab");
+        WebElement epochs = browser.findElement(By.id("epochs"));
+        epochs.clear();
+        epochs.sendKeys("6");
+        browser.findElement(By.id("start")).click();
+        waitFor(() -> browser.findElements(By.cssSelector("#sample-strip img")).size() == 6, "six grids");
+        waitFor(() -> !browser.findElements(By.cssSelector("#train-metrics tr")).isEmpty(), "the end of training");
+        waitFor(() -> Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(
+                "const i = document.getElementById('sample-img'); return i.complete && i.naturalWidth > 100;")), "the last grid drawn");
+        assertEquals("6", browser.findElement(By.id("sample-img")).getDomAttribute("data-epoch"));
+        shot("dcgan-train");
+    }
+
     /** Training from the page: curve points arrive, and the metrics are those of the same training run here. */
     @Test
     void aTrainingStartedFromThePageMatchesTheLibrary() throws Exception {

@@ -80,16 +80,18 @@ abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
      */
     static EventListener withGrids(EventListener events, RunOptions run, ImageSampler sampler, Module model) {
         if (run.everyEpoch() == null) return events;
-        return events.andThen(e -> {
-            if (!(e instanceof TrainingEvent.EpochEnd end)) return;
-            Path file = run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch()));
-            ImageSampler.Images im = sampler.sampleImages(model, 64, 0);
-            try {
-                ImageGrid.write(im.pixels(), im.n(), im.side(), file);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+        return e -> {   // the grid first, so that whoever hears of the epoch's end finds its picture
+            if (e instanceof TrainingEvent.EpochEnd end) {
+                Path file = run.everyEpoch().resolve(String.format(Locale.ROOT, "epoch-%03d.png", end.epoch()));
+                ImageSampler.Images im = sampler.sampleImages(model, 64, 0);
+                try {
+                    ImageGrid.write(im.pixels(), im.n(), im.side(), file);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+                }
             }
-        });
+            events.on(e);
+        };
     }
 
     @Override

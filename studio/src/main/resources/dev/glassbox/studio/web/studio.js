@@ -17,6 +17,7 @@ const T = {
     freshModel: 'a fresh model (seed 42)', trainedModel: 'the model trained here',
     running: 'training…', finished: 'finished', stopped: 'stopped', failed: 'failed', steps: 'steps', epoch: 'epoch',
     lossCurve: 'loss per step', valCurve: 'held-out loss per epoch', bias: 'bias', more: 'more',
+    samplesTitle: 'new images from the same fixed noise, each epoch',
   },
   ko: {
     studio: '스튜디오', tagline: '수업의 그림 그대로 그린 모델, 노드 하나씩 따라가는 한 스텝',
@@ -32,6 +33,7 @@ const T = {
     freshModel: '새 모델 (시드 42)', trainedModel: '여기서 학습한 모델',
     running: '학습 중…', finished: '완료', stopped: '중지됨', failed: '실패', steps: '스텝', epoch: '에폭',
     lossCurve: '스텝별 손실', valCurve: '에폭별 검증 손실', bias: 'bias', more: '더',
+    samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지',
   },
 };
 
@@ -554,6 +556,8 @@ function fillTrainForm(info) {
   $('train-metrics').textContent = '';
   $('train-status').textContent = '';
   $('explain-trained').hidden = true;
+  $('samples').hidden = true;
+  $('sample-strip').textContent = '';
   S.curve = { loss: [], val: [] };
   drawCurve();
 }
@@ -564,6 +568,8 @@ async function startTraining() {
   drawCurve();
   $('train-metrics').textContent = '';
   $('explain-trained').hidden = true;
+  $('samples').hidden = true;
+  $('sample-strip').textContent = '';
   try {
     await api('/api/train', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   } catch (e) {
@@ -608,6 +614,19 @@ function listen(model) {
     $('train-metrics').replaceWith(Object.assign(table(rows), { id: 'train-metrics' }));
     done('finished', fmt(e.seconds) + ' s');
     $('explain-trained').hidden = model !== S.model;
+  });
+  src.addEventListener('sample', (m) => {
+    const e = JSON.parse(m.data);
+    const url = e.url + (S.token ? '?token=' + encodeURIComponent(S.token) : '');
+    $('samples').hidden = false;
+    $('sample-img').src = url;
+    $('sample-img').dataset.epoch = e.epoch;
+    $('sample-epoch').textContent = t('epoch') + ' ' + e.epoch;
+    const thumb = document.createElement('img');
+    thumb.src = url;
+    thumb.title = t('epoch') + ' ' + e.epoch;
+    thumb.onclick = () => { $('sample-img').src = url; $('sample-epoch').textContent = thumb.title; };
+    $('sample-strip').appendChild(thumb);
   });
   src.addEventListener('stopped', () => done('stopped'));
   src.addEventListener('failed', (m) => done('failed', JSON.parse(m.data).error));
