@@ -154,6 +154,23 @@ class StudioBrowserTest {
         shot("cnn");
     }
 
+    /** The RNN unrolled over time as the course draws it: X(t) at the bottom, S(t) above it, Y(t) on top, S carried right. */
+    @Test
+    void theRnnIsUnrolledOverTime() throws IOException {
+        open("#/model/rnn");
+        waitFor(() -> !browser.findElements(By.cssSelector("#graph .node")).isEmpty(), "the graph");
+        assertTrue(browser.findElement(By.id("graph")).getDomAttribute("class").contains("unrolled"));
+        java.util.function.Function<String, Double> y = layer -> browser.findElements(By.cssSelector("#graph .node[data-layer='" + layer + "']")).stream()
+                .mapToDouble(n -> n.getRect().getY()).average().orElseThrow();
+        java.util.function.Function<String, Double> x = layer -> browser.findElements(By.cssSelector("#graph .node[data-layer='" + layer + "']")).stream()
+                .mapToDouble(n -> n.getRect().getX()).average().orElseThrow();
+        assertTrue(y.apply("y1") < y.apply("s1") && y.apply("s1") < y.apply("x1"), "Y(1) above S(1) above X(1)");
+        assertEquals(y.apply("s1"), y.apply("s2"), 0.5, "the states in one row");
+        assertTrue(x.apply("s0") < x.apply("s1") && x.apply("s1") < x.apply("s2") && x.apply("s2") < x.apply("s3"), "time runs left to right");
+        assertEquals(1, browser.findElements(By.cssSelector("#graph .link[data-from='s1'][data-to='s2']")).size(), "S(1) carried into S(2)");
+        shot("rnn");
+    }
+
     @Test
     void theLanguageToggleShowsKorean() throws IOException {
         open("#/model/dnn");

@@ -194,7 +194,74 @@ async function loadText() {
 
 const MAX_NODES = 30;
 
-// Lays the layers out in columns, nodes top to bottom (bias last, marked), and draws the arrows.
+// The nodes a layer shows: all of them, or the first and last of a long layer with a gap
+// between (bias nodes always, last).
+function shownNodes(layer) {
+  if (layer.nodes.length <= MAX_NODES + 1) return { shown: layer.nodes, hidden: 0 };
+  const units = layer.nodes.filter((n) => n.kind !== 'BIAS');
+  const bias = layer.nodes.filter((n) => n.kind === 'BIAS');
+  const half = Math.floor(MAX_NODES / 2) - 1;
+  return { shown: units.slice(0, half).concat([{ gap: true }], units.slice(units.length - half), bias), hidden: units.length - 2 * half };
+}
+
+// Layers in columns, left to right, nodes top to bottom: the course's feed-forward picture.
+function layoutColumns(g, width0) {
+  const colW = Math.max(130, Math.min(300, (width0 - 200) / Math.max(1, g.layers.length - 1)));
+  const tallest = Math.max(...g.layers.map((l) => Math.min(l.nodes.length, MAX_NODES + 1)));
+  const maps = g.layers.some((l) => l.nodes.some((n) => n.kind === 'MAP'));
+  const gap = Math.max(maps ? 38 : 15, Math.min(34, 560 / tallest));
+  const place = {};
+  g.layers.forEach((layer, li) => {
+    const x = 90 + li * colW;
+    const { shown, hidden } = shownNodes(layer);
+    const span = (tallest - 1) * gap;
+    const gapL = shown.length > 1 ? Math.min(56, span / (shown.length - 1)) : 0;
+    const top = 70 + (span - (shown.length - 1) * gapL) / 2;
+    place[layer.id] = {
+      cx: x, cy: 70 + span / 2, hw: 16, labelAt: { x, y: 22, anchor: 'middle', sub: true }, chars: Math.floor(colW / 7.5), hidden, first: li === 0,
+      items: shown.map((n, ni) => ({ n, x, y: top + ni * gapL, r: n.kind === 'MAP' ? Math.min(15, (shown.length > 1 ? gapL : 56) / 2 - 5) : Math.min(11, gap / 2 - 1) })),
+    };
+  });
+  return { place, width: 90 + (g.layers.length - 1) * colW + 90, height: Math.max(300, tallest * gap + 110) };
+}
+
+// A recurrent network unrolled over time as the course draws it: a column per time step, the
+// input X(t) at the bottom, the states S(t) (and an LSTM's cell and gates) above it, the output
+// Y(t) on top, each layer a row of nodes; the state carried right from step to step.
+function unrollable(g) {
+  if (!g.layers.every((l) => l.step != null)) return false;
+  const steps = new Set(g.layers.map((l) => l.step));
+  if (steps.size < 2 || steps.size > 12) return false;
+  const perStep = {};
+  for (const l of g.layers) if (l.role === 'HIDDEN') perStep[l.step] = (perStep[l.step] || 0) + 1;
+  return Object.values(perStep).every((k) => k <= 3) && g.layers.every((l) => l.nodes.length <= MAX_NODES);
+}
+
+function layoutUnrolled(g, width0) {
+  const steps = [...new Set(g.layers.map((l) => l.step))].sort((a, b) => a - b);
+  const kind = (l) => l.id.replace(/\d+$/, '');
+  const kinds = (role) => [...new Set(g.layers.filter((l) => l.role === role).map(kind))];
+  const outputs = kinds('OUTPUT'), hiddens = kinds('HIDDEN').filter((k) => !outputs.includes(k));
+  const inputs = kinds('INPUT').filter((k) => !hiddens.includes(k) && !outputs.includes(k));   // S(0), C(0) sit in their state's row
+  const bands = outputs.concat(hiddens.slice().reverse(), inputs);   // Y on top, the last state next, the gates above X
+  const colW = Math.max(190, Math.min(320, (width0 - 120) / steps.length));
+  const bandH = 92;
+  const place = {};
+  for (const layer of g.layers) {
+    const col = steps.indexOf(layer.step), band = bands.indexOf(kind(layer));
+    const cx = 110 + col * colW + colW / 2, cy = 60 + band * bandH;
+    const nodes = layer.nodes;
+    const dx = Math.min(24, (colW - 70) / Math.max(1, nodes.length));   // room for the row's label on its left
+    const r = Math.max(3, Math.min(9, dx / 2 - 1));
+    place[layer.id] = {
+      cx, cy, hw: (nodes.length * dx) / 2, labelAt: { x: cx - (nodes.length * dx) / 2 - 8, y: cy + 4, anchor: 'end' }, chars: 12, hidden: 0, row: true,
+      items: nodes.map((n, i) => ({ n, x: cx + (i - (nodes.length - 1) / 2) * dx, y: cy, r })),
+    };
+  }
+  return { place, width: 110 + steps.length * colW + 40, height: 60 + bands.length * bandH };
+}
+
+// Draws the layers (from the layout) and the arrows between them.
 function drawGraph() {
   const g = S.trace.graph;
   const svg = $('graph');
@@ -202,14 +269,10 @@ function drawGraph() {
   const defs = el('defs', {}, svg);
   const marker = el('marker', { id: 'head', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
   el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#94a3b8' }, marker);
-  const room = (svg.parentElement.clientWidth || 900) - 200;
-  const colW = Math.max(130, Math.min(300, room / Math.max(1, g.layers.length - 1)));
-  const counts = g.layers.map((l) => Math.min(l.nodes.length, MAX_NODES + 1));
-  const tallest = Math.max(...counts);
-  const maps = g.layers.some((l) => l.nodes.some((n) => n.kind === 'MAP'));
-  const gap = Math.max(maps ? 38 : 15, Math.min(34, 560 / tallest));
-  const height = Math.max(300, tallest * gap + 110);
-  const width = 90 + (g.layers.length - 1) * colW + 90;
+  const unrolled = unrollable(g);
+  svg.classList.toggle('unrolled', unrolled);
+  const geo = (unrolled ? layoutUnrolled : layoutColumns)(g, svg.parentElement.clientWidth || 900);
+  const { width, height } = geo;
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -219,52 +282,39 @@ function drawGraph() {
   const linkLayer = el('g', { class: 'links' }, svg);
   const arrowLayer = el('g', { class: 'arrows' }, svg);
   const nodeLayer = el('g', { class: 'nodes' }, svg);
-  g.layers.forEach((layer, li) => {
-    const x = 90 + li * colW;
-    layerAt[layer.id] = { x, layer };
-    let shown = layer.nodes;
-    let hidden = 0;
-    if (shown.length > MAX_NODES + 1) {
-      const units = shown.filter((n) => n.kind !== 'BIAS');
-      const bias = shown.filter((n) => n.kind === 'BIAS');
-      const half = Math.floor(MAX_NODES / 2) - 1;
-      hidden = units.length - 2 * half;
-      shown = units.slice(0, half).concat([{ gap: true }], units.slice(units.length - half), bias);
-    }
-    const span = (tallest - 1) * gap;
-    const gapL = shown.length > 1 ? Math.min(56, span / (shown.length - 1)) : 0;
-    const top = 70 + (span - (shown.length - 1) * gapL) / 2;
-    const lt = el('text', { x, y: 22, 'text-anchor': 'middle', class: 'layer-label' }, nodeLayer);
-    const room = Math.floor(colW / 7.5);   // characters that fit a column
-    lt.textContent = layer.label.length > room ? layer.label.slice(0, room - 1) + '…' : layer.label;
+  g.layers.forEach((layer) => {
+    const p = geo.place[layer.id];
+    layerAt[layer.id] = { x: p.cx, y: p.cy, hw: p.hw, layer };
+    const lt = el('text', { x: p.labelAt.x, y: p.labelAt.y, 'text-anchor': p.labelAt.anchor, class: 'layer-label' }, nodeLayer);
+    lt.textContent = layer.label.length > p.chars ? layer.label.slice(0, p.chars - 1) + '…' : layer.label;
     el('title', {}, lt).textContent = layer.label;
-    const units = layer.nodes.filter((n) => n.kind !== 'BIAS').length;
-    const sub = el('text', { x, y: 38, 'text-anchor': 'middle', class: 'layer-sub' }, nodeLayer);
-    sub.textContent = (layer.activation ? layer.activation + ' · ' : '') + units;
-    shown.forEach((n, ni) => {
-      const y = top + ni * gapL;
+    if (p.labelAt.sub) {
+      const units = layer.nodes.filter((n) => n.kind !== 'BIAS').length;
+      const sub = el('text', { x: p.labelAt.x, y: 38, 'text-anchor': 'middle', class: 'layer-sub' }, nodeLayer);
+      sub.textContent = (layer.activation ? layer.activation + ' · ' : '') + units;
+    }
+    for (const { n, x, y, r } of p.items) {
       if (n.gap) {
         const e = el('text', { x, y: y + 4, 'text-anchor': 'middle', class: 'layer-sub' }, nodeLayer);
-        e.textContent = '⋮ ' + hidden + ' ' + t('more');
-        return;
+        e.textContent = '⋮ ' + p.hidden + ' ' + t('more');
+        continue;
       }
-      pos[n.id] = { x, y, node: n, layer };
+      pos[n.id] = { x, y, r, node: n, layer };
       const cls = 'node' + (n.kind === 'BIAS' ? ' bias' : '');
       const ge = el('g', { class: cls, 'data-node': n.id, 'data-layer': layer.id, transform: `translate(${x},${y})` }, nodeLayer);
-      const r = n.kind === 'MAP' ? Math.min(15, gapL / 2 - 5) : Math.min(11, gap / 2 - 1);
       if (n.kind === 'MAP' || n.kind === 'VECTOR') el('rect', { x: -r, y: -r, width: 2 * r, height: 2 * r, rx: 3 }, ge);
       else el('circle', { r: n.kind === 'BIAS' ? r * 0.8 : r }, ge);
-      const label = li === 0 || n.kind === 'BIAS' ? el('text', { x: -r - 4, y: 4, 'text-anchor': 'end' }, ge)
-        : el('text', { x: 0, y: -r - 3, 'text-anchor': 'middle', class: 'node-label' }, ge);
-      label.textContent = n.kind === 'BIAS' ? '+1' : n.label;
-      if (li === 0 && layer.role === 'INPUT' && n.kind !== 'BIAS') el('text', { x: r + 4, y: 4, class: 'input-value' }, ge);
-      const v = el('text', { x: r + 4, y: 4, class: 'value' }, ge);
-      v.textContent = '';
-      const gv = el('text', { x: r + 4, y: 15, class: 'gradv' }, ge);
-      gv.textContent = '';
+      if (!p.row) {
+        const label = p.first || n.kind === 'BIAS' ? el('text', { x: -r - 4, y: 4, 'text-anchor': 'end' }, ge)
+          : el('text', { x: 0, y: -r - 3, 'text-anchor': 'middle', class: 'node-label' }, ge);
+        label.textContent = n.kind === 'BIAS' ? '+1' : n.label;
+        if (p.first && layer.role === 'INPUT' && n.kind !== 'BIAS') el('text', { x: r + 4, y: 4, class: 'input-value' }, ge);
+      }
+      el('text', { x: r + 4, y: 4, class: 'value' }, ge);
+      el('text', { x: r + 4, y: 15, class: 'gradv' }, ge);
       ge.addEventListener('mousemove', (ev) => tooltip(ev, nodeTip(n.id)));
       ge.addEventListener('mouseleave', hideTip);
-    });
+    }
   });
   S.drawn = { pos, layerAt, weights, arrows: {} };
   const input = g.layers[0];
@@ -290,9 +340,13 @@ function drawGraph() {
     const dense = (c.pattern === 'DENSE' || c.pattern === 'EMBEDDING') && ins.length * outs.length <= 4096;
     if (!dense) {
       const a = layerAt[c.from], b = layerAt[c.to];
-      const y = 70 + (tallest - 1) * gap / 2 + (links++ % 2 === 0 ? 0 : 16);   // neighbours' labels apart
-      const path = el('path', { class: 'link', d: `M ${a.x + 16} ${y} C ${(a.x + b.x) / 2} ${y - 30}, ${(a.x + b.x) / 2} ${y - 30}, ${b.x - 18} ${y}`, 'data-from': c.from, 'data-to': c.to, 'data-weight': c.weight || '' }, linkLayer);
-      const lbl = el('text', { x: (a.x + b.x) / 2, y: y - 26, 'text-anchor': 'middle', class: 'link-label' }, linkLayer);
+      const lift = links++ % 2 === 0 ? 0 : 16;   // neighbours' labels apart
+      const same = Math.abs(a.y - b.y) < 1;
+      const x1 = same ? a.x + a.hw : a.x, y1 = (same ? a.y : a.y + Math.sign(b.y - a.y) * 10) + lift;
+      const x2 = same ? b.x - b.hw - 2 : b.x, y2 = (same ? b.y : b.y - Math.sign(b.y - a.y) * 12) + lift;
+      const mx = (x1 + x2) / 2 + (same ? 0 : 26), my = same ? Math.min(y1, y2) - 30 : (y1 + y2) / 2;   // over a row's gap, or beside a column
+      const path = el('path', { class: 'link', d: `M ${x1} ${y1} C ${mx} ${my}, ${mx} ${my}, ${x2} ${y2}`, 'data-from': c.from, 'data-to': c.to, 'data-weight': c.weight || '' }, linkLayer);
+      const lbl = el('text', { x: mx, y: my + 6, 'text-anchor': 'middle', class: 'link-label' }, linkLayer);
       lbl.textContent = c.pattern.toLowerCase().replace('_', ' ') + (c.kernel ? ` ${c.kernel}×${c.kernel}` : '') + (c.stride ? ` /${c.stride}` : '') + (w ? ' · ' + w.label : '');
       (S.drawn.arrows[c.to] ||= []).push(path);
       continue;
@@ -316,8 +370,9 @@ function drawGraph() {
         const a = pos[n.id];
         if (!a) continue;
         const value = wv ? wv[1] : 0;
+        const len = Math.hypot(b.x - a.x, b.y - a.y) || 1, ux = (b.x - a.x) / len, uy = (b.y - a.y) / len;
         const line = el('line', {
-          class: 'arrow ' + (value >= 0 ? 'pos' : 'neg'), x1: a.x + 11, y1: a.y, x2: b.x - 11, y2: b.y,
+          class: 'arrow ' + (value >= 0 ? 'pos' : 'neg'), x1: a.x + ux * a.r, y1: a.y + uy * a.r, x2: b.x - ux * b.r, y2: b.y - uy * b.r,
           'stroke-width': (0.6 + 2.6 * Math.min(1, Math.abs(value) / maxAbs)).toFixed(2),
           'data-from': n.id, 'data-to': o.id, 'data-weight': wid, 'data-index': wv ? wv[0] : -1,
         }, arrowLayer);
@@ -469,6 +524,13 @@ function caption(e) {
     box.appendChild(table(rows));
     const grids = document.createElement('div');
     grids.className = 'grids';
+    const node = e.node && S.drawn.pos[e.node];
+    const shape = node && node.node.shape ? node.node.shape.slice(-2) : null;
+    if (Array.isArray(e.values) && shape && shape.length === 2 && shape[0] * shape[1] === e.values.length && shape[0] <= 28) {   // a map: its grid
+      const rows = Array.from({ length: shape[0] }, (_, r) => e.values.slice(r * shape[1], (r + 1) * shape[1]));
+      const colour = /pool/.test(e.layer) ? COLOURS.pooled : COLOURS.map;
+      grids.appendChild(labelled(nodeLabel(e.node), grid(rows, e.type === 'map_gradient' ? COLOURS.attention : colour, { small: true })));
+    }
     for (const p of matrixPanels(e)) grids.appendChild(p);
     box.appendChild(grids);
   }
