@@ -73,6 +73,12 @@ public interface Recipe<S extends RecipeSettings<S>> {
     /** The model's metrics on a data set (an embedded name or a file; null for the default). */
     Map<String, Object> evaluate(Module model, String data, long seed) throws IOException;
 
+    /**
+     * The training data as points to draw, for a model of one or two inputs (the studio's
+     * scatter): {@code x}, {@code y}, or {@code x1}, {@code x2}, {@code label}; null otherwise.
+     */
+    default Map<String, Object> points(String data, long seed) throws IOException { return null; }
+
     /** A short human-readable prediction for one input given as command-line words. */
     String predict(Module model, List<String> input);
 

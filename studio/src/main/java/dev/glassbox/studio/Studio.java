@@ -72,6 +72,16 @@ public final class Studio implements AutoCloseable {
             cfg.routes.get("/api/models", ctx -> ctx.json(catalogue()));
             cfg.routes.get("/api/models/{name}/explain", ctx -> ctx.json(trace(ctx)));
             cfg.routes.get("/api/models/{name}/graph", ctx -> ctx.json(((dev.glassbox.models.explain.Trace) trace(ctx)).graph()));
+            cfg.routes.get("/api/models/{name}/points", ctx -> {
+                Recipe<?> r = recipe(ctx.pathParam("name"));
+                String data = ctx.queryParam("data");
+                if (data != null && !r.dataNames().contains(data)) {
+                    throw new ApiError(HttpStatus.BAD_REQUEST, "data must be one of " + r.dataNames() + ", not " + data);
+                }
+                Map<String, Object> points = r.points(data, longParam(ctx, "seed", 42));
+                if (points == null) throw new ApiError(HttpStatus.NOT_FOUND, r.name() + " has no points to draw (linear and logistic have)");
+                ctx.json(points);
+            });
             cfg.routes.get("/api/models/{name}/text", ctx -> ctx.contentType("text/plain; charset=utf-8")
                     .result(text.apply(trace(ctx), language(ctx))));
             cfg.routes.post("/api/train", ctx -> ctx.status(HttpStatus.ACCEPTED).json(jobs.start(ctx.bodyAsClass(TrainingJobs.Request.class))));

@@ -171,6 +171,30 @@ class StudioBrowserTest {
         shot("rnn");
     }
 
+    /** Least squares as the course draws it: blue points, and the red line taking the trace's new weights at the update. */
+    @Test
+    void theFittedLineMovesWithTheUpdate() throws Exception {
+        JsonNode trace = StudioApiTest.get(studio, "/api/models/linear/explain").json();
+        int n = trace.get("events").size();
+        open("#/model/linear");
+        waitFor(() -> !browser.findElements(By.cssSelector("#plot svg .pt")).isEmpty(), "the data points");
+        JsonNode points = StudioApiTest.get(studio, "/api/models/linear/points").json();
+        assertEquals(points.get("x").size(), browser.findElements(By.cssSelector("#plot svg .pt.data")).size());
+        JsonNode before = Json.MAPPER.readTree(browser.findElement(By.cssSelector("#plot .fit")).getDomAttribute("data-params"));
+        assertEquals(trace.get("graph").get("weights").get(0).get("values").get(0).asDouble(), before.get("slope").asDouble(), 1e-6);
+        open("#/model/linear@" + n);
+        waitFor(() -> browser.findElement(By.id("phase")).getText().equals("update"), "the updates");
+        JsonNode after = Json.MAPPER.readTree(browser.findElement(By.cssSelector("#plot .fit")).getDomAttribute("data-params"));
+        JsonNode slopeUpdate = null, biasUpdate = null;
+        for (JsonNode e : trace.get("events")) {
+            if (e.get("type").asText().equals("update") && e.get("weight").asText().equals("output.weight")) slopeUpdate = e;
+            if (e.get("type").asText().equals("update") && e.get("weight").asText().equals("output.bias")) biasUpdate = e;
+        }
+        assertEquals(slopeUpdate.get("after").get(0).asDouble(), after.get("slope").asDouble(), 1e-6);
+        assertEquals(biasUpdate.get("after").get(0).asDouble(), after.get("intercept").asDouble(), 1e-6);
+        shot("linear");
+    }
+
     @Test
     void theLanguageToggleShowsKorean() throws IOException {
         open("#/model/dnn");

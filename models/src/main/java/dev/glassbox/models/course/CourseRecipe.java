@@ -113,6 +113,38 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
         m.put("val_loss", sum / data.test().size());
         Object metric = headline(model, data);
         if (metric != null) m.put(headlineMetric(), metric);
+        m.putAll(picture(model));
+        return m;
+    }
+
+    /** The few numbers that draw the model over its data at an epoch's end (a line's slope and intercept), or none. */
+    Map<String, Object> picture(M model) { return Map.of(); }
+
+    /**
+     * The training data of a model with one or two inputs, as points to draw: {@code x} and
+     * {@code y} (one input and its target), or {@code x1}, {@code x2} and {@code label}; null
+     * for a model with more inputs.
+     */
+    @Override
+    public Map<String, Object> points(String data, long seed) throws IOException {
+        TensorDataset train = loadData(data, seed).train();
+        int width = train.size() == 0 ? 0 : train.inputs().numel() / train.size();
+        if (width < 1 || width > 2) return null;
+        float[] in = train.inputs().data(), target = train.targets().data();
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (width == 1) {
+            m.put("x", in);
+            m.put("y", target);
+        } else {
+            float[] x1 = new float[train.size()], x2 = new float[train.size()];
+            for (int i = 0; i < x1.length; i++) {
+                x1[i] = in[2 * i];
+                x2[i] = in[2 * i + 1];
+            }
+            m.put("x1", x1);
+            m.put("x2", x2);
+            m.put("label", target);
+        }
         return m;
     }
 

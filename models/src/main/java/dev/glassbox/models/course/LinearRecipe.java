@@ -54,6 +54,10 @@ public final class LinearRecipe extends CourseRecipe<LinearRegression> {
     @Override
     Tensor loss(LinearRegression model, TensorDataset.Batch b) { return F.mseLoss(model.forward(b.inputs()), b.targets()); }
 
+    /** The fitted line at an epoch's end: y = slope·x + intercept. */
+    @Override
+    Map<String, Object> picture(LinearRegression model) { return Map.of("slope", model.slope(), "intercept", model.intercept()); }
+
     @Override
     Map<String, Object> metrics(LinearRegression model, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();

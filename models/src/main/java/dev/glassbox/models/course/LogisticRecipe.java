@@ -54,6 +54,17 @@ public final class LogisticRecipe extends CourseRecipe<LogisticRegression> {
         return F.binaryCrossEntropyWithLogits(model.forward(b.inputs()), b.targets());
     }
 
+    /** The separating line at an epoch's end: w1·x1 + w2·x2 + b = 0. */
+    @Override
+    Map<String, Object> picture(LogisticRegression model) {
+        float[] w = model.output.weight.data();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("w1", w[0]);
+        m.put("w2", w[1]);
+        m.put("b", model.output.bias.item());
+        return m;
+    }
+
     @Override
     Map<String, Object> metrics(LogisticRegression model, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -83,6 +83,7 @@ function applyLanguage() {
   if (S.trace) {
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
     renderDemos(S.trace);
+    renderPlot(S.trace);
     renderStep();
     loadText();
   }
@@ -176,6 +177,7 @@ async function loadTrace() {
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
     drawGraph();
     renderDemos(trace);
+    renderPlot(trace);
     renderStep();
     loadText();
   } catch (e) {
@@ -418,6 +420,7 @@ function renderStep() {
   $('phase').className = 'phase ' + phase;
   $('phase').hidden = !phase;
   $('phase').textContent = phase ? t(phase) : '';
+  updatePlot();
   $('caption').innerHTML = '';
   $('caption').appendChild(cur ? caption(cur) : text('p', t('start0')));
 }
@@ -622,6 +625,7 @@ function fillTrainForm(info) {
   $('sample-strip').textContent = '';
   S.curve = { loss: [], val: [] };
   drawCurve();
+  trainPlot(info.name);
 }
 
 async function startTraining() {
@@ -659,6 +663,7 @@ function listen(model) {
   });
   src.addEventListener('epoch_end', (m) => {
     const e = JSON.parse(m.data);
+    if (S.trainLine && e.metrics) S.trainLine(e.metrics);
     const v = e.metrics && (e.metrics.val_loss ?? e.metrics.test_loss);
     if (typeof v === 'number') S.curve.val.push([e.epoch, v]);
     drawCurve();

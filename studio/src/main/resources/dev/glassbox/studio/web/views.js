@@ -11,6 +11,8 @@ const V = {
     products: 'products', input: 'input', pooled: 'pooled', cell: 'cell', stride: 'stride', frame: 'frame', pairs: 'pairs', centre: 'centre',
     word: 'word', score: 's = e·row', sigma: 'σ(s)', lossPart: 'loss part', target: 'target', sample: 'negative sample', output: 'output',
     greedy: 'greedy', beam: 'beam', attention: 'attention weights', heads: 'attention', weights: 'weights', scores: 'scores', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
+    plotLinear: 'The data (blue) and the fitted line (red), moving with each update',
+    plotLogistic: 'Class 1 (blue), class 0 (red) and the separating line (crimson), turning with each update',
   },
   ko: {
     demos: '수업의 예제', convolution: '합성곱: 필터가 이미지 위를 움직입니다', pooling: '최대 풀링: 각 창에서 가장 큰 값',
@@ -19,6 +21,8 @@ const V = {
     products: '곱', input: '입력', pooled: '풀링 결과', cell: '칸', stride: 'stride', frame: 'frame', pairs: '쌍', centre: '중심 단어',
     word: '단어', score: 's = e·row', sigma: 'σ(s)', lossPart: '손실 몫', target: '정답', sample: '네거티브 샘플', output: '출력',
     greedy: '탐욕', beam: '빔', attention: '어텐션 가중치', heads: '어텐션', weights: '가중치', scores: '점수', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
+    plotLinear: '파란 데이터 포인트와 빨간 선형 모델: 업데이트마다 움직입니다',
+    plotLogistic: '파랑이면 1, 빨강이면 0, 선홍색 선형 모델: 업데이트마다 돌아갑니다',
   },
 };
 const v = (k) => (V[S.lang][k] ?? V.en[k] ?? k);
@@ -274,4 +278,96 @@ function matrixPanels(e) {
     out.push(labelled(k, grid(val, colour, { small: true })));
   }
   return out;
+}
+
+// ---------- least squares and logistic regression: the data and the line ----------
+// The course's pictures: blue data points and the red fitted line (least squares); blue (1)
+// and red (0) points and the crimson separating line, blue above, red below (logistic).
+const PLOTS = {};
+
+async function points(model) {
+  if (!(model in PLOTS)) PLOTS[model] = await api('/api/models/' + model + '/points').catch(() => null);
+  return PLOTS[model];
+}
+
+// Draws the points into host and returns a function that redraws the line from the model's
+// numbers ({slope, intercept} or {w1, w2, b}) and marks one example point.
+function scatter(host, pts) {
+  host.textContent = '';
+  const W = 380, H = 270, P = 30;
+  const svg = el('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'scatter' }, host);
+  const logistic = 'x1' in pts;
+  const xs = logistic ? pts.x1 : pts.x, ys = logistic ? pts.x2 : pts.y;
+  const span = (v) => {
+    const lo = Math.min(...v), hi = Math.max(...v), pad = (hi - lo) * 0.08 || 1;
+    return [lo - pad, hi + pad];
+  };
+  const [x0, x1] = span(xs), [y0, y1] = span(ys);
+  const X = (x) => P + (W - 2 * P) * (x - x0) / (x1 - x0), Y = (y) => H - P - (H - 2 * P) * (y - y0) / (y1 - y0);
+  el('rect', { x: P, y: P, width: W - 2 * P, height: H - 2 * P, class: 'frame' }, svg);
+  for (const [v, x, y, anchor] of [[x0, P, H - P + 14, 'start'], [x1, W - P, H - P + 14, 'end']]) {
+    const tx = el('text', { x, y, 'text-anchor': anchor }, svg);
+    tx.textContent = fmt(v);
+  }
+  xs.forEach((x, i) => el('circle', { cx: X(x), cy: Y(ys[i]), r: 3.2, class: 'pt ' + (logistic ? (pts.label[i] > 0.5 ? 'one' : 'zero') : 'data') }, svg));
+  const clipId = 'plot-clip-' + (scatter.count = (scatter.count || 0) + 1);
+  el('rect', { x: P, y: P, width: W - 2 * P, height: H - 2 * P }, el('clipPath', { id: clipId }, el('defs', {}, svg)));
+  const line = el('line', { class: logistic ? 'boundary' : 'fit', 'clip-path': `url(#${clipId})` }, svg);
+  const mark = el('circle', { r: 7, class: 'example', visibility: 'hidden' }, svg);
+  const clip = (ax, ay, bx, by) => [X(ax), Y(ay), X(bx), Y(by)];
+  return (p, example) => {
+    let c = null;
+    if (p && p.slope != null) c = clip(x0, p.slope * x0 + p.intercept, x1, p.slope * x1 + p.intercept);
+    else if (p && p.w1 != null && Math.abs(p.w2) > 1e-9) c = clip(x0, -(p.w1 * x0 + p.b) / p.w2, x1, -(p.w1 * x1 + p.b) / p.w2);
+    else if (p && p.w1 != null && Math.abs(p.w1) > 1e-9) c = clip(-p.b / p.w1, y0, -p.b / p.w1, y1);
+    if (c) {
+      line.setAttribute('x1', c[0]); line.setAttribute('y1', c[1]); line.setAttribute('x2', c[2]); line.setAttribute('y2', c[3]);
+      line.dataset.params = JSON.stringify(p);
+    }
+    if (example) {
+      mark.setAttribute('cx', X(example[0]));
+      mark.setAttribute('cy', Y(logistic ? example[1] : example[1]));
+      mark.setAttribute('visibility', 'visible');
+    }
+  };
+}
+
+// The line of the trace's model after the first `at` events: its weights, with every update passed.
+function lineAt(trace, at) {
+  const w = Object.fromEntries(trace.graph.weights.map((x) => [x.id, x.values.slice()]));
+  for (let k = 0; k < at; k++) {
+    const e = trace.events[k];
+    if (e.type === 'update' && e.after && w[e.weight] && !e.indices) w[e.weight] = e.after;
+  }
+  const weight = w['output.weight'], bias = w['output.bias'];
+  if (!weight || !bias) return null;
+  return weight.length === 1 ? { slope: weight[0], intercept: bias[0] } : { w1: weight[0], w2: weight[1], b: bias[0] };
+}
+
+async function renderPlot(trace) {
+  const host = $('plot');
+  const pts = await points(trace.model);
+  host.hidden = !pts;
+  S.plotLine = null;
+  if (!pts) return;
+  host.textContent = '';
+  host.appendChild(text('h2', trace.model === 'linear' ? v('plotLinear') : v('plotLogistic')));
+  const box = document.createElement('div');
+  host.appendChild(box);
+  S.plotLine = scatter(box, pts);
+  updatePlot();
+}
+
+function updatePlot() {
+  if (!S.plotLine || !S.trace) return;
+  const ex = S.trace.example;
+  const point = ex.input.length === 1 ? [ex.input[0], ex.target[0]] : [ex.input[0], ex.input[1]];
+  S.plotLine(lineAt(S.trace, S.at), point);
+}
+
+async function trainPlot(model) {
+  const host = $('train-plot');
+  const pts = await points(model);
+  host.hidden = !pts;
+  S.trainLine = pts ? scatter(host, pts) : null;
 }
