@@ -158,23 +158,25 @@ public final class Studio implements AutoCloseable {
 
     /**
      * The trace of one explained step: of the model the last training job left ({@code ?trained=true}),
-     * else of a fresh one from {@code ?seed} (42); kept, so that the graph, the trace and its text agree.
+     * else of a fresh one from {@code ?seed} (42); of a model trained in stages, stage {@code ?stage}
+     * (the last by default); kept, so that the graph, the trace and its text agree.
      */
     private Explanation trace(Context ctx) throws IOException {
         Recipe<?> r = recipe(ctx.pathParam("name"));
         long seed = longParam(ctx, "seed", 42);
+        int stage = (int) Math.max(0, Math.min(100, longParam(ctx, "stage", 0)));
         boolean trained = Boolean.parseBoolean(ctx.queryParam("trained"));
         Module model = null;
         if (trained) {
             model = jobs.trainedModel(r.name());
             if (model == null) throw new ApiError(HttpStatus.CONFLICT, "no trained " + r.name() + " yet: train one first (POST /api/train)");
         }
-        String key = r.name() + "/" + seed + "/" + (trained ? "trained@" + System.identityHashCode(model) : "fresh");
+        String key = r.name() + "/" + seed + "/" + stage + "/" + (trained ? "trained@" + System.identityHashCode(model) : "fresh");
         Module m = model;
         try {
             return traces.computeIfAbsent(key, k -> {
                 try {
-                    return r.explain(m, new ExplainRequest(List.of(), null, r.explainLr(), seed, 0));
+                    return r.explain(m, new ExplainRequest(List.of(), null, r.explainLr(), seed, stage));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -195,6 +195,22 @@ class StudioBrowserTest {
         shot("linear");
     }
 
+    /** The autoencoder by stages: stage 2 trains encoder_2/decoder_2 on Z1 with encoder_1 frozen, drawn so. */
+    @Test
+    void theAutoencodersStagesShowWhatIsFrozen() throws IOException {
+        open("#/model/autoencoder");
+        waitFor(() -> !browser.findElements(By.cssSelector("#stages .stage-button.on")).isEmpty(), "the stages");
+        assertEquals("4", browser.findElement(By.cssSelector("#stages .stage-button.on")).getText(), "fine-tuning by default");
+        assertTrue(browser.findElements(By.cssSelector("#graph .arrow.frozen")).isEmpty(), "fine-tuning trains everything");
+        browser.findElement(By.cssSelector("#stages .stage-button[data-stage='2']")).click();
+        waitFor(() -> browser.findElement(By.cssSelector("#stages .stage-button.on")).getText().equals("2"), "stage 2");
+        waitFor(() -> !browser.findElements(By.cssSelector("#graph .arrow.frozen")).isEmpty(), "encoder_1's arrows frozen");
+        assertTrue(browser.findElements(By.cssSelector("#graph .arrow.frozen")).stream()
+                .allMatch(a -> a.getDomAttribute("data-weight").startsWith("encoder_1.")), "only encoder_1 is frozen in stage 2");
+        assertTrue(browser.findElement(By.id("stages")).getText().contains("encoder_2/decoder_2 → Z1"), browser.findElement(By.id("stages")).getText());
+        shot("autoencoder-stage2");
+    }
+
     @Test
     void theLanguageToggleShowsKorean() throws IOException {
         open("#/model/dnn");

@@ -17,7 +17,7 @@ const T = {
     freshModel: 'a fresh model (seed 42)', trainedModel: 'the model trained here',
     running: 'training…', finished: 'finished', stopped: 'stopped', failed: 'failed', steps: 'steps', epoch: 'epoch',
     lossCurve: 'loss per step', valCurve: 'held-out loss per epoch', bias: 'bias', more: 'more',
-    samplesTitle: 'new images from the same fixed noise, each epoch',
+    samplesTitle: 'new images from the same fixed noise, each epoch', frozen: 'frozen: not trained in this stage', stageLabel: 'stage',
   },
   ko: {
     studio: '스튜디오', tagline: '수업의 그림 그대로 그린 모델, 노드 하나씩 따라가는 한 스텝',
@@ -33,7 +33,7 @@ const T = {
     freshModel: '새 모델 (시드 42)', trainedModel: '여기서 학습한 모델',
     running: '학습 중…', finished: '완료', stopped: '중지됨', failed: '실패', steps: '스텝', epoch: '에폭',
     lossCurve: '스텝별 손실', valCurve: '에폭별 검증 손실', bias: 'bias', more: '더',
-    samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지',
+    samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지', frozen: '고정: 이 단계에서는 학습하지 않음', stageLabel: '단계',
   },
 };
 
@@ -143,6 +143,7 @@ async function route() {
   if (S.model !== info.name) {
     S.model = info.name;
     S.trained = false;
+    S.stage = null;
     S.trace = null;
     $('model-title').textContent = info.name;
     $('model-sub').textContent = info.title;
@@ -169,13 +170,13 @@ async function loadTrace() {
   $('caption').textContent = '…';
   $('graph').textContent = '';
   try {
-    const q = S.trained ? '?trained=true' : '';
-    const trace = await api('/api/models/' + name + '/explain' + q);
+    const trace = await api('/api/models/' + name + '/explain' + query());
     if (name !== S.model) return;
     S.trace = trace;
     S.at = 0;
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
     drawGraph();
+    renderStages(trace);
     renderDemos(trace);
     renderPlot(trace);
     renderStep();
@@ -186,9 +187,34 @@ async function loadTrace() {
   }
 }
 
+// The query of the trace asked for: the trained model, the stage chosen.
+function query(extra = {}) {
+  const q = new URLSearchParams(extra);
+  if (S.trained) q.set('trained', 'true');
+  if (S.stage) q.set('stage', S.stage);
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+// A model trained in stages (the autoencoder): a choice of the stage to step through.
+function renderStages(trace) {
+  const box = $('stages');
+  box.textContent = '';
+  box.hidden = !trace.stage;
+  if (!trace.stage) return;
+  for (let i = 1; i <= trace.stage.of; i++) {
+    const b = text('button', String(i), 'stage-button' + (i === trace.stage.index ? ' on' : ''));
+    b.type = 'button';
+    b.dataset.stage = i;
+    b.onclick = () => { S.stage = i; S.trace = null; loadTrace(); };
+    box.appendChild(b);
+  }
+  box.appendChild(text('span', `${trace.stage.name} → ${trace.stage.target}`, 'muted'));
+}
+
 async function loadText() {
   try {
-    $('trace-text').textContent = await api('/api/models/' + S.model + '/text?lang=' + S.lang + (S.trained ? '&trained=true' : ''));
+    $('trace-text').textContent = await api('/api/models/' + S.model + '/text' + query({ lang: S.lang }));
   } catch (e) {
     $('trace-text').textContent = e.message;
   }
@@ -221,6 +247,7 @@ function layoutColumns(g, width0) {
     const top = 70 + (span - (shown.length - 1) * gapL) / 2;
     place[layer.id] = {
       cx: x, cy: 70 + span / 2, hw: 16, labelAt: { x, y: 22, anchor: 'middle', sub: true }, chars: Math.floor(colW / 7.5), hidden, first: li === 0,
+      crowded: shown.length > 1 && gapL < 26,   // too close for a label above each node: hovering names it
       items: shown.map((n, ni) => ({ n, x, y: top + ni * gapL, r: n.kind === 'MAP' ? Math.min(15, (shown.length > 1 ? gapL : 56) / 2 - 5) : Math.min(11, gap / 2 - 1) })),
     };
   });
@@ -306,7 +333,7 @@ function drawGraph() {
       const ge = el('g', { class: cls, 'data-node': n.id, 'data-layer': layer.id, transform: `translate(${x},${y})` }, nodeLayer);
       if (n.kind === 'MAP' || n.kind === 'VECTOR') el('rect', { x: -r, y: -r, width: 2 * r, height: 2 * r, rx: 3 }, ge);
       else el('circle', { r: n.kind === 'BIAS' ? r * 0.8 : r }, ge);
-      if (!p.row) {
+      if (!p.row && (p.first || n.kind === 'BIAS' || !p.crowded)) {
         const label = p.first || n.kind === 'BIAS' ? el('text', { x: -r - 4, y: 4, 'text-anchor': 'end' }, ge)
           : el('text', { x: 0, y: -r - 3, 'text-anchor': 'middle', class: 'node-label' }, ge);
         label.textContent = n.kind === 'BIAS' ? '+1' : n.label;
@@ -373,8 +400,9 @@ function drawGraph() {
         if (!a) continue;
         const value = wv ? wv[1] : 0;
         const len = Math.hypot(b.x - a.x, b.y - a.y) || 1, ux = (b.x - a.x) / len, uy = (b.y - a.y) / len;
+        const frozen = S.drawn.weights[wid] && S.drawn.weights[wid].training === 'FROZEN';
         const line = el('line', {
-          class: 'arrow ' + (value >= 0 ? 'pos' : 'neg'), x1: a.x + ux * a.r, y1: a.y + uy * a.r, x2: b.x - ux * b.r, y2: b.y - uy * b.r,
+          class: 'arrow ' + (value >= 0 ? 'pos' : 'neg') + (frozen ? ' frozen' : ''), x1: a.x + ux * a.r, y1: a.y + uy * a.r, x2: b.x - ux * b.r, y2: b.y - uy * b.r,
           'stroke-width': (0.6 + 2.6 * Math.min(1, Math.abs(value) / maxAbs)).toFixed(2),
           'data-from': n.id, 'data-to': o.id, 'data-weight': wid, 'data-index': wv ? wv[0] : -1,
         }, arrowLayer);
@@ -568,7 +596,7 @@ function arrowTip(line) {
   const w = S.drawn.weights[wid];
   const lines = [`${nodeLabel(line.dataset.from)} → ${nodeLabel(line.dataset.to)}`];
   if (w && idx >= 0) {
-    lines.push(`${w.label}[${idx}] = ${fmt(w.values[idx])}`);
+    lines.push(`${w.label}[${idx}] = ${fmt(w.values[idx])}${w.training === 'FROZEN' ? '  (' + t('frozen') + ')' : ''}`);
     const u = S.updated[wid];
     if (u && u.before && (u.indices == null)) lines.push(`${t('oldNew')}: ${fmt(u.before[idx])} → ${fmt(u.after[idx])}`);
   }
