@@ -79,6 +79,12 @@ public interface Recipe<S extends RecipeSettings<S>> {
      */
     default Map<String, Object> points(String data, long seed) throws IOException { return null; }
 
+    /**
+     * Pictures of a trained model, by name, that show what it learned (an autoencoder's
+     * reconstructions, a 2-D VAE's latent plane); none for most models.
+     */
+    default Map<String, java.awt.image.BufferedImage> pictures(Module model) throws IOException { return Map.of(); }
+
     /** A short human-readable prediction for one input given as command-line words. */
     String predict(Module model, List<String> input);
 

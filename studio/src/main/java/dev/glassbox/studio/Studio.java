@@ -88,6 +88,13 @@ public final class Studio implements AutoCloseable {
             cfg.routes.post("/api/train/stop", ctx -> ctx.json(jobs.stop()));
             cfg.routes.get("/api/train", ctx -> ctx.json(jobs.status()));
             cfg.routes.sse("/api/train/events", jobs::stream);
+            cfg.routes.get("/api/train/pictures", ctx -> ctx.json(jobs.pictures().keySet().stream()
+                    .map(name -> Map.of("name", name, "url", "/api/train/pictures/" + name)).toList()));
+            cfg.routes.get("/api/train/pictures/{name}", ctx -> {
+                byte[] png = jobs.pictures().get(ctx.pathParam("name"));
+                if (png == null) throw new ApiError(HttpStatus.NOT_FOUND, "no picture '" + ctx.pathParam("name") + "' of this model (GET /api/train/pictures lists them)");
+                ctx.contentType("image/png").result(png);
+            });
             cfg.routes.get("/api/train/samples/{epoch}", ctx -> {
                 byte[] png = jobs.samplePng((int) Math.min(Integer.MAX_VALUE, longParam(ctx, "epoch", ctx.pathParam("epoch"))));
                 if (png == null) throw new ApiError(HttpStatus.NOT_FOUND, "no sample grid of epoch " + ctx.pathParam("epoch") + " in this job");

@@ -54,6 +54,7 @@ final class TrainingJobs {
         volatile boolean stop;
         volatile String state = "running";
         volatile Map<String, Object> metrics;
+        Map<String, byte[]> pictures;
         long lastStep;
 
         Job(String model, String preset, Thread thread) {
@@ -109,6 +110,27 @@ final class TrainingJobs {
 
     /** The model the last finished job of this recipe trained, or null. */
     Module trainedModel(String recipe) { return trained.get(recipe); }
+
+    /**
+     * The pictures of what the last finished job's model learned (Recipe.pictures: an
+     * autoencoder's reconstructions, a 2-D VAE's latent plane), as PNGs by name; drawn once.
+     */
+    synchronized Map<String, byte[]> pictures() throws java.io.IOException {
+        Job j = job;
+        if (j == null || !j.state.equals("finished")) {
+            throw new Studio.ApiError(HttpStatus.CONFLICT, "no finished training job: its pictures come once it ends");
+        }
+        if (j.pictures == null) {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            for (var e : Studio.recipe(j.model).pictures(trained.get(j.model)).entrySet()) {
+                var bytes = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(e.getValue(), "png", bytes);
+                out.put(e.getKey(), bytes.toByteArray());
+            }
+            j.pictures = out;
+        }
+        return j.pictures;
+    }
 
     /** A page listening: the job's events so far, then each as it comes. */
     void stream(SseClient client) {

@@ -141,6 +141,7 @@ class StudioApiTest {
             var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
             assertTrue(image.getWidth() > 100, "a grid of 64 images: " + image.getWidth());
         }
+        assertEquals("[]", get(studio, "/api/train/pictures").body(), "a DCGAN has no pictures beyond its grids");
         Reply none = get(studio, "/api/train/samples/3");
         assertEquals(404, none.status());
         assertEquals("no sample grid of epoch 3 in this job", none.json().get("error").asText());

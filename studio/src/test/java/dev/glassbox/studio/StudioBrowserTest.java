@@ -242,6 +242,24 @@ class StudioBrowserTest {
         shot("dcgan-train");
     }
 
+    /** A trained autoencoder shows its reconstructions, stage by stage, beside the inputs. */
+    @Test
+    void aTrainedAutoencoderShowsItsReconstructions() throws IOException {
+        open("#/model/autoencoder/train");
+        waitFor(() -> browser.findElement(By.id("train-view")).isDisplayed(), "the training tab");
+        WebElement epochs = browser.findElement(By.id("epochs"));
+        epochs.clear();
+        epochs.sendKeys("3");
+        browser.findElement(By.id("start")).click();
+        waitFor(() -> !browser.findElements(By.cssSelector("#pictures figure[data-picture='reconstructions'] img")).isEmpty(), "the reconstructions");
+        waitFor(() -> Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(
+                "const i = document.querySelector('#pictures img'); return i.complete && i.naturalWidth > 200;")), "the picture drawn");
+        long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.querySelector('#pictures img').naturalHeight;");
+        long width = (Long) ((JavascriptExecutor) browser).executeScript("return document.querySelector('#pictures img').naturalWidth;");
+        assertTrue(width > 2 * height, "eight images a row, three rows: " + width + "x" + height);
+        shot("autoencoder-train");
+    }
+
     /** Training from the page: curve points arrive, and the metrics are those of the same training run here. */
     @Test
     void aTrainingStartedFromThePageMatchesTheLibrary() throws Exception {

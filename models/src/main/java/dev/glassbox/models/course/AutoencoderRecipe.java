@@ -1,6 +1,7 @@
 package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Activation;
 import dev.glassbox.models.explain.DenseExplainer;
@@ -193,6 +194,28 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
             m.put("test_loss", F.crossEntropy(model.forward(data.test().inputs()), data.test().labels()).item());
         }
         return m;
+    }
+
+    /**
+     * {@code reconstructions}: eight held-out images of the model's data (top row), as stage 1
+     * gives them back (X̂ = decoder_1(encoder_1(X)), middle row) and as stage 2 does, its Ẑ1 =
+     * decoder_2(encoder_2(Z1)) drawn through decoder_1 (bottom row).
+     */
+    @Override
+    public Map<String, java.awt.image.BufferedImage> pictures(Module model) throws IOException {
+        StackedAutoencoder ae = model(model);
+        int side = side(ae), n = 8, d = side * side;
+        TensorDataset test = exampleData(ae, 42).test();
+        float[] x = java.util.Arrays.copyOf(test.inputs().data(), n * d);
+        float[] all = new float[3 * n * d];
+        try (var ignored = GradMode.noGrad()) {
+            ae.eval();
+            Tensor xt = Tensor.of(x, n, d), z1 = ae.encode1(xt);
+            System.arraycopy(x, 0, all, 0, n * d);
+            System.arraycopy(ae.decode1(z1).data(), 0, all, n * d, n * d);
+            System.arraycopy(ae.decode1(ae.decode2(ae.encode2(z1))).data(), 0, all, 2 * n * d, n * d);
+        }
+        return Map.of("reconstructions", ImageGrid.draw(all, 3 * n, side, n));
     }
 
     /** The class, and the image as encoder_1 and decoder_1 reconstruct it (X → Z1 → X̂), side by side. */

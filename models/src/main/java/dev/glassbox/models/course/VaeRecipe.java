@@ -2,6 +2,7 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.data.Scatter;
@@ -118,6 +119,18 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
+    }
+
+    /** A VAE with a 2-D latent: {@code latent_plane} (15×15 decoded) and {@code latent_scatter} (the held-out μ by class); none otherwise. */
+    @Override
+    public Map<String, java.awt.image.BufferedImage> pictures(Module model) throws IOException {
+        Vae vae = model(model);
+        if (vae.latent != 2) return Map.of();
+        Images plane = latentPlane(vae, 15);
+        Map<String, java.awt.image.BufferedImage> out = new LinkedHashMap<>();
+        out.put("latent_plane", ImageGrid.draw(plane.pixels(), plane.n(), plane.side()));
+        out.put("latent_scatter", latentScatter(vae, null, 42));
+        return out;
     }
 
     /**

@@ -33,11 +33,14 @@ public final class ImageGrid {
     }
 
     /** The grid as an image: {@code images} holds n images of side×side values in [0, 1] (others are clamped), row by row. */
-    public static BufferedImage draw(float[] images, int n, int side) {
-        if (n < 1 || side < 1 || images.length != n * side * side) {
+    public static BufferedImage draw(float[] images, int n, int side) { return draw(images, n, side, (int) Math.ceil(Math.sqrt(n))); }
+
+    /** The grid with {@code cols} images a row (rows of inputs and their reconstructions, say). */
+    public static BufferedImage draw(float[] images, int n, int side, int cols) {
+        if (n < 1 || side < 1 || images.length != n * side * side || cols < 1) {
             throw new IllegalArgumentException("image grid: " + images.length + " values are not " + n + " images of " + side + "x" + side);
         }
-        int cols = (int) Math.ceil(Math.sqrt(n)), rows = (n + cols - 1) / cols;
+        int rows = (n + cols - 1) / cols;
         int scale = Math.max(1, (28 + side - 1) / side), cell = side * scale, gap = 2;
         BufferedImage img = new BufferedImage(cols * (cell + gap) + gap, rows * (cell + gap) + gap, BufferedImage.TYPE_BYTE_GRAY);
         var raster = img.getRaster();

@@ -18,6 +18,9 @@ const T = {
     running: 'training…', finished: 'finished', stopped: 'stopped', failed: 'failed', steps: 'steps', epoch: 'epoch',
     lossCurve: 'loss per step', valCurve: 'held-out loss per epoch', bias: 'bias', more: 'more',
     samplesTitle: 'new images from the same fixed noise, each epoch', frozen: 'frozen: not trained in this stage', stageLabel: 'stage',
+    reconstructions: 'held-out images (top), as stage 1 gives them back (middle), as stage 2 does through decoder_1 (bottom)',
+    latent_plane: 'the latent plane: z1 from -3 to 3 left to right, z2 from 3 to -3 top to bottom, each decoded',
+    latent_scatter: 'the held-out images\' mu, coloured by class',
   },
   ko: {
     studio: '스튜디오', tagline: '수업의 그림 그대로 그린 모델, 노드 하나씩 따라가는 한 스텝',
@@ -34,6 +37,9 @@ const T = {
     running: '학습 중…', finished: '완료', stopped: '중지됨', failed: '실패', steps: '스텝', epoch: '에폭',
     lossCurve: '스텝별 손실', valCurve: '에폭별 검증 손실', bias: 'bias', more: '더',
     samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지', frozen: '고정: 이 단계에서는 학습하지 않음', stageLabel: '단계',
+    reconstructions: '검증 이미지 (위), 1단계의 복원 (가운데), 2단계의 복원을 decoder_1로 그린 것 (아래)',
+    latent_plane: '잠재 공간: z1은 왼쪽에서 오른쪽으로 -3에서 3, z2는 위에서 아래로 3에서 -3, 각각 디코딩',
+    latent_scatter: '검증 이미지의 μ, 클래스별 색',
   },
 };
 
@@ -664,6 +670,7 @@ async function startTraining() {
   $('explain-trained').hidden = true;
   $('samples').hidden = true;
   $('sample-strip').textContent = '';
+  $('pictures').textContent = '';
   try {
     await api('/api/train', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   } catch (e) {
@@ -682,10 +689,13 @@ function listen(model) {
   const src = new EventSource('/api/train/events' + (S.token ? '?token=' + encodeURIComponent(S.token) : ''));
   S.source = src;
   let steps = 0;
+  let offset = 0, last = 0;   // a run in stages counts its steps from 1 in each: the curve runs on
+  src.addEventListener('stage', () => { offset = last; });
   src.addEventListener('step', (m) => {
     const e = JSON.parse(m.data);
     steps = e.totalSteps;
-    S.curve.loss.push([e.step, e.loss]);
+    last = offset + e.step;
+    S.curve.loss.push([last, e.loss]);
     $('train-status').textContent = `${t('running')} ${t('epoch')} ${e.epoch} · ${t('steps')} ${e.step}/${e.totalSteps} · loss ${fmt(e.meanLoss)}`;
     drawCurve();
   });
@@ -693,7 +703,7 @@ function listen(model) {
     const e = JSON.parse(m.data);
     if (S.trainLine && e.metrics) S.trainLine(e.metrics);
     const v = e.metrics && (e.metrics.val_loss ?? e.metrics.test_loss);
-    if (typeof v === 'number') S.curve.val.push([e.epoch, v]);
+    if (typeof v === 'number') S.curve.val.push([last, v]);   // at the step the epoch ended
     drawCurve();
   });
   const done = (state, extra) => {
@@ -709,6 +719,7 @@ function listen(model) {
     $('train-metrics').replaceWith(Object.assign(table(rows), { id: 'train-metrics' }));
     done('finished', fmt(e.seconds) + ' s');
     $('explain-trained').hidden = model !== S.model;
+    showPictures();
   });
   src.addEventListener('sample', (m) => {
     const e = JSON.parse(m.data);
@@ -727,6 +738,26 @@ function listen(model) {
   src.addEventListener('failed', (m) => done('failed', JSON.parse(m.data).error));
 }
 
+// What the trained model learned, drawn by the engine (reconstructions, a latent plane), if anything.
+async function showPictures() {
+  const box = $('pictures');
+  box.textContent = '';
+  let list = [];
+  try {
+    list = await api('/api/train/pictures');
+  } catch (e) {
+    return;
+  }
+  for (const p of list) {
+    const fig = document.createElement('figure');
+    fig.dataset.picture = p.name;
+    const img = document.createElement('img');
+    img.src = p.url + (S.token ? '?token=' + encodeURIComponent(S.token) : '');
+    fig.append(text('figcaption', t(p.name)), img);
+    box.appendChild(fig);
+  }
+}
+
 function drawCurve() {
   const svg = $('curve');
   svg.textContent = '';
@@ -739,16 +770,14 @@ function drawCurve() {
   const cap = el('text', { x: L, y: H - 8 }, svg);
   cap.textContent = `— ${t('lossCurve')}   - - ${t('valCurve')}`;
   if (pts.length === 0) return;
-  const maxX = Math.max(...pts.map((p) => p[0]), 1);
+  const maxX = Math.max(...pts.map((p) => p[0]), ...S.curve.val.map((p) => p[0]), 1);
   const ys = pts.map((p) => p[1]).concat(S.curve.val.map((p) => p[1])).filter(Number.isFinite);
   const lo = Math.min(...ys), hi = Math.max(...ys);
   const y = (v) => TOP + (H - B - TOP) * (hi === lo ? 0.5 : 1 - (v - lo) / (hi - lo));
   const x = (s) => L + (W - L - R) * (s / maxX);
   el('polyline', { class: 'loss', points: pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ') }, svg);
   if (S.curve.val.length > 0) {
-    const epochs = Math.max(...S.curve.val.map((p) => p[0]));
-    const xe = (ep) => L + (W - L - R) * (ep / Math.max(1, epochs));
-    el('polyline', { class: 'val', points: S.curve.val.map((p) => `${xe(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ') }, svg);
+    el('polyline', { class: 'val', points: S.curve.val.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ') }, svg);
   }
   for (const v of [hi, lo]) {
     const tx = el('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, svg);
