@@ -85,6 +85,7 @@ final class Progress implements EventListener {
                 finishLine();
                 out.println(label + ": saved " + c.path() + (c.step() > 0 ? " (step " + c.step() + ")" : ""));
             }
+            case TrainingEvent.Snapshot sn -> { }   // for the studio and --log: nothing to print
             case TrainingEvent.Diverged d -> finishLine();
             case TrainingEvent.Finished f -> finishLine();
         }

@@ -158,6 +158,9 @@ public final class Studio implements AutoCloseable {
             m.put("data", r.dataNames());
             m.put("metric", r.headlineMetric());
             m.put("defaults", r.settings(null).train());
+            Map<String, Object> each = new LinkedHashMap<>();
+            for (String p : r.presets()) each.put(p, r.settings(p).train());
+            m.put("preset_defaults", each);
             out.add(m);
         }
         return out;

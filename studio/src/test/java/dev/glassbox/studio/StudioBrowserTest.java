@@ -260,6 +260,22 @@ class StudioBrowserTest {
         shot("autoencoder-train");
     }
 
+    /** word2vec's course model trained from the page: each word's nearest words, listed as the epochs pass. */
+    @Test
+    void word2vecsNearestWordsMoveAsItTrains() throws IOException {
+        open("#/model/word2vec/train");
+        waitFor(() -> browser.findElement(By.id("train-view")).isDisplayed(), "the training tab");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("preset"))).selectByValue("course");
+        assertEquals("300", browser.findElement(By.id("epochs")).getDomProperty("value"), "the course preset's own defaults");
+        assertEquals("0.5", browser.findElement(By.id("lr")).getDomProperty("value"));
+        browser.findElement(By.id("start")).click();
+        waitFor(() -> !browser.findElements(By.cssSelector("#train-metrics tr")).isEmpty(), "the end of training");
+        waitFor(() -> "300".equals(browser.findElement(By.id("neighbours")).getDomAttribute("data-epoch")), "the last epoch's neighbours");
+        String table = browser.findElement(By.id("neighbours")).getText();
+        assertTrue(table.contains("나는") && table.contains("오늘"), table);
+        shot("word2vec-train");
+    }
+
     /** Training from the page: curve points arrive, and the metrics are those of the same training run here. */
     @Test
     void aTrainingStartedFromThePageMatchesTheLibrary() throws Exception {

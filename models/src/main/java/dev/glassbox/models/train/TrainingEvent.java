@@ -60,6 +60,15 @@ public sealed interface TrainingEvent {
         public String event() { return "epoch_end"; }
     }
 
+    /**
+     * What the model looks like at the end of epoch {@code epoch}, for drawing rather than
+     * reading (word2vec: each course word's nearest words); the console shows nothing of it,
+     * {@code --log} and the studio carry it.
+     */
+    record Snapshot(int epoch, Map<String, Object> values) implements TrainingEvent {
+        public String event() { return "snapshot"; }
+    }
+
     /** A checkpoint was written: after step {@code step}, or, for the end of a run, its last. */
     record Checkpoint(String path, long step) implements TrainingEvent {
         public String event() { return "checkpoint"; }

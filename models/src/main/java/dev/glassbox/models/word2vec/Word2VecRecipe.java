@@ -165,6 +165,24 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
     }
 
     /**
+     * The listener with, after every tenth epoch (and the first and last), a snapshot of each
+     * course word's two nearest words by cosine similarity: the words moving as the model learns.
+     */
+    private static EventListener withNeighbours(EventListener events, CourseWord2Vec m, int epochs) {
+        return e -> {
+            events.on(e);
+            if (e instanceof TrainingEvent.EpochEnd end && (end.epoch() == 1 || end.epoch() % 10 == 0 || end.epoch() == epochs)) {
+                KeyedVectors v = m.vectors();
+                Map<String, Object> nearest = new LinkedHashMap<>();
+                for (String w : m.vocabulary) {
+                    nearest.put(w, v.mostSimilar(w, 2).stream().map(n -> Map.of("word", n.word(), "similarity", n.similarity())).toList());
+                }
+                events.on(new TrainingEvent.Snapshot(end.epoch(), Map.of("nearest", nearest)));
+            }
+        };
+    }
+
+    /**
      * The course's toy: the full-softmax model on the course's sentences, every (centre, context)
      * pair of window 1 in one batch, plain SGD, with the engine's autograd, on the Trainer.
      */
@@ -187,7 +205,8 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
                     e.put("acc", contextAccuracy(m, pairs, centres));
                     return e;
                 });
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course").fit(events);
+        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course")
+                .fit(withNeighbours(events, m, t.epochs()));
         Map<String, Object> out = runMetrics(t);
         out.put("loss", r.loss());
         out.put("pairs", pairs.size());

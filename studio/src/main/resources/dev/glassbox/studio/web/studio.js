@@ -17,7 +17,7 @@ const T = {
     freshModel: 'a fresh model (seed 42)', trainedModel: 'the model trained here',
     running: 'training…', finished: 'finished', stopped: 'stopped', failed: 'failed', steps: 'steps', epoch: 'epoch',
     lossCurve: 'loss per step', valCurve: 'held-out loss per epoch', bias: 'bias', more: 'more',
-    samplesTitle: 'new images from the same fixed noise, each epoch', frozen: 'frozen: not trained in this stage', stageLabel: 'stage',
+    samplesTitle: 'new images from the same fixed noise, each epoch', frozen: 'frozen: not trained in this stage', stageLabel: 'stage', nearestTitle: 'each word and its nearest words (cosine similarity)', word: 'word', nearest: 'nearest',
     reconstructions: 'held-out images (top), as stage 1 gives them back (middle), as stage 2 does through decoder_1 (bottom)',
     latent_plane: 'the latent plane: z1 from -3 to 3 left to right, z2 from 3 to -3 top to bottom, each decoded',
     latent_scatter: 'the held-out images\' mu, coloured by class',
@@ -36,7 +36,7 @@ const T = {
     freshModel: '새 모델 (시드 42)', trainedModel: '여기서 학습한 모델',
     running: '학습 중…', finished: '완료', stopped: '중지됨', failed: '실패', steps: '스텝', epoch: '에폭',
     lossCurve: '스텝별 손실', valCurve: '에폭별 검증 손실', bias: 'bias', more: '더',
-    samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지', frozen: '고정: 이 단계에서는 학습하지 않음', stageLabel: '단계',
+    samplesTitle: '같은 고정 노이즈로 매 에폭 새로 만든 이미지', frozen: '고정: 이 단계에서는 학습하지 않음', stageLabel: '단계', nearestTitle: '각 단어와 가장 가까운 단어 (코사인 유사도)', word: '단어', nearest: '가장 가까운 단어',
     reconstructions: '검증 이미지 (위), 1단계의 복원 (가운데), 2단계의 복원을 decoder_1로 그린 것 (아래)',
     latent_plane: '잠재 공간: z1은 왼쪽에서 오른쪽으로 -3에서 3, z2는 위에서 아래로 3에서 -3, 각각 디코딩',
     latent_scatter: '검증 이미지의 μ, 클래스별 색',
@@ -649,8 +649,13 @@ function fillTrainForm(info) {
     o.value = o.textContent = p;
     sel.appendChild(o);
   }
-  $('epochs').value = info.defaults.epochs;
-  $('lr').value = info.defaults.lr;
+  const fill = () => {   // the chosen preset's own defaults
+    const d = (info.preset_defaults && info.preset_defaults[sel.value]) || info.defaults;
+    $('epochs').value = d.epochs;
+    $('lr').value = d.lr;
+  };
+  sel.onchange = fill;
+  fill();
   $('seed').value = 42;
   $('train-metrics').textContent = '';
   $('train-status').textContent = '';
@@ -671,6 +676,7 @@ async function startTraining() {
   $('samples').hidden = true;
   $('sample-strip').textContent = '';
   $('pictures').textContent = '';
+  $('neighbours').hidden = true;
   try {
     await api('/api/train', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   } catch (e) {
@@ -689,8 +695,9 @@ function listen(model) {
   const src = new EventSource('/api/train/events' + (S.token ? '?token=' + encodeURIComponent(S.token) : ''));
   S.source = src;
   let steps = 0;
-  let offset = 0, last = 0;   // a run in stages counts its steps from 1 in each: the curve runs on
-  src.addEventListener('stage', () => { offset = last; });
+  let offset = 0, last = 0, perEpoch = 0;   // a run in stages counts its steps from 1 in each: the curve runs on
+  src.addEventListener('started', (m) => { perEpoch = JSON.parse(m.data).stepsPerEpoch; });
+  src.addEventListener('stage', (m) => { offset = last; perEpoch = JSON.parse(m.data).stepsPerEpoch; });
   src.addEventListener('step', (m) => {
     const e = JSON.parse(m.data);
     steps = e.totalSteps;
@@ -703,7 +710,7 @@ function listen(model) {
     const e = JSON.parse(m.data);
     if (S.trainLine && e.metrics) S.trainLine(e.metrics);
     const v = e.metrics && (e.metrics.val_loss ?? e.metrics.test_loss);
-    if (typeof v === 'number') S.curve.val.push([last, v]);   // at the step the epoch ended
+    if (typeof v === 'number') S.curve.val.push([perEpoch > 0 ? offset + e.epoch * perEpoch : last, v]);   // at the step the epoch ended
     drawCurve();
   });
   const done = (state, extra) => {
@@ -734,8 +741,25 @@ function listen(model) {
     thumb.onclick = () => { $('sample-img').src = url; $('sample-epoch').textContent = thumb.title; };
     $('sample-strip').appendChild(thumb);
   });
+  src.addEventListener('snapshot', (m) => showSnapshot(JSON.parse(m.data)));
   src.addEventListener('stopped', () => done('stopped'));
   src.addEventListener('failed', (m) => done('failed', JSON.parse(m.data).error));
+}
+
+// word2vec's words moving: each word's nearest words at an epoch's end, as the engine measured them.
+function showSnapshot(e) {
+  const nearest = e.values && e.values.nearest;
+  if (!nearest) return;
+  const box = $('neighbours');
+  box.hidden = false;
+  box.textContent = '';
+  box.appendChild(text('div', `${t('nearestTitle')} · ${t('epoch')} ${e.epoch}`, 'panel-title'));
+  const rows = [[t('word'), t('nearest')]];
+  for (const [w, list] of Object.entries(nearest)) rows.push([w, list.map((n) => `${n.word} (${fmt(n.similarity)})`).join(', ')]);
+  const tb = table(rows);
+  tb.className = 'plain';
+  box.dataset.epoch = e.epoch;
+  box.appendChild(tb);
 }
 
 // What the trained model learned, drawn by the engine (reconstructions, a latent plane), if anything.
