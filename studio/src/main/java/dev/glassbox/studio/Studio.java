@@ -68,7 +68,7 @@ public final class Studio implements AutoCloseable {
             cfg.staticFiles.add("/dev/glassbox/studio/web", Location.CLASSPATH);
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
-            cfg.routes.before("/api/*", this::checkToken);
+            cfg.routes.before(this::checkToken);
             cfg.routes.get("/api/models", ctx -> ctx.json(catalogue()));
             cfg.routes.get("/api/models/{name}/explain", ctx -> ctx.json(trace(ctx)));
             cfg.routes.get("/api/models/{name}/graph", ctx -> ctx.json(((dev.glassbox.models.explain.Trace) trace(ctx)).graph()));
@@ -140,12 +140,25 @@ public final class Studio implements AutoCloseable {
         }
     }
 
+    /**
+     * With a token, every request must carry it: the header {@code X-Glassbox-Token}, {@code ?token=}
+     * (the printed address), or the cookie the page gets when it is opened with it (so that its
+     * script, styles, event stream and images carry it too).
+     */
     private void checkToken(Context ctx) {
         if (options.token() == null) return;
-        String given = ctx.header("X-Glassbox-Token");
-        if (given == null) given = ctx.queryParam("token");
-        byte[] a = options.token().getBytes(StandardCharsets.UTF_8), b = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(a, b)) throw new ApiError(HttpStatus.UNAUTHORIZED, "this studio needs its token: open the address 'glassbox studio' printed (?token=...)");
+        if (matches(ctx.header("X-Glassbox-Token")) || matches(ctx.cookie(COOKIE))) return;
+        if (matches(ctx.queryParam("token"))) {
+            ctx.header("Set-Cookie", COOKIE + "=" + options.token() + "; Path=/; HttpOnly; SameSite=Strict");
+            return;
+        }
+        throw new ApiError(HttpStatus.UNAUTHORIZED, "this studio needs its token: open the address 'glassbox studio' printed (?token=...)");
+    }
+
+    private static final String COOKIE = "glassbox_token";
+
+    private boolean matches(String given) {
+        return given != null && MessageDigest.isEqual(options.token().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<Map<String, Object>> catalogue() {

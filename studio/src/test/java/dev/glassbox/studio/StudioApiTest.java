@@ -160,6 +160,14 @@ class StudioApiTest {
             assertEquals(200, get(guarded, "/api/models?token=s3cret").status());
             assertEquals(200, get(guarded, "/api/models", "X-Glassbox-Token", "s3cret").status());
             assertEquals(401, get(guarded, "/api/models", "X-Glassbox-Token", "wrong").status());
+            assertEquals(401, get(guarded, "/").status(), "the page itself needs it");
+            assertEquals(401, get(guarded, "/studio.js").status());
+            var page = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + guarded.port() + "/?token=s3cret")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            String cookie = page.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            assertEquals(200, get(guarded, "/studio.js", "Cookie", cookie).status(), "the page's own requests carry the cookie it was given");
+            assertEquals(401, get(guarded, "/studio.js", "Cookie", "glassbox_token=nope").status());
         }
     }
 }
