@@ -81,6 +81,12 @@ class StudioBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage("waiting for " + what).until(d -> ok.getAsBoolean());
     }
 
+    /** An element's text read in one go in the page (no stale references while the page redraws), or null. */
+    private static String text(String css) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
+    }
+
     private static void shot(String name) throws IOException {
         File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -199,15 +205,16 @@ class StudioBrowserTest {
     @Test
     void theAutoencodersStagesShowWhatIsFrozen() throws IOException {
         open("#/model/autoencoder");
-        waitFor(() -> !browser.findElements(By.cssSelector("#stages .stage-button.on")).isEmpty(), "the stages");
-        assertEquals("4", browser.findElement(By.cssSelector("#stages .stage-button.on")).getText(), "fine-tuning by default");
+        waitFor(() -> "4".equals(text("#stages .stage-button.on")), "the stages, fine-tuning by default");
+        waitFor(() -> !browser.findElements(By.cssSelector("#graph .arrow")).isEmpty(), "the graph");
         assertTrue(browser.findElements(By.cssSelector("#graph .arrow.frozen")).isEmpty(), "fine-tuning trains everything");
-        browser.findElement(By.cssSelector("#stages .stage-button[data-stage='2']")).click();
-        waitFor(() -> browser.findElement(By.cssSelector("#stages .stage-button.on")).getText().equals("2"), "stage 2");
+        ((JavascriptExecutor) browser).executeScript("document.querySelector(\"#stages .stage-button[data-stage='2']\").click()");
+        waitFor(() -> "2".equals(text("#stages .stage-button.on")), "stage 2");
         waitFor(() -> !browser.findElements(By.cssSelector("#graph .arrow.frozen")).isEmpty(), "encoder_1's arrows frozen");
-        assertTrue(browser.findElements(By.cssSelector("#graph .arrow.frozen")).stream()
-                .allMatch(a -> a.getDomAttribute("data-weight").startsWith("encoder_1.")), "only encoder_1 is frozen in stage 2");
-        assertTrue(browser.findElement(By.id("stages")).getText().contains("encoder_2/decoder_2 → Z1"), browser.findElement(By.id("stages")).getText());
+        Object others = ((JavascriptExecutor) browser).executeScript(
+                "return [...document.querySelectorAll('#graph .arrow.frozen')].filter(a => !a.dataset.weight.startsWith('encoder_1.')).length;");
+        assertEquals(0L, others, "only encoder_1 is frozen in stage 2");
+        assertTrue(text("#stages").contains("encoder_2/decoder_2 → Z1"), text("#stages"));
         shot("autoencoder-stage2");
     }
 

@@ -156,7 +156,7 @@ async function route() {
     fillTrainForm(info);
   }
   showTab(m[2] ? 'train' : 'step');
-  if (!m[2] && !S.trace) await loadTrace();
+  if (!m[2] && !S.trace) await (S.loading ||= loadTrace().finally(() => { S.loading = null; }));   // one load at a time
   if (m[3] && S.trace) {   // #/model/dnn@5: the graph after five events
     S.at = Math.min(Number(m[3]), S.trace.events.length);
     renderStep();
