@@ -245,6 +245,33 @@ class CliTest {
         assertEquals(1, badImage.err().strip().lines().count(), badImage.err());
     }
 
+    /** Numbers that cannot mean anything are refused, not turned into results: NaN weights, NaN or absurd pixels, NaN inputs. */
+    @Test
+    void garbageIsAnErrorNotAResult() throws IOException {
+        Path lin = dir.resolve("lin.safetensors"), broken = dir.resolve("broken.safetensors");
+        assertEquals(0, run("train", "linear", "--epochs", "2", "--save", lin.toString()).code());
+        var c = SafeTensors.load(lin);
+        var tensors = new java.util.LinkedHashMap<>(c.tensors());
+        tensors.put("output.bias", dev.glassbox.tensor.Tensor.of(new float[] {Float.NaN}, 1));
+        SafeTensors.save(tensors, c.metadata(), broken);
+        Result nanWeights = run("eval", "linear", "--load", broken.toString());
+        assertEquals(1, nanWeights.code());
+        assertEquals("glassbox: " + broken + ": tensor 'output.bias' holds NaN at index 0 (of 1): the model diverged before it was saved,"
+                + " or the file is damaged; train it again", nanWeights.err().strip());
+        Result nanInput = run("predict", "linear", "--load", lin.toString(), "NaN");
+        assertEquals("glassbox: linear takes one number x: 'NaN' is not a finite number", nanInput.err().strip());
+        assertEquals("glassbox: linear takes one number x: '1e39' is not a finite number", run("predict", "linear", "--load", lin.toString(), "1e39").err().strip());
+        Path cnn = dir.resolve("cnn.safetensors");
+        assertEquals(0, run("train", "cnn", "--epochs", "1", "--save", cnn.toString()).code());
+        List<String> image = new java.util.ArrayList<>(java.util.Collections.nCopies(64, "0"));
+        image.set(5, "1e30");
+        List<String> args = new java.util.ArrayList<>(List.of("predict", "cnn", "--load", cnn.toString()));
+        args.addAll(image);
+        assertEquals("glassbox: cnn takes an image of 8x8 pixel values in [0, 1]: pixel 6 is 1e30, outside [0, 1]", run(args.toArray(String[]::new)).err().strip());
+        args.set(4 + 5, "NaN");
+        assertEquals("glassbox: cnn takes an image of 8x8 pixel values in [0, 1]: 'NaN' is not a finite number", run(args.toArray(String[]::new)).err().strip());
+    }
+
     /** score: another program's images (safetensors or IDX) get the training's sample scores; bad files get one line. */
     @Test
     void scoreRatesImagesFromFiles() throws IOException {

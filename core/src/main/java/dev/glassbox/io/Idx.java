@@ -31,8 +31,12 @@ public final class Idx {
             raw.mark(2);
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-            return read(new DataInputStream(in), file);
+            boolean gz = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gz ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+            // the most bytes the file can hold: itself, or what deflate can expand it to (at most 1032:1)
+            long size = Files.size(file);
+            long room = !gz ? size : size > Long.MAX_VALUE / 1032 ? Long.MAX_VALUE : size * 1032;
+            return read(new DataInputStream(in), file, room);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file");
         } catch (ZipException e) {
@@ -42,7 +46,7 @@ public final class Idx {
         }
     }
 
-    private static Array read(DataInputStream in, Path file) throws IOException {
+    private static Array read(DataInputStream in, Path file, long room) throws IOException {
         int magic = in.readInt();
         if ((magic >>> 16) != 0) {
             throw new IOException(file + ": not an IDX file (magic number 0x" + Integer.toHexString(magic)
@@ -65,6 +69,10 @@ public final class Idx {
             count *= dims[i];
         }
         if (count > Integer.MAX_VALUE - 8) throw new IOException(file + ": " + count + " values are more than one array holds");
+        if (count * width + 4L * (rank + 1) > room) {   // checked before anything is allocated
+            throw new IOException(file + ": its header announces " + count + " values of shape " + Arrays.toString(dims)
+                    + " (" + count * width + " bytes), more than the file can hold: truncated or not an IDX file");
+        }
         float[] v = new float[(int) count];
         switch (type) {
             case 0x08 -> {

@@ -109,4 +109,24 @@ class IdxTest {
         Files.delete(ok.resolve("t10k-labels-idx1-ubyte"));
         assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(ok)).getMessage().contains("missing t10k-labels-idx1-ubyte"));
     }
+
+    /** A 32-byte file whose header claims 2^31 images is refused before anything is allocated, plain or gzipped. */
+    @Test
+    void aHeaderClaimingMoreThanTheFileHoldsIsRefused() throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var out = new DataOutputStream(bytes);
+        out.writeInt(0x00000803);
+        out.writeInt(Integer.MAX_VALUE / 784 - 1);
+        out.writeInt(28);
+        out.writeInt(28);
+        out.write(new byte[16]);
+        Path plain = dir.resolve("huge-idx3-ubyte"), gz = dir.resolve("huge-idx3-ubyte.gz");
+        Files.write(plain, bytes.toByteArray());
+        Files.write(gz, gzip(bytes.toByteArray()));
+        for (Path f : new Path[] {plain, gz}) {
+            IOException e = assertThrows(IOException.class, () -> Idx.read(f));
+            assertTrue(e.getMessage().startsWith(f + ": its header announces 2147482624 values of shape [2739136, 28, 28]"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("more than the file can hold: truncated or not an IDX file"), e.getMessage());
+        }
+    }
 }

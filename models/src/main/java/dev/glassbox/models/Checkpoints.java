@@ -13,6 +13,7 @@ public final class Checkpoints {
 
     /** Loads {@code tensors} into {@code model} (shape and name checks), puts it in eval mode, and returns it. */
     public static <M extends Module> M restore(M model, Map<String, Tensor> tensors, Path file) throws IOException {
+        requireFinite(tensors, file);
         try {
             model.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {
@@ -21,5 +22,22 @@ public final class Checkpoints {
         }
         model.eval();
         return model;
+    }
+
+    /**
+     * Refuses a checkpoint any of whose numbers is NaN or infinite, naming the tensor and the
+     * place: a model that diverged before it was saved, or a damaged file, would otherwise give
+     * NaN predictions and accuracies that look like results.
+     */
+    public static void requireFinite(Map<String, Tensor> tensors, Path file) throws IOException {
+        for (var e : tensors.entrySet()) {
+            float[] v = e.getValue().data();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new IOException(file + ": tensor '" + e.getKey() + "' holds " + v[i] + " at index " + i
+                            + " (of " + v.length + "): the model diverged before it was saved, or the file is damaged; train it again");
+                }
+            }
+        }
     }
 }

@@ -223,7 +223,7 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
     public String predict(Module model, List<String> input) {
         StackedAutoencoder ae = model(model);
         int side = side(ae);
-        float[] x = numbers(input, ae.inputs, "autoencoder takes an image of " + side + "x" + side + " pixel values in [0, 1]");
+        float[] x = pixels(input, ae.inputs, "autoencoder takes an image of " + side + "x" + side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
             Tensor xt = Tensor.of(x, 1, ae.inputs);
             float[] p = ae.forward(xt).softmax(-1).data();

@@ -81,7 +81,7 @@ public final class CnnRecipe extends ImageRecipe<Cnn> {
     public String predict(Module model, List<String> input) {
         Cnn cnn = model(model);
         int side = side(cnn);
-        float[] x = numbers(input, side * side, "cnn takes an image of " + side + "x" + side + " pixel values in [0, 1]");
+        float[] x = pixels(input, side * side, "cnn takes an image of " + side + "x" + side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
             float[] p = cnn.forward(Tensor.of(x, 1, 1, side, side)).softmax(-1).data();
             int best = 0;

@@ -268,9 +268,21 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
             try {
                 out[i] = Float.parseFloat(parts.get(i));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(what + ": '" + parts.get(i) + "' is not a number");
+                throw new IllegalArgumentException(what + ": '" + shorten(parts.get(i)) + "' is not a number");
             }
+            if (!Float.isFinite(out[i])) throw new IllegalArgumentException(what + ": '" + shorten(parts.get(i)) + "' is not a finite number");
         }
         return out;
     }
+
+    /** An image's pixels from command-line words: {@code n} numbers, each in [0, 1]. */
+    static float[] pixels(List<String> words, int n, String what) {
+        float[] x = numbers(words, n, what);
+        for (int i = 0; i < n; i++) {
+            if (x[i] < 0f || x[i] > 1f) throw new IllegalArgumentException(what + ": pixel " + (i + 1) + " is " + shorten(words.size() == n ? words.get(i) : String.valueOf(x[i])) + ", outside [0, 1]");
+        }
+        return x;
+    }
+
+    private static String shorten(String s) { return s.length() > 40 ? s.substring(0, 40) + "…" : s; }
 }

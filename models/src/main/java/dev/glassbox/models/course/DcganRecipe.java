@@ -192,7 +192,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
     @Override
     public String predict(Module model, List<String> input) {
         Dcgan gan = model(model);
-        float[] x = numbers(input, gan.side * gan.side, "dcgan takes an image of " + gan.side + "x" + gan.side + " pixel values in [0, 1]");
+        float[] x = pixels(input, gan.side * gan.side, "dcgan takes an image of " + gan.side + "x" + gan.side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
             gan.eval();
             float p = gan.discriminate(Tensor.of(x, 1, gan.side * gan.side)).sigmoid().item();

@@ -219,7 +219,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     public String predict(Module model, List<String> input) {
         Vae vae = model(model);
         int side = side(vae);
-        float[] x = numbers(input, side * side, "vae takes an image of " + side + "x" + side + " pixel values in [0, 1]");
+        float[] x = pixels(input, side * side, "vae takes an image of " + side + "x" + side + " pixel values in [0, 1]");
         try (var ignored = GradMode.noGrad()) {
             vae.eval();
             Vae.Code c = vae.encode(Tensor.of(x, 1, side * side));

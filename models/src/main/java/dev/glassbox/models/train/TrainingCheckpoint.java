@@ -85,6 +85,7 @@ public final class TrainingCheckpoint {
 
     /** Loads the weights into {@code model}; a mismatch is an error naming the file. */
     public void restoreWeights(Module model) throws IOException {
+        dev.glassbox.models.Checkpoints.requireFinite(tensors, file);
         try {
             model.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {

@@ -59,6 +59,11 @@ public final class Vocabulary {
             throw new DataException("minCount", "is " + minCount + ", but no word of corpus " + corpus.name() + " occurs that often ("
                     + order.size() + " distinct words in " + totals[0] + " tokens); lower it");
         }
+        if (kept.size() < 2) {   // one word has no other to be near: the loss would run to nothing and the vectors mean nothing
+            throw new DataException("minCount", "is " + minCount + ", which leaves " + kept.size() + " word ('" + kept.getFirst()
+                    + "') of corpus " + corpus.name() + " (" + order.size() + " distinct words in " + totals[0]
+                    + " tokens); word2vec needs at least two: give a larger corpus" + (order.size() > 1 ? " or lower it" : ""));
+        }
         // A stable sort keeps first appearance among equal counts.
         Collections.sort(kept, (a, b) -> Long.compare(seen.get(b)[0], seen.get(a)[0]));
         String[] words = kept.toArray(String[]::new);

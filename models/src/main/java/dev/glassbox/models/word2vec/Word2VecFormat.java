@@ -88,6 +88,13 @@ public final class Word2VecFormat {
             in.mark(1 << 20);
             boolean binary = words > 0 && !looksLikeText(in, dim);
             in.reset();
+            // each entry takes at least a one-byte word, a separator and its numbers (4 bytes each
+            // in binary, a digit and a space in text): checked before anything is allocated
+            long least = (long) words * (2 + (long) dim * (binary ? 4 : 2)), size = Files.size(file);
+            if (least > size) {
+                throw new IOException(file + ": its header announces " + words + " words of " + dim + (dim == 1 ? " dimension" : " dimensions") + " (at least " + least
+                        + " bytes) but the file has " + size + ": truncated, or the header is wrong");
+            }
             String[] vocab = new String[words];
             float[] m = new float[words * dim];
             if (binary) readBinary(in, file, vocab, m, dim);
@@ -144,6 +151,10 @@ public final class Word2VecFormat {
                 } catch (NumberFormatException e) {
                     throw new IOException(file + ":" + lineNo + ": '" + abbreviate(f[d + 1]) + "' is not a number");
                 }
+                if (!Float.isFinite(m[i * dim + d])) {
+                    throw new IOException(file + ":" + lineNo + ": the vector of '" + abbreviate(f[0]) + "' holds " + abbreviate(f[d + 1])
+                            + " (a vector's numbers must be finite)");
+                }
             }
         }
     }
@@ -168,6 +179,12 @@ public final class Word2VecFormat {
             }
             bb.rewind();
             bb.asFloatBuffer().get(m, i * dim, dim);
+            for (int d = 0; d < dim; d++) {
+                if (!Float.isFinite(m[i * dim + d])) {
+                    throw new IOException(file + ": the vector of word " + (i + 1) + " ('" + abbreviate(vocab[i]) + "') holds " + m[i * dim + d]
+                            + " at dimension " + (d + 1) + " (a vector's numbers must be finite)");
+                }
+            }
         }
     }
 

@@ -51,6 +51,7 @@ public final class WordEval {
                 } catch (NumberFormatException e) {
                     throw new IOException(file + ":" + lineNo + ": the score '" + f[2] + "' is not a number");
                 }
+                if (!Double.isFinite(score)) throw new IOException(file + ":" + lineNo + ": the score '" + f[2] + "' is not a finite number");
                 read++;
                 Integer a = lower.get(f[0].toLowerCase(Locale.ROOT)), b = lower.get(f[1].toLowerCase(Locale.ROOT));
                 if (a == null || b == null) {
@@ -62,7 +63,15 @@ public final class WordEval {
             }
         }
         if (read == 0) throw new IOException(file + ": no word pairs (expected lines 'word1<TAB>word2<TAB>score')");
-        return new WordSim(human.size() < 2 ? Double.NaN : spearman(human, model), human.size(), oov);
+        if (human.size() < 2) {
+            throw new IOException(file + ": " + human.size() + " of its " + read + " pairs have both words in the vectors; Spearman's rho needs at least 2");
+        }
+        double rho = spearman(human, model);
+        if (!Double.isFinite(rho)) {
+            throw new IOException(file + ": Spearman's rho is undefined: the human scores or the vectors' similarities of its "
+                    + human.size() + " pairs are all equal");
+        }
+        return new WordSim(rho, human.size(), oov);
     }
 
     /** Spearman's ρ: Pearson's correlation of the ranks, ties sharing their mean rank. */

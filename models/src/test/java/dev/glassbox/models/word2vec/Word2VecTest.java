@@ -150,6 +150,11 @@ class Word2VecTest {
         Files.writeString(rare, "one two three\n");
         var r = assertThrows(IOException.class, () -> Word2Vec.train(Corpus.of(rare), small(1).withMinCount(5), EventListener.NONE));
         assertTrue(r.getMessage().startsWith("minCount is 5, but no word") && r.getMessage().endsWith("lower it"), r.getMessage());
+        Path one = dir.resolve("one.txt");
+        Files.writeString(one, "word word word word word\n");
+        var single = assertThrows(IOException.class, () -> Word2Vec.train(Corpus.of(one), small(1), EventListener.NONE));
+        assertTrue(single.getMessage().startsWith("minCount is 1, which leaves 1 word ('word') of corpus") && single.getMessage().endsWith("word2vec needs at least two: give a larger corpus"),
+                single.getMessage());
         var missing = assertThrows(IOException.class, () -> Corpus.of(dir.resolve("nope.txt")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> small(1).withWindow(0));
@@ -222,6 +227,16 @@ class Word2VecTest {
         assertTrue(assertThrows(IOException.class, () -> Word2VecFormat.load(bin)).getMessage().contains("truncated"));
         Files.writeString(f, "2 2\na 1 2\na 3 4\n");
         assertTrue(assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage().contains("appears twice"));
+        // a header claiming 2^31 words in a few bytes: refused before anything is allocated
+        Files.writeString(f, "2000000000 1\na 1\n");
+        assertEquals(f + ": its header announces 2000000000 words of 1 dimension (at least 8000000000 bytes) but the file has 17:"
+                + " truncated, or the header is wrong", assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage());
+        Files.writeString(f, "2 2\na 1 2\nb NaN 4\n");
+        assertEquals(f + ":3: the vector of 'b' holds NaN (a vector's numbers must be finite)",
+                assertThrows(IOException.class, () -> Word2VecFormat.load(f)).getMessage());
+        Word2VecFormat.save(new KeyedVectors(new String[] {"a", "b"}, null, new float[] {1, 2, Float.POSITIVE_INFINITY, 4}, 2), bin, Word2VecFormat.Kind.BINARY);
+        assertEquals(bin + ": the vector of word 2 ('b') holds Infinity at dimension 1 (a vector's numbers must be finite)",
+                assertThrows(IOException.class, () -> Word2VecFormat.load(bin)).getMessage());
     }
 
     @Test
@@ -253,6 +268,13 @@ class Word2VecTest {
         assertEquals(1, s.oov());
         Files.writeString(ws, "king queen lots\n");
         assertTrue(assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage().contains("'lots' is not a number"));
+        Files.writeString(ws, "king queen NaN\nman woman 7\n");
+        assertEquals(ws + ":1: the score 'NaN' is not a finite number", assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage());
+        Files.writeString(ws, "king queen 8\nzebra king 3\n");
+        assertEquals(ws + ": 1 of its 2 pairs have both words in the vectors; Spearman's rho needs at least 2",
+                assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage());
+        Files.writeString(ws, "king queen 5\nman woman 5\napple king 5\n");
+        assertTrue(assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage().endsWith("are all equal"));
     }
 
     /**
