@@ -404,6 +404,11 @@ class CliTest {
         Result sample = run("sample", "lstm", "--load", lm.toString(), "--prompt", "she ", "--length", "30", "--temperature", "0.7");
         assertEquals(0, sample.code(), sample.err());
         assertTrue(sample.out().startsWith("she ") && sample.out().strip().length() >= 30, sample.out());
+        Path korean = dir.resolve("ko.txt");
+        Files.writeString(korean, "나는 오늘 학교가 끝나고 서점에 들러 책을 산 후 집에 갔다. 너는 오늘 집에 간다.\n".repeat(300));
+        Result ko = run("train", "lstm", "--data", korean.toString(), "--steps", "5", "--json");
+        assertEquals(0, ko.code(), "a text without the letters of an English prompt trains to the end: " + ko.err());
+        assertTrue(ko.json().get("sample").asText().startsWith("나는 오"), "the sample starts from the text's own opening: " + ko.json().get("sample"));
         Result badSample = run("sample", "word2vec", "--load", lm.toString());
         assertTrue(badSample.err().contains("sample works with the language models"), badSample.err());
         Path s2s = dir.resolve("s2s.safetensors");

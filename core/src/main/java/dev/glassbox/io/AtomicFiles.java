@@ -36,6 +36,14 @@ public final class AtomicFiles {
             throw new IOException(target + " is not a file name (a file system root); give a path to a file");
         }
         if (Files.isDirectory(abs)) throw new IOException(target + " is a folder; give a path to a file in it");
+        boolean replacing = Files.exists(abs);
+        if (replacing && !Files.isRegularFile(abs)) {
+            throw new IOException(target + " is not a regular file (a device, a pipe or a socket): give a path to a file");
+        }
+        if (replacing && !writable(abs)) throw new IOException(target + " is read-only: make it writable (chmod u+w) or give another path");
+        for (Path up = dir; up != null; up = up.getParent()) {
+            if (Files.exists(up) && !Files.isDirectory(up)) throw new IOException(target + ": " + up + " is a file, not a folder");
+        }
         Files.createDirectories(dir);
         // A temporary file of our own (CREATE_NEW), made with the process's umask like any other
         // file it writes: Files.createTempFile would make it, and so the target, readable by its
@@ -60,6 +68,7 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
+            if (replacing) keepMode(abs, tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -71,6 +80,19 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] bytes) throws IOException { write(target, out -> out.write(bytes)); }
+
+    /** Whether the user may replace a file: writable for the process, and (on POSIX) not stripped of its owner's write bit, which root would ignore. */
+    private static boolean writable(Path file) throws IOException {
+        if (!Files.isWritable(file)) return false;
+        var posix = Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+        return posix == null || posix.readAttributes().permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    /** The replaced file's permissions on its replacement (a file made group-readable stays so). */
+    private static void keepMode(Path old, Path replacement) throws IOException {
+        var posix = Files.getFileAttributeView(old, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (posix != null) Files.setPosixFilePermissions(replacement, posix.readAttributes().permissions());
+    }
 
     /**
      * Deletes what an interrupted {@link #write} of {@code target} left behind (a process killed

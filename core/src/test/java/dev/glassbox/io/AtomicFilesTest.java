@@ -71,6 +71,38 @@ class AtomicFilesTest {
         assertEquals(root + " is not a file name (a file system root); give a path to a file", r.getMessage());
     }
 
+    /** A device node, a read-only file or a path through a file is refused; a replaced file keeps its mode. */
+    @Test
+    void oddTargetsAreRefusedAndAReplacedFileKeepsItsMode(@TempDir Path dir) throws IOException {
+        Path device = Path.of("/dev/null");
+        if (Files.exists(device)) {
+            IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(device, new byte[] {1}));
+            assertEquals("/dev/null is not a regular file (a device, a pipe or a socket): give a path to a file", e.getMessage());
+            assertFalse(Files.isRegularFile(device), "the device is left alone");
+        }
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        Path readOnly = dir.resolve("frozen.safetensors");
+        Files.write(readOnly, new byte[] {7});
+        Files.setPosixFilePermissions(readOnly, Set.of(PosixFilePermission.OWNER_READ));
+        IOException ro = assertThrows(IOException.class, () -> AtomicFiles.write(readOnly, new byte[] {1}));
+        assertEquals(readOnly + " is read-only: make it writable (chmod u+w) or give another path", ro.getMessage());
+        assertEquals(7, Files.readAllBytes(readOnly)[0]);
+        Path shared = dir.resolve("shared.safetensors");
+        Files.write(shared, new byte[] {1});
+        Set<PosixFilePermission> mode = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ);
+        Files.setPosixFilePermissions(shared, mode);
+        AtomicFiles.write(shared, new byte[] {2});
+        assertEquals(mode, Files.getPosixFilePermissions(shared), "the replacement keeps the replaced file's mode");
+        Path notAFolder = dir.resolve("notes.txt");
+        Files.writeString(notAFolder, "x");
+        IOException through = assertThrows(IOException.class, () -> AtomicFiles.write(notAFolder.resolve("model.safetensors"), new byte[] {1}));
+        assertEquals(notAFolder.resolve("model.safetensors") + ": " + notAFolder + " is a file, not a folder", through.getMessage());
+        try (var left = Files.list(dir)) {
+            assertEquals(Set.of(readOnly, shared, notAFolder), Set.copyOf(left.toList()), "no temporary files left behind");
+        }
+    }
+
     private static List<Byte> boxed(byte[] b) {
         java.util.ArrayList<Byte> out = new java.util.ArrayList<>();
         for (byte x : b) out.add(x);

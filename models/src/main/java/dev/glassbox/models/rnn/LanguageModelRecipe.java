@@ -168,7 +168,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         out.put("vocab", text.vocab().size());
         out.put("tokens_per_s", Math.round((double) r.stepsRun() * t.batch() * c.seq() / Math.max(r.trainSeconds(), 1e-9)));
         boolean words = c.tokens() == Vocab.Tokens.WORDS;
-        out.put("sample", Sampling.sample(m, Sampling.promptFor(m, words ? "she" : "she "), words ? 20 : 80, 0.8f, t.seed()));
+        out.put("sample", Sampling.sample(m, TextData.opening(text, words ? 1 : 4), words ? 20 : 80, 0.8f, t.seed()));
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, preset, t.data(), out, r.seconds());
     }

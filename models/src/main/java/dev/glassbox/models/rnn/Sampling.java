@@ -49,10 +49,4 @@ public final class Sampling {
         }
         return sb.toString();
     }
-
-    /** A prompt for the sample shown after training: {@code wanted} if the vocabulary has all of it, else none. */
-    static String promptFor(LanguageModel m, String wanted) {
-        for (String t : TextData.tokens(wanted, m.vocab.kind())) if (!m.vocab.tokens().contains(t)) return "";
-        return wanted;
-    }
 }

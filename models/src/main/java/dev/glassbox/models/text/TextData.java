@@ -175,6 +175,22 @@ public final class TextData {
         return n == cps.length ? cps : Arrays.copyOf(cps, n);
     }
 
+    /**
+     * The first {@code n} tokens of the training text, as text (words joined by spaces): the
+     * prompt of the sample a run ends with, one every model trained on that text knows, whatever
+     * its language.
+     */
+    public static String opening(Split text, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(n, text.train().length); i++) {
+            String t = text.vocab().tokens().get(text.train()[i]);
+            if (t.equals(Vocab.UNKNOWN)) break;
+            if (text.vocab().words() && !sb.isEmpty()) sb.append(' ');
+            sb.append(t);
+        }
+        return sb.toString();
+    }
+
     /** The held-out ids of a text for a trained vocabulary (the last 10% of its tokens). */
     public static int[] heldOut(String text, Vocab vocab) {
         if (!vocab.words()) {

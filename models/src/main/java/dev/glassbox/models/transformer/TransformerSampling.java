@@ -37,10 +37,4 @@ public final class TransformerSampling {
         }
         return sb.toString();
     }
-
-    /** A prompt for the sample shown after training: {@code wanted} if the vocabulary has all of it, else none. */
-    static String promptFor(TransformerLM m, String wanted) {
-        for (String t : TextData.tokens(wanted, m.vocab.kind())) if (!m.vocab.tokens().contains(t)) return "";
-        return wanted;
-    }
 }
