@@ -261,6 +261,18 @@ class CliTest {
         Result nanInput = run("predict", "linear", "--load", lin.toString(), "NaN");
         assertEquals("glassbox: linear takes one number x: 'NaN' is not a finite number", nanInput.err().strip());
         assertEquals("glassbox: linear takes one number x: '1e39' is not a finite number", run("predict", "linear", "--load", lin.toString(), "1e39").err().strip());
+        Path random = dir.resolve("random.txt");
+        byte[] noise = new byte[4000];
+        new java.util.Random(3).nextBytes(noise);
+        Files.write(random, noise);
+        Result lmOfNoise = run("train", "lstm", "--data", random.toString(), "--steps", "2");
+        assertEquals(1, lmOfNoise.code());
+        assertEquals("glassbox: " + random + ": not UTF-8 text (bytes that are not UTF-8 near its start); a language model reads a UTF-8 text file",
+                lmOfNoise.err().strip());
+        Path huge = dir.resolve("huge.csv");
+        Files.writeString(huge, "1," + "9".repeat(100_000) + "\n");
+        String hugeErr = run("train", "linear", "--data", huge.toString()).err().strip();
+        assertTrue(hugeErr.length() < 300 && hugeErr.endsWith("... is not finite"), "a long cell is shortened: " + hugeErr.length() + " characters");
         Path cnn = dir.resolve("cnn.safetensors");
         assertEquals(0, run("train", "cnn", "--epochs", "1", "--save", cnn.toString()).code());
         List<String> image = new java.util.ArrayList<>(java.util.Collections.nCopies(64, "0"));

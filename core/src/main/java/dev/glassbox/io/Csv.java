@@ -48,7 +48,7 @@ public final class Csv {
                     }
                     row[c] = Float.parseFloat(cell);
                     if (!Float.isFinite(row[c])) {
-                        throw new IOException(file + " line " + lineNo + ", column " + (c + 1) + ": " + cell + " is not finite");
+                        throw new IOException(file + " line " + lineNo + ", column " + (c + 1) + ": " + abbreviate(cell) + " is not finite");
                     }
                 }
                 rows.add(row);

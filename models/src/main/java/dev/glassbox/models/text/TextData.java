@@ -1,12 +1,11 @@
 package dev.glassbox.models.text;
 
+import dev.glassbox.io.Utf8;
 import dev.glassbox.models.train.DataException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,18 +37,18 @@ public final class TextData {
         if (data == null || data.equals(EMBEDDED)) {
             InputStream in = TextData.class.getResourceAsStream("/corpora/pride-and-prejudice.txt.gz");
             if (in == null) throw new IOException("the embedded text is missing from the jar");
-            return read(new GZIPInputStream(in));
+            return read(new GZIPInputStream(in), EMBEDDED);
         }
         Path p = Path.of(data);
         if (!Files.isRegularFile(p)) {
             throw new DataException("data", "'" + data + "' is neither the embedded text (" + EMBEDDED + ") nor a file; a language model reads a UTF-8 text file");
         }
         InputStream in = Files.newInputStream(p);
-        return read(p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
+        return read(p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, data);
     }
 
-    private static String read(InputStream in) throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    private static String read(InputStream in, String name) throws IOException {
+        try (BufferedReader r = Utf8.reader(in, name, "a language model reads a UTF-8 text file")) {
             StringBuilder sb = new StringBuilder();
             char[] buf = new char[1 << 16];
             for (int k; (k = r.read(buf)) > 0; ) sb.append(buf, 0, k);

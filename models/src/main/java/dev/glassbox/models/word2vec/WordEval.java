@@ -1,11 +1,11 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.io.Utf8;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.tensor.Blas;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -216,6 +216,7 @@ public final class WordEval {
 
     private static BufferedReader reader(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        return Utf8.reader(Files.newInputStream(file), file.toString(),
+                "word-pair files ('word1 word2 score') and analogy questions ('a b c d') are text");
     }
 }

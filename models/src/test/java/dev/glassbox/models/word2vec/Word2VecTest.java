@@ -273,6 +273,9 @@ class Word2VecTest {
         Files.writeString(ws, "king queen 8\nzebra king 3\n");
         assertEquals(ws + ": 1 of its 2 pairs have both words in the vectors; Spearman's rho needs at least 2",
                 assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage());
+        Files.write(q, new byte[] {'a', ' ', (byte) 0xc3, (byte) 0x28, '\n'});
+        assertEquals(q + ": not UTF-8 text (bytes that are not UTF-8 near its start); word-pair files ('word1 word2 score') and analogy questions ('a b c d') are text",
+                assertThrows(IOException.class, () -> WordEval.analogies(kv, q, 3)).getMessage());
         Files.writeString(ws, "king queen 5\nman woman 5\napple king 5\n");
         assertTrue(assertThrows(IOException.class, () -> WordEval.wordSim(kv, ws)).getMessage().endsWith("are all equal"));
     }
