@@ -66,7 +66,11 @@ public final class Idx {
         for (int i = 0; i < rank; i++) {
             dims[i] = in.readInt();
             if (dims[i] < 0) throw new IOException(file + ": negative dimension " + dims[i]);
-            count *= dims[i];
+            count *= dims[i];   // at most 2^31 times 2^31 here: no overflow
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + ": its header announces dimensions " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + (i + 1 < rank ? "..." : "") + ", more values than one array holds: not an IDX file, or a damaged one");
+            }
         }
         if (count > Integer.MAX_VALUE - 8) throw new IOException(file + ": " + count + " values are more than one array holds");
         if (count * width + 4L * (rank + 1) > room) {   // checked before anything is allocated
