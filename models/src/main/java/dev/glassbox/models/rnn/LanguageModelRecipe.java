@@ -207,13 +207,16 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
         LanguageModel m = cast(model);
-        int[] held = TextData.heldOut(TextData.read(data), m.vocab);
+        TextData.Held h = TextData.heldOut(TextData.read(data), m.vocab, data == null ? TextData.EMBEDDED : data);
+        int[] held = h.ids();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);
         out.put("data", data == null ? TextData.EMBEDDED : data);
         double val = LanguageModelTask.heldOutLoss(m, held, 64);
         out.put("val_loss", val);
         out.put("perplexity", Math.exp(val));
+        out.put("unknown_tokens", h.unknown());   // left out of the score
+        if (!h.unknownExamples().isEmpty()) out.put("unknown_examples", String.join(" ", h.unknownExamples()));
         return out;
     }
 

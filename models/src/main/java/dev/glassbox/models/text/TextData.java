@@ -190,13 +190,54 @@ public final class TextData {
         return sb.toString();
     }
 
-    /** The held-out ids of a text for a trained vocabulary (the last 10% of its tokens). */
-    public static int[] heldOut(String text, Vocab vocab) {
-        if (!vocab.words()) {
+    /**
+     * The held-out part of a text (its last 10%) as the ids of a model's vocabulary: the tokens
+     * the vocabulary lacks are left out and counted, with the first few of them shown.
+     */
+    public record Held(int[] ids, int unknown, List<String> unknownExamples) {}
+
+    /**
+     * The last 10% of {@code text} as {@code vocab}'s ids, the unknown tokens counted; fewer than
+     * two known tokens (an empty text, or one in another alphabet) are an error naming {@code name}:
+     * there is nothing to score.
+     */
+    public static Held heldOut(String text, Vocab vocab, String name) throws DataException {
+        Set<String> examples = new java.util.LinkedHashSet<>();
+        int unknown = 0, total, scored;
+        int[] ids;
+        if (vocab.words()) {
+            List<String> toks = tokens(text, vocab.kind());
+            List<String> held = toks.subList((int) (toks.size() * 0.9), toks.size());
+            Set<String> known = new HashSet<>(vocab.tokens());
+            for (String t : held) {
+                if (!known.contains(t)) {
+                    unknown++;
+                    if (examples.size() < 5) examples.add(t);
+                }
+            }
+            ids = encode(held, vocab);   // unknown words as <unk>
+            total = held.size();
+            scored = total - unknown;
+        } else {   // code points, not Strings: a long text stays 4 bytes a character
             int[] cps = text.codePoints().toArray();
-            return knownIds(Arrays.copyOfRange(cps, (int) (cps.length * 0.9), cps.length), vocab);
+            int[] held = Arrays.copyOfRange(cps, (int) (cps.length * 0.9), cps.length);
+            Set<Integer> known = new HashSet<>();
+            for (String t : vocab.tokens()) known.add(t.codePointAt(0));
+            for (int cp : held) {
+                if (!known.contains(cp)) {
+                    unknown++;
+                    if (examples.size() < 5) examples.add(Character.toString(cp));
+                }
+            }
+            total = held.length;
+            ids = knownIds(held, vocab);
+            scored = ids.length;
         }
-        List<String> toks = tokens(text, vocab.kind());
-        return encodeKnown(toks.subList((int) (toks.size() * 0.9), toks.size()), vocab);
+        if (scored < 2) {
+            throw new DataException("data", "'" + name + "' has " + scored + " token" + (scored == 1 ? "" : "s") + " the model knows in its held-out part (its last 10%, "
+                    + total + " tokens" + (unknown > 0 ? ", " + unknown + " unknown such as " + String.join(" ", examples.stream().map(x -> "'" + x + "'").toList()) : "")
+                    + "); at least 2 are needed to score it: give text in the model's own alphabet");
+        }
+        return new Held(ids, unknown, List.copyOf(examples));
     }
 }

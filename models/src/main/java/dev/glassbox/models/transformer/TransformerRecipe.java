@@ -270,11 +270,14 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
             out.put("acc", sc.get("acc"));
             return out;
         }
-        int[] held = TextData.heldOut(TextData.read(data), m.vocab);
+        TextData.Held h = TextData.heldOut(TextData.read(data), m.vocab, data == null ? TextData.EMBEDDED : data);
+        int[] held = h.ids();
         out.put("data", data == null ? TextData.EMBEDDED : data);
         double val = heldOutLoss(m, held);
         out.put("val_loss", val);
         out.put("perplexity", Math.exp(val));
+        out.put("unknown_tokens", h.unknown());   // left out of the score
+        if (!h.unknownExamples().isEmpty()) out.put("unknown_examples", String.join(" ", h.unknownExamples()));
         return out;
     }
 

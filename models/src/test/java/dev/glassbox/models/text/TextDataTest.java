@@ -25,7 +25,15 @@ class TextDataTest {
         assertArrayEquals(Arrays.copyOf(all, cut), fast.train());
         assertArrayEquals(Arrays.copyOfRange(all, cut, all.length), fast.held());
         assertTrue(fast.held().length < toks.size() - cut, "the held-out part's unknown characters are dropped");
-        assertArrayEquals(fast.held(), TextData.heldOut(text, fast.vocab()));
+        TextData.Held held = TextData.heldOut(text, fast.vocab(), "test");
+        assertArrayEquals(fast.held(), held.ids());
+        assertEquals(toks.size() - cut - fast.held().length, held.unknown(), "the unknown characters are counted");
+        assertEquals(5, held.unknownExamples().size(), "the first few shown: " + held.unknownExamples());
+        var none = assertThrows(IOException.class, () -> TextData.heldOut("日本語の文章です".repeat(20), fast.vocab(), "ja.txt"));
+        assertTrue(none.getMessage().startsWith("data 'ja.txt' has 0 tokens the model knows in its held-out part (its last 10%, 16 tokens, 16 unknown such as"),
+                none.getMessage());
+        var empty = assertThrows(IOException.class, () -> TextData.heldOut("", fast.vocab(), "empty.txt"));
+        assertTrue(empty.getMessage().contains("has 0 tokens the model knows"), empty.getMessage());
         var small = assertThrows(IOException.class, () -> TextData.split("abc", Vocab.Tokens.CHARACTERS, 8, "char model"));
         assertEquals("the text has 3 characters; a char model needs at least 100 (windows of 8)", small.getMessage());
     }
