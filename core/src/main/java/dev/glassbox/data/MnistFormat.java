@@ -36,6 +36,9 @@ public final class MnistFormat {
         if (images.count() != labels.count()) {
             throw new IOException(folder + ": " + images.count() + " " + part + " images but " + labels.count() + " labels");
         }
+        if (images.count() == 0 || images.dims()[1] == 0 || images.dims()[2] == 0) {
+            throw new IOException(folder + ": its " + part + " files hold no images (shape " + java.util.Arrays.toString(images.dims()) + ")");
+        }
         float[] x = images.values();
         for (int i = 0; i < x.length; i++) x[i] /= 255f;
         int[] y = new int[labels.count()];

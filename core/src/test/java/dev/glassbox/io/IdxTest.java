@@ -106,6 +106,10 @@ class IdxTest {
         writeMnistFolder(bad, 12, 5, 11);
         assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(bad)).getMessage().contains("12 train images but 11 labels"));
         assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(dir.resolve("nothing"))).getMessage().contains("no such folder"));
+        Path empty = dir.resolve("empty");
+        writeMnistFolder(empty, 0, 5, 0);
+        assertEquals(empty + ": its train files hold no images (shape [0, 28, 28])",
+                assertThrows(IOException.class, () -> MnistFormat.load(empty)).getMessage(), "named with its folder, not 'the dataset is empty'");
         Files.delete(ok.resolve("t10k-labels-idx1-ubyte"));
         assertTrue(assertThrows(IOException.class, () -> MnistFormat.load(ok)).getMessage().contains("missing t10k-labels-idx1-ubyte"));
     }
