@@ -191,7 +191,12 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws IOException {
             Recipe<?> r = Recipes.get(model);
-            OUT.println(r.predict(load(r, load), input));
+            Module m = load(r, load);
+            try {
+                OUT.println(r.predict(m, input));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e);   // an input the model refuses: exit 1, not a usage error
+            }
             return 0;
         }
     }

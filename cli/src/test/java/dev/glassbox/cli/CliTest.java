@@ -234,6 +234,10 @@ class CliTest {
         assertTrue(corrupt.err().contains("not a valid safetensors file"), corrupt.err());
         assertFalse(corrupt.err().contains("\tat "), "no stack trace for bad input");
 
+        Result noData = run("train", "linear", "--data", dir.resolve("nope.csv").toString());
+        assertEquals(1, noData.code(), "a missing data file is a data problem (exit 1), not a malformed command line (2)");
+        assertTrue(noData.err().startsWith("glassbox: --data '" + dir.resolve("nope.csv") + "' is neither an embedded data set"), noData.err());
+
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "1,2,1\n3,x,0\n");
         Result badCsv = run("train", "logistic", "--data", csv.toString());
@@ -260,6 +264,7 @@ class CliTest {
                 + " or the file is damaged; train it again", nanWeights.err().strip());
         Result nanInput = run("predict", "linear", "--load", lin.toString(), "NaN");
         assertEquals("glassbox: linear takes one number x: 'NaN' is not a finite number", nanInput.err().strip());
+        assertEquals(1, nanInput.code(), "an input the model refuses is not a usage error");
         assertEquals("glassbox: linear takes one number x: '1e39' is not a finite number", run("predict", "linear", "--load", lin.toString(), "1e39").err().strip());
         Path random = dir.resolve("random.txt");
         byte[] noise = new byte[4000];

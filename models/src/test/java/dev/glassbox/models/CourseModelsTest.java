@@ -59,7 +59,7 @@ class CourseModelsTest {
         Files.writeString(csv, "0,1\n1,3\n2,oops\n");
         var e = assertThrows(IOException.class, () -> train("linear", null, csv.toString(), 1));
         assertTrue(e.getMessage().contains("line 3, column 2") && e.getMessage().contains("oops"), e.getMessage());
-        var missing = assertThrows(IllegalArgumentException.class, () -> train("linear", null, "nope.csv", 1));
+        var missing = assertThrows(IOException.class, () -> train("linear", null, "nope.csv", 1));   // a data problem, not a malformed command line
         assertTrue(missing.getMessage().contains("neither an embedded data set"), missing.getMessage());
     }
 

@@ -9,6 +9,7 @@ import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.DenseExplainer;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
@@ -95,13 +96,13 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
     }
 
     /** An embedded name, or a path to an existing file; anything else is an error saying what is accepted. */
-    Path dataPath(String data) {
+    Path dataPath(String data) throws DataException {
         Path p = Path.of(data);
-        if (!Files.exists(p)) {
-            throw new InvalidSettingException("data", "'" + data + "' is neither an embedded data set (" + String.join(", ", dataNames())
+        if (!Files.exists(p)) {   // a data problem (exit 1), not a malformed command line
+            throw new DataException("data", "'" + data + "' is neither an embedded data set (" + String.join(", ", dataNames())
                     + ") nor an existing file; " + name() + " also reads " + dataHelp());
         }
-        if (!Files.isReadable(p) || Files.isDirectory(p)) throw new InvalidSettingException("data", "'" + data + "' is not a readable file");
+        if (!Files.isReadable(p) || Files.isDirectory(p)) throw new DataException("data", "'" + data + "' is not a readable file");
         return p;
     }
 
