@@ -218,6 +218,22 @@ class StudioBrowserTest {
         shot("autoencoder-stage2");
     }
 
+    /** The Transformer's heads as heat maps over the sentence's words, each cell the trace's weight, the future masked. */
+    @Test
+    void theTransformersAttentionIsAHeatMapOverTheWords() throws Exception {
+        JsonNode trace = StudioApiTest.get(studio, "/api/models/transformer/explain").json();
+        JsonNode head = null;
+        for (JsonNode e : trace.get("events")) if (e.get("type").asText().equals("attention_head")) { head = e; break; }
+        open("#/model/transformer");
+        waitFor(() -> !browser.findElements(By.cssSelector("#attention table.attention-map")).isEmpty(), "the attention maps");
+        String first = "#attention table.attention-map[data-head='" + head.get("head").asText() + "']";
+        assertEquals(trace.get("example").get("words").get(0).asText(), text(first + " tr:first-child th:nth-child(2)"));
+        double w = head.get("weights").get(1).get(0).asDouble();
+        assertEquals(String.format(Locale.ROOT, "%.4f", w).substring(0, 4), text(first + " tr:nth-child(3) td:nth-child(2)"));
+        assertEquals("", text(first + " tr:nth-child(2) td:nth-child(3)"), "a later position is masked");
+        shot("transformer");
+    }
+
     @Test
     void theLanguageToggleShowsKorean() throws IOException {
         open("#/model/dnn");

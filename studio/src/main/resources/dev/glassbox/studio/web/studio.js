@@ -89,6 +89,7 @@ function applyLanguage() {
   if (S.trace) {
     $('source').textContent = S.trained ? t('trainedModel') : t('freshModel');
     renderDemos(S.trace);
+    renderAttention(S.trace);
     renderPlot(S.trace);
     renderStep();
     loadText();
@@ -184,6 +185,7 @@ async function loadTrace() {
     drawGraph();
     renderStages(trace);
     renderDemos(trace);
+    renderAttention(trace);
     renderPlot(trace);
     renderStep();
     loadText();

@@ -12,6 +12,7 @@ const V = {
     word: 'word', score: 's = e·row', sigma: 'σ(s)', lossPart: 'loss part', target: 'target', sample: 'negative sample', output: 'output',
     greedy: 'greedy', beam: 'beam', attention: 'attention weights', heads: 'attention', weights: 'weights', scores: 'scores', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
     plotLinear: 'The data (blue) and the fitted line (red), moving with each update',
+    attentionTitle: 'Attention: where each token looks (rows look, columns are seen; blank: masked, the future)', head: 'head', masked: 'masked: a later position',
     plotLogistic: 'Class 1 (blue), class 0 (red) and the separating line (crimson), turning with each update',
   },
   ko: {
@@ -22,6 +23,7 @@ const V = {
     word: '단어', score: 's = e·row', sigma: 'σ(s)', lossPart: '손실 몫', target: '정답', sample: '네거티브 샘플', output: '출력',
     greedy: '탐욕', beam: '빔', attention: '어텐션 가중치', heads: '어텐션', weights: '가중치', scores: '점수', first: '|◀', prev: '◀', next: '▶', playDemo: '▶▶',
     plotLinear: '파란 데이터 포인트와 빨간 선형 모델: 업데이트마다 움직입니다',
+    attentionTitle: '어텐션: 각 토큰이 어디를 보는가 (행이 보고 열이 보임; 빈칸은 가려진 미래)', head: '헤드', masked: '가려짐: 뒤의 위치',
     plotLogistic: '파랑이면 1, 빨강이면 0, 선홍색 선형 모델: 업데이트마다 돌아갑니다',
   },
 };
@@ -370,4 +372,51 @@ async function trainPlot(model) {
   const pts = await points(model);
   host.hidden = !pts;
   S.trainLine = pts ? scatter(host, pts) : null;
+}
+
+// ---------- attention ----------
+// Every head's attention weights of the step as a heat map, rows the positions that look,
+// columns the positions they may see (masked cells left blank), labelled with the sequence's
+// words: where each token's attention goes.
+function renderAttention(trace) {
+  const host = $('attention');
+  host.textContent = '';
+  const heads = trace.events.filter((e) => e.type === 'attention_head' && Array.isArray(e.weights));
+  host.hidden = heads.length === 0;
+  if (host.hidden) return;
+  host.appendChild(text('h2', v('attentionTitle')));
+  const words = (trace.example && trace.example.words) || [];
+  const row = document.createElement('div');
+  row.className = 'grids';
+  for (const e of heads) {
+    const n = e.weights.length;
+    const tb = document.createElement('table');
+    tb.className = 'grid heat attention-map';
+    tb.dataset.layer = e.layer;
+    tb.dataset.head = e.head;
+    const head = document.createElement('tr');
+    head.appendChild(text('th', ''));
+    for (let j = 0; j < e.weights[0].length; j++) head.appendChild(text('th', words[j] ?? String(j + 1)));
+    tb.appendChild(head);
+    for (let i = 0; i < n; i++) {
+      const tr = document.createElement('tr');
+      tr.appendChild(text('th', words[i] ?? String(i + 1)));
+      e.weights[i].forEach((w, j) => {
+        const td = document.createElement('td');
+        const allowed = !e.allowed || e.allowed[i][j];
+        if (allowed) {
+          td.style.background = `rgba(225,29,116,${(0.06 + 0.9 * w).toFixed(2)})`;
+          td.textContent = fmt(w).slice(0, 4);
+          if (w > 0.55) td.style.color = 'white';
+        } else {
+          td.className = 'masked';
+        }
+        td.title = allowed ? `${words[i] ?? i + 1} → ${words[j] ?? j + 1}: ${fmt(w)}` : v('masked');
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    }
+    row.appendChild(labelled(`${e.layer} · ${v('head')} ${e.head}`, tb));
+  }
+  host.appendChild(row);
 }
