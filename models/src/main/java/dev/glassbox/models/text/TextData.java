@@ -124,12 +124,54 @@ public final class TextData {
      */
     public static Split split(String text, Vocab.Tokens kind, int window, String what) throws IOException {
         if (kind == Vocab.Tokens.CHARACTERS) return splitCharacters(text, window, what);
-        List<String> toks = tokens(text, kind);
-        int cut = checkedCut(toks.size(), window, "words", what);
-        Vocab vocab = vocab(toks.subList(0, cut), kind);
-        int[] all = encodeKnown(toks, vocab);   // every training token is known: the first cut ids are the training part
-        return new Split(vocab, Arrays.copyOf(all, cut), Arrays.copyOfRange(all, cut, all.length));
+        return splitWords(text, window, what);
     }
+
+    /**
+     * The word path of {@link #split} without a String per token: each distinct word is kept once
+     * and the text becomes an int per token (4 bytes) — the same vocabulary, order and ids as
+     * {@link #tokens}, {@link #vocab} and {@link #encode} give.
+     */
+    private static Split splitWords(String text, int window, String what) throws IOException {
+        Map<String, Integer> first = new HashMap<>();
+        List<String> words = new ArrayList<>();
+        int[] ids = new int[16];
+        int n = 0;
+        for (int i = 0, len = text.length(); i < len; ) {
+            while (i < len && isSpace(text.charAt(i))) i++;
+            int start = i;
+            while (i < len && !isSpace(text.charAt(i))) i++;
+            if (i == start) continue;
+            String w = text.substring(start, i);
+            Integer id = first.get(w);
+            if (id == null) {
+                id = words.size();
+                first.put(w, id);
+                words.add(w);
+            }
+            if (n == ids.length) ids = Arrays.copyOf(ids, Math.max(16, n + (n >> 1)));
+            ids[n++] = id;
+        }
+        int cut = checkedCut(n, window, "words", what);
+        int[] counts = new int[words.size()];
+        for (int i = 0; i < cut; i++) counts[ids[i]]++;
+        List<Integer> kept = new ArrayList<>();
+        for (int w = 0; w < counts.length; w++) if (counts[w] >= 2) kept.add(w);
+        kept.sort((a, b) -> counts[b] != counts[a] ? counts[b] - counts[a] : words.get(a).compareTo(words.get(b)));
+        List<String> tokens = new ArrayList<>(kept.size() + 1);
+        int[] finalId = new int[words.size()];
+        Arrays.fill(finalId, kept.size());   // <unk>, last
+        for (int k = 0; k < kept.size(); k++) {
+            tokens.add(words.get(kept.get(k)));
+            finalId[kept.get(k)] = k;
+        }
+        tokens.add(Vocab.UNKNOWN);
+        for (int i = 0; i < n; i++) ids[i] = finalId[ids[i]];
+        return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), Arrays.copyOf(ids, cut), Arrays.copyOfRange(ids, cut, n));
+    }
+
+    /** The whitespace of {@code \\s} in a regular expression: space, tab, newline, vertical tab, form feed, carriage return. */
+    private static boolean isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; }
 
     private static int checkedCut(int size, int window, String unit, String what) throws IOException {
         int cut = (int) (size * 0.9);

@@ -37,4 +37,18 @@ class TextDataTest {
         var small = assertThrows(IOException.class, () -> TextData.split("abc", Vocab.Tokens.CHARACTERS, 8, "char model"));
         assertEquals("the text has 3 characters; a char model needs at least 100 (windows of 8)", small.getMessage());
     }
+
+    /** The word path keeps an int per token and gives the vocabulary, order and ids of the list-of-strings path. */
+    @Test
+    void wordSplitMatchesTheTokenPath() throws IOException {
+        String text = ("she went home\tand the cat  sat;\n on the mat. 한글 단어 the she\r\n".repeat(40) + "rare words only here at the end the end");
+        TextData.Split fast = TextData.split(text, Vocab.Tokens.WORDS, 4, "test");
+        List<String> toks = TextData.tokens(text, Vocab.Tokens.WORDS);
+        int cut = (int) (toks.size() * 0.9);
+        Vocab vocab = TextData.vocab(toks.subList(0, cut), Vocab.Tokens.WORDS);
+        assertEquals(vocab.tokens(), fast.vocab().tokens());
+        int[] all = TextData.encode(toks, vocab);
+        assertArrayEquals(Arrays.copyOf(all, cut), fast.train());
+        assertArrayEquals(Arrays.copyOfRange(all, cut, all.length), fast.held());
+    }
 }
