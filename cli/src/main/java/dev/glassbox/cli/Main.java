@@ -171,9 +171,23 @@ public final class Main implements Runnable {
                 if (wordsim != null || analogies != null) throw new IllegalArgumentException("--wordsim and --analogies apply to word2vec, not " + model);
                 m = r.evaluate(load(r, f), dataOptions.data, dataOptions.seed);
             }
-            OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
+            OUT.print(json ? Json.write(requireFinite(m)) + "\n" : Tables.metrics(requireFinite(m)));
             return 0;
         }
+    }
+
+    /**
+     * Metrics that came out NaN or infinite are an error, not a result (a damaged model or data
+     * the checks above let through): the first such metric is named.
+     */
+    static Map<String, Object> requireFinite(Map<String, Object> m) {
+        for (var e : m.entrySet()) {
+            if (e.getValue() instanceof Number n && !Double.isFinite(n.doubleValue())) {
+                throw new IllegalStateException("the metric " + e.getKey() + " came out " + n + ": the model or the data hold numbers"
+                        + " that cannot be scored, so there is no result to report");
+            }
+        }
+        return m;
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = "Run a saved model on one input.",

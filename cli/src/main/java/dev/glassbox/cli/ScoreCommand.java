@@ -42,7 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
         m.put("n", im.n());
         m.putAll(SampleQuality.scoreImages(im.pixels(), im.n(), data, im.side(), new Progress(ERR, Progress.isTerminal(), "score")));
         m.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
-        OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
+        OUT.print(json ? Json.write(Main.requireFinite(m)) + "\n" : Tables.metrics(Main.requireFinite(m)));
         return 0;
     }
 }

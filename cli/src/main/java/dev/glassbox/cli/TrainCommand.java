@@ -138,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
             EventListener l = new Progress(Main.ERR, Progress.isTerminal(), model).andThen(events);
             result = r.train(settings, run, l);
         }
-        Map<String, Object> m = Main.withSeconds(result.metrics(), result.seconds());
+        Map<String, Object> m = Main.requireFinite(Main.withSeconds(result.metrics(), result.seconds()));
         Main.OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
         return 0;
     }

@@ -262,6 +262,10 @@ class CliTest {
         assertEquals(1, nanWeights.code());
         assertEquals("glassbox: " + broken + ": tensor 'output.bias' holds NaN at index 0 (of 1): the model diverged before it was saved,"
                 + " or the file is damaged; train it again", nanWeights.err().strip());
+        var nanMetric = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Main.requireFinite(Map.of("model", "x", "val_loss", Double.NaN)));
+        assertEquals("the metric val_loss came out NaN: the model or the data hold numbers that cannot be scored, so there is no result to report",
+                nanMetric.getMessage());
         Result nanInput = run("predict", "linear", "--load", lin.toString(), "NaN");
         assertEquals("glassbox: linear takes one number x: 'NaN' is not a finite number", nanInput.err().strip());
         assertEquals(1, nanInput.code(), "an input the model refuses is not a usage error");
