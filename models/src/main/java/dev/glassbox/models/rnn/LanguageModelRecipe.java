@@ -166,6 +166,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         out.put("val_loss", val);
         out.put("perplexity", Math.exp(val));
         out.put("vocab", text.vocab().size());
+        out.put("unknown_tokens", text.heldUnknown());   // held-out tokens the training part lacks, left out of val_loss
         out.put("tokens_per_s", Math.round((double) r.stepsRun() * t.batch() * c.seq() / Math.max(r.trainSeconds(), 1e-9)));
         boolean words = c.tokens() == Vocab.Tokens.WORDS;
         out.put("sample", Sampling.sample(m, TextData.opening(text, words ? 1 : 4), words ? 20 : 80, 0.8f, t.seed()));

@@ -28,7 +28,10 @@ public final class TextData {
     public static final String EMBEDDED = "austen";
 
     /** The vocabulary (of the training part) and the ids of both parts. */
-    public record Split(Vocab vocab, int[] train, int[] held) {}
+    public record Split(Vocab vocab, int[] train, int[] held, int heldUnknown) {
+        /** A split whose held-out part lacks nothing of the vocabulary. */
+        public Split(Vocab vocab, int[] train, int[] held) { this(vocab, train, held, 0); }
+    }
 
     private TextData() {}
 
@@ -167,7 +170,9 @@ public final class TextData {
         }
         tokens.add(Vocab.UNKNOWN);
         for (int i = 0; i < n; i++) ids[i] = finalId[ids[i]];
-        return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), Arrays.copyOf(ids, cut), Arrays.copyOfRange(ids, cut, n));
+        int unknown = 0;
+        for (int i = cut; i < n; i++) if (ids[i] == kept.size()) unknown++;
+        return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), Arrays.copyOf(ids, cut), Arrays.copyOfRange(ids, cut, n), unknown);
     }
 
     /** The whitespace of {@code \\s} in a regular expression: space, tab, newline, vertical tab, form feed, carriage return. */
@@ -198,7 +203,9 @@ public final class TextData {
         Vocab vocab = new Vocab(Vocab.Tokens.CHARACTERS, List.copyOf(chars));
         int[] train = Arrays.copyOf(cps, cut);
         int[] held = Arrays.copyOfRange(cps, cut, cps.length);
-        return new Split(vocab, knownIds(train, vocab), knownIds(held, vocab));
+        int[] heldIds = knownIds(held, vocab);
+        int dropped = held.length - heldIds.length;   // characters the training part never had: left out of the score, counted
+        return new Split(vocab, knownIds(train, vocab), heldIds, dropped);
     }
 
     /** Code points to ids in place, those missing from the vocabulary dropped; the array returned may be shorter. */

@@ -136,6 +136,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         out.put("val_loss", val);
         out.put("perplexity", Math.exp(val));
         out.put("vocab", text.vocab().size());
+        out.put("unknown_tokens", text.heldUnknown());   // held-out characters the training part lacks, left out of val_loss
         out.put("tokens_per_s", Math.round((double) r.stepsRun() * t.batch() * c.context() / Math.max(r.trainSeconds(), 1e-9)));
         out.put("sample", TransformerSampling.sample(m, TextData.opening(text, 4), 80, 0.8f, 0, t.seed()));
         events.on(new TrainingEvent.Finished(out, r.seconds()));

@@ -25,6 +25,7 @@ class TextDataTest {
         assertArrayEquals(Arrays.copyOf(all, cut), fast.train());
         assertArrayEquals(Arrays.copyOfRange(all, cut, all.length), fast.held());
         assertTrue(fast.held().length < toks.size() - cut, "the held-out part's unknown characters are dropped");
+        assertEquals(toks.size() - cut - fast.held().length, fast.heldUnknown(), "and counted");
         TextData.Held held = TextData.heldOut(text, fast.vocab(), "test");
         assertArrayEquals(fast.held(), held.ids());
         assertEquals(toks.size() - cut - fast.held().length, held.unknown(), "the unknown characters are counted");
@@ -50,5 +51,9 @@ class TextDataTest {
         int[] all = TextData.encode(toks, vocab);
         assertArrayEquals(Arrays.copyOf(all, cut), fast.train());
         assertArrayEquals(Arrays.copyOfRange(all, cut, all.length), fast.held());
+        int unk = vocab.tokens().indexOf(Vocab.UNKNOWN);
+        long expected = Arrays.stream(Arrays.copyOfRange(all, cut, all.length)).filter(id -> id == unk).count();
+        assertTrue(expected >= 5, "the held-out part's new words ('rare', 'words', ...) are <unk>: " + expected);
+        assertEquals(expected, fast.heldUnknown(), "and counted");
     }
 }
