@@ -13,17 +13,16 @@ import java.nio.file.Path;
  * {@code JAZZER_FUZZ=1} fuzzes (bench/fuzz.sh).
  */
 class ReaderFuzzTest {
-    private static Path file(byte[] data, String suffix) throws IOException {
+    private interface Reader {
+        void read(Path f) throws IOException;
+    }
+
+    /** The bytes as a file with {@code suffix}, read; an IOException is the clean answer. */
+    static void fuzz(byte[] data, String suffix, Reader reader) throws IOException {
         Path f = Files.createTempFile("fuzz", suffix);
-        Files.write(f, data);
-        return f;
-    }
-
-    @FuzzTest(maxDuration = "5s")
-    void idx(byte[] data) throws IOException {
-        Path f = file(data, "-idx");
         try {
-            Idx.read(f);
+            Files.write(f, data);
+            reader.read(f);
         } catch (IOException expected) {
             // a clean error
         } finally {
@@ -32,26 +31,11 @@ class ReaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "5s")
-    void safetensors(byte[] data) throws IOException {
-        Path f = file(data, ".safetensors");
-        try {
-            SafeTensors.load(f);
-        } catch (IOException expected) {
-            // a clean error
-        } finally {
-            Files.deleteIfExists(f);
-        }
-    }
+    void idx(byte[] data) throws IOException { fuzz(data, "-idx", Idx::read); }
 
     @FuzzTest(maxDuration = "5s")
-    void csv(byte[] data) throws IOException {
-        Path f = file(data, ".csv");
-        try {
-            Csv.readNumeric(f, 2);
-        } catch (IOException expected) {
-            // a clean error
-        } finally {
-            Files.deleteIfExists(f);
-        }
-    }
+    void safetensors(byte[] data) throws IOException { fuzz(data, ".safetensors", SafeTensors::load); }
+
+    @FuzzTest(maxDuration = "5s")
+    void csv(byte[] data) throws IOException { fuzz(data, ".csv", f -> Csv.readNumeric(f, 2)); }
 }
