@@ -112,7 +112,12 @@ public final class Studio implements AutoCloseable {
     /** Starts the studio; {@code text} renders a trace as {@code explain} prints it in a language (en, ko). */
     public static Studio start(Options options, BiFunction<Explanation, String, String> text) {
         Studio s = new Studio(options, text);
-        s.app.start();
+        try {
+            s.app.start();
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new IllegalStateException("port " + options.port() + " on " + options.host()
+                    + " is in use: give another with --port, or leave --port out for a free one");
+        }
         return s;
     }
 

@@ -147,6 +147,13 @@ class StudioApiTest {
         assertEquals("no sample grid of epoch 3 in this job", none.json().get("error").asText());
     }
 
+    /** A port in use is one line saying what to do. */
+    @Test
+    void aPortInUseIsSaidPlainly() {
+        var e = assertThrows(IllegalStateException.class, () -> Studio.start(new Studio.Options("127.0.0.1", studio.port(), null), (t, l) -> ""));
+        assertEquals("port " + studio.port() + " on 127.0.0.1 is in use: give another with --port, or leave --port out for a free one", e.getMessage());
+    }
+
     /** Off loopback a token is required; with one, every API request must carry it. */
     @Test
     void aTokenGuardsTheApi() throws Exception {
