@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
@@ -56,7 +55,11 @@ public final class Studio implements AutoCloseable {
     private final Options options;
     private final TrainingJobs jobs = new TrainingJobs();
     private final BiFunction<Explanation, String, String> text;
-    private final Map<String, Explanation> traces = new ConcurrentHashMap<>();
+    /** The last traces asked for (a seed or stage per request could otherwise grow it without end): 16, least recently used out. */
+    private final Map<String, Explanation> traces = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Explanation> eldest) { return size() > 16; }
+    });
 
     private Studio(Options options, BiFunction<Explanation, String, String> text) {
         this.options = options;
