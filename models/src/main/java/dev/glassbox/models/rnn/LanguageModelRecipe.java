@@ -147,7 +147,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         TrainSettings t = s.train();
         String preset = preset(t.preset());
         Config c = config(preset);
-        TextData.Split text = TextData.split(TextData.read(t.data()), c.tokens(), c.seq(), preset + " language model");
+        TextData.Split text = TextData.split(TextData.source(t.data()), c.tokens(), c.seq(), preset + " language model");
         LanguageModel m = new LanguageModel(text.vocab(), s.cell(), c.embedding(), c.hidden(), c.layers(), new Generator(t.seed()));
         Adam opt = new Adam(m.parameters(), t.lr());
         boolean tracks = s.batching() == Settings.Batching.TRACKS;
@@ -208,7 +208,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
         LanguageModel m = cast(model);
-        TextData.Held h = TextData.heldOut(TextData.read(data), m.vocab, data == null ? TextData.EMBEDDED : data);
+        TextData.Held h = TextData.heldOut(TextData.source(data), m.vocab);
         int[] held = h.ids();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);

@@ -3,7 +3,8 @@ package dev.glassbox.models.text;
 import dev.glassbox.io.Utf8;
 import dev.glassbox.models.train.DataException;
 
-import java.io.BufferedReader;
+import java.io.Reader;
+import java.io.StringReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,27 +36,134 @@ public final class TextData {
 
     private TextData() {}
 
-    /** The text of a data name ({@link #EMBEDDED}) or a UTF-8 file (plain or .gz). */
-    public static String read(String data) throws IOException {
+    /**
+     * Where a text comes from: a name for messages and a reader opened afresh for each pass, so a
+     * long text is read as it streams by and never held whole as one String.
+     */
+    public interface Source {
+        /** The data name or file, for messages. */
+        String name();
+
+        /** A new reader at the text's start (strict UTF-8 for files). */
+        Reader open() throws IOException;
+    }
+
+    /** The source of a data name ({@link #EMBEDDED}, or null for it) or a UTF-8 file (plain or .gz); a missing file is an error now. */
+    public static Source source(String data) throws DataException {
         if (data == null || data.equals(EMBEDDED)) {
-            InputStream in = TextData.class.getResourceAsStream("/corpora/pride-and-prejudice.txt.gz");
-            if (in == null) throw new IOException("the embedded text is missing from the jar");
-            return read(new GZIPInputStream(in), EMBEDDED);
+            return new Source() {
+                @Override public String name() { return EMBEDDED; }
+
+                @Override
+                public Reader open() throws IOException {
+                    InputStream in = TextData.class.getResourceAsStream("/corpora/pride-and-prejudice.txt.gz");
+                    if (in == null) throw new IOException("the embedded text is missing from the jar");
+                    return Utf8.reader(new GZIPInputStream(in), EMBEDDED, "a language model reads a UTF-8 text file");
+                }
+            };
         }
         Path p = Path.of(data);
         if (!Files.isRegularFile(p)) {
             throw new DataException("data", "'" + data + "' is neither the embedded text (" + EMBEDDED + ") nor a file; a language model reads a UTF-8 text file");
         }
-        InputStream in = Files.newInputStream(p);
-        return read(p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, data);
+        return new Source() {
+            @Override public String name() { return data; }
+
+            @Override
+            public Reader open() throws IOException {
+                InputStream in = Files.newInputStream(p);
+                try {
+                    return Utf8.reader(data.endsWith(".gz") ? new GZIPInputStream(in) : in, data, "a language model reads a UTF-8 text file");
+                } catch (IOException e) {
+                    in.close();
+                    throw new IOException(data + ": not a gzip file (" + e.getMessage() + "); name a plain text file without .gz", e);
+                }
+            }
+        };
     }
 
-    private static String read(InputStream in, String name) throws IOException {
-        try (BufferedReader r = Utf8.reader(in, name, "a language model reads a UTF-8 text file")) {
+    /** A text already in memory as a source (tests, short texts). */
+    public static Source text(String name, String text) {
+        return new Source() {
+            @Override public String name() { return name; }
+
+            @Override public Reader open() { return new StringReader(text); }
+        };
+    }
+
+    /** The whole text of a data name ({@link #EMBEDDED}) or a UTF-8 file (plain or .gz), as one String: for short texts. */
+    public static String read(String data) throws IOException {
+        try (Reader r = source(data).open()) {
             StringBuilder sb = new StringBuilder();
             char[] buf = new char[1 << 16];
             for (int k; (k = r.read(buf)) > 0; ) sb.append(buf, 0, k);
             return sb.toString();
+        }
+    }
+
+    /** A text's tokens as they stream by: code points, or whitespace-separated words. */
+    private static final class Scan implements AutoCloseable {
+        private final Reader in;
+        private final char[] buf = new char[1 << 16];
+        private int pos, len;
+        private final StringBuilder word = new StringBuilder();
+
+        Scan(Source s) throws IOException { in = s.open(); }
+
+        private int nextChar() throws IOException {
+            if (pos == len) {
+                len = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (len <= 0) {
+                    len = 0;
+                    return -1;
+                }
+            }
+            return buf[pos++];
+        }
+
+        /** The next code point, or −1 at the end; a lone surrogate is its own code point, as {@link String#codePoints}. */
+        int codePoint() throws IOException {
+            int c = nextChar();
+            if (c < 0 || !Character.isHighSurrogate((char) c)) return c;
+            int d = nextChar();
+            if (d >= 0 && Character.isLowSurrogate((char) d)) return Character.toCodePoint((char) c, (char) d);
+            if (d >= 0) pos--;   // not a pair: the next char is read again (it is still in the buffer)
+            return c;
+        }
+
+        /** The next word, or null at the end. */
+        String word() throws IOException {
+            int c;
+            while ((c = nextChar()) >= 0 && isSpace((char) c)) { /* skip */ }
+            if (c < 0) return null;
+            word.setLength(0);
+            do word.append((char) c); while ((c = nextChar()) >= 0 && !isSpace((char) c));
+            return word.toString();
+        }
+
+        /** Counts the tokens from here to the end. */
+        long count(Vocab.Tokens kind) throws IOException {
+            long n = 0;
+            if (kind == Vocab.Tokens.WORDS) {
+                boolean in = false;
+                for (int c; (c = nextChar()) >= 0; ) {
+                    boolean space = isSpace((char) c);
+                    if (!space && !in) n++;
+                    in = !space;
+                }
+            } else {
+                while (codePoint() >= 0) n++;
+            }
+            return n;
+        }
+
+        @Override public void close() throws IOException { in.close(); }
+    }
+
+    private static long count(Source s, Vocab.Tokens kind) throws IOException {
+        try (Scan scan = new Scan(s)) {
+            return scan.count(kind);
         }
     }
 
@@ -126,53 +234,76 @@ public final class TextData {
      * part; each part needs {@code window + 2} tokens at least, or the error says how many.
      */
     public static Split split(String text, Vocab.Tokens kind, int window, String what) throws IOException {
-        if (kind == Vocab.Tokens.CHARACTERS) return splitCharacters(text, window, what);
-        return splitWords(text, window, what);
+        return split(text("text", text), kind, window, what);
     }
 
     /**
-     * The word path of {@link #split} without a String per token: each distinct word is kept once
-     * and the text becomes an int per token (4 bytes) — the same vocabulary, order and ids as
-     * {@link #tokens}, {@link #vocab} and {@link #encode} give.
+     * {@link #split(String, Vocab.Tokens, int, String)} of a source read in two passes — one
+     * counting its tokens, one turning them into ids — so no more than an int a token (4 bytes)
+     * is held, and never the text as a String: the same vocabulary, order and ids as
+     * {@link #tokens}, {@link #vocab} and {@link #encode} give (characters the training part
+     * never had are dropped from the held-out part and counted).
      */
-    private static Split splitWords(String text, int window, String what) throws IOException {
+    public static Split split(Source source, Vocab.Tokens kind, int window, String what) throws IOException {
+        long total = count(source, kind);
+        String unit = kind == Vocab.Tokens.WORDS ? "words" : "characters";
+        if (total > MAX_TOKENS) {
+            throw new DataException("data", "'" + source.name() + "' has " + total + " " + unit + "; a " + what + " takes at most " + MAX_TOKENS
+                    + " (an int array a part): cut the text");
+        }
+        int n = (int) total, cut = checkedCut(n, window, unit, what);
+        try (Scan scan = new Scan(source)) {
+            return kind == Vocab.Tokens.WORDS ? splitWords(scan, n, cut, source.name()) : splitCharacters(scan, n, cut, source.name());
+        }
+    }
+
+    /** The most tokens a text may have: each part is one int array. */
+    static final long MAX_TOKENS = Integer.MAX_VALUE - 16;
+
+    /** The error for a text that ends sooner in the second pass than in the first. */
+    private static IOException changed(String name) {
+        return new IOException(name + ": the text changed while it was being read (it ended sooner the second time); read it when nothing writes to it");
+    }
+
+    /** The ids of a text's words: each distinct word kept once, an int per token. */
+    private static Split splitWords(Scan scan, int n, int cut, String name) throws IOException {
         Map<String, Integer> first = new HashMap<>();
         List<String> words = new ArrayList<>();
-        int[] ids = new int[16];
-        int n = 0;
-        for (int i = 0, len = text.length(); i < len; ) {
-            while (i < len && isSpace(text.charAt(i))) i++;
-            int start = i;
-            while (i < len && !isSpace(text.charAt(i))) i++;
-            if (i == start) continue;
-            String w = text.substring(start, i);
+        int[] train = new int[cut];
+        for (int i = 0; i < cut; i++) {
+            String w = scan.word();
+            if (w == null) throw changed(name);
             Integer id = first.get(w);
             if (id == null) {
                 id = words.size();
                 first.put(w, id);
                 words.add(w);
             }
-            if (n == ids.length) ids = Arrays.copyOf(ids, Math.max(16, n + (n >> 1)));
-            ids[n++] = id;
+            train[i] = id;
         }
-        int cut = checkedCut(n, window, "words", what);
         int[] counts = new int[words.size()];
-        for (int i = 0; i < cut; i++) counts[ids[i]]++;
+        for (int id : train) counts[id]++;
         List<Integer> kept = new ArrayList<>();
         for (int w = 0; w < counts.length; w++) if (counts[w] >= 2) kept.add(w);
         kept.sort((a, b) -> counts[b] != counts[a] ? counts[b] - counts[a] : words.get(a).compareTo(words.get(b)));
         List<String> tokens = new ArrayList<>(kept.size() + 1);
+        int unk = kept.size();   // <unk>, last
         int[] finalId = new int[words.size()];
-        Arrays.fill(finalId, kept.size());   // <unk>, last
+        Arrays.fill(finalId, unk);
         for (int k = 0; k < kept.size(); k++) {
             tokens.add(words.get(kept.get(k)));
             finalId[kept.get(k)] = k;
         }
         tokens.add(Vocab.UNKNOWN);
-        for (int i = 0; i < n; i++) ids[i] = finalId[ids[i]];
-        int unknown = 0;
-        for (int i = cut; i < n; i++) if (ids[i] == kept.size()) unknown++;
-        return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), Arrays.copyOf(ids, cut), Arrays.copyOfRange(ids, cut, n), unknown);
+        for (int i = 0; i < cut; i++) train[i] = finalId[train[i]];
+        int[] held = new int[n - cut];
+        int h = 0, unknown = 0;
+        for (String w; h < held.length && (w = scan.word()) != null; h++) {
+            Integer id = first.get(w);
+            held[h] = id == null ? unk : finalId[id];
+            if (held[h] == unk) unknown++;
+        }
+        return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), train, h == held.length ? held : Arrays.copyOf(held, h), unknown);
     }
 
     /** The whitespace of {@code \\s} in a regular expression: space, tab, newline, vertical tab, form feed, carriage return. */
@@ -187,40 +318,40 @@ public final class TextData {
         return cut;
     }
 
-    /**
-     * {@link #split} for characters, straight from the code points (4 bytes a character, where a
-     * list of one-character strings took about 60): the same vocabulary, in the same order, and
-     * the same ids.
-     */
-    private static Split splitCharacters(String text, int window, String what) throws IOException {
-        int[] cps = text.codePoints().toArray();
-        int cut = checkedCut(cps.length, window, "characters", what);
+    /** The ids of a text's characters, straight from the code points (4 bytes a character). */
+    private static Split splitCharacters(Scan scan, int n, int cut, String name) throws IOException {
+        int[] train = new int[cut];
         BitSet seen = new BitSet();
-        for (int i = 0; i < cut; i++) seen.set(cps[i]);
+        for (int i = 0; i < cut; i++) {
+            int cp = scan.codePoint();
+            if (cp < 0) throw changed(name);
+            train[i] = cp;
+            seen.set(cp);
+        }
         List<String> chars = new ArrayList<>(seen.cardinality());
-        seen.stream().forEach(cp -> chars.add(new String(Character.toChars(cp))));
+        seen.stream().forEach(cp -> chars.add(Character.toString(cp)));
         chars.sort(null);   // as the string order of the vocabulary of tokens
         Vocab vocab = new Vocab(Vocab.Tokens.CHARACTERS, List.copyOf(chars));
-        int[] train = Arrays.copyOf(cps, cut);
-        int[] held = Arrays.copyOfRange(cps, cut, cps.length);
-        int[] heldIds = knownIds(held, vocab);
-        int dropped = held.length - heldIds.length;   // characters the training part never had: left out of the score, counted
-        return new Split(vocab, knownIds(train, vocab), heldIds, dropped);
+        int[] id = idOfCodePoint(vocab);
+        for (int i = 0; i < cut; i++) train[i] = id[train[i]];
+        int[] held = new int[n - cut];
+        int h = 0, dropped = 0;   // characters the training part never had: left out of the score, counted
+        for (int i = cut, cp; i < n && (cp = scan.codePoint()) >= 0; i++) {
+            int k = cp < id.length ? id[cp] : -1;
+            if (k >= 0) held[h++] = k;
+            else dropped++;
+        }
+        return new Split(vocab, train, h == held.length ? held : Arrays.copyOf(held, h), dropped);
     }
 
-    /** Code points to ids in place, those missing from the vocabulary dropped; the array returned may be shorter. */
-    private static int[] knownIds(int[] cps, Vocab v) {
+    /** A character vocabulary's id of each code point up to its largest, −1 for those it lacks. */
+    private static int[] idOfCodePoint(Vocab v) {
         int max = 0;
         for (String t : v.tokens()) max = Math.max(max, t.codePointAt(0));
         int[] id = new int[max + 1];
         Arrays.fill(id, -1);
         for (int i = 0; i < v.size(); i++) id[v.tokens().get(i).codePointAt(0)] = i;
-        int n = 0;
-        for (int cp : cps) {
-            int k = cp <= max ? id[cp] : -1;
-            if (k >= 0) cps[n++] = k;
-        }
-        return n == cps.length ? cps : Arrays.copyOf(cps, n);
+        return id;
     }
 
     /**
@@ -245,48 +376,57 @@ public final class TextData {
      */
     public record Held(int[] ids, int unknown, List<String> unknownExamples) {}
 
+    /** {@link #heldOut(Source, Vocab)} of a text in memory named {@code name}. */
+    public static Held heldOut(String text, Vocab vocab, String name) throws IOException {
+        return heldOut(text(name, text), vocab);
+    }
+
     /**
-     * The last 10% of {@code text} as {@code vocab}'s ids, the unknown tokens counted; fewer than
-     * two known tokens (an empty text, or one in another alphabet) are an error naming {@code name}:
-     * there is nothing to score.
+     * The last 10% of a text as {@code vocab}'s ids, the unknown tokens counted; fewer than two
+     * known tokens (an empty text, or one in another alphabet) are an error naming the source:
+     * there is nothing to score. Read in two passes (one counting, one from the cut on), so only
+     * the held-out part's ids are held.
      */
-    public static Held heldOut(String text, Vocab vocab, String name) throws DataException {
+    public static Held heldOut(Source source, Vocab vocab) throws IOException {
+        long total = count(source, vocab.kind());
+        long start = (long) (total * 0.9);
+        if (total - start > MAX_TOKENS) throw new DataException("data", "'" + source.name() + "' is too long to score: its last 10% has over " + MAX_TOKENS + " tokens");
         Set<String> examples = new java.util.LinkedHashSet<>();
-        int unknown = 0, total, scored;
-        int[] ids;
-        if (vocab.words()) {
-            List<String> toks = tokens(text, vocab.kind());
-            List<String> held = toks.subList((int) (toks.size() * 0.9), toks.size());
-            Set<String> known = new HashSet<>(vocab.tokens());
-            for (String t : held) {
-                if (!known.contains(t)) {
-                    unknown++;
-                    if (examples.size() < 5) examples.add(t);
+        int unknown = 0, n = 0;
+        int[] ids = new int[(int) (total - start)];
+        try (Scan scan = new Scan(source)) {
+            if (vocab.words()) {
+                Map<String, Integer> index = new HashMap<>();
+                for (int i = 0; i < vocab.size(); i++) index.put(vocab.tokens().get(i), i);
+                int unk = index.get(Vocab.UNKNOWN);
+                for (long i = 0; i < start; i++) if (scan.word() == null) throw changed(source.name());
+                for (String w; n < ids.length && (w = scan.word()) != null; ) {
+                    Integer id = index.get(w);
+                    if (id == null) {
+                        unknown++;
+                        if (examples.size() < 5) examples.add(w);
+                    }
+                    ids[n++] = id == null ? unk : id;   // unknown words as <unk>
+                }
+            } else {   // code points: a long text stays 4 bytes a character
+                int[] id = idOfCodePoint(vocab);
+                for (long i = 0; i < start; i++) if (scan.codePoint() < 0) throw changed(source.name());
+                for (long i = start, cp; i < total && (cp = scan.codePoint()) >= 0; i++) {
+                    int k = cp < id.length ? id[(int) cp] : -1;
+                    if (k >= 0) ids[n++] = k;
+                    else {
+                        unknown++;
+                        if (examples.size() < 5) examples.add(Character.toString((int) cp));
+                    }
                 }
             }
-            ids = encode(held, vocab);   // unknown words as <unk>
-            total = held.size();
-            scored = total - unknown;
-        } else {   // code points, not Strings: a long text stays 4 bytes a character
-            int[] cps = text.codePoints().toArray();
-            int[] held = Arrays.copyOfRange(cps, (int) (cps.length * 0.9), cps.length);
-            Set<Integer> known = new HashSet<>();
-            for (String t : vocab.tokens()) known.add(t.codePointAt(0));
-            for (int cp : held) {
-                if (!known.contains(cp)) {
-                    unknown++;
-                    if (examples.size() < 5) examples.add(Character.toString(cp));
-                }
-            }
-            total = held.length;
-            ids = knownIds(held, vocab);
-            scored = ids.length;
         }
+        int scored = vocab.words() ? n - unknown : n;
         if (scored < 2) {
-            throw new DataException("data", "'" + name + "' has " + scored + " token" + (scored == 1 ? "" : "s") + " the model knows in its held-out part (its last 10%, "
-                    + total + " tokens" + (unknown > 0 ? ", " + unknown + " unknown such as " + String.join(" ", examples.stream().map(x -> "'" + x + "'").toList()) : "")
+            throw new DataException("data", "'" + source.name() + "' has " + scored + " token" + (scored == 1 ? "" : "s") + " the model knows in its held-out part (its last 10%, "
+                    + (total - start) + " tokens" + (unknown > 0 ? ", " + unknown + " unknown such as " + String.join(" ", examples.stream().map(x -> "'" + x + "'").toList()) : "")
                     + "); at least 2 are needed to score it: give text in the model's own alphabet");
         }
-        return new Held(ids, unknown, List.copyOf(examples));
+        return new Held(n == ids.length ? ids : Arrays.copyOf(ids, n), unknown, List.copyOf(examples));
     }
 }

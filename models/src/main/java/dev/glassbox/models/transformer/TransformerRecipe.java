@@ -116,7 +116,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     private Run trainChar(TrainSettings t, RunOptions run, EventListener events) throws IOException {
         TransformerLM.Config c = config("char");
-        TextData.Split text = TextData.split(TextData.read(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
+        TextData.Split text = TextData.split(TextData.source(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
         TransformerLM m = new TransformerLM(text.vocab(), c, new Generator(t.seed()));
         var batches = new SampledBatches<>(Math.max(1, text.train().length / (t.batch() * c.context())), new Generator(t.seed() + 1),
                 g -> Windows.random(text.train(), t.batch(), c.context(), g));
@@ -271,7 +271,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
             out.put("acc", sc.get("acc"));
             return out;
         }
-        TextData.Held h = TextData.heldOut(TextData.read(data), m.vocab, data == null ? TextData.EMBEDDED : data);
+        TextData.Held h = TextData.heldOut(TextData.source(data), m.vocab);
         int[] held = h.ids();
         out.put("data", data == null ? TextData.EMBEDDED : data);
         double val = heldOutLoss(m, held);
