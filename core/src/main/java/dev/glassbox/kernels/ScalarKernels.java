@@ -99,6 +99,27 @@ public final class ScalarKernels {
         for (int i = 0; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);
     }
 
+    /** out = x where x &gt; 0, else slope·x; with {@code g}, g where x &gt; 0, else slope·g; over [off, off + n). */
+    public static void leakyRelu(int n, float[] g, float[] x, int off, float slope, float[] out) {
+        float[] v = g == null ? x : g;
+        for (int i = off; i < off + n; i++) out[i] = x[i] > 0f ? v[i] : slope * v[i];
+    }
+
+    /** Σ (x[off + i] − m)² over i in [0, n). */
+    public static float sumSquaredDeviations(int n, float[] x, int off, float m) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = x[off + i] - m;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** out[oOff + i] = a·g[gOff + i] − k·x[xOff + i] + shift. */
+    public static void batchNormBackward(int n, float a, float[] g, int gOff, float k, float[] x, int xOff, float shift, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = a * g[gOff + i] - k * x[xOff + i] + shift;
+    }
+
     /** dL/dx for relu: g where x &gt; 0, else 0. */
     public static void reluBackward(int n, float[] g, float[] x, float[] out) {
         reluMask(n, g, 0, x, 0, out, 0);

@@ -1,5 +1,6 @@
 package dev.glassbox.nn;
 
+import dev.glassbox.tensor.FusedOps;
 import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
@@ -9,8 +10,9 @@ import java.util.Arrays;
  * Batch normalization (Ioffe and Szegedy, 2015) over the channel dim 1:
  * {@code y = (x − μ)/√(σ² + ε)·γ + β}. In training μ and σ² are the batch's (biased variance)
  * and the running statistics move toward them by {@code momentum} (with the unbiased variance),
- * as PyTorch; in eval mode the running statistics are used. Composed from differentiable ops,
- * so its backward is theirs.
+ * as PyTorch; in eval mode the running statistics are used. One fused node
+ * ({@link FusedOps#batchNorm}) with a written-out backward: none of the composed form's six
+ * input-sized temporaries.
  *
  * <p>Shape: {@link #batchNorm1d} takes [N, C] or [N, C, L], {@link #batchNorm2d} [N, C, H, W].
  * Attributes: {@code weight} γ = 1, {@code bias} β = 0 [C] (null without affine); buffers {@code running_mean} 0,
@@ -62,36 +64,24 @@ public final class BatchNorm extends Module {
             throw new IllegalArgumentException("BatchNorm" + rank + "d(" + numFeatures + "): expects " + (rank == 2 ? "[N, " + numFeatures
                     + ", H, W]" : "[N, " + numFeatures + "] or [N, " + numFeatures + ", L]") + ", got " + Arrays.toString(s));
         }
-        int[] dims = new int[s.length - 1];
-        dims[0] = 0;
-        for (int d = 2; d < s.length; d++) dims[d - 1] = d;
-        int[] bshape = new int[s.length];
-        Arrays.fill(bshape, 1);
-        bshape[1] = numFeatures;
-        Tensor mean, var;
         if (isTraining()) {
             int count = x.numel() / numFeatures;
             if (count <= 1) throw new IllegalArgumentException("BatchNorm: training needs more than one value per channel, got " + Arrays.toString(s));
-            mean = x.mean(dims, true);                            // μ: [1, C, 1, 1]
-            Tensor centered = x.sub(mean);
-            var = centered.square().mean(dims, true);             // biased σ²
+            float[] mu = new float[numFeatures], v = new float[numFeatures];
+            Tensor y = FusedOps.batchNorm(x, weight, bias, eps, mu, v, true);   // biased σ² of the batch
             try (var ignored = GradMode.noGrad()) {
                 float unbias = (float) count / (count - 1);
-                float[] rm = runningMean.data(), rv = runningVar.data(), mu = mean.data(), v = var.data();
+                float[] rm = runningMean.data(), rv = runningVar.data();
                 for (int c = 0; c < numFeatures; c++) {
                     rm[c] = (1 - momentum) * rm[c] + momentum * mu[c];
                     rv[c] = (1 - momentum) * rv[c] + momentum * v[c] * unbias;
                 }
                 numBatchesTracked.data()[0] += 1;
             }
-            return affine(centered.div(var.add(eps).sqrt()), bshape);
+            return y;
         }
-        mean = runningMean.reshape(bshape);
-        var = runningVar.reshape(bshape);
-        return affine(x.sub(mean).div(var.add(eps).sqrt()), bshape);
+        return FusedOps.batchNorm(x, weight, bias, eps, runningMean.data().clone(), runningVar.data().clone(), false);
     }
-
-    private Tensor affine(Tensor xhat, int[] bshape) { return weight == null ? xhat : xhat.mul(weight.reshape(bshape)).add(bias.reshape(bshape)); }
 
     @Override
     protected String extraRepr() { return numFeatures + ", eps=" + eps + ", momentum=" + momentum + (weight == null ? ", affine=False" : ""); }

@@ -45,11 +45,11 @@ final class ActivationOps {
     static Tensor leakyRelu(Tensor x, float slope) {
         int n = x.data.length;
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = x.data[i] > 0f ? x.data[i] : slope * x.data[i];
+        VectorKernels.leakyRelu(n, null, x.data, slope, out);
         return Tensor.result(out, x.shape, "leaky_relu", g -> {
             float[] gx = new float[n];
-            for (int i = 0; i < n; i++) gx[i] = x.data[i] > 0f ? g.data[i] : slope * g.data[i];
-            return new Tensor[] {new Tensor(gx, x.shape)};
+            VectorKernels.leakyRelu(n, g.data, x.data, slope, gx);
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }
 

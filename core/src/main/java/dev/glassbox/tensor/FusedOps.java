@@ -61,6 +61,16 @@ public final class FusedOps {
     public static Tensor layerNorm(Tensor x, int d, Tensor weight, Tensor bias, float eps) { return NormOps.layerNorm(x, d, weight, bias, eps); }
 
     /**
+     * Batch normalization over dim 1 of x [N, C, ...] in one node: (x − μ)/√(σ² + ε)·weight +
+     * bias per channel, weight and bias [C] or null. With {@code training} μ and the biased σ²
+     * are the batch's and are written into {@code mean} and {@code var}; otherwise they are read
+     * from them (the running statistics).
+     */
+    public static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, float eps, float[] mean, float[] var, boolean training) {
+        return NormOps.batchNorm(x, weight, bias, eps, mean, var, training);
+    }
+
+    /**
      * Scaled dot-product attention in one node: q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]
      * → softmax(scale·q·kᵀ + mask, causal) (dropout on the weights when {@code dropout} > 0,
      * drawn from {@code g}) · v, [..., Tq, dv]. The mask is additive, [Tq, Tk] or of q's rank

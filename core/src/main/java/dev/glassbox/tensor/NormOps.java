@@ -13,6 +13,8 @@ import dev.glassbox.kernels.VectorKernels;
  */
 final class NormOps {
     private static final int ROWS_PER_CHUNK = 16;
+    /** Channels per chunk of a batch normalization (each channel's sums are its own: any split gives the same bits). */
+    private static final int CHANNELS_PER_CHUNK = 4;
 
     private NormOps() {}
 
@@ -83,5 +85,86 @@ final class NormOps {
         float[] total = new float[d];
         for (float[] p : parts) if (p != null) VectorKernels.axpy(d, 1f, p, 0, total, 0);
         return Tensor.freshGrad(total, shape);
+    }
+
+    /**
+     * Batch normalization over dim 1 of x [N, C, ...] as one node: y = (x − μ)·r·γ + β with
+     * r = 1/√(σ² + ε), per channel. In training μ and σ² are the batch's (σ² biased; both are
+     * written to {@code mean} and {@code var} for the running statistics); otherwise they are
+     * read from {@code mean} and {@code var}. Sums are in double, per channel, so any split over
+     * the threads gives the same bits. Only μ and r are kept for the backward, which is written
+     * out: dγ = r·Σ g·(x − μ), dβ = Σ g, and dx = γ·r·(g − Σg/M − (x − μ)·r²·Σ g·(x − μ)/M) in
+     * training (M values a channel), γ·r·g otherwise.
+     */
+    static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, float eps, float[] mean, float[] var, boolean training) {
+        if (x.shape.length < 2) throw new IllegalArgumentException("batch_norm: input must be [N, C, ...], got " + Shapes.str(x.shape));
+        int n = x.shape[0], c = x.shape[1], run = x.data.length / Math.max(1, n * c);
+        if (mean.length != c || var.length != c || (weight != null && weight.data.length != c) || (bias != null && bias.data.length != c)) {
+            throw new IllegalArgumentException("batch_norm: statistics, weight and bias must have the input's " + c + " channels");
+        }
+        long count = (long) n * run;
+        if (training && count <= 1) throw new IllegalArgumentException("batch_norm: training needs more than one value per channel, got " + Shapes.str(x.shape));
+        float[] xd = x.data, out = new float[xd.length], mu = new float[c], rstd = new float[c];
+        float[] w = weight == null ? null : weight.data, b = bias == null ? null : bias.data;
+        int stride = c * run;
+        Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                float m, v;
+                if (training) {
+                    double s = 0;
+                    for (int i = 0, o = ch * run; i < n; i++, o += stride) s += run == 1 ? xd[o] : VectorKernels.sum(run, xd, o);
+                    m = (float) (s / count);
+                    double q = 0;
+                    for (int i = 0, o = ch * run; i < n; i++, o += stride) q += VectorKernels.sumSquaredDeviations(run, xd, o, m);
+                    v = (float) (q / count);
+                    mean[ch] = m;
+                    var[ch] = v;
+                } else {
+                    m = mean[ch];
+                    v = var[ch];
+                }
+                float r = (float) (1.0 / Math.sqrt((double) v + eps));
+                float scale = w == null ? r : r * w[ch], shift = (b == null ? 0f : b[ch]) - m * scale;
+                for (int i = 0, o = ch * run; i < n; i++, o += stride) {
+                    if (run == 1) out[o] = xd[o] * scale + shift;
+                    else VectorKernels.affine(run, scale, shift, xd, o, out, o);
+                }
+                mu[ch] = m;
+                rstd[ch] = r;
+            }
+        });
+        return Tensor.result(out, x.shape.clone(), "batch_norm", g -> {
+            boolean needX = x.requiresGrad, needW = weight != null && weight.requiresGrad, needB = bias != null && bias.requiresGrad;
+            float[] gd = g.data, dx = needX ? new float[xd.length] : null;
+            float[] dw = needW ? new float[c] : null, db = needB ? new float[c] : null;
+            Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
+                for (int ch = c0; ch < c1; ch++) {
+                    float m = mu[ch], r = rstd[ch];
+                    double sg = 0, sgx = 0;                 // Σ g and Σ g·x over the channel
+                    for (int i = 0, o = ch * run; i < n; i++, o += stride) {
+                        if (run == 1) {
+                            sg += gd[o];
+                            sgx += (double) gd[o] * xd[o];
+                        } else {
+                            sg += VectorKernels.sum(run, gd, o);
+                            sgx += VectorKernels.dot(run, gd, o, xd, o);
+                        }
+                    }
+                    double sgc = sgx - m * sg;               // Σ g·(x − μ)
+                    if (needW) dw[ch] = (float) (r * sgc);
+                    if (needB) db[ch] = (float) sg;
+                    if (!needX) continue;
+                    float a = w == null ? r : r * w[ch];     // dx = a·g − k·x + (k·μ − a·Σg/M) in training
+                    float k = training ? (float) (a * (double) r * r * sgc / count) : 0f;
+                    float shift = training ? (float) (k * (double) m - a * sg / count) : 0f;
+                    for (int i = 0, o = ch * run; i < n; i++, o += stride) {
+                        if (run == 1) dx[o] = a * gd[o] - k * xd[o] + shift;
+                        else VectorKernels.batchNormBackward(run, a, gd, o, k, xd, o, shift, dx, o);
+                    }
+                }
+            });
+            return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, needW ? Tensor.freshGrad(dw, weight.shape) : null,
+                    needB ? Tensor.freshGrad(db, bias.shape) : null};
+        }, x, weight, bias);
     }
 }

@@ -46,6 +46,11 @@ class BatchNormTest {
         GradCheck.check("batchnorm1d", x -> bn1.forward(x[0]), Tensor.randn(r, 6, 5));
         BatchNorm bn2 = BatchNorm.batchNorm2d(2);
         GradCheck.check("batchnorm2d", x -> bn2.forward(x[0]), Tensor.randn(r, 3, 2, 3, 3));
+        BatchNorm wide = BatchNorm.batchNorm2d(3);   // runs of 20 values: the vector kernels' path
+        GradCheck.check("batchnorm2d, runs of 20", x -> wide.forward(x[0]), Tensor.randn(r, 2, 3, 4, 5));
+        bn2.eval();                                   // the running statistics: γ·r·g reaches x, Σ g·x̂ and Σ g the weights
+        GradCheck.check("batchnorm2d eval", x -> bn2.forward(x[0]), Tensor.randn(r, 3, 2, 3, 3));
+        bn2.train();
         assertEquals(List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"), List.copyOf(bn2.stateDict().keySet()));
         var e = assertThrows(IllegalArgumentException.class, () -> bn2.forward(Tensor.zeros(3, 4, 2, 2)));
         assertTrue(e.getMessage().contains("expects [N, 2, H, W]"), e.getMessage());
