@@ -16,7 +16,7 @@ import java.util.TreeMap;
  */
 final class ConvOps {
     /** About how many output positions one convolution GEMM covers (a group of images side by side). */
-    private static final int GROUP_COLUMNS = 2048;
+    static final int GROUP_COLUMNS = 2048;
     /** Floats of the input-gradient columns (Wᵀ·G) made at a time: 512 KB, a core's L2 here. */
     private static final int DX_FLOATS = 1 << 17;
 
@@ -28,7 +28,7 @@ final class ConvOps {
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
-    private static float[] scratch(int slot, int n) {
+    static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < n) s[slot] = new float[n];
         return s[slot];

@@ -4,6 +4,8 @@ import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.VectorKernels;
 
+import java.util.TreeMap;
+
 /** Transposed convolution on NCHW tensors (the DCGAN generator's layer), built on {@link ConvOps}' im2col and col2im. */
 final class ConvTransposeOps {
     private ConvTransposeOps() {}
@@ -41,54 +43,83 @@ final class ConvTransposeOps {
         }
         int ho = (h - 1) * sh - 2 * ph + kh + oph, wo = (w - 1) * sw - 2 * pw + kw + opw;
         if (ho <= 0 || wo <= 0) throw new IllegalArgumentException("conv_transpose2d: padding " + ph + " leaves no output for input " + Shapes.str(x.shape));
-        int hw = h * w, nhw = n * hw, ckk = cout * kh * kw, ohw = ho * wo;
-        float[] xt = new float[cin * nhw];                  // X as [Cin, N·H·W]
-        for (int s = 0; s < n; s++) {
-            for (int c = 0; c < cin; c++) System.arraycopy(x.data, (s * cin + c) * hw, xt, c * nhw + s * hw, hw);
-        }
-        float[] cols = new float[ckk * nhw];                // Wᵀ·X : [Cout·kh·kw, N·H·W]
-        Sgemm.sgemm(true, false, ckk, nhw, cin, 1f, weight.data, 0, ckk, xt, 0, nhw, 0f, cols, 0, nhw);
-        float[] out = new float[n * cout * ohw];
+        int hw = h * w, ckk = cout * kh * kw, ohw = ho * wo, xImage = cin * hw, oImage = cout * ohw;
+        // The threads split the batch. Each takes a group of images at a time (about 2,048 input
+        // positions side by side, as ConvOps does): X of the group as [Cin, G·H·W] and the
+        // columns Wᵀ·X [Cout·kh·kw, G·H·W] in its own scratch arrays, then col2im into the
+        // images' outputs. A whole batch's columns at once (12.8 MB for the DCGAN's first layer,
+        // and as much again for the gradient's) were new arrays every call, and left the cache.
+        int group = Math.max(1, Math.min(n, (ConvOps.GROUP_COLUMNS + hw - 1) / hw));
+        float[] out = new float[n * oImage];
         Parallel.forRange(n, 1, (s0, s1) -> {
-            for (int s = s0; s < s1; s++) ConvOps.col2im(cols, s * hw, nhw, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, out, s * cout * ohw);
-        });
-        if (bias != null) {
-            for (int s = 0; s < n; s++) {
-                for (int oc = 0; oc < cout; oc++) {
-                    int at = (s * cout + oc) * ohw;
-                    for (int k2 = 0; k2 < ohw; k2++) out[at + k2] += bias.data[oc];
+            int gmax = Math.min(group, s1 - s0);
+            float[] xt = ConvOps.scratch(0, cin * gmax * hw), cols = ConvOps.scratch(1, ckk * gmax * hw);
+            for (int g0 = s0; g0 < s1; g0 += gmax) {
+                int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
+                gather(x.data, g0, gn, cin, hw, xt);
+                Sgemm.sgemm(true, false, ckk, ld, cin, 1f, weight.data, 0, ckk, xt, 0, ld, 0f, cols, 0, ld);
+                for (int s = 0; s < gn; s++) {
+                    int at = (g0 + s) * oImage;
+                    ConvOps.col2im(cols, s * hw, ld, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, out, at);
+                    if (bias != null) {
+                        for (int oc = 0; oc < cout; oc++) VectorKernels.affine(ohw, 1f, bias.data[oc], out, at + oc * ohw, out, at + oc * ohw);
+                    }
                 }
             }
-        }
+        });
         int[] outShape = {n, cout, ho, wo};
         return Tensor.result(out, outShape, "conv_transpose2d", g -> {
-            float[] gcols = new float[ckk * nhw];           // ConvOps.im2col(G) with the same geometry: [Cout·kh·kw, N·H·W]
+            boolean needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad;
+            float[] dx = needX ? new float[x.data.length] : null;
+            // Each chunk of the batch sums its own dW and db; the partial sums are then added in
+            // the order of the chunks, so a run gives the same bits every time.
+            TreeMap<Integer, float[][]> partial = new TreeMap<>();
             Parallel.forRange(n, 1, (s0, s1) -> {
-                for (int s = s0; s < s1; s++) ConvOps.im2col(g.data, s * cout * ohw, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, gcols, s * hw, nhw);
-            });
-            Tensor gx = null, gw = null, gb = null;
-            if (x.requiresGrad) {                           // dX = W·ConvOps.im2col(G) : [Cin, N·H·W]
-                float[] dxt = new float[cin * nhw];
-                Sgemm.sgemm(false, false, cin, nhw, ckk, 1f, weight.data, 0, ckk, gcols, 0, nhw, 0f, dxt, 0, nhw);
-                float[] dx = new float[x.data.length];
-                for (int s = 0; s < n; s++) {
-                    for (int c = 0; c < cin; c++) System.arraycopy(dxt, c * nhw + s * hw, dx, (s * cin + c) * hw, hw);
+                int gmax = Math.min(group, s1 - s0);
+                float[] gcols = ConvOps.scratch(1, ckk * gmax * hw);   // im2col(G) with the same geometry: [Cout·kh·kw, G·H·W]
+                float[] xt = needW ? ConvOps.scratch(0, cin * gmax * hw) : null, dxt = needX ? ConvOps.scratch(2, cin * gmax * hw) : null;
+                float[] dw = needW ? new float[weight.data.length] : null, db = needB ? new float[cout] : null;
+                for (int g0 = s0; g0 < s1; g0 += gmax) {
+                    int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
+                    for (int s = 0; s < gn; s++) {
+                        ConvOps.im2col(g.data, (g0 + s) * oImage, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, gcols, s * hw, ld);
+                        if (needB) for (int oc = 0; oc < cout; oc++) db[oc] += VectorKernels.sum(ohw, g.data, (g0 + s) * oImage + oc * ohw);
+                    }
+                    if (needX) {                            // dX = W·im2col(G) : [Cin, G·H·W]
+                        Sgemm.sgemm(false, false, cin, ld, ckk, 1f, weight.data, 0, ckk, gcols, 0, ld, 0f, dxt, 0, ld);
+                        for (int s = 0; s < gn; s++) {
+                            for (int c = 0; c < cin; c++) System.arraycopy(dxt, c * ld + s * hw, dx, (g0 + s) * xImage + c * hw, hw);
+                        }
+                    }
+                    if (needW) {                            // dW += X·im2col(G)ᵀ : [Cin, Cout·kh·kw]
+                        gather(x.data, g0, gn, cin, hw, xt);
+                        Sgemm.sgemm(false, true, cin, ckk, ld, 1f, xt, 0, ld, gcols, 0, ld, 1f, dw, 0, ckk);
+                    }
                 }
-                gx = Tensor.freshGrad(dx, x.shape);
-            }
-            if (weight.requiresGrad) {                      // dW = X·ConvOps.im2col(G)ᵀ : [Cin, Cout·kh·kw]
+                synchronized (partial) {
+                    partial.put(s0, new float[][] {dw, db});
+                }
+            });
+            Tensor gw = null, gb = null;
+            if (needW) {
                 float[] dw = new float[weight.data.length];
-                Sgemm.sgemm(false, true, cin, ckk, nhw, 1f, xt, 0, nhw, gcols, 0, nhw, 0f, dw, 0, ckk);
+                for (float[][] p : partial.values()) VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
                 gw = Tensor.freshGrad(dw, weight.shape);
             }
-            if (bias != null && bias.requiresGrad) {
+            if (needB) {
                 float[] db = new float[cout];
-                for (int s = 0; s < n; s++) {
-                    for (int oc = 0; oc < cout; oc++) db[oc] += VectorKernels.sum(ohw, g.data, (s * cout + oc) * ohw);
-                }
+                for (float[][] p : partial.values()) for (int oc = 0; oc < cout; oc++) db[oc] += p[1][oc];
                 gb = Tensor.freshGrad(db, bias.shape);
             }
-            return new Tensor[] {gx, gw, gb};
+            return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, gw, gb};
         }, x, weight, bias);
+    }
+
+    /** Images [g0, g0 + gn) of x [N, Cin, H·W] as [Cin, gn·H·W]: each channel's maps side by side. */
+    private static void gather(float[] x, int g0, int gn, int cin, int hw, float[] xt) {
+        int ld = gn * hw;
+        for (int s = 0; s < gn; s++) {
+            for (int c = 0; c < cin; c++) System.arraycopy(x, ((g0 + s) * cin + c) * hw, xt, c * ld + s * hw, hw);
+        }
     }
 }

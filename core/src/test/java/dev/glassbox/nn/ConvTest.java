@@ -225,6 +225,35 @@ class ConvTest {
         assertArrayEquals(new int[] {128, 64, 4, 4}, up.weight.shape());
     }
 
+    /**
+     * A batch of 13 images of 32×32 (groups of two images, several to a thread, the last of one)
+     * gives each image what it gets alone, and the weight and bias gradients are the sums of the
+     * single images' gradients.
+     */
+    @Test
+    void transposedConvolutionOfABatchIsThatOfEachImage() {
+        Generator gen = new Generator(11);
+        int n = 13;
+        Tensor w = Tensor.randn(gen, 8, 3, 4, 4).requiresGrad(true), b = Tensor.randn(gen, 3).requiresGrad(true);
+        Tensor x = Tensor.randn(gen, n, 8, 32, 32).requiresGrad(true), proj = Tensor.randn(gen, n, 3, 64, 64);
+        Tensor y = F.convTranspose2d(x, w, b, 2, 1);
+        y.mul(proj).sum().backward();
+        float[] dw = new float[w.numel()], db = new float[3];
+        int xi = 8 * 1024, yi = 3 * 4096;
+        for (int s = 0; s < n; s++) {
+            Tensor w1 = Tensor.of(w.data().clone(), w.shape()).requiresGrad(true), b1 = Tensor.of(b.data().clone(), 3).requiresGrad(true);
+            Tensor x1 = Tensor.of(java.util.Arrays.copyOfRange(x.data(), s * xi, (s + 1) * xi), 1, 8, 32, 32).requiresGrad(true);
+            Tensor y1 = F.convTranspose2d(x1, w1, b1, 2, 1);
+            close(y1.data(), java.util.Arrays.copyOfRange(y.data(), s * yi, (s + 1) * yi), "image " + s + " output");
+            y1.mul(Tensor.of(java.util.Arrays.copyOfRange(proj.data(), s * yi, (s + 1) * yi), 1, 3, 64, 64)).sum().backward();
+            close(x1.grad().data(), java.util.Arrays.copyOfRange(x.grad().data(), s * xi, (s + 1) * xi), "image " + s + " dx");
+            for (int i = 0; i < dw.length; i++) dw[i] += w1.grad().data()[i];
+            for (int i = 0; i < 3; i++) db[i] += b1.grad().data()[i];
+        }
+        close(dw, w.grad().data(), "dw, summed over the images");
+        close(db, b.grad().data(), "db, summed over the images");
+    }
+
     @Test
     void conv2dModuleHasTorchShapesNamesAndInit() {
         Conv2d conv = new Conv2d(1, 32, 3, new Generator(0));
