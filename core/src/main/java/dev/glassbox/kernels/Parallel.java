@@ -2,6 +2,7 @@ package dev.glassbox.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -55,7 +56,9 @@ public final class Parallel {
      * {@code grain} (the last chunk takes the rest). There are up to three chunks per thread,
      * and each thread takes the next free chunk when it finishes one, so a thread slowed by the
      * machine (a busy VM neighbour, a GC or JIT thread on its core) does less of the work
-     * instead of making the others wait.
+     * instead of making the others wait. The caller waits only for the chunks the workers took,
+     * never for a worker to start: one woken late finds nothing left, and the caller has done
+     * the work alone.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int units = (n + grain - 1) / grain;
@@ -69,27 +72,34 @@ public final class Parallel {
             int chunks = Math.min(units, 3 * t);
             int per = (units + chunks - 1) / chunks;
             int count = (units + per - 1) / per;
-            AtomicInteger next = new AtomicInteger();
+            // next: the next chunk to take; pending: the chunks neither finished nor given up
+            AtomicInteger next = new AtomicInteger(), pending = new AtomicInteger(count);
+            AtomicReference<Throwable> error = new AtomicReference<>();
             RangeBody share = (ignored0, ignored1) -> {
                 for (int c; (c = next.getAndIncrement()) < count; ) {
-                    body.run(Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));
+                    try {
+                        body.run(Math.min(n, c * per * grain), Math.min(n, (c + 1) * per * grain));
+                    } catch (Throwable e) {
+                        error.compareAndSet(null, e);
+                        int untaken = next.getAndSet(count);   // the others stop early: the chunks not yet taken are given up
+                        if (untaken < count) pending.addAndGet(untaken - count);
+                    } finally {
+                        pending.decrementAndGet();
+                    }
                 }
             };
-            for (int w = 1; w < t; w++) WORKERS[w - 1].submit(share, 0, 0);
-            Throwable first = null;
+            for (int w = 1; w < t; w++) WORKERS[w - 1].submit(share);
             inside[0] = true;
             try {
                 share.run(0, 0);
-            } catch (Throwable e) {
-                first = e;
-                next.set(count);   // let the workers stop early
             } finally {
                 inside[0] = false;
             }
-            for (int w = 1; w < t; w++) {
-                Throwable e = WORKERS[w - 1].awaitDone();
-                if (first == null) first = e;
-            }
+            // Wait for the chunks still running, not for the workers: a worker that starts late
+            // (woken late, or its core taken by another process) finds no chunk left and does
+            // nothing, and the caller, which has done the rest itself, is not held.
+            awaitNone(pending);
+            Throwable first = error.get();
             if (first instanceof RuntimeException re) throw re;
             if (first instanceof Error er) throw er;
             if (first != null) throw new IllegalStateException(first);
@@ -98,38 +108,35 @@ public final class Parallel {
         }
     }
 
-    /** A worker with a one-job mailbox: spins, then parks, waiting for the next job. */
+    /** Spins (then naps) until no chunk is pending. */
+    private static void awaitNone(AtomicInteger pending) {
+        long t0 = System.nanoTime();
+        int spins = 0;
+        while (pending.get() > 0) {
+            if (++spins < 1 << 10 || System.nanoTime() - t0 < SPIN_NANOS) Thread.onSpinWait();
+            else LockSupport.parkNanos(20_000);
+        }
+    }
+
+    /**
+     * A worker with a one-job mailbox: spins, then parks, waiting for the next job. A job
+     * posted before the last one was taken replaces it: the caller never waits for a worker,
+     * only for the chunks a worker took, so an old job is one whose chunks are all gone.
+     */
     private static final class Worker extends Thread {
         private volatile RangeBody body;
-        private volatile int start, end;
-        private volatile long posted, done;
+        private volatile long posted;
         private volatile boolean parked;
-        private volatile Throwable error;
 
         Worker(int id) {
             super("glassbox-kernel-" + id);
             setDaemon(true);
         }
 
-        void submit(RangeBody b, int s, int e) {
+        void submit(RangeBody b) {
             body = b;
-            start = s;
-            end = e;
-            error = null;
             posted = posted + 1;             // publishes the job (volatile write last)
             if (parked) LockSupport.unpark(this);
-        }
-
-        /** Waits until the posted job is done and returns what it threw, if anything. */
-        Throwable awaitDone() {
-            long want = posted;
-            long t0 = System.nanoTime();
-            int spins = 0;
-            while (done != want) {
-                if (++spins < 1 << 10 || System.nanoTime() - t0 < SPIN_NANOS) Thread.onSpinWait();
-                else LockSupport.parkNanos(20_000);
-            }
-            return error;
         }
 
         @Override
@@ -150,11 +157,9 @@ public final class Parallel {
                 }
                 seen = posted;
                 try {
-                    body.run(start, end);
-                } catch (Throwable t) {
-                    error = t;
-                } finally {
-                    done = seen;
+                    body.run(0, 0);
+                } catch (Throwable ignored) {
+                    // the job's own chunks record what they throw; nothing else runs here
                 }
             }
         }
