@@ -4,6 +4,7 @@ import dev.glassbox.models.rnn.LanguageModel;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.rnn.LanguageModelTask;
 import dev.glassbox.models.text.TextData;
+import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.text.Windows;
 import dev.glassbox.models.train.SampledBatches;
@@ -42,7 +43,7 @@ final class LanguageWorkloads {
         }
         int steps = s.quick() ? 30 : 300, batch = 32;
         LanguageModelRecipe.Config c = LanguageModelRecipe.config("w5");
-        TextData.Split text = TextData.split(TextData.source(brown.toString()), Vocab.Tokens.CHARACTERS, c.seq(), "W5 language model");
+        TextData.Split text = TextData.split(TextSource.data(brown.toString()), Vocab.Tokens.CHARACTERS, c.seq(), "W5 language model");
         var m = new LanguageModel(text.vocab(), Recurrent.Mode.LSTM, c.embedding(), c.hidden(), c.layers(), new Generator(1));
         var batches = new SampledBatches<>(steps, new Generator(2), g -> Windows.random(text.train(), batch, c.seq(), g));
         var task = new LanguageModelTask(m, new Adam(m.parameters(), 2e-3f), batches, LanguageModelTask.Carry.NONE, null, c.seq());
@@ -73,7 +74,7 @@ final class LanguageWorkloads {
         }
         int steps = s.quick() ? 30 : 300, batch = 32;
         TransformerLM.Config c = TransformerRecipe.config("char");
-        TextData.Split text = TextData.split(TextData.source(brown.toString()), Vocab.Tokens.CHARACTERS, c.context(), "W6 language model");
+        TextData.Split text = TextData.split(TextSource.data(brown.toString()), Vocab.Tokens.CHARACTERS, c.context(), "W6 language model");
         var m = new TransformerLM(text.vocab(), c, new Generator(1));
         var batches = new SampledBatches<>(steps, new Generator(2), g -> Windows.random(text.train(), batch, c.context(), g));
         var task = new SimpleTask<>(m, new Adam(m.parameters(), 1e-3f), batches,

@@ -76,6 +76,10 @@ public final class Workloads {
             out.put("skipped", id + " could not read its data: " + e.getMessage());
         }
         out.put("threads", Threads.count());
+        out.put("cpu", Blas.cpuModel());
+        out.put("vector_bits", Blas.vectorLength() * 32);
+        out.put("l1d_kb", Blas.l1dCacheBytes() >> 10);
+        out.put("l2_kb", Blas.l2CacheBytes() >> 10);
         out.put("jvm", Runtime.version().toString());
         out.put("date", LocalDate.now().toString());
         return out;

@@ -24,6 +24,8 @@ class WorkloadsTest {
             assertTrue(g > 0.1 && g < 10_000, k + " = " + g);
         }
         assertTrue(r.containsKey("jvm") && r.containsKey("date") && r.containsKey("threads"));
+        assertTrue(r.get("cpu") instanceof String && (int) r.get("vector_bits") >= 128 && (int) r.get("l1d_kb") > 0 && (int) r.get("l2_kb") > 0,
+                "the machine: cpu, vector_bits, l1d_kb, l2_kb in " + r);
         assertEquals(4, notes.size());
     }
 

@@ -60,24 +60,35 @@ final class Bench implements Callable<Integer> {
         return 0;
     }
 
+    /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
+    private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "jvm", "date");
+
+    /** One line naming the machine: CPU, vector width, caches, JVM, threads. */
+    private static String machine(Map<String, Object> r) {
+        return String.format(Locale.ROOT, "machine: %s, %s-bit vectors, L1d %s KB, L2 %s KB a core; JVM %s, %s threads",
+                r.get("cpu"), r.get("vector_bits"), r.get("l1d_kb"), r.get("l2_kb"), r.get("jvm"), r.get("threads"));
+    }
+
     private static String text(Map<String, Object> r) {
         if (r.containsKey("skipped")) return r.get("id") + ": skipped — " + r.get("skipped");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of(String.valueOf(r.get("id")), "glassbox"));
         for (var e : r.entrySet()) {
-            if (List.of("id", "threads", "jvm", "date").contains(e.getKey())) continue;
+            if (MACHINE.contains(e.getKey())) continue;
             rows.add(List.of(e.getKey(), Tables.format(e.getValue())));
         }
-        return Tables.table(rows);
+        return Tables.table(rows) + machine(r);
     }
 
     private void comparePeers(String id, Workloads.Settings settings) throws IOException {
         Map<String, List<Double>> ours = new LinkedHashMap<>(), theirs = new LinkedHashMap<>();
+        Map<String, Object> last = Map.of();
         String peerName = "peer";
         for (int round = 1; round <= rounds; round++) {
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: glassbox...%n", id, round, rounds);
             Map<String, Object> r = Workloads.run(id, settings, note -> { });
-            r.forEach((k, v) -> { if (v instanceof Number n) ours.computeIfAbsent(k, x -> new ArrayList<>()).add(n.doubleValue()); });
+            r.forEach((k, v) -> { if (v instanceof Number n && !MACHINE.contains(k)) ours.computeIfAbsent(k, x -> new ArrayList<>()).add(n.doubleValue()); });
+            last = r;
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: peer...%n", id, round, rounds);
             JsonNode p = PeerRunner.run(id, quick);
             peerName = p.path("peer").asText("peer") + (p.has("blas") ? " (" + p.get("blas").asText() + ")" : "");
@@ -91,6 +102,7 @@ final class Bench implements Callable<Integer> {
         jsonOut.put("id", id);
         jsonOut.put("peer", peerName);
         jsonOut.put("rounds", rounds);
+        for (String k : MACHINE) if (!k.equals("id") && last.containsKey(k)) jsonOut.put(k, last.get(k));
         for (var e : ours.entrySet()) {
             if (e.getKey().equals("threads") || !theirs.containsKey(e.getKey())) continue;
             double g = Stats.median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
@@ -99,6 +111,7 @@ final class Bench implements Callable<Integer> {
             jsonOut.put(e.getKey(), Map.of("glassbox", g, "peer", q, "ratio", Math.round(g / q * 100) / 100.0));
         }
         Main.OUT.println("peer: " + peerName + "; medians over " + rounds + " alternating rounds");
+        Main.OUT.println(machine(last));
         Main.OUT.print(Tables.table(rows));
         if (json) Main.OUT.println(Json.write(jsonOut));
     }

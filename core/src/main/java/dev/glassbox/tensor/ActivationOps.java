@@ -2,6 +2,7 @@ package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.BinaryOp;
 import dev.glassbox.kernels.GeluKernels;
+import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -45,10 +46,10 @@ final class ActivationOps {
     static Tensor leakyRelu(Tensor x, float slope) {
         int n = x.data.length;
         float[] out = new float[n];
-        VectorKernels.leakyRelu(n, null, x.data, slope, out);
+        LayerKernels.leakyRelu(n, null, x.data, slope, out);
         return Tensor.result(out, x.shape, "leaky_relu", g -> {
             float[] gx = new float[n];
-            VectorKernels.leakyRelu(n, g.data, x.data, slope, gx);
+            LayerKernels.leakyRelu(n, g.data, x.data, slope, gx);
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }

@@ -1,5 +1,6 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.CpuInfo;
 import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.Simd;
 import dev.glassbox.kernels.VectorKernels;
@@ -44,4 +45,16 @@ public final class Blas {
      * multiple of it are handled by the routines above without a scalar tail.
      */
     public static int vectorLength() { return Simd.lanes(); }
+
+    /** The CPU's model name, as /proc/cpuinfo gives it ("unknown" elsewhere). */
+    public static String cpuModel() { return CpuInfo.MODEL; }
+
+    /** Bytes of a core's L1 data cache (from sysfs or getconf; 32 KB when neither says). */
+    public static int l1dCacheBytes() { return CpuInfo.L1D; }
+
+    /** Bytes of a core's L2 cache (from sysfs or getconf; 512 KB when neither says). */
+    public static int l2CacheBytes() { return CpuInfo.L2; }
+
+    /** Where the cache sizes came from: "sysfs", "getconf" or "default". */
+    public static String cacheSource() { return CpuInfo.SOURCE; }
 }

@@ -1,6 +1,7 @@
 package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.BinaryOp;
+import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -115,7 +116,7 @@ final class NormOps {
                     for (int i = 0, o = ch * run; i < n; i++, o += stride) s += run == 1 ? xd[o] : VectorKernels.sum(run, xd, o);
                     m = (float) (s / count);
                     double q = 0;
-                    for (int i = 0, o = ch * run; i < n; i++, o += stride) q += VectorKernels.sumSquaredDeviations(run, xd, o, m);
+                    for (int i = 0, o = ch * run; i < n; i++, o += stride) q += LayerKernels.sumSquaredDeviations(run, xd, o, m);
                     v = (float) (q / count);
                     mean[ch] = m;
                     var[ch] = v;
@@ -159,7 +160,7 @@ final class NormOps {
                     float shift = training ? (float) (k * (double) m - a * sg / count) : 0f;
                     for (int i = 0, o = ch * run; i < n; i++, o += stride) {
                         if (run == 1) dx[o] = a * gd[o] - k * xd[o] + shift;
-                        else VectorKernels.batchNormBackward(run, a, gd, o, k, xd, o, shift, dx, o);
+                        else LayerKernels.batchNormBackward(run, a, gd, o, k, xd, o, shift, dx, o);
                     }
                 }
             });

@@ -90,15 +90,15 @@ class VectorKernelsTest {
             xs[1] = -0f;
             xs[2] = 0f;
         }
-        VectorKernels.leakyRelu(n, null, xs, 0.2f, o1);
+        LayerKernels.leakyRelu(n, null, xs, 0.2f, o1);
         ScalarKernels.leakyRelu(n, null, xs, 0, 0.2f, o2);
         close(o1, o2, 0f, "leaky relu");
         if (n > 3) assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(o1[1]), "leaky relu of −0");
-        VectorKernels.leakyRelu(n, g, xs, 0.2f, o1);
+        LayerKernels.leakyRelu(n, g, xs, 0.2f, o1);
         ScalarKernels.leakyRelu(n, g, xs, 0, 0.2f, o2);
         close(o1, o2, 0f, "leaky relu backward");
-        assertEquals(ScalarKernels.sumSquaredDeviations(n, x, 2, 0.3f), VectorKernels.sumSquaredDeviations(n, x, 2, 0.3f), 1e-4f * n, "squared deviations");
-        VectorKernels.batchNormBackward(n, 0.7f, g, 0, 0.2f, x, 1, -0.1f, o1, 0);
+        assertEquals(ScalarKernels.sumSquaredDeviations(n, x, 2, 0.3f), LayerKernels.sumSquaredDeviations(n, x, 2, 0.3f), 1e-4f * n, "squared deviations");
+        LayerKernels.batchNormBackward(n, 0.7f, g, 0, 0.2f, x, 1, -0.1f, o1, 0);
         ScalarKernels.batchNormBackward(n, 0.7f, g, 0, 0.2f, x, 1, -0.1f, o2, 0);
         close(o1, o2, 1e-6f, "batch norm backward");
         VectorKernels.reluBackward(n, g, x, o1);

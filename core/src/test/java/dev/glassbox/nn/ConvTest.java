@@ -250,8 +250,9 @@ class ConvTest {
             for (int i = 0; i < dw.length; i++) dw[i] += w1.grad().data()[i];
             for (int i = 0; i < 3; i++) db[i] += b1.grad().data()[i];
         }
-        close(dw, w.grad().data(), "dw, summed over the images");
-        close(db, b.grad().data(), "db, summed over the images");
+        // sums of 13 × 4,096 products a weight, in another order: float rounding reaches 1e-4 of the value
+        dev.glassbox.Golden.close(dw, w.grad().data(), 1e-3f, "dw, summed over the images");
+        dev.glassbox.Golden.close(db, b.grad().data(), 1e-3f, "db, summed over the images");
     }
 
     @Test

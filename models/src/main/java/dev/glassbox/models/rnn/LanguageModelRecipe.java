@@ -9,6 +9,7 @@ import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.text.TextData;
+import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Tracks;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.text.Window;
@@ -147,7 +148,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         TrainSettings t = s.train();
         String preset = preset(t.preset());
         Config c = config(preset);
-        TextData.Split text = TextData.split(TextData.source(t.data()), c.tokens(), c.seq(), preset + " language model");
+        TextData.Split text = TextData.split(TextSource.data(t.data()), c.tokens(), c.seq(), preset + " language model");
         LanguageModel m = new LanguageModel(text.vocab(), s.cell(), c.embedding(), c.hidden(), c.layers(), new Generator(t.seed()));
         Adam opt = new Adam(m.parameters(), t.lr());
         boolean tracks = s.batching() == Settings.Batching.TRACKS;
@@ -208,7 +209,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed) throws IOException {
         LanguageModel m = cast(model);
-        TextData.Held h = TextData.heldOut(TextData.source(data), m.vocab);
+        TextData.Held h = TextData.heldOut(TextSource.data(data), m.vocab);
         int[] held = h.ids();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);

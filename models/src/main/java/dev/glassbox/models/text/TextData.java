@@ -1,14 +1,9 @@
 package dev.glassbox.models.text;
 
-import dev.glassbox.io.Utf8;
 import dev.glassbox.models.train.DataException;
 
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -18,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A text as a language model sees it: read, cut into tokens, a vocabulary of the training part,
@@ -36,134 +30,13 @@ public final class TextData {
 
     private TextData() {}
 
-    /**
-     * Where a text comes from: a name for messages and a reader opened afresh for each pass, so a
-     * long text is read as it streams by and never held whole as one String.
-     */
-    public interface Source {
-        /** The data name or file, for messages. */
-        String name();
-
-        /** A new reader at the text's start (strict UTF-8 for files). */
-        Reader open() throws IOException;
-    }
-
-    /** The source of a data name ({@link #EMBEDDED}, or null for it) or a UTF-8 file (plain or .gz); a missing file is an error now. */
-    public static Source source(String data) throws DataException {
-        if (data == null || data.equals(EMBEDDED)) {
-            return new Source() {
-                @Override public String name() { return EMBEDDED; }
-
-                @Override
-                public Reader open() throws IOException {
-                    InputStream in = TextData.class.getResourceAsStream("/corpora/pride-and-prejudice.txt.gz");
-                    if (in == null) throw new IOException("the embedded text is missing from the jar");
-                    return Utf8.reader(new GZIPInputStream(in), EMBEDDED, "a language model reads a UTF-8 text file");
-                }
-            };
-        }
-        Path p = Path.of(data);
-        if (!Files.isRegularFile(p)) {
-            throw new DataException("data", "'" + data + "' is neither the embedded text (" + EMBEDDED + ") nor a file; a language model reads a UTF-8 text file");
-        }
-        return new Source() {
-            @Override public String name() { return data; }
-
-            @Override
-            public Reader open() throws IOException {
-                InputStream in = Files.newInputStream(p);
-                try {
-                    return Utf8.reader(data.endsWith(".gz") ? new GZIPInputStream(in) : in, data, "a language model reads a UTF-8 text file");
-                } catch (IOException e) {
-                    in.close();
-                    throw new IOException(data + ": not a gzip file (" + e.getMessage() + "); name a plain text file without .gz", e);
-                }
-            }
-        };
-    }
-
-    /** A text already in memory as a source (tests, short texts). */
-    public static Source text(String name, String text) {
-        return new Source() {
-            @Override public String name() { return name; }
-
-            @Override public Reader open() { return new StringReader(text); }
-        };
-    }
-
     /** The whole text of a data name ({@link #EMBEDDED}) or a UTF-8 file (plain or .gz), as one String: for short texts. */
     public static String read(String data) throws IOException {
-        try (Reader r = source(data).open()) {
+        try (Reader r = TextSource.data(data).open()) {
             StringBuilder sb = new StringBuilder();
             char[] buf = new char[1 << 16];
             for (int k; (k = r.read(buf)) > 0; ) sb.append(buf, 0, k);
             return sb.toString();
-        }
-    }
-
-    /** A text's tokens as they stream by: code points, or whitespace-separated words. */
-    private static final class Scan implements AutoCloseable {
-        private final Reader in;
-        private final char[] buf = new char[1 << 16];
-        private int pos, len;
-        private final StringBuilder word = new StringBuilder();
-
-        Scan(Source s) throws IOException { in = s.open(); }
-
-        private int nextChar() throws IOException {
-            if (pos == len) {
-                len = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (len <= 0) {
-                    len = 0;
-                    return -1;
-                }
-            }
-            return buf[pos++];
-        }
-
-        /** The next code point, or −1 at the end; a lone surrogate is its own code point, as {@link String#codePoints}. */
-        int codePoint() throws IOException {
-            int c = nextChar();
-            if (c < 0 || !Character.isHighSurrogate((char) c)) return c;
-            int d = nextChar();
-            if (d >= 0 && Character.isLowSurrogate((char) d)) return Character.toCodePoint((char) c, (char) d);
-            if (d >= 0) pos--;   // not a pair: the next char is read again (it is still in the buffer)
-            return c;
-        }
-
-        /** The next word, or null at the end. */
-        String word() throws IOException {
-            int c;
-            while ((c = nextChar()) >= 0 && isSpace((char) c)) { /* skip */ }
-            if (c < 0) return null;
-            word.setLength(0);
-            do word.append((char) c); while ((c = nextChar()) >= 0 && !isSpace((char) c));
-            return word.toString();
-        }
-
-        /** Counts the tokens from here to the end. */
-        long count(Vocab.Tokens kind) throws IOException {
-            long n = 0;
-            if (kind == Vocab.Tokens.WORDS) {
-                boolean in = false;
-                for (int c; (c = nextChar()) >= 0; ) {
-                    boolean space = isSpace((char) c);
-                    if (!space && !in) n++;
-                    in = !space;
-                }
-            } else {
-                while (codePoint() >= 0) n++;
-            }
-            return n;
-        }
-
-        @Override public void close() throws IOException { in.close(); }
-    }
-
-    private static long count(Source s, Vocab.Tokens kind) throws IOException {
-        try (Scan scan = new Scan(s)) {
-            return scan.count(kind);
         }
     }
 
@@ -234,25 +107,25 @@ public final class TextData {
      * part; each part needs {@code window + 2} tokens at least, or the error says how many.
      */
     public static Split split(String text, Vocab.Tokens kind, int window, String what) throws IOException {
-        return split(text("text", text), kind, window, what);
+        return split(TextSource.text("text", text), kind, window, what);
     }
 
     /**
-     * {@link #split(String, Vocab.Tokens, int, String)} of a source read in two passes — one
+     * {@link #split(String, Vocab.Tokens, int, String)} of a {@link TextSource} read in two passes — one
      * counting its tokens, one turning them into ids — so no more than an int a token (4 bytes)
      * is held, and never the text as a String: the same vocabulary, order and ids as
      * {@link #tokens}, {@link #vocab} and {@link #encode} give (characters the training part
      * never had are dropped from the held-out part and counted).
      */
-    public static Split split(Source source, Vocab.Tokens kind, int window, String what) throws IOException {
-        long total = count(source, kind);
+    public static Split split(TextSource source, Vocab.Tokens kind, int window, String what) throws IOException {
+        long total = TokenScan.count(source, kind);
         String unit = kind == Vocab.Tokens.WORDS ? "words" : "characters";
         if (total > MAX_TOKENS) {
             throw new DataException("data", "'" + source.name() + "' has " + total + " " + unit + "; a " + what + " takes at most " + MAX_TOKENS
                     + " (an int array a part): cut the text");
         }
         int n = (int) total, cut = checkedCut(n, window, unit, what);
-        try (Scan scan = new Scan(source)) {
+        try (TokenScan scan = new TokenScan(source)) {
             return kind == Vocab.Tokens.WORDS ? splitWords(scan, n, cut, source.name()) : splitCharacters(scan, n, cut, source.name());
         }
     }
@@ -266,7 +139,7 @@ public final class TextData {
     }
 
     /** The ids of a text's words: each distinct word kept once, an int per token. */
-    private static Split splitWords(Scan scan, int n, int cut, String name) throws IOException {
+    private static Split splitWords(TokenScan scan, int n, int cut, String name) throws IOException {
         Map<String, Integer> first = new HashMap<>();
         List<String> words = new ArrayList<>();
         int[] train = new int[cut];
@@ -306,9 +179,6 @@ public final class TextData {
         return new Split(new Vocab(Vocab.Tokens.WORDS, tokens), train, h == held.length ? held : Arrays.copyOf(held, h), unknown);
     }
 
-    /** The whitespace of {@code \\s} in a regular expression: space, tab, newline, vertical tab, form feed, carriage return. */
-    private static boolean isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; }
-
     private static int checkedCut(int size, int window, String unit, String what) throws IOException {
         int cut = (int) (size * 0.9);
         if (cut < window + 2 || size - cut < window + 2) {
@@ -319,7 +189,7 @@ public final class TextData {
     }
 
     /** The ids of a text's characters, straight from the code points (4 bytes a character). */
-    private static Split splitCharacters(Scan scan, int n, int cut, String name) throws IOException {
+    private static Split splitCharacters(TokenScan scan, int n, int cut, String name) throws IOException {
         int[] train = new int[cut];
         BitSet seen = new BitSet();
         for (int i = 0; i < cut; i++) {
@@ -376,9 +246,9 @@ public final class TextData {
      */
     public record Held(int[] ids, int unknown, List<String> unknownExamples) {}
 
-    /** {@link #heldOut(Source, Vocab)} of a text in memory named {@code name}. */
+    /** {@link #heldOut(TextSource, Vocab)} of a text in memory named {@code name}. */
     public static Held heldOut(String text, Vocab vocab, String name) throws IOException {
-        return heldOut(text(name, text), vocab);
+        return heldOut(TextSource.text(name, text), vocab);
     }
 
     /**
@@ -387,14 +257,14 @@ public final class TextData {
      * there is nothing to score. Read in two passes (one counting, one from the cut on), so only
      * the held-out part's ids are held.
      */
-    public static Held heldOut(Source source, Vocab vocab) throws IOException {
-        long total = count(source, vocab.kind());
+    public static Held heldOut(TextSource source, Vocab vocab) throws IOException {
+        long total = TokenScan.count(source, vocab.kind());
         long start = (long) (total * 0.9);
         if (total - start > MAX_TOKENS) throw new DataException("data", "'" + source.name() + "' is too long to score: its last 10% has over " + MAX_TOKENS + " tokens");
         Set<String> examples = new java.util.LinkedHashSet<>();
         int unknown = 0, n = 0;
         int[] ids = new int[(int) (total - start)];
-        try (Scan scan = new Scan(source)) {
+        try (TokenScan scan = new TokenScan(source)) {
             if (vocab.words()) {
                 Map<String, Integer> index = new HashMap<>();
                 for (int i = 0; i < vocab.size(); i++) index.put(vocab.tokens().get(i), i);

@@ -8,6 +8,7 @@ import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.rnn.CourseRnn;
 import dev.glassbox.models.text.TextData;
+import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.text.Window;
 import dev.glassbox.models.text.Windows;
@@ -116,7 +117,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     private Run trainChar(TrainSettings t, RunOptions run, EventListener events) throws IOException {
         TransformerLM.Config c = config("char");
-        TextData.Split text = TextData.split(TextData.source(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
+        TextData.Split text = TextData.split(TextSource.data(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
         TransformerLM m = new TransformerLM(text.vocab(), c, new Generator(t.seed()));
         var batches = new SampledBatches<>(Math.max(1, text.train().length / (t.batch() * c.context())), new Generator(t.seed() + 1),
                 g -> Windows.random(text.train(), t.batch(), c.context(), g));
@@ -271,7 +272,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
             out.put("acc", sc.get("acc"));
             return out;
         }
-        TextData.Held h = TextData.heldOut(TextData.source(data), m.vocab);
+        TextData.Held h = TextData.heldOut(TextSource.data(data), m.vocab);
         int[] held = h.ids();
         out.put("data", data == null ? TextData.EMBEDDED : data);
         double val = heldOutLoss(m, held);

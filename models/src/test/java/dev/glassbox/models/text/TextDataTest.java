@@ -63,12 +63,12 @@ class TextDataTest {
         String text = "a".repeat(65_535) + "😀" + "the cat sat on the mat; ".repeat(3000) + "한글 😀";
         for (Vocab.Tokens kind : Vocab.Tokens.values()) {
             TextData.Split whole = wholeSplit(text, kind);
-            TextData.Split streamed = TextData.split(TextData.text("t", text), kind, 8, "test");
+            TextData.Split streamed = TextData.split(TextSource.text("t", text), kind, 8, "test");
             assertEquals(whole.vocab().tokens(), streamed.vocab().tokens(), kind.toString());
             assertArrayEquals(whole.train(), streamed.train(), kind.toString());
             assertArrayEquals(whole.held(), streamed.held(), kind.toString());
             assertEquals(whole.heldUnknown(), streamed.heldUnknown(), kind.toString());
-            assertArrayEquals(whole.held(), TextData.heldOut(TextData.text("t", text), streamed.vocab()).ids(), kind.toString());
+            assertArrayEquals(whole.held(), TextData.heldOut(TextSource.text("t", text), streamed.vocab()).ids(), kind.toString());
         }
     }
 
@@ -94,7 +94,7 @@ class TextDataTest {
     void aLongTextTakesAnIntAToken() throws IOException {
         int n = 4_000_000;
         String text = "the quick brown fox jumps over the lazy dog. 한글도 조금. ".repeat(n / 50);
-        TextData.Source source = TextData.text("long.txt", text);
+        TextSource source = TextSource.text("long.txt", text);
         TextData.Split warm = TextData.split(source, Vocab.Tokens.CHARACTERS, 64, "test");   // classes loaded, code compiled
         long before = allocated();
         TextData.Split split = TextData.split(source, Vocab.Tokens.CHARACTERS, 64, "test");
@@ -117,7 +117,7 @@ class TextDataTest {
     void aTextThatChangesBetweenPassesIsAnError() {
         String[] texts = {"abcdefghij".repeat(100), "abc"};
         int[] opened = {0};
-        TextData.Source shrinking = new TextData.Source() {
+        TextSource shrinking = new TextSource() {
             @Override public String name() { return "growing.log"; }
 
             @Override public java.io.Reader open() { return new java.io.StringReader(texts[Math.min(opened[0]++, 1)]); }
@@ -131,7 +131,7 @@ class TextDataTest {
     void aGzNameOnPlainTextIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
         java.nio.file.Path f = dir.resolve("plain.txt.gz");
         java.nio.file.Files.writeString(f, "just text ".repeat(100));
-        var e = assertThrows(IOException.class, () -> TextData.split(TextData.source(f.toString()), Vocab.Tokens.CHARACTERS, 8, "test"));
+        var e = assertThrows(IOException.class, () -> TextData.split(TextSource.data(f.toString()), Vocab.Tokens.CHARACTERS, 8, "test"));
         assertTrue(e.getMessage().startsWith(f + ": not a gzip file"), e.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package dev.glassbox.models.word2vec;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.glassbox.models.text.TextData;
+import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Vocab;
 
 import java.io.IOException;
@@ -49,8 +50,8 @@ class WordFilesFuzzTest {
             TextData.read(f.toString());
             for (Vocab.Tokens kind : Vocab.Tokens.values()) {   // as the language models read it: split, then score the held-out part
                 try {
-                    TextData.Split split = TextData.split(TextData.source(f.toString()), kind, 2, "fuzzed model");
-                    TextData.heldOut(TextData.source(f.toString()), split.vocab());
+                    TextData.Split split = TextData.split(TextSource.data(f.toString()), kind, 2, "fuzzed model");
+                    TextData.heldOut(TextSource.data(f.toString()), split.vocab());
                 } catch (IOException expected) {
                     // a clean error; the other kind is still tried
                 }

@@ -1,0 +1,82 @@
+package dev.glassbox.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static dev.glassbox.kernels.VectorKernels.GRAIN;
+import static dev.glassbox.kernels.VectorKernels.PARALLEL_MIN;
+import static dev.glassbox.kernels.VectorKernels.sumLanes;
+
+/**
+ * Kernels of single layers beside {@link VectorKernels}' general ones: a batch normalization's
+ * squared deviations and input gradient, the leaky ReLU and its gradient. Each has its scalar
+ * twin in {@link ScalarKernels}.
+ */
+public final class LayerKernels {
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int L = F.length();
+
+    private LayerKernels() {}
+
+    /** Σ (x[off + i] − m)² over i in [0, n): a batch normalization's variance, after its mean. */
+    public static float sumSquaredDeviations(int n, float[] x, int off, float m) {
+        if (!Simd.ENABLED || n < L) return ScalarKernels.sumSquaredDeviations(n, x, off, m);
+        FloatVector acc = FloatVector.zero(F), mv = FloatVector.broadcast(F, m);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, off + i).sub(mv);
+            acc = d.fma(d, acc);
+        }
+        float s = sumLanes(acc);
+        for (; i < n; i++) {
+            float d = x[off + i] - m;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** out[oOff + i] = a·g[gOff + i] − k·x[xOff + i] + shift: a batch normalization's input gradient. */
+    public static void batchNormBackward(int n, float a, float[] g, int gOff, float k, float[] x, int xOff, float shift, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.batchNormBackward(n, a, g, gOff, k, x, xOff, shift, out, oOff);
+            return;
+        }
+        FloatVector av = FloatVector.broadcast(F, a), kv = FloatVector.broadcast(F, -k), sv = FloatVector.broadcast(F, shift);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, g, gOff + i).fma(av, FloatVector.fromArray(F, x, xOff + i).fma(kv, sv)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = a * g[gOff + i] - k * x[xOff + i] + shift;
+    }
+
+    /**
+     * out = x where x &gt; 0, else slope·x (NaN stays NaN, −0 stays −0); with {@code g}, the
+     * gradient: g where x &gt; 0, else slope·g. Split over the kernel threads when large.
+     */
+    public static void leakyRelu(int n, float[] g, float[] x, float slope, float[] out) {
+        if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
+            Parallel.forRange(n, GRAIN, (s, e) -> leakyReluSerial(e - s, g, x, s, slope, out));
+        } else {
+            leakyReluSerial(n, g, x, 0, slope, out);
+        }
+    }
+
+    private static void leakyReluSerial(int n, float[] g, float[] x, int off, float slope, float[] out) {
+        float[] v = g == null ? x : g;
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.leakyRelu(n, g, x, off, slope, out);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(F);
+        int bound = F.loopBound(n), end = off + n;
+        int i = off;
+        for (; i < off + bound; i += L) {
+            FloatVector vv = FloatVector.fromArray(F, v, i);
+            vv.mul(slope).blend(vv, FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        for (; i < end; i++) out[i] = x[i] > 0f ? v[i] : slope * v[i];
+    }
+}
