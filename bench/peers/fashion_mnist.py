@@ -50,17 +50,33 @@ def arg(flag, default=None):
 
 def write_samples(path, images):
     """Images [n, 1, side, side] with values in [0, 1] as a safetensors file of one F32 tensor
-    "images" (the format written by hand: 8-byte little-endian header length, JSON header,
-    raw data), for `glassbox score FILE --data fashion-mnist`."""
+    "images", for `glassbox score FILE --data fashion-mnist`."""
+    write_safetensors(path, {"images": images})
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Tensors (float as F32, integer as I64) as a safetensors file, written by hand: 8-byte
+    little-endian header length, JSON header (with metadata if given), raw data; atomically."""
     import json
     import struct
-    data = images.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-    header = json.dumps({"images": {"dtype": "F32", "shape": list(images.shape),
-                                    "data_offsets": [0, len(data)]}}).encode()
-    header += b" " * (-len(header) % 8)
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        if t.is_floating_point():
+            dtype, data = "F32", t.to(torch.float32).numpy().astype("<f4").tobytes()
+        else:
+            dtype, data = "I64", t.to(torch.int64).numpy().astype("<i8").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    head = json.dumps(header).encode()
+    head += b" " * (-len(head) % 8)
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(header)))
-        f.write(header)
-        f.write(data)
+        f.write(struct.pack("<Q", len(head)))
+        f.write(head)
+        for b in blobs:
+            f.write(b)
     os.replace(tmp, path)

@@ -7,7 +7,8 @@ batch of 64: one D step (real vs 1, detached fakes vs 0, BCE on logits) and one 
 1); Adam 2e-4, betas (0.5, 0.999) each. Training images/s over one epoch (--quick: 6,400
 images); the last 100 steps' mean d_loss and g_loss; peak RSS. --epochs N trains N epochs (the rate
 is then the last epoch's); --samples FILE then writes 10,000 images of G (eval mode, z ~ N(0, I),
-mapped to [0, 1]) to FILE for `glassbox score FILE --data fashion-mnist`; --seed S seeds
+mapped to [0, 1]) to FILE for `glassbox score FILE --data fashion-mnist`, and the trained networks
+to FILE.model.safetensors as a Glassbox dcgan checkpoint; --seed S seeds
 the initialisation (S) and the shuffle and noise (S + 1), 0 by default.
 
 Data: Debian's dataset-fashion-mnist or $GLASSBOX_FASHION_MNIST. 1 PyTorch thread, OpenBLAS
@@ -92,6 +93,13 @@ if fashion_mnist.arg("--samples"):
     g.eval()
     with torch.no_grad():
         fashion_mnist.write_samples(fashion_mnist.arg("--samples"), (g(torch.randn(10000, 100)) + 1) / 2)
+    # the trained networks beside the samples, as a Glassbox dcgan checkpoint (the same names):
+    # `glassbox eval dcgan --load FILE --data fashion-mnist` samples them with Glassbox's code
+    state = {"generator." + k: v for k, v in g.state_dict().items()}
+    state.update({"discriminator." + k: v for k, v in d.state_dict().items()})
+    settings = {"preset": "mnist", "data": "fashion-mnist", "epochs": epochs, "steps": 0, "lr": 2e-4, "batch": 64, "seed": seed}
+    fashion_mnist.write_safetensors(fashion_mnist.arg("--samples") + ".model.safetensors", state,
+                                    {"glassbox.model": "dcgan", "glassbox.preset": "mnist", "glassbox.settings": json.dumps(settings)})
 print(json.dumps({"id": "W9", "peer": "torch " + torch.__version__, "images_per_s": round(images / secs),
                   "d_loss_last100": round(sum(d_losses[-100:]) / len(d_losses[-100:]), 4),
                   "g_loss_last100": round(sum(g_losses[-100:]) / len(g_losses[-100:]), 4),

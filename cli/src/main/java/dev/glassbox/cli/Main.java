@@ -169,7 +169,7 @@ public final class Main implements Runnable {
                         wordsim, analogies, restrict);
             } else {
                 if (wordsim != null || analogies != null) throw new IllegalArgumentException("--wordsim and --analogies apply to word2vec, not " + model);
-                m = r.evaluate(load(r, f), dataOptions.data, dataOptions.seed);
+                m = r.evaluate(load(r, f), dataOptions.data, dataOptions.seed, new Progress(ERR, Progress.isTerminal(), "eval " + model));
             }
             OUT.print(json ? Json.write(requireFinite(m)) + "\n" : Tables.metrics(requireFinite(m)));
             return 0;

@@ -74,6 +74,14 @@ public interface Recipe<S extends RecipeSettings<S>> {
     Map<String, Object> evaluate(Module model, String data, long seed) throws IOException;
 
     /**
+     * As {@link #evaluate(Module, String, long)}, telling {@code events} of long work on the way
+     * (the generative models train their image scorer the first time it is needed).
+     */
+    default Map<String, Object> evaluate(Module model, String data, long seed, EventListener events) throws IOException {
+        return evaluate(model, data, seed);
+    }
+
+    /**
      * The training data as points to draw, for a model of one or two inputs (the studio's
      * scatter): {@code x}, {@code y}, or {@code x1}, {@code x2}, {@code label}; null otherwise.
      */

@@ -207,6 +207,20 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     }
 
     /** New images: z ~ N(0, I) through the decoder alone. */
+    /**
+     * The held-out metrics, as at the end of training, and the sample scores of 10,000 new
+     * images (z drawn from seed + 3, as training's own): a saved model — PyTorch's too, with the
+     * same names — is scored the way training scores it.
+     */
+    @Override
+    public Map<String, Object> evaluate(Module model, String data, long seed, EventListener events) throws IOException {
+        Map<String, Object> m = evaluate(model, data, seed);
+        Vae vae = model(model);
+        Generator noise = new Generator(seed + 3);
+        m.putAll(SampleQuality.score(k -> vae.sample(k, noise).data(), SampleQuality.SAMPLES, String.valueOf(m.get("data")), side(vae), events));
+        return m;
+    }
+
     @Override
     public Images sampleImages(Module model, int n, long seed) {
         Vae vae = model(model);

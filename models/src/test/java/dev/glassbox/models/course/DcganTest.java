@@ -79,6 +79,10 @@ class DcganTest {
         }
         var loaded = r.load(f);
         assertEquals(m.get("test_d_real"), r.evaluate(loaded, null, 42).get("test_d_real"), "the reloaded D scores the same");
+        Map<String, Object> scored = r.evaluate(loaded, null, 42, EventListener.NONE);
+        for (String k : List.of("sample_fd", "sample_confidence", "sample_class_entropy")) {
+            assertEquals(m.get(k), scored.get(k), k + ": eval samples the reloaded G as training did (the same z, the same scorer)");
+        }
         ImageSampler.Images im = r.sampleImages(loaded, 5, 3);
         assertEquals(5 * 64, im.pixels().length);
         for (float v : im.pixels()) assertTrue(v >= 0f && v <= 1f, "a pixel " + v);
