@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]
+# and bench/probe.sh dcgan-replay FILE (PyTorch's W9 steps replayed; FILE from bench/peers/w9_torch.py --replay FILE)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/.mvn/java25.sh"
@@ -15,5 +16,6 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 # kernel-peak times core's micro-kernel, so it is core's own class; the others are the bench module's
 main=dev.glassbox.bench.Probes
 if [ "${1:-}" = kernel-peak ]; then main=dev.glassbox.kernels.KernelRates; shift; fi
+if [ "${1:-}" = dcgan-replay ]; then main=dev.glassbox.bench.DcganReplay; shift; fi
 exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -Xmn512m --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
   2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)

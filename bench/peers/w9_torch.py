@@ -67,6 +67,13 @@ d_opt = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
 gen = torch.Generator().manual_seed(seed + 1)
 d_losses, g_losses = [], []
 epochs = int(fashion_mnist.arg("--epochs", "1"))
+# --replay FILE --replay-steps N: the initial networks, the first N steps' batch indices and z and
+# their losses to FILE, then stop (`bench/probe.sh dcgan-replay FILE` replays them in Glassbox)
+replay, replay_steps = fashion_mnist.arg("--replay"), int(fashion_mnist.arg("--replay-steps", "50"))
+if replay:
+    init = {"init.generator." + k: v.clone() for k, v in g.state_dict().items()}
+    init.update({"init.discriminator." + k: v.clone() for k, v in d.state_dict().items()})
+    trace = {"index": [], "z": [], "d_loss": [], "g_loss": []}
 with threadpool_limits(limits=2, user_api="blas"):
     for epoch in range(epochs):
         images = 0
@@ -76,7 +83,8 @@ with threadpool_limits(limits=2, user_api="blas"):
             real = xtr[perm[i:i + 64]]
             n = len(real)
             ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
-            fake = g(torch.randn(n, 100))
+            z = torch.randn(n, 100)
+            fake = g(z)
             d_opt.zero_grad()
             d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
             d_loss.backward()
@@ -88,6 +96,18 @@ with threadpool_limits(limits=2, user_api="blas"):
             d_losses.append(d_loss.item())
             g_losses.append(g_loss.item())
             images += n
+            if replay:
+                trace["index"].append(perm[i:i + 64].clone())
+                trace["z"].append(z)
+                trace["d_loss"].append(d_loss.item())
+                trace["g_loss"].append(g_loss.item())
+                if len(trace["z"]) == replay_steps:
+                    out = dict(init)
+                    out["index"], out["z"] = torch.stack(trace["index"]), torch.stack(trace["z"])
+                    out["d_loss"], out["g_loss"] = torch.tensor(trace["d_loss"]), torch.tensor(trace["g_loss"])
+                    fashion_mnist.write_safetensors(replay, out)
+                    print(json.dumps({"replay": replay, "steps": replay_steps}))
+                    sys.exit(0)
         secs = time.perf_counter() - t
 if fashion_mnist.arg("--samples"):
     g.eval()

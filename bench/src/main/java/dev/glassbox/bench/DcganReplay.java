@@ -1,0 +1,91 @@
+package dev.glassbox.bench;
+
+import dev.glassbox.data.MnistFormat;
+import dev.glassbox.io.SafeTensors;
+import dev.glassbox.models.course.Dcgan;
+import dev.glassbox.optim.Adam;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bench/probe.sh dcgan-replay FILE}: PyTorch's W9 training replayed step by step. FILE
+ * comes from {@code bench/peers/w9_torch.py --replay FILE --replay-steps N}: PyTorch's initial
+ * networks, the batch indices and z of its first N steps, and its losses. Glassbox's DCGAN starts
+ * from those weights and takes the same steps — one D step (real against 1, the detached fakes
+ * against 0), one G step through the updated D, each with its Adam (2e-4, β = (0.5, 0.999)), as
+ * {@code DcganRecipe}'s training does — and each step's losses are printed beside PyTorch's. If
+ * the two trainings are the same computation, they agree to float rounding, which grows slowly.
+ */
+public final class DcganReplay {
+    private DcganReplay() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: bench/probe.sh dcgan-replay FILE (from bench/peers/w9_torch.py --replay FILE)");
+            System.exit(2);
+        }
+        Map<String, Tensor> t = SafeTensors.load(Path.of(args[0])).tensors();
+        Dcgan gan = new Dcgan(28, 100, 128, 64, 64, 128, new Generator(0));
+        Map<String, Tensor> init = new LinkedHashMap<>();
+        t.forEach((k, v) -> { if (k.startsWith("init.")) init.put(k.substring(5), v); });
+        // the two initialisations side by side: the spread of each tensor (a uniform ±b has std b/√3)
+        Map<String, ? extends Tensor> ours = gan.stateDict();
+        System.out.println("tensor                          std glassbox init   std torch init");
+        init.forEach((k, v) -> {
+            if (k.endsWith("num_batches_tracked")) return;
+            System.out.printf(Locale.ROOT, "%-30s  %16.6f  %15.6f%n", k, std(ours.get(k)), std(v));
+        });
+        Tensor zOurs = Tensor.randn(new Generator(2), 10000, 100);
+        System.out.printf(Locale.ROOT, "z: glassbox mean %.4f std %.4f; torch mean %.4f std %.4f%n",
+                mean(zOurs), std(zOurs), mean(t.get("z")), std(t.get("z")));
+        gan.loadStateDict(init);
+        gan.train();
+        MnistFormat.Split data = MnistFormat.load(Workloads.fashionMnist());
+        Tensor images = data.train().inputs();                   // [60000, 784] in [0, 1], the file's order
+        Tensor index = t.get("index"), z = t.get("z"), dTorch = t.get("d_loss"), gTorch = t.get("g_loss");
+        int steps = z.size(0), batch = z.size(1);
+        Adam dOpt = new Adam(gan.discriminator.parameters(), 2e-4f).betas(0.5f, 0.999f);
+        Adam gOpt = new Adam(gan.generator.parameters(), 2e-4f).betas(0.5f, 0.999f);
+        System.out.println("step   d_loss glassbox  d_loss torch  rel diff    g_loss glassbox  g_loss torch  rel diff");
+        double worst = 0;
+        for (int s = 0; s < steps; s++) {
+            int[] rows = new int[batch];
+            for (int i = 0; i < batch; i++) rows[i] = (int) index.data()[s * batch + i];
+            Tensor real = images.indexSelect(0, rows);
+            Tensor fake = gan.generator.forward(z.select(0, s));
+            Tensor dLoss = Dcgan.discriminatorLoss(gan.discriminate(real), gan.discriminator.forward(fake.detach()));
+            dOpt.zeroGrad();
+            dLoss.backward();
+            dOpt.step();
+            Tensor gLoss = Dcgan.against(gan.discriminator.forward(fake), 1f);
+            gOpt.zeroGrad();
+            gLoss.backward();
+            gOpt.step();
+            float d = dLoss.item(), g = gLoss.item(), dt = dTorch.data()[s], gt = gTorch.data()[s];
+            double rd = Math.abs(d - dt) / Math.abs(dt), rg = Math.abs(g - gt) / Math.abs(gt);
+            worst = Math.max(worst, Math.max(rd, rg));
+            if (s < 10 || (s + 1) % 10 == 0) {
+                System.out.printf(Locale.ROOT, "%4d   %14.6f  %12.6f  %8.2e    %14.6f  %12.6f  %8.2e%n", s + 1, d, dt, rd, g, gt, rg);
+            }
+        }
+        System.out.printf(Locale.ROOT, "largest relative difference over %d steps: %.2e%n", steps, worst);
+    }
+
+    private static double mean(Tensor t) {
+        double m = 0;
+        for (float v : t.data()) m += v;
+        return m / t.numel();
+    }
+
+    private static double std(Tensor t) {
+        double m = mean(t), q = 0;
+        for (float v : t.data()) q += (v - m) * (v - m);
+        return Math.sqrt(q / t.numel());
+    }
+}
