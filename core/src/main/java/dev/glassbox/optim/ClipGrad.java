@@ -18,7 +18,7 @@ public final class ClipGrad {
         for (Tensor p : params) {
             if (p.grad() == null) continue;
             float[] g = p.grad().data();
-            sq += VectorKernels.dot(g.length, g, 0, g, 0);
+            sq += VectorKernels.sumOfSquares(g.length, g);
         }
         return (float) Math.sqrt(sq);
     }
@@ -27,7 +27,7 @@ public final class ClipGrad {
     public static boolean gradIsFinite(Tensor t) {
         if (t.grad() == null) return true;
         float[] g = t.grad().data();
-        return Float.isFinite(VectorKernels.dot(g.length, g, 0, g, 0)) || allFinite(g);
+        return Double.isFinite(VectorKernels.sumOfSquares(g.length, g)) || allFinite(g);
     }
 
     private static boolean allFinite(float[] g) {
