@@ -103,7 +103,9 @@ with threadpool_limits(limits=2, user_api="blas"):
                 trace["g_loss"].append(g_loss.item())
                 if len(trace["z"]) == replay_steps:
                     out = dict(init)
-                    out["index"], out["z"] = torch.stack(trace["index"]), torch.stack(trace["z"])
+                    # batches end each epoch with a short one (60,000 = 937 × 64 + 32): rows side by side, with each step's size
+                    out["index"], out["z"] = torch.cat(trace["index"]), torch.cat(trace["z"])
+                    out["size"] = torch.tensor([len(b) for b in trace["index"]])
                     out["d_loss"], out["g_loss"] = torch.tensor(trace["d_loss"]), torch.tensor(trace["g_loss"])
                     fashion_mnist.write_safetensors(replay, out)
                     print(json.dumps({"replay": replay, "steps": replay_steps}))

@@ -26,8 +26,8 @@ public final class DcganReplay {
     private DcganReplay() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: bench/probe.sh dcgan-replay FILE (from bench/peers/w9_torch.py --replay FILE)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: bench/probe.sh dcgan-replay FILE [OUT] (FILE from bench/peers/w9_torch.py --replay FILE; OUT: the trained networks)");
             System.exit(2);
         }
         Map<String, Tensor> t = SafeTensors.load(Path.of(args[0])).tensors();
@@ -48,17 +48,19 @@ public final class DcganReplay {
         gan.train();
         MnistFormat.Split data = MnistFormat.load(Workloads.fashionMnist());
         Tensor images = data.train().inputs();                   // [60000, 784] in [0, 1], the file's order
-        Tensor index = t.get("index"), z = t.get("z"), dTorch = t.get("d_loss"), gTorch = t.get("g_loss");
-        int steps = z.size(0), batch = z.size(1);
+        Tensor index = t.get("index"), z = t.get("z"), size = t.get("size"), dTorch = t.get("d_loss"), gTorch = t.get("g_loss");
+        int steps = size.numel(), latent = z.size(1);
         Adam dOpt = new Adam(gan.discriminator.parameters(), 2e-4f).betas(0.5f, 0.999f);
         Adam gOpt = new Adam(gan.generator.parameters(), 2e-4f).betas(0.5f, 0.999f);
         System.out.println("step   d_loss glassbox  d_loss torch  rel diff    g_loss glassbox  g_loss torch  rel diff");
         double worst = 0;
-        for (int s = 0; s < steps; s++) {
+        for (int s = 0, at = 0; s < steps; s++) {
+            int batch = (int) size.data()[s];
             int[] rows = new int[batch];
-            for (int i = 0; i < batch; i++) rows[i] = (int) index.data()[s * batch + i];
+            for (int i = 0; i < batch; i++) rows[i] = (int) index.data()[at + i];
             Tensor real = images.indexSelect(0, rows);
-            Tensor fake = gan.generator.forward(z.select(0, s));
+            Tensor fake = gan.generator.forward(Tensor.of(java.util.Arrays.copyOfRange(z.data(), at * latent, (at + batch) * latent), batch, latent));
+            at += batch;
             Tensor dLoss = Dcgan.discriminatorLoss(gan.discriminate(real), gan.discriminator.forward(fake.detach()));
             dOpt.zeroGrad();
             dLoss.backward();
@@ -75,6 +77,13 @@ public final class DcganReplay {
             }
         }
         System.out.printf(Locale.ROOT, "largest relative difference over %d steps: %.2e%n", steps, worst);
+        if (args.length > 1) {   // the networks after the replayed training, as a dcgan checkpoint (glassbox eval dcgan --load)
+            gan.eval();
+            Map<String, String> meta = Map.of("glassbox.model", "dcgan", "glassbox.preset", "mnist", "glassbox.settings",
+                    "{\"preset\":\"mnist\",\"data\":\"fashion-mnist\",\"epochs\":5,\"steps\":0,\"lr\":2.0E-4,\"batch\":64,\"seed\":0}");
+            SafeTensors.save(gan.stateDict(), meta, Path.of(args[1]));
+            System.out.println("saved " + args[1]);
+        }
     }
 
     private static double mean(Tensor t) {
