@@ -178,30 +178,6 @@ public final class VectorKernels {
         return s;
     }
 
-    /** Values a chunk of {@link #sumOfSquares} covers. */
-    private static final int SQUARES_CHUNK = 1 << 14;
-
-    /**
-     * Σ x[i]² over [0, n), in double: a long array in chunks of 16,384 values, each a vector dot
-     * product, the chunks taken by the kernel threads and added in chunk order — the same bits
-     * on any number of threads. (A gradient norm at every step, over all of a model's weights,
-     * was a serial pass of a few percent of a W8 step.)
-     */
-    public static double sumOfSquares(int n, float[] x) {
-        if (n < PARALLEL_MIN) return dot(n, x, 0, x, 0);
-        int chunks = (n + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
-        double[] part = new double[chunks];
-        Parallel.forRange(chunks, 1, (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                int s = c * SQUARES_CHUNK;
-                part[c] = dot(Math.min(SQUARES_CHUNK, n - s), x, s, x, s);
-            }
-        });
-        double total = 0;
-        for (double p : part) total += p;
-        return total;
-    }
-
     public static float sum(int n, float[] x, int off) {
         if (!Simd.ENABLED || n < L) return ScalarKernels.sum(n, x, off);
         FloatVector acc = FloatVector.zero(F);

@@ -1,5 +1,6 @@
 package dev.glassbox.optim;
 
+import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.VectorKernels;
 import dev.glassbox.tensor.Tensor;
 
@@ -18,7 +19,7 @@ public final class ClipGrad {
         for (Tensor p : params) {
             if (p.grad() == null) continue;
             float[] g = p.grad().data();
-            sq += VectorKernels.sumOfSquares(g.length, g);
+            sq += LayerKernels.sumOfSquares(g.length, g);
         }
         return (float) Math.sqrt(sq);
     }
@@ -27,7 +28,7 @@ public final class ClipGrad {
     public static boolean gradIsFinite(Tensor t) {
         if (t.grad() == null) return true;
         float[] g = t.grad().data();
-        return Double.isFinite(VectorKernels.sumOfSquares(g.length, g)) || allFinite(g);
+        return Double.isFinite(LayerKernels.sumOfSquares(g.length, g)) || allFinite(g);
     }
 
     private static boolean allFinite(float[] g) {

@@ -68,7 +68,7 @@ class VectorKernelsTest {
         assertEquals(ScalarKernels.sum(n, x, 2), VectorKernels.sum(n, x, 2), 1e-4f * n);
         assertEquals(ScalarKernels.max(n, x, 1), VectorKernels.max(n, x, 1), 0f);
         assertEquals(ScalarKernels.dot(n, x, 1, y, 2), VectorKernels.dot(n, x, 1, y, 2), 1e-4f * n);
-        assertEquals(ScalarKernels.dot(n, x, 0, x, 0), VectorKernels.sumOfSquares(n, x), 1e-4 * n, "sum of squares");
+        assertEquals(ScalarKernels.dot(n, x, 0, x, 0), LayerKernels.sumOfSquares(n, x), 1e-4 * n, "sum of squares");
         float[] a1 = y.clone(), a2 = y.clone();
         VectorKernels.axpy(n, 0.3f, x, 2, a1, 1);
         ScalarKernels.axpy(n, 0.3f, x, 2, a2, 1);
@@ -196,9 +196,9 @@ class VectorKernelsTest {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
-            double one = VectorKernels.sumOfSquares(x.length, x);
+            double one = LayerKernels.sumOfSquares(x.length, x);
             Parallel.setThreads(2);
-            assertEquals(one, VectorKernels.sumOfSquares(x.length, x), 0.0);
+            assertEquals(one, LayerKernels.sumOfSquares(x.length, x), 0.0);
             double exact = 0;
             for (float v : x) exact += (double) v * v;
             assertEquals(exact, one, 1e-5 * exact);
