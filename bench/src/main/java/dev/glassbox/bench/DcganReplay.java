@@ -26,8 +26,9 @@ public final class DcganReplay {
     private DcganReplay() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: bench/probe.sh dcgan-replay FILE [OUT] (FILE from bench/peers/w9_torch.py --replay FILE; OUT: the trained networks)");
+        if (args.length < 1) {
+            System.err.println("usage: bench/probe.sh dcgan-replay FILE [OUT] [ours-init] [ours-z] [ours-order] (FILE from bench/peers/w9_torch.py --replay FILE;"
+                    + " OUT: the trained networks; ours-*: Glassbox's own initial weights, z or batch order instead of PyTorch's)");
             System.exit(2);
         }
         Map<String, Tensor> t = SafeTensors.load(Path.of(args[0])).tensors();
@@ -35,16 +36,18 @@ public final class DcganReplay {
         Map<String, Tensor> init = new LinkedHashMap<>();
         t.forEach((k, v) -> { if (k.startsWith("init.")) init.put(k.substring(5), v); });
         // the two initialisations side by side: the spread of each tensor (a uniform ±b has std b/√3)
-        Map<String, ? extends Tensor> ours = gan.stateDict();
+        Map<String, ? extends Tensor> mine = gan.stateDict();
         System.out.println("tensor                          std glassbox init   std torch init");
         init.forEach((k, v) -> {
             if (k.endsWith("num_batches_tracked")) return;
-            System.out.printf(Locale.ROOT, "%-30s  %16.6f  %15.6f%n", k, std(ours.get(k)), std(v));
+            System.out.printf(Locale.ROOT, "%-30s  %16.6f  %15.6f%n", k, std(mine.get(k)), std(v));
         });
         Tensor zOurs = Tensor.randn(new Generator(2), 10000, 100);
         System.out.printf(Locale.ROOT, "z: glassbox mean %.4f std %.4f; torch mean %.4f std %.4f%n",
                 mean(zOurs), std(zOurs), mean(t.get("z")), std(t.get("z")));
-        gan.loadStateDict(init);
+        // which of PyTorch's inputs to replace by Glassbox's own draws (dcgan-replay FILE OUT ours-init ours-z ours-order)
+        java.util.Set<String> ours = java.util.Set.of(args).stream().filter(a -> a.startsWith("ours-")).collect(java.util.stream.Collectors.toSet());
+        if (!ours.contains("ours-init")) gan.loadStateDict(init);
         gan.train();
         MnistFormat.Split data = MnistFormat.load(Workloads.fashionMnist());
         Tensor images = data.train().inputs();                   // [60000, 784] in [0, 1], the file's order
@@ -54,12 +57,22 @@ public final class DcganReplay {
         Adam gOpt = new Adam(gan.generator.parameters(), 2e-4f).betas(0.5f, 0.999f);
         System.out.println("step   d_loss glassbox  d_loss torch  rel diff    g_loss glassbox  g_loss torch  rel diff");
         double worst = 0;
+        var order = new dev.glassbox.models.train.LoaderBatches(data.train(), 64, new Generator(1));
+        Generator zOwn = new Generator(2);
         for (int s = 0, at = 0; s < steps; s++) {
             int batch = (int) size.data()[s];
-            int[] rows = new int[batch];
-            for (int i = 0; i < batch; i++) rows[i] = (int) index.data()[at + i];
-            Tensor real = images.indexSelect(0, rows);
-            Tensor fake = gan.generator.forward(Tensor.of(java.util.Arrays.copyOfRange(z.data(), at * latent, (at + batch) * latent), batch, latent));
+            Tensor real;
+            if (ours.contains("ours-order")) {
+                if (s % order.perEpoch() == 0) order.startEpoch();
+                real = order.next().inputs();
+            } else {
+                int[] rows = new int[batch];
+                for (int i = 0; i < batch; i++) rows[i] = (int) index.data()[at + i];
+                real = images.indexSelect(0, rows);
+            }
+            Tensor zs = ours.contains("ours-z") ? Tensor.randn(zOwn, batch, latent)
+                    : Tensor.of(java.util.Arrays.copyOfRange(z.data(), at * latent, (at + batch) * latent), batch, latent);
+            Tensor fake = gan.generator.forward(zs);
             at += batch;
             Tensor dLoss = Dcgan.discriminatorLoss(gan.discriminate(real), gan.discriminator.forward(fake.detach()));
             dOpt.zeroGrad();
@@ -77,7 +90,7 @@ public final class DcganReplay {
             }
         }
         System.out.printf(Locale.ROOT, "largest relative difference over %d steps: %.2e%n", steps, worst);
-        if (args.length > 1) {   // the networks after the replayed training, as a dcgan checkpoint (glassbox eval dcgan --load)
+        if (args.length > 1 && !args[1].startsWith("ours-")) {   // the networks after the replayed training, as a dcgan checkpoint (glassbox eval dcgan --load)
             gan.eval();
             Map<String, String> meta = Map.of("glassbox.model", "dcgan", "glassbox.preset", "mnist", "glassbox.settings",
                     "{\"preset\":\"mnist\",\"data\":\"fashion-mnist\",\"epochs\":5,\"steps\":0,\"lr\":2.0E-4,\"batch\":64,\"seed\":0}");
