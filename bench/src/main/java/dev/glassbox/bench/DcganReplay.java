@@ -47,7 +47,15 @@ public final class DcganReplay {
                 mean(zOurs), std(zOurs), mean(t.get("z")), std(t.get("z")));
         // which of PyTorch's inputs to replace by Glassbox's own draws (dcgan-replay FILE OUT ours-init ours-z ours-order)
         java.util.Set<String> ours = java.util.Set.of(args).stream().filter(a -> a.startsWith("ours-")).collect(java.util.stream.Collectors.toSet());
-        if (!ours.contains("ours-init")) gan.loadStateDict(init);
+        if (!ours.contains("ours-init")) {
+            // ours-init-g / ours-init-d: PyTorch's initial weights but for one network, which keeps Glassbox's own
+            Map<String, Tensor> keep = new LinkedHashMap<>();
+            String own = ours.contains("ours-init-g") ? "generator." : ours.contains("ours-init-d") ? "discriminator." : null;
+            if (own != null) gan.stateDict().forEach((k, v) -> { if (k.startsWith(own)) keep.put(k, Tensor.of(v.data(), v.shape())); });
+            Map<String, Tensor> start = new LinkedHashMap<>(init);
+            start.putAll(keep);
+            gan.loadStateDict(start);
+        }
         gan.train();
         MnistFormat.Split data = MnistFormat.load(Workloads.fashionMnist());
         Tensor images = data.train().inputs();                   // [60000, 784] in [0, 1], the file's order
