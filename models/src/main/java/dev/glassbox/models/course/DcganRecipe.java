@@ -182,18 +182,10 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         @Override public void loadState(TrainingState state) { state.restoreGenerator("noise", noise); }
     }
 
-    /**
-     * The held-out metrics, as at the end of training, and the sample scores of 10,000 new
-     * images (z drawn from seed + 3, as training's own): a saved model — PyTorch's too, with the
-     * same names — is scored the way training scores it.
-     */
+    /** The held-out metrics and the sample scores of 10,000 new images, as training ends ({@link ImageRecipe#evaluateWithSamples}). */
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed, EventListener events) throws IOException {
-        Map<String, Object> m = evaluate(model, data, seed);
-        Dcgan gan = model(model);
-        Generator noise = new Generator(seed + 3);
-        m.putAll(SampleQuality.score(k -> gan.sample(k, noise).data(), SampleQuality.SAMPLES, String.valueOf(m.get("data")), side(gan), events));
-        return m;
+        return evaluateWithSamples(model, data, seed, events, (m, n, g) -> m.sample(n, g).data());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Module;
+import dev.glassbox.tensor.Generator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,5 +101,23 @@ abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
         String name = data != null ? data : side(m) == 8 ? "digits" : "fashion-mnist";
         requireSide(side(m), loadData(name, seed), "this model");
         return super.evaluate(model, name, seed);
+    }
+
+    /** How a generative model draws {@code n} new images [n, side²] with values in [0, 1], z from {@code g}. */
+    interface Draw<M> {
+        float[] images(M model, int n, Generator g);
+    }
+
+    /**
+     * The held-out metrics, as at the end of training, and the sample scores of 10,000 new
+     * images (z drawn from seed + 3, as training's own): a saved model — PyTorch's too, with the
+     * same names — is scored the way training scores it.
+     */
+    Map<String, Object> evaluateWithSamples(Module model, String data, long seed, EventListener events, Draw<M> draw) throws IOException {
+        Map<String, Object> m = evaluate(model, data, seed);
+        M typed = model(model);
+        Generator noise = new Generator(seed + 3);
+        m.putAll(SampleQuality.score(k -> draw.images(typed, k, noise), SampleQuality.SAMPLES, String.valueOf(m.get("data")), side(typed), events));
+        return m;
     }
 }

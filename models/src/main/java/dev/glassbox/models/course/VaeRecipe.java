@@ -206,21 +206,13 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         @Override public void loadState(TrainingState state) { state.restoreGenerator("noise", noise); }
     }
 
-    /** New images: z ~ N(0, I) through the decoder alone. */
-    /**
-     * The held-out metrics, as at the end of training, and the sample scores of 10,000 new
-     * images (z drawn from seed + 3, as training's own): a saved model — PyTorch's too, with the
-     * same names — is scored the way training scores it.
-     */
+    /** The held-out metrics and the sample scores of 10,000 new images, as training ends ({@link ImageRecipe#evaluateWithSamples}). */
     @Override
     public Map<String, Object> evaluate(Module model, String data, long seed, EventListener events) throws IOException {
-        Map<String, Object> m = evaluate(model, data, seed);
-        Vae vae = model(model);
-        Generator noise = new Generator(seed + 3);
-        m.putAll(SampleQuality.score(k -> vae.sample(k, noise).data(), SampleQuality.SAMPLES, String.valueOf(m.get("data")), side(vae), events));
-        return m;
+        return evaluateWithSamples(model, data, seed, events, (m, n, g) -> m.sample(n, g).data());
     }
 
+    /** New images: z ~ N(0, I) through the decoder alone. */
     @Override
     public Images sampleImages(Module model, int n, long seed) {
         Vae vae = model(model);
