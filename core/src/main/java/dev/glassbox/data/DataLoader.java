@@ -34,6 +34,21 @@ public final class DataLoader implements Iterable<TensorDataset.Batch> {
      * a full pass): how a resumed run takes up an epoch where it stopped.
      */
     public Iterator<TensorDataset.Batch> iterator(int from) {
+        Iterator<int[]> rows = indices(from);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() { return rows.hasNext(); }
+
+            @Override
+            public TensorDataset.Batch next() { return data.batch(rows.next()); }
+        };
+    }
+
+    /**
+     * The same pass as {@link #iterator(int)} as the examples' indices alone (the same shuffle
+     * drawn from the generator): for a trainer that sends indices to where the data is.
+     */
+    public Iterator<int[]> indices(int from) {
         if (from < 0 || from > batches()) throw new IllegalArgumentException("batch " + from + " of a pass of " + batches() + " batches");
         int n = data.size();
         int[] order;
@@ -50,13 +65,13 @@ public final class DataLoader implements Iterable<TensorDataset.Batch> {
             public boolean hasNext() { return at < n; }
 
             @Override
-            public TensorDataset.Batch next() {
+            public int[] next() {
                 if (at >= n) throw new NoSuchElementException();
                 int m = Math.min(batchSize, n - at);
                 int[] idx = new int[m];
                 System.arraycopy(order, at, idx, 0, m);
                 at += m;
-                return data.batch(idx);
+                return idx;
             }
         };
     }

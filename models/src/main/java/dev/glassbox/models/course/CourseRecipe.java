@@ -4,19 +4,26 @@ import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.DenseExplainer;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.IndexBatches;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.LRScheduler;
@@ -39,7 +46,7 @@ import java.util.Map;
  * model and preset, loading with checks, and the explain trace. Each model says how to build
  * itself, load its data, score a batch and report metrics.
  */
-abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
+abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, DataParallel {
     /** Training and held-out data; {@code test} may be the training set itself (then said so). */
     record Data(String name, TensorDataset train, TensorDataset test) {}
 
@@ -159,21 +166,47 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings> {
         Data data = trainData(preset, s.data(), s.seed());
         M model = build(preset, new Generator(s.seed()));
         Optimizer opt = optimizer(model, s.lr());
-        LoaderBatches batches = new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1));
-        var task = new SimpleTask<>(model, opt, batches, b -> loss(model, b)).weighBy(TensorDataset.Batch::size)
-                .evaluateWith(epoch -> validation(model, data));
-        Trainer<TensorDataset.Batch> trainer = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
+        Generator shuffle = new Generator(s.seed() + 1);
+        GradientService workers = null;
+        try {
+            TrainingTask<?> task;
+            if (run.cluster() != null) {
+                workers = ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), model, events);
+                task = new ClusterTask(model, opt, new IndexBatches(data.train(), s.batch(), shuffle), workers, epoch -> validation(model, data));
+            } else {
+                task = new SimpleTask<>(model, opt, new LoaderBatches(data.train(), s.batch(), shuffle), b -> loss(model, b))
+                        .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> validation(model, data));
+            }
+            Trainer.Result r = fit(task, s, preset, data, opt, run, from, events);
+            Map<String, Object> m = runMetrics(s);
+            m.put("data", data.name());
+            m.put("loss", r.loss());
+            m.putAll(metrics(model, data));
+            if (workers != null) m.putAll(workers.figures());
+            events.on(new TrainingEvent.Finished(m, r.seconds()));
+            return new Run(model, preset, data.name(), m, r.seconds());
+        } finally {
+            if (workers != null) workers.close();
+        }
+    }
+
+    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings s, String preset, Data data, Optimizer opt, RunOptions run,
+                                   TrainingCheckpoint from, EventListener events) throws IOException {
+        Trainer<B> trainer = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                 .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from);
-        long steps = (long) s.epochs() * batches.perEpoch();
+        long steps = (long) s.epochs() * task.batches().perEpoch();
         LRScheduler schedule = scheduler(preset, opt, s.steps() > 0 ? Math.min(s.steps(), steps) : steps);
         if (schedule != null) trainer.schedule(schedule, Trainer.Every.STEP);
-        Trainer.Result r = trainer.fit(events);
-        Map<String, Object> m = runMetrics(s);
-        m.put("data", data.name());
-        m.put("loss", r.loss());
-        m.putAll(metrics(model, data));
-        events.on(new TrainingEvent.Finished(m, r.seconds()));
-        return new Run(model, preset, data.name(), m, r.seconds());
+        return trainer.fit(events);
+    }
+
+    /** A worker's copy of a run: the training set as the run loads it, fresh models of its preset, the loss of a batch. */
+    @Override
+    public Replica replica(String settings) throws IOException {
+        TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
+        String preset = checkPreset(s.preset());
+        Data data = trainData(preset, s.data(), s.seed());
+        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b) -> loss(cast(m), b));
     }
 
     @Override

@@ -16,12 +16,18 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * @param resume          a checkpoint of an earlier run of the same model to continue, or null
  * @param everyEpoch a folder where a model that makes images writes a grid of them from
  *                        the same noise after every epoch ({@code epoch-001.png}, ...), or null
+ * @param cluster         where the gradients are computed in a data-parallel run (Apache Spark), or
+ *                        null for this process alone
  */
-public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume, Path everyEpoch) {
+public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume, Path everyEpoch, Cluster cluster) {
     /** Nothing saved, nothing resumed. */
     public static final RunOptions NONE = new RunOptions(null, null, null);
 
-    public RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume) { this(save, checkpointEvery, resume, null); }
+    public RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume) { this(save, checkpointEvery, resume, null, null); }
+
+    public RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume, Path everyEpoch) {
+        this(save, checkpointEvery, resume, everyEpoch, null);
+    }
 
     public RunOptions {
         check(everyEpoch == null || Files.isDirectory(everyEpoch), "everyEpoch",
@@ -39,10 +45,13 @@ public record RunOptions(Path save, CheckpointEvery checkpointEvery, Path resume
     public static RunOptions resumeFrom(Path checkpoint) { return new RunOptions(null, null, checkpoint); }
 
     /** These options, with checkpoints written this often during training. */
-    public RunOptions checkpointingEvery(CheckpointEvery every) { return new RunOptions(save, every, resume, everyEpoch); }
+    public RunOptions checkpointingEvery(CheckpointEvery every) { return new RunOptions(save, every, resume, everyEpoch, cluster); }
 
     /** These options, with a grid of images written into {@code dir} after every epoch. */
-    public RunOptions samplingEveryEpoch(Path dir) { return new RunOptions(save, checkpointEvery, resume, dir); }
+    public RunOptions samplingEveryEpoch(Path dir) { return new RunOptions(save, checkpointEvery, resume, dir, cluster); }
+
+    /** These options, with the gradients computed on {@code cluster} (null: in this process). */
+    public RunOptions onCluster(Cluster cluster) { return new RunOptions(save, checkpointEvery, resume, everyEpoch, cluster); }
 
     /** The file written at checkpoints and at the end: {@code save}, else the resumed file, else null. */
     public Path target() { return save != null ? save : resume; }

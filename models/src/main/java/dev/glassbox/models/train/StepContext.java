@@ -47,6 +47,16 @@ public final class StepContext {
         float l = loss.item();
         optimizer.zeroGrad();
         loss.backward();
+        return apply(l, optimizer, lossName);
+    }
+
+    /**
+     * One step of {@code optimizer} with gradients already in its parameters' {@code grad} (as
+     * workers elsewhere computed them for a loss of value {@code loss}), with the same checks and
+     * clipping as {@link #update(Tensor, Optimizer, String)}; returns {@code loss}.
+     */
+    public float apply(float loss, Optimizer optimizer, String lossName) {
+        float l = loss;
         Float first = start.get(optimizer);
         if (!Float.isFinite(l)) throw diverged(l, firstNonFinite(optimizer), lossName + " is " + l);
         if (first != null && first > 0 && l > EXPLODED * first) {

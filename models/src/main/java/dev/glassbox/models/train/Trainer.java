@@ -132,6 +132,9 @@ public final class Trainer<B> {
         Module net = task.model();
         List<Optimizer> optimizers = task.optimizers();
         Batches<B> batches = task.batches();
+        if (run.cluster() != null && !(task instanceof ClusterTask)) {
+            throw new InvalidSettingException("spark", "is not supported by " + model + " yet: it trains in this process only");
+        }
         Path target = identity == null ? null : run.target();
         if (target != null) AtomicFiles.removeLeftovers(target);
 

@@ -1,0 +1,27 @@
+package dev.glassbox.models;
+
+import dev.glassbox.data.TensorDataset;
+import dev.glassbox.nn.Module;
+import dev.glassbox.tensor.Tensor;
+
+import java.io.IOException;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * A recipe whose training can be spread over workers that each hold part of the training set
+ * (synchronous data parallelism, {@link dev.glassbox.models.train.RunOptions#cluster()}): a worker
+ * rebuilds from the run's settings what it computes gradients with.
+ */
+public interface DataParallel {
+    /**
+     * What a worker needs for a run with these settings (its JSON, as a checkpoint keeps it): the
+     * training set, exactly as the run loads it; new copies of the model (each worker thread
+     * its own; the weights are then set from the run's); and the loss of a batch, the mean over
+     * its examples.
+     */
+    Replica replica(String settings) throws IOException;
+
+    /** A worker's view of a run: its training set, fresh models and the loss of a batch. */
+    record Replica(TensorDataset train, Supplier<Module> model, BiFunction<Module, TensorDataset.Batch, Tensor> loss) {}
+}

@@ -1,0 +1,116 @@
+package dev.glassbox.spark;
+
+import dev.glassbox.models.train.Cluster;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.nn.Module;
+import dev.glassbox.nn.Parameter;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Synchronous data parallelism on Spark, as MLlib trains its linear models: the training set is
+ * an RDD of {@link Shard}s, one per executor, loaded by the executors and cached there; each
+ * step broadcasts the driver's weights, every partition computes the gradient of its share of
+ * the global batch, and {@code treeAggregate} sums the shares (flat float arrays) back to the
+ * driver, whose optimizer then steps. With the same seed and batch the run follows the
+ * single-process run's loss curve within float rounding (the shares are summed in whatever order
+ * the tasks finish).
+ */
+final class SparkGradients implements GradientService {
+    private final JavaSparkContext sc;
+    private final JavaRDD<Shard> shards;
+    private final List<Parameter> params;
+    private final String recipe, settings;
+    private final int workers, weights;
+    private long steps;
+    private double syncMs, stepMs;
+
+    private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers) {
+        this.sc = sc;
+        this.shards = shards;
+        this.params = params;
+        this.recipe = recipe;
+        this.settings = settings;
+        this.workers = workers;
+        this.weights = Weights.count(params);
+    }
+
+    static SparkGradients start(Cluster cluster, String recipe, String settings, Module model) throws IOException {
+        int workers = cluster.workers();
+        SparkContexts.Started started = SparkContexts.start(cluster, "glassbox " + recipe);
+        JavaSparkContext sc = started.context();
+        try {
+            JavaRDD<Shard> shards = sc.parallelize(range(workers), workers)
+                    .map(part -> Replicas.shard(recipe, settings, part, workers))
+                    .persist(StorageLevel.MEMORY_ONLY());
+            long loaded = shards.count();   // every executor loads its part now, not in the first step
+            if (loaded != workers) throw new IllegalStateException("loaded " + loaded + " parts of the training set, expected " + workers);
+            return new SparkGradients(sc, shards, model.parameters(), recipe, settings, workers);
+        } catch (RuntimeException e) {
+            SparkContexts.stop(sc);
+            throw SparkContexts.explain(e, cluster);
+        }
+    }
+
+    private static List<Integer> range(int n) {
+        List<Integer> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) l.add(i);
+        return l;
+    }
+
+    @Override
+    public float lossAndGradients(int[] examples) {
+        InvalidSettingException.check(examples.length > 0, "batch", "is empty");
+        long t0 = System.nanoTime();
+        Broadcast<float[]> w = sc.broadcast(Weights.get(params));
+        String r = recipe, s = settings;
+        int[] batch = examples.clone();
+        float[] sum;
+        try {
+            sum = shards.treeAggregate(new float[weights + 3],
+                    (acc, shard) -> Replicas.accumulate(acc, shard, r, s, w.value(), batch),
+                    Replicas::combine, 2);
+        } finally {
+            w.destroy(false);
+        }
+        if (Math.round(sum[weights + 1]) != examples.length) {
+            throw new IllegalStateException("the workers computed " + sum[weights + 1] + " of the batch's " + examples.length + " examples");
+        }
+        Weights.setGrads(params, sum);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        steps++;
+        stepMs += ms;
+        syncMs += Math.max(0, ms - sum[weights + 2]);
+        return sum[weights];
+    }
+
+    @Override
+    public Map<String, Object> figures() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workers", workers);
+        m.put("sync_ms_per_step", steps == 0 ? 0.0 : round(syncMs / steps));
+        m.put("step_ms", steps == 0 ? 0.0 : round(stepMs / steps));
+        return m;
+    }
+
+    private static double round(double v) { return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v)); }
+
+    @Override
+    public void close() {
+        shards.unpersist(false);
+        SparkContexts.stop(sc);
+        Replicas.forget(recipe, settings);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.glassbox.spark;
+
+import dev.glassbox.models.train.Cluster;
+import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.ScaleOut;
+import dev.glassbox.nn.Module;
+
+import java.io.IOException;
+
+/** Apache Spark as Glassbox's cluster engine: found by {@link ScaleOut#find()} when this module is on the class path. */
+public final class SparkScaleOut implements ScaleOut {
+    @Override
+    public GradientService open(Cluster cluster, String recipe, String settings, Module model, EventListener events) throws IOException {
+        return SparkGradients.start(cluster, recipe, settings, model);
+    }
+}
