@@ -1,5 +1,6 @@
 package dev.glassbox.cli;
 
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.Recipes;
@@ -8,6 +9,7 @@ import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.seq2seq.Seq2Seq;
 import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
+import dev.glassbox.models.train.Cluster;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
@@ -75,6 +77,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--every-epoch", paramLabel = "DIR", description = "vae, dcgan: after every epoch, write a grid of 64 images from the same noise to DIR/epoch-NNN.png.")
     Path everyEpoch;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark: local[N] (N workers in this "
+            + "process) or spark://HOST:PORT (a standalone cluster); for linear, logistic, dnn and cnn.")
+    String spark;
+
+    @Option(names = "--executors", description = "With --spark spark://HOST:PORT: executors to ask for (default 2), one core and one part of the data each.")
+    Integer executors;
+
     @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
     Path log;
 
@@ -131,8 +140,9 @@ final class TrainCommand implements Callable<Integer> {
         if (everyEpoch != null && !(r instanceof ImageSampler)) {
             throw new IllegalArgumentException("--every-epoch applies to the models that make images (vae, dcgan), not " + model);
         }
+        Cluster cluster = cluster(r);
         S settings = settings(r);
-        RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch);
+        RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch, cluster);
         Recipe.Run result;
         try (EventLog events = EventLog.open(log)) {
             EventListener l = new Progress(Main.ERR, Progress.isTerminal(), model).andThen(events);
@@ -141,6 +151,20 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> m = Main.requireFinite(Main.withSeconds(result.metrics(), result.seconds()));
         Main.OUT.print(json ? Json.write(m) + "\n" : Tables.metrics(m));
         return 0;
+    }
+
+    /** Where a --spark run computes its gradients, or null; checked before any data is read. */
+    private Cluster cluster(Recipe<?> r) {
+        if (spark == null) {
+            if (executors != null) throw new IllegalArgumentException("--executors applies to a run on Spark: add --spark spark://HOST:PORT");
+            return null;
+        }
+        if (!(r instanceof DataParallel dp && dp.trainsDataParallel())) {
+            String able = String.join(", ", Recipes.all().stream()
+                    .filter(x -> x instanceof DataParallel dp && dp.trainsDataParallel()).map(Recipe::name).toList());
+            throw new IllegalArgumentException("--spark: " + r.name() + " does not train on Spark yet; the models that do: " + able);
+        }
+        return new Cluster(spark, executors == null ? 0 : executors);
     }
 
     /** The preset's defaults (or the resumed run's settings), with every flag given on top. */

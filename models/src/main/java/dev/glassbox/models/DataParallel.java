@@ -22,6 +22,9 @@ public interface DataParallel {
      */
     Replica replica(String settings) throws IOException;
 
+    /** Whether this model's training runs data-parallel (a model trained in stages, or as two networks, not yet). */
+    default boolean trainsDataParallel() { return true; }
+
     /** A worker's view of a run: its training set, fresh models and the loss of a batch. */
     record Replica(TensorDataset train, Supplier<Module> model, BiFunction<Module, TensorDataset.Batch, Tensor> loss) {}
 }

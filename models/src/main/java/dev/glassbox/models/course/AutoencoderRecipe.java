@@ -83,6 +83,10 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
      * checkpoint (when saving), and a run resumed from a checkpoint skips the stages it finished
      * (taking what they measured from the checkpoint) and continues its stage exactly.
      */
+    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
+    @Override
+    public boolean trainsDataParallel() { return false; }
+
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
         String preset = checkPreset(s.preset());

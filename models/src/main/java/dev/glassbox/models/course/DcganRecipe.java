@@ -106,6 +106,10 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         return s;
     }
 
+    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
+    @Override
+    public boolean trainsDataParallel() { return false; }
+
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
         String preset = checkPreset(s.preset());

@@ -98,6 +98,10 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     }
 
     /** Training as PyTorch's VAE example: each step draws ε, and reports loss 1 and loss 2 apart (their epoch means are kept). */
+    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
+    @Override
+    public boolean trainsDataParallel() { return false; }
+
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
         String preset = checkPreset(s.preset());
