@@ -69,8 +69,8 @@ final class SparkContexts {
     private static void awaitExecutors(JavaSparkContext sc, Cluster cluster) {
         long deadline = System.nanoTime() + TIMEOUT_S * 1_000_000_000L;
         int have = 0;
-        while (System.nanoTime() < deadline) {
-            have = sc.statusTracker().getExecutorInfos().length - 1;   // the driver is listed too
+        while (System.nanoTime() < deadline && !sc.sc().isStopped()) {   // stopped: the master refused the application
+            have = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);   // the driver is listed too
             if (have >= cluster.workers()) return;
             try {
                 Thread.sleep(100);
