@@ -65,6 +65,19 @@ class CliTest {
                 && misfit.err().strip().endsWith("train it again and save it") && misfit.err().strip().lines().count() == 1, misfit.err());
     }
 
+    /** --spark's mistakes, named before any data is read; without the spark module on the class path, how to get it. */
+    @Test
+    void sparkRunsAreCheckedFirst() {
+        assertEquals("glassbox: --spark 'sprak://h:7077' is not a Spark master URL: give local[N] (N threads here) or spark://HOST:PORT (a standalone master)",
+                run("train", "dnn", "--spark", "sprak://h:7077").err().strip());
+        assertEquals("glassbox: --executors applies to a run on Spark: add --spark spark://HOST:PORT", run("train", "dnn", "--executors", "2").err().strip());
+        assertEquals("glassbox: --spark: word2vec does not train on Spark yet; the models that do: linear, logistic, dnn, cnn",
+                run("train", "word2vec", "--spark", "local[2]").err().strip());
+        Result noModule = run("train", "dnn", "--spark", "local[2]", "--epochs", "1");
+        assertEquals(2, noModule.code());
+        assertTrue(noModule.err().strip().startsWith("glassbox: --spark needs the glassbox-spark module on the class path"), noModule.err());
+    }
+
     /** train, sample (a PNG grid) and predict vae; a bad grid is refused before anything is loaded. */
     @Test
     void vaeSamplesAGridOfImages() throws IOException {

@@ -12,8 +12,8 @@ import java.net.Socket;
 
 /** Starting and stopping the Spark context of a run, with the settings this machine's JVMs need and clear errors. */
 final class SparkContexts {
-    /** How long a run waits for a standalone master to grant its executors, in seconds ({@code -Dglassbox.spark.timeout}). */
-    static final int TIMEOUT_S = Integer.getInteger("glassbox.spark.timeout", 60);
+    /** How long a run waits for a standalone master to grant its executors, in seconds ({@code -Dglassbox.spark.timeout}, default 60). */
+    static int timeoutSeconds() { return Integer.getInteger("glassbox.spark.timeout", 60); }
 
     record Started(JavaSparkContext context) {}
 
@@ -31,9 +31,10 @@ final class SparkContexts {
         }
         if (!cluster.local()) {
             // executors are JVMs of their own: the Vector API, our classes (the same paths on every machine), one core each
-            conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector")
+            conf.setIfMissing("spark.executor.cores", "1");
+            conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector -Dglassbox.threads="
+                            + conf.get("spark.executor.cores"))   // the kernels use the executor's cores, not the machine's
                     .setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                    .setIfMissing("spark.executor.cores", "1")
                     .setIfMissing("spark.cores.max", Integer.toString(cluster.workers()))
                     .setIfMissing("spark.task.maxFailures", "4");
         }
@@ -67,7 +68,8 @@ final class SparkContexts {
     }
 
     private static void awaitExecutors(JavaSparkContext sc, Cluster cluster) {
-        long deadline = System.nanoTime() + TIMEOUT_S * 1_000_000_000L;
+        int timeout = timeoutSeconds();
+        long deadline = System.nanoTime() + timeout * 1_000_000_000L;
         int have = 0;
         while (System.nanoTime() < deadline && !sc.sc().isStopped()) {   // stopped: the master refused the application
             have = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);   // the driver is listed too
@@ -81,7 +83,7 @@ final class SparkContexts {
         }
         stop(sc);
         throw new InvalidSettingException("spark", "the master at " + cluster.master() + " gave " + have + " of the " + cluster.workers()
-                + " executors asked for within " + TIMEOUT_S + " s: are that many workers registered with a free core and 1 GB each? "
+                + " executors asked for within " + timeout + " s: are that many workers registered with a free core and 1 GB each? "
                 + "(ask for fewer with --executors)");
     }
 

@@ -5,6 +5,7 @@ import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.course.CnnRecipe;
 import dev.glassbox.models.train.Cluster;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
 
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -76,5 +78,30 @@ class SparkClusterTest {
         });
         assertTrue(killed[0] >= 0, "a worker ran an executor");
         assertSame(local, faulty);
+    }
+
+    @Test
+    void moreExecutorsThanTheClusterHasIsAnErrorAfterTheTimeout() {
+        System.setProperty("glassbox.spark.timeout", "5");
+        try {
+            var e = assertThrows(InvalidSettingException.class, () -> train(RunOptions.NONE.onCluster(new Cluster(cluster.url(), 5)), () -> {}));
+            assertTrue(e.getMessage().startsWith("spark the master at " + cluster.url() + " gave ") && e.getMessage().contains(" of the 5 executors asked for within 5 s"),
+                    e.getMessage());
+        } finally {
+            System.clearProperty("glassbox.spark.timeout");
+        }
+    }
+
+    @Test
+    void aMasterThatDoesNotAnswerIsNamedAtOnce() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String url = "spark://127.0.0.1:" + port;
+        long t0 = System.nanoTime();
+        var e = assertThrows(InvalidSettingException.class, () -> train(RunOptions.NONE.onCluster(new Cluster(url, 2)), () -> {}));
+        assertTrue(e.getMessage().startsWith("spark no Spark master answers at " + url), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "no waiting for Spark's retries");
     }
 }
