@@ -84,6 +84,8 @@ final class Replicas {
 
     /** Two partial sums added (the longest compute time kept). */
     static float[] combine(float[] a, float[] b) {
+        if (a.length == 0) return b;
+        if (b.length == 0) return a;
         int p = a.length - 3;
         for (int i = 0; i < p + 2; i++) a[i] += b[i];
         a[p + 2] = Math.max(a[p + 2], b[p + 2]);

@@ -34,8 +34,8 @@ final class SparkGradients implements GradientService {
     private final List<Parameter> params;
     private final String recipe, settings;
     private final int workers, weights;
-    private long steps;
-    private double syncMs, stepMs;
+    /** Each step's wall time and its slowest worker's compute time, ms. */
+    private final List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>();
 
     private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers) {
         this.sc = sc;
@@ -79,33 +79,49 @@ final class SparkGradients implements GradientService {
         int[] batch = examples.clone();
         float[] sum;
         try {
-            sum = shards.treeAggregate(new float[weights + 3],
-                    (acc, shard) -> Replicas.accumulate(acc, shard, r, s, w.value(), batch),
+            int size = weights + 3;   // the zero is empty: a partition makes its sum's array, so the task carries no P floats
+            sum = shards.treeAggregate(new float[0],
+                    (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[size] : acc, shard, r, s, w.value(), batch),
                     Replicas::combine, 2);
         } finally {
             w.destroy(false);
         }
-        if (Math.round(sum[weights + 1]) != examples.length) {
-            throw new IllegalStateException("the workers computed " + sum[weights + 1] + " of the batch's " + examples.length + " examples");
+        if (sum.length != weights + 3 || Math.round(sum[weights + 1]) != examples.length) {
+            throw new IllegalStateException("the workers computed " + (sum.length == 0 ? 0 : sum[weights + 1]) + " of the batch's "
+                    + examples.length + " examples");
         }
         Weights.setGrads(params, sum);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        steps++;
-        stepMs += ms;
-        syncMs += Math.max(0, ms - sum[weights + 2]);
+        stepMs.add((System.nanoTime() - t0) / 1e6);
+        computeMs.add((double) sum[weights + 2]);
         return sum[weights];
     }
 
+    /**
+     * {@code workers}; and medians over the steps (the first steps, with the executors' JIT still
+     * compiling, take seconds): {@code step_ms}, a step's wall time in the service;
+     * {@code worker_ms}, its slowest worker's compute; {@code sync_ms_per_step}, the rest —
+     * broadcast, scheduling, moving and summing the gradients.
+     */
     @Override
     public Map<String, Object> figures() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workers", workers);
-        m.put("sync_ms_per_step", steps == 0 ? 0.0 : round(syncMs / steps));
-        m.put("step_ms", steps == 0 ? 0.0 : round(stepMs / steps));
+        List<Double> sync = new ArrayList<>();
+        for (int i = 0; i < stepMs.size(); i++) sync.add(Math.max(0, stepMs.get(i) - computeMs.get(i)));
+        m.put("sync_ms_per_step", median(sync));
+        m.put("step_ms", median(stepMs));
+        m.put("worker_ms", median(computeMs));
         return m;
     }
 
-    private static double round(double v) { return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v)); }
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) return 0.0;
+        List<Double> v = new ArrayList<>(values);
+        v.sort(null);
+        int n = v.size();
+        double med = n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Double.parseDouble(String.format(Locale.ROOT, "%.3f", med));
+    }
 
     @Override
     public void close() {
