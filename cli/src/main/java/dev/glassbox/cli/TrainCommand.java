@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--executors", description = "With --spark spark://HOST:PORT: executors to ask for (default 2), one core and one part of the data each.")
     Integer executors;
 
+    @Option(names = "--sync-every", paramLabel = "K", description = "With --spark: each worker takes K steps of its own between "
+            + "synchronisations, then the weights are averaged (local SGD; default 1: gradients summed every step).")
+    Integer syncEvery;
+
     @Option(names = "--log", paramLabel = "FILE.jsonl", description = "Write every training event here as a JSON line.")
     Path log;
 
@@ -157,6 +161,7 @@ final class TrainCommand implements Callable<Integer> {
     private Cluster cluster(Recipe<?> r) {
         if (spark == null) {
             if (executors != null) throw new IllegalArgumentException("--executors applies to a run on Spark: add --spark spark://HOST:PORT");
+            if (syncEvery != null) throw new IllegalArgumentException("--sync-every applies to a run on Spark: add --spark MASTER");
             return null;
         }
         if (!(r instanceof DataParallel dp && dp.trainsDataParallel())) {
@@ -164,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
                     .filter(x -> x instanceof DataParallel dp && dp.trainsDataParallel()).map(Recipe::name).toList());
             throw new IllegalArgumentException("--spark: " + r.name() + " does not train on Spark yet; the models that do: " + able);
         }
-        return new Cluster(spark, executors == null ? 0 : executors);
+        return new Cluster(spark, executors == null ? 0 : executors, syncEvery == null ? 1 : syncEvery);
     }
 
     /** The preset's defaults (or the resumed run's settings), with every flag given on top. */

@@ -2,6 +2,7 @@ package dev.glassbox.models;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.nn.Module;
+import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
@@ -17,14 +18,15 @@ public interface DataParallel {
     /**
      * What a worker needs for a run with these settings (its JSON, as a checkpoint keeps it): the
      * training set, exactly as the run loads it; new copies of the model (each worker thread
-     * its own; the weights are then set from the run's); and the loss of a batch, the mean over
-     * its examples.
+     * its own; the weights are then set from the run's); the loss of a batch, the mean over
+     * its examples; and the run's optimizer (for rounds of local steps).
      */
     Replica replica(String settings) throws IOException;
 
     /** Whether this model's training runs data-parallel (a model trained in stages, or as two networks, not yet). */
     default boolean trainsDataParallel() { return true; }
 
-    /** A worker's view of a run: its training set, fresh models and the loss of a batch. */
-    record Replica(TensorDataset train, Supplier<Module> model, BiFunction<Module, TensorDataset.Batch, Tensor> loss) {}
+    /** A worker's view of a run: its training set, fresh models, the loss of a batch, and the run's optimizer for a model at a rate. */
+    record Replica(TensorDataset train, Supplier<Module> model, BiFunction<Module, TensorDataset.Batch, Tensor> loss,
+                   BiFunction<Module, Float, Optimizer> optimizer) {}
 }

@@ -5,6 +5,7 @@ import dev.glassbox.models.Recipe;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
+import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
@@ -77,6 +78,42 @@ final class Replicas {
             acc[p + 1] += mine.length;
             acc[p + 2] = Math.max(acc[p + 2], (System.nanoTime() - t0) / 1e6f);
             return acc;
+        } finally {
+            run.models().add(model);
+        }
+    }
+
+    /**
+     * Runs a round of local SGD on this shard: from {@code start}'s weights and optimizer state, one
+     * step of the run's optimizer on this shard's share of each batch in turn (the mean loss over
+     * those examples); returns {@code acc} combined with where this shard ended.
+     */
+    static Round.Result round(Round.Result acc, Shard shard, String recipe, String settings, Round.Start start, int[][] batches) {
+        long t0 = System.nanoTime();
+        Run run = run(recipe, settings);
+        Module model = run.models().poll();
+        if (model == null) model = run.replica().model().get();
+        try {
+            List<Parameter> params = model.parameters();
+            Weights.set(params, start.weights());
+            Optimizer opt = run.replica().optimizer().apply(model, start.lr());
+            opt.loadState(new Optimizer.State(start.steps(), start.lr(), start.buffers()));
+            Round.Result mine = new Round.Result();
+            for (int[] batch : batches) {
+                int[] rows = shard.members(batch);
+                if (rows.length == 0) continue;
+                Tensor loss = run.replica().loss().apply(model, shard.batch(rows));
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                mine.lossSum += (double) loss.item() * rows.length;
+                mine.examples += rows.length;
+            }
+            if (mine.examples == 0) return acc;
+            mine.weights = Weights.get(params);
+            mine.buffers.putAll(opt.state().buffers());
+            mine.computeMs = (System.nanoTime() - t0) / 1e6f;
+            return Round.Result.combine(acc, mine);
         } finally {
             run.models().add(model);
         }

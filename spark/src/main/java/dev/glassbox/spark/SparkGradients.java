@@ -5,6 +5,7 @@ import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
+import dev.glassbox.optim.Optimizer;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Synchronous data parallelism on Spark, as MLlib trains its linear models: the training set is
@@ -33,11 +35,13 @@ final class SparkGradients implements GradientService {
     private final JavaRDD<Shard> shards;
     private final List<Parameter> params;
     private final String recipe, settings;
-    private final int workers, weights;
+    private final int workers, weights, syncEvery;
     /** Each step's wall time and its slowest worker's compute time, ms. */
     private final List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>();
 
-    private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers) {
+    private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers,
+                           int syncEvery) {
+        this.syncEvery = syncEvery;
         this.sc = sc;
         this.shards = shards;
         this.params = params;
@@ -57,7 +61,7 @@ final class SparkGradients implements GradientService {
                     .persist(StorageLevel.MEMORY_ONLY());
             long loaded = shards.count();   // every executor loads its part now, not in the first step
             if (loaded != workers) throw new IllegalStateException("loaded " + loaded + " parts of the training set, expected " + workers);
-            return new SparkGradients(sc, shards, model.parameters(), recipe, settings, workers);
+            return new SparkGradients(sc, shards, model.parameters(), recipe, settings, workers, cluster.syncEvery());
         } catch (RuntimeException e) {
             SparkContexts.stop(sc);
             throw SparkContexts.explain(e, cluster);
@@ -96,8 +100,35 @@ final class SparkGradients implements GradientService {
         return sum[weights];
     }
 
+    @Override
+    public float averageRound(int[][] batches, Optimizer optimizer) {
+        long t0 = System.nanoTime();
+        Optimizer.State state = optimizer.state();
+        Broadcast<Round.Start> start = sc.broadcast(new Round.Start(Weights.get(params), state.steps(), state.lr(), new TreeMap<>(state.buffers())));
+        String r = recipe, s = settings;
+        int[][] round = new int[batches.length][];
+        int examples = 0;
+        for (int i = 0; i < round.length; i++) {
+            round[i] = batches[i].clone();
+            examples += round[i].length;
+        }
+        Round.Result end;
+        try {
+            end = shards.treeAggregate(Round.Result.none(),
+                    (acc, shard) -> Replicas.round(acc, shard, r, s, start.value(), round), Round.Result::combine, 2);
+        } finally {
+            start.destroy(false);
+        }
+        if (end.examples != examples) throw new IllegalStateException("the workers stepped on " + end.examples + " of the round's " + examples + " examples");
+        Weights.set(params, end.weights);
+        optimizer.loadState(new Optimizer.State(state.steps() + batches.length, state.lr(), end.buffers));
+        stepMs.add((System.nanoTime() - t0) / 1e6);
+        computeMs.add((double) end.computeMs);
+        return (float) (end.lossSum / end.examples);
+    }
+
     /**
-     * {@code workers}; and medians over the steps (the first steps, with the executors' JIT still
+     * {@code workers}, {@code sync_every}; and medians over the steps (rounds, with {@code sync_every} &gt; 1) (the first steps, with the executors' JIT still
      * compiling, take seconds): {@code step_ms}, a step's wall time in the service;
      * {@code worker_ms}, its slowest worker's compute; {@code sync_ms_per_step}, the rest —
      * broadcast, scheduling, moving and summing the gradients.
@@ -106,6 +137,7 @@ final class SparkGradients implements GradientService {
     public Map<String, Object> figures() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workers", workers);
+        m.put("sync_every", syncEvery);
         List<Double> sync = new ArrayList<>();
         for (int i = 0; i < stepMs.size(); i++) sync.add(Math.max(0, stepMs.get(i) - computeMs.get(i)));
         m.put("sync_ms_per_step", median(sync));

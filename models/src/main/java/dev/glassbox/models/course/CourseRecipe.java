@@ -18,6 +18,7 @@ import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.IndexBatches;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
@@ -172,7 +173,8 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
             TrainingTask<?> task;
             if (run.cluster() != null) {
                 workers = ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), model, events);
-                task = new ClusterTask(model, opt, new IndexBatches(data.train(), s.batch(), shuffle), workers, epoch -> validation(model, data));
+                task = new ClusterTask(model, opt, new RoundBatches(new IndexBatches(data.train(), s.batch(), shuffle), run.cluster().syncEvery()),
+                        workers, epoch -> validation(model, data));
             } else {
                 task = new SimpleTask<>(model, opt, new LoaderBatches(data.train(), s.batch(), shuffle), b -> loss(model, b))
                         .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> validation(model, data));
@@ -206,7 +208,8 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
         TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
         String preset = checkPreset(s.preset());
         Data data = trainData(preset, s.data(), s.seed());
-        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b) -> loss(cast(m), b));
+        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b) -> loss(cast(m), b),
+                (m, lr) -> optimizer(cast(m), lr));
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.glassbox.models.train;
 
+import dev.glassbox.optim.Optimizer;
+
 import java.util.Map;
 
 /**
- * Workers elsewhere that compute a batch's loss and gradient from the model's current weights,
- * each over the examples of the batch it holds: the part of a data-parallel step that is not the
- * optimizer's. {@link ScaleOut} opens one for a run.
+ * Workers elsewhere that compute with the model's current weights, each over the examples of a
+ * batch it holds: a batch's loss and gradient (the part of a synchronous data-parallel step that
+ * is not the optimizer's), or a round of local steps whose results are averaged. {@link ScaleOut}
+ * opens one for a run.
  */
 public interface GradientService extends AutoCloseable {
     /**
@@ -14,6 +17,15 @@ public interface GradientService extends AutoCloseable {
      * opened for, computed by the workers from that model's weights as they are now.
      */
     float lossAndGradients(int[] examples);
+
+    /**
+     * A round of local SGD: every worker starts from the model's weights and {@code optimizer}'s
+     * state, takes one step of its own (a copy of the optimizer, at its rate) on its share of each
+     * batch in turn, and the workers' weights and optimizer state, averaged by the examples each
+     * saw, become the model's and {@code optimizer}'s (whose step count grows by the round's
+     * batches). Returns the mean loss over the round's examples, each taken before its step.
+     */
+    float averageRound(int[][] batches, Optimizer optimizer);
 
     /** Figures for the run's metrics: {@code workers}, {@code sync_ms_per_step} and the like. */
     Map<String, Object> figures();
