@@ -103,4 +103,17 @@ class DataParallelTest {
         double acc = (double) averaged.metrics().get("acc");
         assertTrue(acc > 0.6 && acc > (double) local.metrics().get("acc") - 0.15, "held-out accuracy " + acc + ", one process " + local.metrics().get("acc"));
     }
+
+    /** A Spark run checkpoints and resumes as a local run does: a local run's checkpoint continued on Spark ends where the local run ends. */
+    @Test
+    void aLocalCheckpointResumesOnSpark(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        DnnRecipe dnn = new DnnRecipe();
+        TrainSettings s = dnn.settings("course").withEpochs(2);
+        Trained whole = train(dnn, s, RunOptions.NONE);
+        java.nio.file.Path file = dir.resolve("dnn.safetensors");
+        train(dnn, s.withSteps(30), RunOptions.saveTo(file));
+        Trained resumed = train(dnn, s, RunOptions.resumeFrom(file).onCluster(new Cluster("local[2]", 0)));
+        assertEquals(whole.losses().size() - 30, resumed.losses().size());
+        assertSameRun(new Trained(whole.losses().subList(30, whole.losses().size()), whole.weights(), whole.metrics()), resumed, 1e-5);
+    }
 }

@@ -167,6 +167,7 @@ public final class Trainer<B> {
         }
 
         long trainNanos = 0;
+        Progress cutAt = null;
         while (at.epoch <= lastEpoch) {
             if (!at.epochStarted) {
                 batches.startEpoch();
@@ -197,6 +198,9 @@ public final class Trainer<B> {
                     save(target, at, ctx, net, optimizers, batches, events);
                 }
             }
+            // The step limit stopped this epoch part-way: the end of the run keeps it as it stands (mid-epoch), so that a
+            // resume with more steps finishes this epoch's batches rather than starting a new epoch where this one stopped.
+            if (at.inEpoch < perEpoch && at.step == total) cutAt = at.copy();
             for (Schedule s : schedules) if (s.every() == Every.EPOCH) s.scheduler().step();
             at.lastLoss = at.lossWeight == 0 ? Float.NaN : (float) (at.lossSum / at.lossWeight);
             net.eval();
@@ -214,7 +218,7 @@ public final class Trainer<B> {
             }
         }
         net.eval();
-        if (target != null) save(target, at, ctx, net, optimizers, batches, events);
+        if (target != null) save(target, cutAt != null ? cutAt : at, ctx, net, optimizers, batches, events);
         return new Result(at.lastLoss, at.lastEvaluation, at.step, at.step - fromStep, (System.nanoTime() - t0) / 1e9, trainNanos / 1e9);
     }
 
@@ -234,6 +238,20 @@ public final class Trainer<B> {
         Map<String, Double> metricSums = new LinkedHashMap<>();
         float lastLoss = Float.NaN;
         Map<String, Object> lastEvaluation = Map.of();
+
+        Progress copy() {
+            Progress p = new Progress();
+            p.step = step;
+            p.epoch = epoch;
+            p.inEpoch = inEpoch;
+            p.epochStarted = epochStarted;
+            p.lossSum = lossSum;
+            p.lossWeight = lossWeight;
+            p.metricSums = new LinkedHashMap<>(metricSums);
+            p.lastLoss = lastLoss;
+            p.lastEvaluation = lastEvaluation;
+            return p;
+        }
 
         void startEpoch() {
             epochStarted = true;
