@@ -6,6 +6,8 @@ import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -26,7 +28,27 @@ public interface DataParallel {
     /** Whether this model's training runs data-parallel (a model trained in stages, or as two networks, not yet). */
     default boolean trainsDataParallel() { return true; }
 
+    /**
+     * The figures besides the loss that each step reports ({@code recon_loss}, {@code kl_loss}),
+     * each a mean over the batch's examples as the loss is, in the order {@link Loss} gives them.
+     */
+    default List<String> stepFigures() { return List.of(); }
+
     /** A worker's view of a run: its training set, fresh models, the loss of a batch, and the run's optimizer for a model at a rate. */
-    record Replica(TensorDataset train, Supplier<Module> model, BiFunction<Module, TensorDataset.Batch, Tensor> loss,
-                   BiFunction<Module, Float, Optimizer> optimizer) {}
+    record Replica(TensorDataset train, Supplier<Module> model, Loss loss, BiFunction<Module, Float, Optimizer> optimizer) {}
+
+    /**
+     * The loss of a batch on a model, with the noise the step drew for those examples (rows of
+     * {@code noise}, one an example, as the run drew them for the whole batch; null for a model
+     * that draws none).
+     */
+    @FunctionalInterface
+    interface Loss {
+        Step apply(Module model, TensorDataset.Batch batch, Tensor noise);
+    }
+
+    /** A batch's loss and its other figures (named by {@link #stepFigures()}), each a mean over the batch. */
+    record Step(Tensor loss, Map<String, Tensor> figures) {
+        public static Step of(Tensor loss) { return new Step(loss, Map.of()); }
+    }
 }

@@ -47,13 +47,15 @@ final class Replicas {
     /**
      * Adds into {@code acc} the gradient of this shard's share of the batch {@code examples}
      * (its examples' loss, weighed by their count over the batch's, so the shares sum to the
-     * gradient of the batch's mean loss), computed with {@code weights}; then that loss share at
-     * {@code acc[P]}, the examples at {@code acc[P + 1]} and the longest compute time in ms at
-     * {@code acc[P + 2]}.
+     * gradient of the batch's mean loss), computed with {@code weights} and the rows of
+     * {@code noise} (width {@code width}) that belong to its examples; then, after the P
+     * gradients: that loss share, the examples, the shares of the step's {@code figures}, and last
+     * the longest compute time in ms.
      */
-    static float[] accumulate(float[] acc, Shard shard, String recipe, String settings, float[] weights, int[] examples) {
-        int[] mine = shard.members(examples);
-        if (mine.length == 0) return acc;
+    static float[] accumulate(float[] acc, Shard shard, String recipe, String settings, float[] weights, int[] examples,
+                              float[] noise, String[] figures) {
+        int[] at = shard.members(examples);
+        if (at.length == 0) return acc;
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
         Module model = run.models().poll();
@@ -61,34 +63,52 @@ final class Replicas {
         try {
             List<Parameter> params = model.parameters();
             int p = Weights.set(params, weights);
-            if (acc.length != p + 3) throw new IllegalStateException("the workers' model has " + p + " weights, the driver's " + (acc.length - 3));
-            float share = (float) mine.length / examples.length;
+            if (acc.length != p + 3 + figures.length) throw new IllegalStateException("the workers' model has " + p + " weights, the driver's more or fewer");
+            float share = (float) at.length / examples.length;
             for (Parameter w : params) w.zeroGrad();
-            Tensor loss = run.replica().loss().apply(model, shard.batch(mine));
-            float value = loss.item();
-            loss.mul(share).backward();
-            int at = 0;
+            DataParallel.Step step = run.replica().loss().apply(model, shard.batch(examples, at), rows(noise, examples.length, at));
+            float value = step.loss().item();
+            step.loss().mul(share).backward();
+            int o = 0;
             for (Parameter w : params) {
                 float[] g = w.grad() == null ? null : w.grad().data();
                 int n = w.numel();
-                if (g != null) for (int i = 0; i < n; i++) acc[at + i] += g[i];
-                at += n;
+                if (g != null) for (int i = 0; i < n; i++) acc[o + i] += g[i];
+                o += n;
             }
             acc[p] += value * share;
-            acc[p + 1] += mine.length;
-            acc[p + 2] = Math.max(acc[p + 2], (System.nanoTime() - t0) / 1e6f);
+            acc[p + 1] += at.length;
+            for (int f = 0; f < figures.length; f++) acc[p + 2 + f] += figure(step, figures[f]) * share;
+            acc[acc.length - 1] = Math.max(acc[acc.length - 1], (System.nanoTime() - t0) / 1e6f);
             return acc;
         } finally {
             run.models().add(model);
         }
     }
 
+    /** The rows of a batch's noise at {@code positions} ({@code noise} holds {@code batch} rows), or null for none. */
+    private static Tensor rows(float[] noise, int batch, int[] positions) {
+        if (noise == null) return null;
+        int width = noise.length / batch;
+        float[] out = new float[positions.length * width];
+        for (int i = 0; i < positions.length; i++) System.arraycopy(noise, positions[i] * width, out, i * width, width);
+        return Tensor.wrap(out, positions.length, width);
+    }
+
+    private static float figure(DataParallel.Step step, String name) {
+        Tensor t = step.figures().get(name);
+        if (t == null) throw new IllegalStateException("the model's step gave no '" + name + "'");
+        return t.item();
+    }
+
     /**
      * Runs a round of local SGD on this shard: from {@code start}'s weights and optimizer state, one
      * step of the run's optimizer on this shard's share of each batch in turn (the mean loss over
-     * those examples); returns {@code acc} combined with where this shard ended.
+     * those examples, with their rows of that batch's noise); returns {@code acc} combined with
+     * where this shard ended.
      */
-    static Round.Result round(Round.Result acc, Shard shard, String recipe, String settings, Round.Start start, int[][] batches) {
+    static Round.Result round(Round.Result acc, Shard shard, String recipe, String settings, Round.Start start, int[][] batches,
+                              float[][] noise, String[] figures) {
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
         Module model = run.models().poll();
@@ -99,15 +119,18 @@ final class Replicas {
             Optimizer opt = run.replica().optimizer().apply(model, start.lr());
             opt.loadState(new Optimizer.State(start.steps(), start.lr(), start.buffers()));
             Round.Result mine = new Round.Result();
-            for (int[] batch : batches) {
-                int[] rows = shard.members(batch);
-                if (rows.length == 0) continue;
-                Tensor loss = run.replica().loss().apply(model, shard.batch(rows));
+            mine.figureSums = new double[figures.length];
+            for (int i = 0; i < batches.length; i++) {
+                int[] at = shard.members(batches[i]);
+                if (at.length == 0) continue;
+                DataParallel.Step step = run.replica().loss().apply(model, shard.batch(batches[i], at),
+                        rows(noise == null ? null : noise[i], batches[i].length, at));
                 opt.zeroGrad();
-                loss.backward();
+                step.loss().backward();
                 opt.step();
-                mine.lossSum += (double) loss.item() * rows.length;
-                mine.examples += rows.length;
+                mine.lossSum += (double) step.loss().item() * at.length;
+                for (int f = 0; f < figures.length; f++) mine.figureSums[f] += (double) figure(step, figures[f]) * at.length;
+                mine.examples += at.length;
             }
             if (mine.examples == 0) return acc;
             mine.weights = Weights.get(params);
@@ -119,13 +142,12 @@ final class Replicas {
         }
     }
 
-    /** Two partial sums added (the longest compute time kept). */
+    /** Two partial sums added (the longest compute time, last, kept). */
     static float[] combine(float[] a, float[] b) {
         if (a.length == 0) return b;
         if (b.length == 0) return a;
-        int p = a.length - 3;
-        for (int i = 0; i < p + 2; i++) a[i] += b[i];
-        a[p + 2] = Math.max(a[p + 2], b[p + 2]);
+        for (int i = 0; i < a.length - 1; i++) a[i] += b[i];
+        a[a.length - 1] = Math.max(a[a.length - 1], b[b.length - 1]);
         return a;
     }
 

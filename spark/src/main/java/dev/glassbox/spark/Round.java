@@ -24,6 +24,8 @@ final class Round {
         float[] weights;
         TreeMap<String, float[]> buffers = new TreeMap<>();
         double lossSum;
+        /** The step's other figures summed over the examples, in the order the recipe names them. */
+        double[] figureSums = new double[0];
         long examples;
         float computeMs;
 
@@ -44,6 +46,7 @@ final class Round {
                 mean(mine, e.getValue(), wa, wb);
             }
             a.lossSum += b.lossSum;
+            for (int f = 0; f < a.figureSums.length; f++) a.figureSums[f] += b.figureSums[f];
             a.examples += b.examples;
             a.computeMs = Math.max(a.computeMs, b.computeMs);
             return a;

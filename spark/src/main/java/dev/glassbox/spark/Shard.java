@@ -39,18 +39,25 @@ final class Shard implements Serializable {
                 b.targets() == null ? null : b.targets().data(), b.targets() == null ? null : b.targets().shape(), b.labels());
     }
 
-    /** The rows of this shard among {@code examples} (indices into the whole training set), as shard-local indices. */
+    /** The positions in {@code examples} (indices into the whole training set) of the examples this shard holds. */
     int[] members(int[] examples) {
         int count = 0;
         for (int e : examples) if (e >= first && e < first + size) count++;
-        int[] mine = new int[count];
+        int[] at = new int[count];
         int k = 0;
-        for (int e : examples) if (e >= first && e < first + size) mine[k++] = e - first;
-        return mine;
+        for (int j = 0; j < examples.length; j++) if (examples[j] >= first && examples[j] < first + size) at[k++] = j;
+        return at;
+    }
+
+    /** This shard's rows of the examples at {@code positions} of {@code examples}. */
+    TensorDataset.Batch batch(int[] examples, int[] positions) {
+        int[] rows = new int[positions.length];
+        for (int i = 0; i < rows.length; i++) rows[i] = examples[positions[i]] - first;
+        return batch(rows);
     }
 
     /** A batch of this shard's rows (shard-local indices). */
-    TensorDataset.Batch batch(int[] rows) {
+    private TensorDataset.Batch batch(int[] rows) {
         TensorDataset data = labels != null
                 ? TensorDataset.ofLabels(Tensor.wrap(inputs, inputShape), labels)
                 : TensorDataset.ofTargets(Tensor.wrap(inputs, inputShape), Tensor.wrap(targets, targetShape));

@@ -1,5 +1,7 @@
 package dev.glassbox.spark;
 
+import dev.glassbox.models.DataParallel;
+import dev.glassbox.models.Recipes;
 import dev.glassbox.models.train.Cluster;
 import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.InvalidSettingException;
@@ -7,7 +9,6 @@ import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Optimizer;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,12 +37,15 @@ final class SparkGradients implements GradientService {
     private final List<Parameter> params;
     private final String recipe, settings;
     private final int workers, weights, syncEvery;
+    /** The figures besides the loss each step reports, as the recipe names them. */
+    private final String[] figures;
     /** Each step's wall time and its slowest worker's compute time, ms. */
     private final List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>();
 
     private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers,
                            int syncEvery) {
         this.syncEvery = syncEvery;
+        this.figures = Recipes.get(recipe) instanceof DataParallel dp ? dp.stepFigures().toArray(new String[0]) : new String[0];
         this.sc = sc;
         this.shards = shards;
         this.params = params;
@@ -75,47 +79,53 @@ final class SparkGradients implements GradientService {
     }
 
     @Override
-    public float lossAndGradients(int[] examples) {
+    public Result lossAndGradients(int[] examples, float[] noise) {
         InvalidSettingException.check(examples.length > 0, "batch", "is empty");
         long t0 = System.nanoTime();
         Broadcast<float[]> w = sc.broadcast(Weights.get(params));
         String r = recipe, s = settings;
+        String[] names = figures;
         int[] batch = examples.clone();
+        float[] eps = noise == null ? null : noise.clone();
         float[] sum;
         try {
-            int size = weights + 3;   // the zero is empty: a partition makes its sum's array, so the task carries no P floats
+            int size = weights + 3 + names.length;   // the zero is empty: a partition makes its sum's array, so the task carries no P floats
             sum = shards.treeAggregate(new float[0],
-                    (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[size] : acc, shard, r, s, w.value(), batch),
+                    (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[size] : acc, shard, r, s, w.value(), batch, eps, names),
                     Replicas::combine, 2);
         } finally {
             w.destroy(false);
         }
-        if (sum.length != weights + 3 || Math.round(sum[weights + 1]) != examples.length) {
+        if (sum.length != weights + 3 + names.length || Math.round(sum[weights + 1]) != examples.length) {
             throw new IllegalStateException("the workers computed " + (sum.length == 0 ? 0 : sum[weights + 1]) + " of the batch's "
                     + examples.length + " examples");
         }
         Weights.setGrads(params, sum);
         stepMs.add((System.nanoTime() - t0) / 1e6);
-        computeMs.add((double) sum[weights + 2]);
-        return sum[weights];
+        computeMs.add((double) sum[sum.length - 1]);
+        Map<String, Float> f = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) f.put(names[i], sum[weights + 2 + i]);
+        return new Result(sum[weights], f);
     }
 
     @Override
-    public float averageRound(int[][] batches, Optimizer optimizer) {
+    public Result averageRound(int[][] batches, float[][] noise, Optimizer optimizer) {
         long t0 = System.nanoTime();
         Optimizer.State state = optimizer.state();
         Broadcast<Round.Start> start = sc.broadcast(new Round.Start(Weights.get(params), state.steps(), state.lr(), new TreeMap<>(state.buffers())));
         String r = recipe, s = settings;
+        String[] names = figures;
         int[][] round = new int[batches.length][];
         int examples = 0;
         for (int i = 0; i < round.length; i++) {
             round[i] = batches[i].clone();
             examples += round[i].length;
         }
+        float[][] eps = noise == null ? null : noise.clone();
         Round.Result end;
         try {
             end = shards.treeAggregate(Round.Result.none(),
-                    (acc, shard) -> Replicas.round(acc, shard, r, s, start.value(), round), Round.Result::combine, 2);
+                    (acc, shard) -> Replicas.round(acc, shard, r, s, start.value(), round, eps, names), Round.Result::combine, 2);
         } finally {
             start.destroy(false);
         }
@@ -124,7 +134,9 @@ final class SparkGradients implements GradientService {
         optimizer.loadState(new Optimizer.State(state.steps() + batches.length, state.lr(), end.buffers));
         stepMs.add((System.nanoTime() - t0) / 1e6);
         computeMs.add((double) end.computeMs);
-        return (float) (end.lossSum / end.examples);
+        Map<String, Float> f = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) f.put(names[i], (float) (end.figureSums[i] / end.examples));
+        return new Result((float) (end.lossSum / end.examples), f);
     }
 
     /**

@@ -28,9 +28,16 @@ class DataParallelTest {
     private record Trained(List<Float> losses, float[] weights, Map<String, Object> metrics) {}
 
     private static Trained train(Recipe<TrainSettings> recipe, TrainSettings s, RunOptions run) throws Exception {
+        return train(recipe, s, run, new ArrayList<>());
+    }
+
+    private static Trained train(Recipe<TrainSettings> recipe, TrainSettings s, RunOptions run, List<Map<String, Float>> figures) throws Exception {
         List<Float> losses = new ArrayList<>();
         EventListener events = e -> {
-            if (e instanceof TrainingEvent.Step st) losses.add(st.loss());
+            if (e instanceof TrainingEvent.Step st) {
+                losses.add(st.loss());
+                figures.add(st.metrics());
+            }
         };
         Recipe.Run r = recipe.train(s, run, events);
         return new Trained(losses, Weights.get(r.model().parameters()), r.metrics());
@@ -115,5 +122,21 @@ class DataParallelTest {
         Trained resumed = train(dnn, s, RunOptions.resumeFrom(file).onCluster(new Cluster("local[2]", 0)));
         assertEquals(whole.losses().size() - 30, resumed.losses().size());
         assertSameRun(new Trained(whole.losses().subList(30, whole.losses().size()), whole.weights(), whole.metrics()), resumed, 1e-5);
+    }
+
+    /** The VAE's ε is drawn on the driver for the whole batch and each worker takes its rows: the run is the single-process run, figures too. */
+    @Test
+    void vaeOnTwoPartitionsFollowsTheSingleProcessRun() throws Exception {
+        dev.glassbox.models.course.VaeRecipe vae = new dev.glassbox.models.course.VaeRecipe();
+        TrainSettings s = vae.settings("course").withEpochs(1).withSteps(40);
+        List<Map<String, Float>> localFigures = new ArrayList<>(), sparkFigures = new ArrayList<>();
+        Trained local = train(vae, s, RunOptions.NONE, localFigures);
+        Trained spark = train(vae, s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), sparkFigures);
+        assertSameRun(local, spark, 1e-4);
+        for (int i = 0; i < localFigures.size(); i++) {
+            for (String k : List.of("recon_loss", "kl_loss")) {
+                assertEquals(localFigures.get(i).get(k), sparkFigures.get(i).get(k), 1e-4 * Math.max(1, Math.abs(localFigures.get(i).get(k))), k + " at step " + (i + 1));
+            }
+        }
     }
 }

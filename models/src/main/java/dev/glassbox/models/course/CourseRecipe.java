@@ -192,7 +192,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
         }
     }
 
-    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings s, String preset, Data data, Optimizer opt, RunOptions run,
+    <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings s, String preset, Data data, Optimizer opt, RunOptions run,
                                    TrainingCheckpoint from, EventListener events) throws IOException {
         Trainer<B> trainer = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                 .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from);
@@ -208,8 +208,13 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
         TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
         String preset = checkPreset(s.preset());
         Data data = trainData(preset, s.data(), s.seed());
-        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b) -> loss(cast(m), b),
+        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b, noise) -> replicaLoss(cast(m), b, noise),
                 (m, lr) -> optimizer(cast(m), lr));
+    }
+
+    /** A worker's loss of a batch (with the noise the step drew for its examples, for a model that draws any). */
+    DataParallel.Step replicaLoss(M model, TensorDataset.Batch batch, Tensor noise) {
+        return DataParallel.Step.of(loss(model, batch));
     }
 
     @Override

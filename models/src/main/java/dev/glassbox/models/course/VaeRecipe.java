@@ -2,16 +2,24 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
-import dev.glassbox.models.data.ImageGrid;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.ImageSampler;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.data.ImageGrid;
 import dev.glassbox.models.data.Scatter;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.Batches;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.IndexBatches;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.StepContext;
 import dev.glassbox.models.train.StepResult;
 import dev.glassbox.models.train.Trainer;
@@ -19,7 +27,6 @@ import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.models.train.TrainingState;
 import dev.glassbox.models.train.TrainingTask;
-import dev.glassbox.models.train.Batches;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.Optimizer;
@@ -98,9 +105,14 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     }
 
     /** Training as PyTorch's VAE example: each step draws ε, and reports loss 1 and loss 2 apart (their epoch means are kept). */
-    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
+    @Override public List<String> stepFigures() { return List.of("recon_loss", "kl_loss"); }
+
+    /** On a worker, ε is the rows the run drew for these examples. */
     @Override
-    public boolean trainsDataParallel() { return false; }
+    DataParallel.Step replicaLoss(Vae model, TensorDataset.Batch b, Tensor noise) {
+        Vae.Pass p = model.pass(b.inputs(), noise);
+        return new DataParallel.Step(p.loss(), Map.of("recon_loss", p.recon(), "kl_loss", p.kl()));
+    }
 
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
@@ -108,19 +120,35 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         TrainingCheckpoint from = TrainingCheckpoint.resumed(run);
         Data data = trainData(preset, s.data(), s.seed());
         Vae model = build(preset, new Generator(s.seed()));
-        Task task = new Task(model, new Adam(model.parameters(), s.lr()), new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)),
-                new Generator(s.seed() + 2), data, this);
+        Optimizer opt = optimizer(model, s.lr());
+        Generator shuffle = new Generator(s.seed() + 1), noise = new Generator(s.seed() + 2);
         EventListener listener = withGrids(events, run, this, model);
-        Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
-                .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(listener);
+        GradientService workers = null;
+        Map<String, Object> figures = Map.of();
+        Trainer.Result r;
+        try {
+            TrainingTask<?> task;
+            if (run.cluster() != null) {   // the same steps, ε drawn here for the whole batch, the gradients on the workers
+                workers = ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), model, events);
+                task = new ClusterTask(model, opt, new RoundBatches(new IndexBatches(data.train(), s.batch(), shuffle), run.cluster().syncEvery()),
+                        workers, epoch -> heldOut(model, data)).drawingNoise(noise, model.latent);
+            } else {
+                task = new Task(model, opt, new LoaderBatches(data.train(), s.batch(), shuffle), noise, data, this);
+            }
+            r = fit(task, s, preset, data, opt, run, from, listener);
+            if (workers != null) figures = workers.figures();
+        } finally {
+            if (workers != null) workers.close();
+        }
         Map<String, Object> m = runMetrics(s);
         m.put("data", data.name());
         m.put("loss", r.loss());
         m.put("recon_loss", r.evaluation().get("recon_loss"));
         m.put("kl_loss", r.evaluation().get("kl_loss"));
         m.putAll(metrics(model, data));
-        Generator noise = new Generator(s.seed() + 3);
-        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
+        Generator sampling = new Generator(s.seed() + 3);
+        m.putAll(SampleQuality.score(k -> model.sample(k, sampling).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
+        m.putAll(figures);
         events.on(new TrainingEvent.Finished(m, r.seconds()));
         return new Run(model, preset, data.name(), m, r.seconds());
     }
@@ -185,6 +213,13 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         InvalidSettingException.check(vae.latent == 2, setting, "needs a VAE with a 2-D latent (the latent2 preset); this one has " + vae.latent);
     }
 
+    /** An epoch's end: the held-out metrics, with the test loss as {@code val_loss}. */
+    Map<String, Object> heldOut(Vae model, Data data) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics(model, data));
+        m.put("val_loss", m.get("test_loss"));
+        return m;
+    }
+
     /** One VAE step a batch; ε's generator is part of a checkpoint, so a resumed run draws what it would have. */
     private record Task(Vae model, Optimizer optimizer, Batches<TensorDataset.Batch> batches, Generator noise, Data data, VaeRecipe recipe)
             implements TrainingTask<TensorDataset.Batch> {
@@ -199,11 +234,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         }
 
         @Override
-        public Map<String, Object> evaluate(int epoch) {
-            Map<String, Object> m = new LinkedHashMap<>(recipe.metrics(model, data));
-            m.put("val_loss", m.get("test_loss"));
-            return m;
-        }
+        public Map<String, Object> evaluate(int epoch) { return recipe.heldOut(model, data); }
 
         @Override public void saveState(TrainingState state) { state.putGenerator("noise", noise); }
 

@@ -2,6 +2,8 @@ package dev.glassbox.models.train;
 
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Optimizer;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
 
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,9 @@ import java.util.function.IntFunction;
  * {@link GradientService}'s workers compute. A round of one batch is a synchronous step: the
  * workers' gradients summed, the optimizer stepping here with the Trainer's checks and clipping.
  * A longer round is local SGD: the workers step on their own and their results are averaged
- * (clipping then does not apply; a loss that is not finite still stops the run).
+ * (clipping then does not apply; a loss that is not finite still stops the run). A model that
+ * draws noise each step (the VAE's ε) has it drawn here, for the whole batch as one process
+ * draws it, and each worker takes its examples' rows.
  */
 public final class ClusterTask implements TrainingTask<int[][]> {
     private final Module model;
@@ -20,6 +24,8 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     private final RoundBatches batches;
     private final GradientService workers;
     private final IntFunction<Map<String, Object>> evaluate;
+    private Generator noise;
+    private int noiseWidth;
 
     public ClusterTask(Module model, Optimizer optimizer, RoundBatches batches, GradientService workers,
                        IntFunction<Map<String, Object>> evaluate) {
@@ -28,6 +34,17 @@ public final class ClusterTask implements TrainingTask<int[][]> {
         this.batches = batches;
         this.workers = workers;
         this.evaluate = evaluate;
+    }
+
+    /**
+     * Draws {@code width} standard normals an example each step from {@code noise}
+     * ({@code Tensor.randn(noise, batch, width)}), kept in checkpoints as {@code noise}.
+     */
+    public ClusterTask drawingNoise(Generator noise, int width) {
+        if (width < 1) throw new IllegalArgumentException("noise needs a width of 1 or more, got " + width);
+        this.noise = noise;
+        this.noiseWidth = width;
+        return this;
     }
 
     @Override public Module model() { return model; }
@@ -39,17 +56,27 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     @Override
     public StepResult step(int[][] round, StepContext ctx) {
         int examples = 0;
-        for (int[] b : round) examples += b.length;
+        float[][] drawn = noise == null ? null : new float[round.length][];
+        for (int i = 0; i < round.length; i++) {
+            examples += round[i].length;
+            if (drawn != null) drawn[i] = Tensor.randn(noise, round[i].length, noiseWidth).data();
+        }
         if (batches.size() == 1) {
             optimizer.zeroGrad();
-            float loss = workers.lossAndGradients(round[0]);
-            return new StepResult(ctx.apply(loss, optimizer, "the loss"), examples);
+            GradientService.Result r = workers.lossAndGradients(round[0], drawn == null ? null : drawn[0]);
+            return new StepResult(ctx.apply(r.loss(), optimizer, "the loss"), examples, r.figures());
         }
-        float loss = workers.averageRound(round, optimizer);
-        if (!Float.isFinite(loss)) throw new DivergedException(ctx.step(), loss, null, "the loss is " + loss);
-        return new StepResult(loss, examples);
+        GradientService.Result r = workers.averageRound(round, drawn, optimizer);
+        if (!Float.isFinite(r.loss())) throw new DivergedException(ctx.step(), r.loss(), null, "the loss is " + r.loss());
+        return new StepResult(r.loss(), examples, r.figures());
     }
 
     @Override
     public Map<String, Object> evaluate(int epoch) { return evaluate.apply(epoch); }
+
+    @Override
+    public void saveState(TrainingState state) { if (noise != null) state.putGenerator("noise", noise); }
+
+    @Override
+    public void loadState(TrainingState state) { if (noise != null) state.restoreGenerator("noise", noise); }
 }

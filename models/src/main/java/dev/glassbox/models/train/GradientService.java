@@ -14,18 +14,24 @@ public interface GradientService extends AutoCloseable {
     /**
      * The mean loss over the batch of these training examples (indices into the run's training
      * set), with its gradient set as each parameter's {@code grad} of the model the service was
-     * opened for, computed by the workers from that model's weights as they are now.
+     * opened for, computed by the workers from that model's weights as they are now. {@code noise}
+     * holds the noise the step drew, a row an example in the order of {@code examples} (null for a
+     * model that draws none).
      */
-    float lossAndGradients(int[] examples);
+    Result lossAndGradients(int[] examples, float[] noise);
 
     /**
      * A round of local SGD: every worker starts from the model's weights and {@code optimizer}'s
      * state, takes one step of its own (a copy of the optimizer, at its rate) on its share of each
      * batch in turn, and the workers' weights and optimizer state, averaged by the examples each
      * saw, become the model's and {@code optimizer}'s (whose step count grows by the round's
-     * batches). Returns the mean loss over the round's examples, each taken before its step.
+     * batches). Returns the mean loss over the round's examples, each taken before its step;
+     * {@code noise} holds each batch's noise as for {@link #lossAndGradients} (null: none).
      */
-    float averageRound(int[][] batches, Optimizer optimizer);
+    Result averageRound(int[][] batches, float[][] noise, Optimizer optimizer);
+
+    /** A step's (or round's) mean loss and the model's other figures of it, by name. */
+    record Result(float loss, Map<String, Float> figures) {}
 
     /** Figures for the run's metrics: {@code workers}, {@code sync_ms_per_step} and the like. */
     Map<String, Object> figures();

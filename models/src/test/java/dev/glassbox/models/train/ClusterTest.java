@@ -1,7 +1,7 @@
 package dev.glassbox.models.train;
 
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.course.VaeRecipe;
+import dev.glassbox.models.course.DcganRecipe;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,10 +39,10 @@ class ClusterTest {
 
     @Test
     void aModelTrainedOnItsOwnLoopSaysItDoesNotRunOnACluster() {
-        VaeRecipe vae = new VaeRecipe();
-        assertFalse(vae.trainsDataParallel());
-        TrainSettings s = vae.settings("course").withSteps(1);
-        var e = assertThrows(InvalidSettingException.class, () -> vae.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
-        assertEquals("spark is not supported by vae yet: it trains in this process only", e.getMessage());
+        DcganRecipe gan = new DcganRecipe();
+        assertFalse(gan.trainsDataParallel());
+        TrainSettings s = gan.settings("course").withSteps(1);
+        var e = assertThrows(InvalidSettingException.class, () -> gan.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
+        assertEquals("spark is not supported by dcgan yet: it trains in this process only", e.getMessage());
     }
 }
