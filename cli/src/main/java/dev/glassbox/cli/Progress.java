@@ -85,6 +85,8 @@ final class Progress implements EventListener {
                 finishLine();
                 out.println(label + ": saved " + c.path() + (c.step() > 0 ? " (step " + c.step() + ")" : ""));
             }
+            case TrainingEvent.Workers w -> out.printf(Locale.ROOT, w.ready() ? "%s: %d Spark workers ready on %s (%.1fs)%n"
+                    : "%s: starting %d Spark workers on %s; each loads its part of the training set%n", label, w.workers(), w.master(), w.seconds());
             case TrainingEvent.Snapshot sn -> { }   // for the studio and --log: nothing to print
             case TrainingEvent.Diverged d -> finishLine();
             case TrainingEvent.Finished f -> finishLine();

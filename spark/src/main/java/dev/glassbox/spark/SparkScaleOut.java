@@ -4,6 +4,7 @@ import dev.glassbox.models.train.Cluster;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.ScaleOut;
+import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.nn.Module;
 
 import java.io.IOException;
@@ -12,6 +13,10 @@ import java.io.IOException;
 public final class SparkScaleOut implements ScaleOut {
     @Override
     public GradientService open(Cluster cluster, String recipe, String settings, Module model, EventListener events) throws IOException {
-        return SparkGradients.start(cluster, recipe, settings, model);
+        long t0 = System.nanoTime();
+        events.on(new TrainingEvent.Workers(cluster.master(), cluster.workers(), false, 0));
+        SparkGradients g = SparkGradients.start(cluster, recipe, settings, model);
+        events.on(new TrainingEvent.Workers(cluster.master(), cluster.workers(), true, (System.nanoTime() - t0) / 1e9));
+        return g;
     }
 }

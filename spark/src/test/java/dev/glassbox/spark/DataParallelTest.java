@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * step and the same final weights, within float rounding of the shares' sums.
  */
 class DataParallelTest {
-    private record Trained(List<Float> losses, float[] weights, Map<String, Object> metrics) {}
+    private record Trained(List<Float> losses, float[] weights, Map<String, Object> metrics, List<Boolean> workerEvents) {
+        Trained(List<Float> losses, float[] weights, Map<String, Object> metrics) { this(losses, weights, metrics, List.of()); }
+    }
 
     private static Trained train(Recipe<TrainSettings> recipe, TrainSettings s, RunOptions run) throws Exception {
         return train(recipe, s, run, new ArrayList<>());
@@ -33,14 +35,16 @@ class DataParallelTest {
 
     private static Trained train(Recipe<TrainSettings> recipe, TrainSettings s, RunOptions run, List<Map<String, Float>> figures) throws Exception {
         List<Float> losses = new ArrayList<>();
+        List<Boolean> workers = new ArrayList<>();
         EventListener events = e -> {
+            if (e instanceof TrainingEvent.Workers w) workers.add(w.ready());
             if (e instanceof TrainingEvent.Step st) {
                 losses.add(st.loss());
                 figures.add(st.metrics());
             }
         };
         Recipe.Run r = recipe.train(s, run, events);
-        return new Trained(losses, Weights.get(r.model().parameters()), r.metrics());
+        return new Trained(losses, Weights.get(r.model().parameters()), r.metrics(), workers);
     }
 
     private static void assertSameRun(Trained local, Trained spark, double tolerance) {
@@ -65,6 +69,7 @@ class DataParallelTest {
         assertTrue(local.losses().size() >= 50, "an epoch of batches of 10");
         assertSameRun(local, spark, 1e-5);
         assertEquals(2, spark.metrics().get("workers"));
+        assertEquals(List.of(false, true), spark.workerEvents(), "the workers' start, then their being ready, told as events");
         assertTrue(((Double) spark.metrics().get("sync_ms_per_step")) >= 0);
         assertEquals(local.metrics().get("acc"), spark.metrics().get("acc"));
     }

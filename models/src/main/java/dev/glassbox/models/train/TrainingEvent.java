@@ -69,6 +69,15 @@ public sealed interface TrainingEvent {
         public String event() { return "snapshot"; }
     }
 
+    /**
+     * A data-parallel run's workers: being started on {@code master} ({@code ready} false; each
+     * loads its part of the training set, which may take a while on a cluster), then ready after
+     * {@code seconds}.
+     */
+    record Workers(String master, int workers, boolean ready, double seconds) implements TrainingEvent {
+        public String event() { return "workers"; }
+    }
+
     /** A checkpoint was written: after step {@code step}, or, for the end of a run, its last. */
     record Checkpoint(String path, long step) implements TrainingEvent {
         public String event() { return "checkpoint"; }
