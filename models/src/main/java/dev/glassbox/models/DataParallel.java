@@ -6,6 +6,7 @@ import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -23,7 +24,7 @@ public interface DataParallel {
      * its own; the weights are then set from the run's); the loss of a batch, the mean over
      * its examples; and the run's optimizer (for rounds of local steps).
      */
-    Replica replica(String settings) throws IOException;
+    Replica<?> replica(String settings) throws IOException;
 
     /** Whether this model's training runs data-parallel (a model trained in stages, or as two networks, not yet). */
     default boolean trainsDataParallel() { return true; }
@@ -35,7 +36,23 @@ public interface DataParallel {
     default List<String> stepFigures() { return List.of(); }
 
     /** A worker's view of a run: its training set, fresh models, the loss of a batch, and the run's optimizer for a model at a rate. */
-    record Replica(TensorDataset train, Supplier<Module> model, Loss loss, BiFunction<Module, Float, Optimizer> optimizer) {}
+    record Replica<B>(Examples<B> train, Supplier<Module> model, Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {}
+
+    /**
+     * A training set as numbered examples (a data set's rows, a text's window starts), of which a
+     * worker keeps a contiguous part.
+     */
+    interface Examples<B> {
+        int size();
+
+        /** Examples {@code first} to {@code first + count - 1}, as a worker keeps them. */
+        Part<B> part(int first, int count);
+    }
+
+    /** A worker's part of the training set: batches of its examples (numbered from the part's first). */
+    interface Part<B> extends Serializable {
+        B batch(int[] rows);
+    }
 
     /**
      * The loss of a batch on a model, with the noise the step drew for those examples (rows of
@@ -43,12 +60,22 @@ public interface DataParallel {
      * that draws none).
      */
     @FunctionalInterface
-    interface Loss {
-        Step apply(Module model, TensorDataset.Batch batch, Tensor noise);
+    interface Loss<B> {
+        Step apply(Module model, B batch, Tensor noise);
     }
 
     /** A batch's loss and its other figures (named by {@link #stepFigures()}), each a mean over the batch. */
     record Step(Tensor loss, Map<String, Tensor> figures) {
         public static Step of(Tensor loss) { return new Step(loss, Map.of()); }
+    }
+
+    /** A data set's rows as examples: a part keeps its rows' values. */
+    static Examples<TensorDataset.Batch> rows(TensorDataset data) {
+        return new Examples<>() {
+            @Override public int size() { return data.size(); }
+
+            @Override
+            public Part<TensorDataset.Batch> part(int first, int count) { return TensorRows.of(data, first, count); }
+        };
     }
 }

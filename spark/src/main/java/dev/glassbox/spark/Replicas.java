@@ -21,7 +21,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * copies, one per task running at a time.
  */
 final class Replicas {
-    private record Run(DataParallel.Replica replica, ConcurrentLinkedQueue<Module> models) {}
+    private record Run(DataParallel.Replica<?> replica, ConcurrentLinkedQueue<Module> models) {
+        @SuppressWarnings("unchecked")
+        DataParallel.Step loss(Module model, Object batch, Tensor noise) {
+            return ((DataParallel.Loss<Object>) replica.loss()).apply(model, batch, noise);
+        }
+    }
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
@@ -66,7 +71,7 @@ final class Replicas {
             if (acc.length != p + 3 + figures.length) throw new IllegalStateException("the workers' model has " + p + " weights, the driver's more or fewer");
             float share = (float) at.length / examples.length;
             for (Parameter w : params) w.zeroGrad();
-            DataParallel.Step step = run.replica().loss().apply(model, shard.batch(examples, at), rows(noise, examples.length, at));
+            DataParallel.Step step = run.loss(model, shard.batch(examples, at), rows(noise, examples.length, at));
             float value = step.loss().item();
             step.loss().mul(share).backward();
             int o = 0;
@@ -123,7 +128,7 @@ final class Replicas {
             for (int i = 0; i < batches.length; i++) {
                 int[] at = shard.members(batches[i]);
                 if (at.length == 0) continue;
-                DataParallel.Step step = run.replica().loss().apply(model, shard.batch(batches[i], at),
+                DataParallel.Step step = run.loss(model, shard.batch(batches[i], at),
                         rows(noise == null ? null : noise[i], batches[i].length, at));
                 opt.zeroGrad();
                 step.loss().backward();

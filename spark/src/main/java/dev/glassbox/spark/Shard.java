@@ -1,45 +1,35 @@
 package dev.glassbox.spark;
 
-import dev.glassbox.data.TensorDataset;
-import dev.glassbox.tensor.Tensor;
+import dev.glassbox.models.DataParallel;
 
 import java.io.Serial;
 import java.io.Serializable;
 
 /**
- * One partition's part of the training set: the examples {@code first} to {@code first + size - 1},
- * kept in the executor's memory for the whole run (the RDD is cached), so a step sends only the
- * weights and the batch's example indices.
+ * One partition's part of the training set: examples {@code first} to {@code first + size - 1}
+ * (a data set's rows, a text's window starts), kept in the executor's memory for the whole run
+ * (the RDD is cached), so a step sends only the weights and the batch's example numbers.
  */
 final class Shard implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     final int first, size;
-    private final float[] inputs, targets;
-    private final int[] inputShape, targetShape, labels;
+    private final DataParallel.Part<?> part;
 
-    private Shard(int first, int size, float[] inputs, int[] inputShape, float[] targets, int[] targetShape, int[] labels) {
+    private Shard(int first, int size, DataParallel.Part<?> part) {
         this.first = first;
         this.size = size;
-        this.inputs = inputs;
-        this.inputShape = inputShape;
-        this.targets = targets;
-        this.targetShape = targetShape;
-        this.labels = labels;
+        this.part = part;
     }
 
-    /** Part {@code part} of {@code parts} of {@code data}: contiguous rows, the parts' sizes within one of each other. */
-    static Shard of(TensorDataset data, int part, int parts) {
-        int n = data.size();
+    /** Part {@code part} of {@code parts} of {@code examples}: contiguous, the parts' sizes within one of each other. */
+    static Shard of(DataParallel.Examples<?> examples, int part, int parts) {
+        int n = examples.size();
         int lo = (int) ((long) n * part / parts), hi = (int) ((long) n * (part + 1) / parts);
-        int[] idx = new int[hi - lo];
-        for (int i = 0; i < idx.length; i++) idx[i] = lo + i;
-        TensorDataset.Batch b = data.batch(idx);
-        return new Shard(lo, idx.length, b.inputs().data(), b.inputs().shape(),
-                b.targets() == null ? null : b.targets().data(), b.targets() == null ? null : b.targets().shape(), b.labels());
+        return new Shard(lo, hi - lo, examples.part(lo, hi - lo));
     }
 
-    /** The positions in {@code examples} (indices into the whole training set) of the examples this shard holds. */
+    /** The positions in {@code examples} (numbers in the whole training set) of the examples this shard holds. */
     int[] members(int[] examples) {
         int count = 0;
         for (int e : examples) if (e >= first && e < first + size) count++;
@@ -49,18 +39,10 @@ final class Shard implements Serializable {
         return at;
     }
 
-    /** This shard's rows of the examples at {@code positions} of {@code examples}. */
-    TensorDataset.Batch batch(int[] examples, int[] positions) {
+    /** The batch of this shard's examples at {@code positions} of {@code examples}. */
+    Object batch(int[] examples, int[] positions) {
         int[] rows = new int[positions.length];
         for (int i = 0; i < rows.length; i++) rows[i] = examples[positions[i]] - first;
-        return batch(rows);
-    }
-
-    /** A batch of this shard's rows (shard-local indices). */
-    private TensorDataset.Batch batch(int[] rows) {
-        TensorDataset data = labels != null
-                ? TensorDataset.ofLabels(Tensor.wrap(inputs, inputShape), labels)
-                : TensorDataset.ofTargets(Tensor.wrap(inputs, inputShape), Tensor.wrap(targets, targetShape));
-        return data.batch(rows);
+        return part.batch(rows);
     }
 }

@@ -204,11 +204,11 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
 
     /** A worker's copy of a run: the training set as the run loads it, fresh models of its preset, the loss of a batch. */
     @Override
-    public Replica replica(String settings) throws IOException {
+    public Replica<TensorDataset.Batch> replica(String settings) throws IOException {
         TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
         String preset = checkPreset(s.preset());
         Data data = trainData(preset, s.data(), s.seed());
-        return new Replica(data.train(), () -> build(preset, new Generator(s.seed())), (m, b, noise) -> replicaLoss(cast(m), b, noise),
+        return new Replica<>(DataParallel.rows(data.train()), () -> build(preset, new Generator(s.seed())), (m, b, noise) -> replicaLoss(cast(m), b, noise),
                 (m, lr) -> optimizer(cast(m), lr));
     }
 

@@ -1,16 +1,16 @@
 package dev.glassbox.models.train;
 
 /**
- * An epoch's index batches in rounds of up to {@code k} (the last round of an epoch may be
+ * An epoch's batches of example numbers (a data set's rows, a text's window starts) in rounds of up to {@code k} (the last round of an epoch may be
  * shorter): one step of a data-parallel run whose workers take {@code k} steps of their own
  * between synchronisations. With {@code k} = 1 a round is one batch.
  */
 public final class RoundBatches implements Batches<int[][]> {
-    private final IndexBatches batches;
+    private final Batches<int[]> batches;
     private final int k;
     private int doneInEpoch;
 
-    public RoundBatches(IndexBatches batches, int k) {
+    public RoundBatches(Batches<int[]> batches, int k) {
         if (k < 1) throw new IllegalArgumentException("a round needs at least one batch, got " + k);
         this.batches = batches;
         this.k = k;
