@@ -144,4 +144,22 @@ class DataParallelTest {
             }
         }
     }
+
+    /** The LSTM language model: each worker keeps a stretch of the text, the window starts are drawn on the driver as one process draws them. */
+    @Test
+    void lstmLanguageModelOnTwoPartitionsFollowsTheSingleProcessRun() throws Exception {
+        var lstm = (dev.glassbox.models.rnn.LanguageModelRecipe) dev.glassbox.models.Recipes.get("lstm");
+        var s = lstm.settings("char");
+        s = s.withTrain(s.train().withSteps(12));
+        List<Float> local = new ArrayList<>(), spark = new ArrayList<>();
+        var a = lstm.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
+        var b = lstm.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
+        assertEquals(12, spark.size());
+        for (int i = 0; i < local.size(); i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
+        assertEquals((double) a.metrics().get("val_loss"), (double) b.metrics().get("val_loss"), 1e-4);
+        var tbptt = s.withBatching(dev.glassbox.models.rnn.LanguageModelRecipe.Settings.Batching.TRACKS);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> lstm.train(tbptt, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
+        assertEquals("spark does not combine with --tbptt: the state carried from window to window lives in one process", e.getMessage());
+    }
 }

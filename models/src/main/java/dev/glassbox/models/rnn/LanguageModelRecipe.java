@@ -2,8 +2,10 @@ package dev.glassbox.models.rnn;
 
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
@@ -13,14 +15,20 @@ import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Tracks;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.text.Window;
+import dev.glassbox.models.text.WindowStarts;
 import dev.glassbox.models.text.Windows;
 import dev.glassbox.models.train.Batches;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Recurrent;
 import dev.glassbox.optim.Adam;
@@ -46,7 +54,7 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * {@link LanguageModelTask} (a step), {@link Sampling} (generating text), and the text package
  * (data and windows).
  */
-public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Settings> {
+public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Settings>, DataParallel {
     /** The gradient norm every step is clipped to. */
     public static final float CLIP = 5f;
 
@@ -157,8 +165,23 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
                         g -> Windows.random(text.train(), t.batch(), c.seq(), g));
         var task = new LanguageModelTask(m, opt, batches, tracks ? LanguageModelTask.Carry.STATE : LanguageModelTask.Carry.NONE,
                 text.held(), c.seq());
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(CLIP)
-                .describe(name, preset, t.data()).keep(run, identity(s, m)).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+        GradientService workers = null;
+        Map<String, Object> figures = Map.of();
+        Trainer.Result r;
+        try {
+            TrainingTask<?> job = task;
+            if (run.cluster() != null) {   // the same windows (their starts drawn here as one process draws them), the gradients on the workers
+                check(!tracks, "spark", "does not combine with --tbptt: the state carried from window to window lives in one process");
+                workers = ScaleOut.find().open(run.cluster(), name, SettingsJson.write(s), m, events);
+                Batches<int[]> starts = new SampledBatches<>(Math.max(1, text.train().length / (t.batch() * c.seq())), new Generator(t.seed() + 1),
+                        g -> WindowStarts.draw(text.train(), t.batch(), c.seq(), g));
+                job = new ClusterTask(m, opt, new RoundBatches(starts, run.cluster().syncEvery()), workers, task::evaluate);
+            }
+            r = fit(job, t, preset, run, s, m, events);
+            if (workers != null) figures = workers.figures();
+        } finally {
+            if (workers != null) workers.close();
+        }
         Map<String, Object> out = runMetrics(t);
         out.put("cell", cellName(s.cell()));
         out.put("steps", r.steps());
@@ -171,8 +194,28 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         out.put("tokens_per_s", Math.round((double) r.stepsRun() * t.batch() * c.seq() / Math.max(r.trainSeconds(), 1e-9)));
         boolean words = c.tokens() == Vocab.Tokens.WORDS;
         out.put("sample", Sampling.sample(m, TextData.opening(text, words ? 1 : 4), words ? 20 : 80, 0.8f, t.seed()));
+        out.putAll(figures);
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, preset, t.data(), out, r.seconds());
+    }
+
+    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings t, String preset, RunOptions run, Settings s, LanguageModel m,
+                                   EventListener events) throws IOException {
+        return new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(CLIP)
+                .describe(name, preset, t.data()).keep(run, identity(s, m)).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+    }
+
+    /** A worker's copy of a run: the training text's windows, fresh models of its preset, the mean cross-entropy of a batch of windows. */
+    @Override
+    public Replica<Window> replica(String settings) throws IOException {
+        Settings s = SettingsJson.read(settings, Settings.class, "the run's settings");
+        TrainSettings t = s.train();
+        String preset = preset(t.preset());
+        Config c = config(preset);
+        TextData.Split text = TextData.split(TextSource.data(t.data()), c.tokens(), c.seq(), preset + " language model");
+        return new Replica<>(new WindowStarts(text.train(), c.seq()),
+                () -> new LanguageModel(text.vocab(), s.cell(), c.embedding(), c.hidden(), c.layers(), new Generator(t.seed())),
+                (model, w, noise) -> Step.of(LanguageModelTask.loss((LanguageModel) model, w)), (model, lr) -> new Adam(model.parameters(), lr));
     }
 
     /** A checkpoint's metadata: the model, preset, cell and vocabulary, and the settings. */

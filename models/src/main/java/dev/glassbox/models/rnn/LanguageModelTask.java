@@ -65,6 +65,12 @@ public final class LanguageModelTask implements TrainingTask<Window> {
         return StepResult.of(ctx.update(loss, optimizer));
     }
 
+    /** The mean cross-entropy of a batch of windows, each from a zero state (a data-parallel worker's loss). */
+    public static Tensor loss(LanguageModel model, Window w) {
+        LanguageModel.Step out = model.step(w.x(), w.n(), w.seq(), null, null);
+        return F.crossEntropy(out.logits().reshape(w.n() * w.seq(), model.vocab.size()), w.y());
+    }
+
     @Override
     public Map<String, Object> evaluate(int epoch) {
         if (held == null) return Map.of();
