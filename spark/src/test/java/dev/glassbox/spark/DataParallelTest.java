@@ -162,4 +162,17 @@ class DataParallelTest {
                 () -> lstm.train(tbptt, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
         assertEquals("spark does not combine with --tbptt: the state carried from window to window lives in one process", e.getMessage());
     }
+
+    /** The char Transformer (W6's network) likewise; its other presets say they run in one process. */
+    @Test
+    void charTransformerOnTwoPartitionsFollowsTheSingleProcessRun() throws Exception {
+        var transformer = new dev.glassbox.models.transformer.TransformerRecipe();
+        TrainSettings s = transformer.settings("char").withSteps(6);
+        Trained local = train(transformer, s, RunOptions.NONE);
+        Trained spark = train(transformer, s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)));
+        assertSameRun(local, spark, 1e-4);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> transformer.train(transformer.settings("dates").withSteps(1), RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
+        assertEquals("spark applies to the transformer's char preset only", e.getMessage());
+    }
 }

@@ -2,7 +2,9 @@ package dev.glassbox.models.transformer;
 
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
@@ -11,15 +13,23 @@ import dev.glassbox.models.text.TextData;
 import dev.glassbox.models.text.TextSource;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.models.text.Window;
+import dev.glassbox.models.text.WindowStarts;
 import dev.glassbox.models.text.Windows;
+import dev.glassbox.models.train.Batches;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Reduction;
@@ -35,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import static dev.glassbox.models.train.InvalidSettingException.check;
 
@@ -46,7 +57,7 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * windows of the first 90%, the held-out 10% for the perplexity; {@code dates}, the
  * encoder–decoder on the seq2seq model's dates task ({@link DateTask}).
  */
-public final class TransformerRecipe implements Recipe<TrainSettings> {
+public final class TransformerRecipe implements Recipe<TrainSettings>, DataParallel {
 
     @Override public String name() { return "transformer"; }
 
@@ -108,7 +119,9 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
 
     @Override
     public Run train(TrainSettings t, RunOptions run, EventListener events) throws IOException {
-        return switch (preset(t.preset())) {
+        String preset = preset(t.preset());
+        InvalidSettingException.check(run.cluster() == null || preset.equals("char"), "spark", "applies to the transformer's char preset only");
+        return switch (preset) {
             case "course" -> trainCourse(t, run, events);
             case "dates" -> DateTask.train(this, t, run, events);
             default -> trainChar(t, run, events);
@@ -121,15 +134,32 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         TransformerLM m = new TransformerLM(text.vocab(), c, new Generator(t.seed()));
         var batches = new SampledBatches<>(Math.max(1, text.train().length / (t.batch() * c.context())), new Generator(t.seed() + 1),
                 g -> Windows.random(text.train(), t.batch(), c.context(), g));
-        var task = new SimpleTask<>(m, new Adam(m.parameters(), t.lr()), batches, w -> loss(m, w)).evaluateWith(epoch -> {
+        Adam opt = new Adam(m.parameters(), t.lr());
+        IntFunction<Map<String, Object>> evaluate = epoch -> {
             Map<String, Object> e = new LinkedHashMap<>();
             double val = heldOutLoss(m, text.held());
             e.put("val_loss", val);
             e.put("perplexity", Math.exp(val));
             return e;
-        });
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "char", t.data())
-                .keep(run, identity(t, vocabMeta(m))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+        };
+        GradientService workers = null;
+        Map<String, Object> figures = Map.of();
+        Trainer.Result r;
+        try {
+            TrainingTask<?> task;
+            if (run.cluster() != null) {   // the same windows (their starts drawn here as one process draws them), the gradients on the workers
+                workers = ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(t), m, events);
+                Batches<int[]> starts = new SampledBatches<>(batches.perEpoch(), new Generator(t.seed() + 1),
+                        g -> WindowStarts.draw(text.train(), t.batch(), c.context(), g));
+                task = new ClusterTask(m, opt, new RoundBatches(starts, run.cluster().syncEvery()), workers, evaluate);
+            } else {
+                task = new SimpleTask<>(m, opt, batches, w -> loss(m, w)).evaluateWith(evaluate);
+            }
+            r = fitChar(task, t, run, m, events);
+            if (workers != null) figures = workers.figures();
+        } finally {
+            if (workers != null) workers.close();
+        }
         Map<String, Object> out = runMetrics(t);
         out.put("steps", r.steps());
         out.put("loss", r.loss());
@@ -140,11 +170,28 @@ public final class TransformerRecipe implements Recipe<TrainSettings> {
         out.put("unknown_tokens", text.heldUnknown());   // held-out characters the training part lacks, left out of val_loss
         out.put("tokens_per_s", Math.round((double) r.stepsRun() * t.batch() * c.context() / Math.max(r.trainSeconds(), 1e-9)));
         out.put("sample", TransformerSampling.sample(m, TextData.opening(text, 4), 80, 0.8f, 0, t.seed()));
+        out.putAll(figures);
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, "char", t.data(), out, r.seconds());
     }
 
     /** All of the course's sentences at once, one Adam step an epoch; next-word accuracy at each epoch's end. */
+    private <B> Trainer.Result fitChar(TrainingTask<B> task, TrainSettings t, RunOptions run, TransformerLM m, EventListener events) throws IOException {
+        return new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "char", t.data())
+                .keep(run, identity(t, vocabMeta(m))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+    }
+
+    /** A worker's copy of a char run: the training text's windows, fresh models, the mean cross-entropy of a batch of windows. */
+    @Override
+    public Replica<Window> replica(String settings) throws IOException {
+        TrainSettings t = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
+        InvalidSettingException.check("char".equals(preset(t.preset())), "spark", "applies to the transformer's char preset only");
+        TransformerLM.Config c = config("char");
+        TextData.Split text = TextData.split(TextSource.data(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
+        return new Replica<>(new WindowStarts(text.train(), c.context()), () -> new TransformerLM(text.vocab(), c, new Generator(t.seed())),
+                (model, w, noise) -> Step.of(loss((TransformerLM) model, w)), (model, lr) -> new Adam(model.parameters(), lr));
+    }
+
     private Run trainCourse(TrainSettings t, RunOptions run, EventListener events) throws IOException {
         t.requireData(List.of("course"), "transformer preset 'course' trains on the course's sentences only");
         t.requireBatch(CourseRnn.SENTENCES.size(), "preset 'course' trains on all " + CourseRnn.SENTENCES.size() + " of its sentences at once");
