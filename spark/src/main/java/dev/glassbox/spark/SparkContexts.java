@@ -41,7 +41,7 @@ final class SparkContexts {
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Spark's Scala code throws checked exceptions undeclared
             throw explain(e, cluster);
         }
         if (!cluster.local()) awaitExecutors(sc, cluster);
@@ -88,12 +88,15 @@ final class SparkContexts {
     }
 
     /** Spark's failure as one line naming the cluster. */
-    static RuntimeException explain(RuntimeException e, Cluster cluster) {
-        if (e instanceof InvalidSettingException) return e;
+    static RuntimeException explain(Exception e, Cluster cluster) { return explain(e, cluster.master()); }
+
+    /** Spark's failure (a job aborted after its tasks failed, say) as one line naming the master and the first cause. */
+    static RuntimeException explain(Exception e, String master) {
+        if (e instanceof InvalidSettingException bad) return bad;
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String what = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
-        return new IllegalStateException("Spark at " + cluster.master() + " failed: " + what, e);
+        return new IllegalStateException("Spark at " + master + " failed: " + what, e);
     }
 
     static void stop(JavaSparkContext sc) {

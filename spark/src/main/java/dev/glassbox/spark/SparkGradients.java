@@ -35,7 +35,7 @@ final class SparkGradients implements GradientService {
     private final JavaSparkContext sc;
     private final JavaRDD<Shard> shards;
     private final List<Parameter> params;
-    private final String recipe, settings;
+    private final String recipe, settings, master;
     private final int workers, weights, syncEvery;
     /** The figures besides the loss each step reports, as the recipe names them. */
     private final String[] figures;
@@ -45,6 +45,7 @@ final class SparkGradients implements GradientService {
     private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers,
                            int syncEvery) {
         this.syncEvery = syncEvery;
+        this.master = sc.master();
         this.figures = Recipes.get(recipe) instanceof DataParallel dp ? dp.stepFigures().toArray(new String[0]) : new String[0];
         this.sc = sc;
         this.shards = shards;
@@ -66,7 +67,7 @@ final class SparkGradients implements GradientService {
             long loaded = shards.count();   // every executor loads its part now, not in the first step
             if (loaded != workers) throw new IllegalStateException("loaded " + loaded + " parts of the training set, expected " + workers);
             return new SparkGradients(sc, shards, model.parameters(), recipe, settings, workers, cluster.syncEvery());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Spark's Scala code throws checked exceptions undeclared
             SparkContexts.stop(sc);
             throw SparkContexts.explain(e, cluster);
         }
@@ -93,6 +94,8 @@ final class SparkGradients implements GradientService {
             sum = shards.treeAggregate(new float[0],
                     (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[size] : acc, shard, r, s, w.value(), batch, eps, names),
                     Replicas::combine, 2);
+        } catch (Exception e) {   // a job aborted (its tasks failed past the retries): one line, the first cause
+            throw SparkContexts.explain(e, master);
         } finally {
             w.destroy(false);
         }
@@ -126,6 +129,8 @@ final class SparkGradients implements GradientService {
         try {
             end = shards.treeAggregate(Round.Result.none(),
                     (acc, shard) -> Replicas.round(acc, shard, r, s, start.value(), round, eps, names), Round.Result::combine, 2);
+        } catch (Exception e) {
+            throw SparkContexts.explain(e, master);
         } finally {
             start.destroy(false);
         }

@@ -175,4 +175,13 @@ class DataParallelTest {
                 () -> transformer.train(transformer.settings("dates").withSteps(1), RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
         assertEquals("spark applies to the transformer's char preset only", e.getMessage());
     }
+
+    /** A failure on the workers (here, a model they do not know) ends the run with one line naming the master and the cause. */
+    @Test
+    void aFailureOnTheWorkersIsOneLine() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> SparkGradients.start(
+                new Cluster("local[2]", 0), "nonexistent", "{}", new dev.glassbox.nn.Linear(2, 2, new dev.glassbox.tensor.Generator(0))));
+        assertTrue(e.getMessage().startsWith("Spark at local[2] failed: unknown model 'nonexistent'"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
 }
