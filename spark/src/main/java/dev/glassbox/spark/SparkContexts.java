@@ -84,7 +84,7 @@ final class SparkContexts {
         stop(sc);
         throw new InvalidSettingException("spark", "the master at " + cluster.master() + " gave " + have + " of the " + cluster.workers()
                 + " executors asked for within " + timeout + " s: are that many workers registered with a free core and 1 GB each? "
-                + "(ask for fewer with --executors)");
+                + "(ask for fewer executors)");
     }
 
     /** Spark's failure as one line naming the cluster. */

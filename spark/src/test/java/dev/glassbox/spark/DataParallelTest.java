@@ -160,7 +160,7 @@ class DataParallelTest {
         var tbptt = s.withBatching(dev.glassbox.models.rnn.LanguageModelRecipe.Settings.Batching.TRACKS);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
                 () -> lstm.train(tbptt, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
-        assertEquals("spark does not combine with --tbptt: the state carried from window to window lives in one process", e.getMessage());
+        assertEquals("spark does not combine with batching in tracks (truncated BPTT): the state carried from window to window lives in one process", e.getMessage());
     }
 
     /** The char Transformer (W6's network) likewise; its other presets say they run in one process. */

@@ -171,7 +171,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         try {
             TrainingTask<?> job = task;
             if (run.cluster() != null) {   // the same windows (their starts drawn here as one process draws them), the gradients on the workers
-                check(!tracks, "spark", "does not combine with --tbptt: the state carried from window to window lives in one process");
+                check(!tracks, "spark", "does not combine with batching in tracks (truncated BPTT): the state carried from window to window lives in one process");
                 workers = ScaleOut.find().open(run.cluster(), name, SettingsJson.write(s), m, events);
                 Batches<int[]> starts = new SampledBatches<>(Math.max(1, text.train().length / (t.batch() * c.seq())), new Generator(t.seed() + 1),
                         g -> WindowStarts.draw(text.train(), t.batch(), c.seq(), g));
