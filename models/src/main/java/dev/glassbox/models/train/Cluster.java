@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *                  the workers' weights and optimizer state are averaged (local SGD)
  */
 public record Cluster(String master, int executors, int syncEvery) {
-    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)])?");
+    private static final Pattern LOCAL = Pattern.compile("local(\\[([1-9]\\d{0,3}|\\*)])?");
     private static final Pattern STANDALONE = Pattern.compile("spark://[A-Za-z0-9._-]+:\\d{1,5}(,[A-Za-z0-9._-]+:\\d{1,5})*");
 
     public Cluster {

@@ -26,7 +26,7 @@ class ClusterTest {
 
     @Test
     void refusesWhatIsNoMasterUrl() {
-        for (String bad : new String[] {"sprak://host:7077", "spark://host", "local[two]", "yarn", " ", "spark://host:7077/"}) {
+        for (String bad : new String[] {"sprak://host:7077", "spark://host", "local[two]", "local[0]", "local[99999]", "yarn", " ", "spark://host:7077/"}) {
             var e = assertThrows(InvalidSettingException.class, () -> new Cluster(bad, 0), bad);
             assertEquals("spark", e.setting());
         }
