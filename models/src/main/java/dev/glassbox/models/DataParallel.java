@@ -69,6 +69,19 @@ public interface DataParallel {
         public static Step of(Tensor loss) { return new Step(loss, Map.of()); }
     }
 
+    /**
+     * The {@code n} places of a batch whose examples are drawn afresh each step on the driver and
+     * sent with it (generated data): a part is a range of places, its batch the places themselves.
+     */
+    static Examples<int[]> places(int n) {
+        return new Examples<>() {
+            @Override public int size() { return n; }
+
+            @Override
+            public Part<int[]> part(int first, int count) { return rows -> rows.clone(); }
+        };
+    }
+
     /** A data set's rows as examples: a part keeps its rows' values. */
     static Examples<TensorDataset.Batch> rows(TensorDataset data) {
         return new Examples<>() {

@@ -184,4 +184,18 @@ class DataParallelTest {
         assertTrue(e.getMessage().startsWith("Spark at local[2] failed: unknown model 'nonexistent'"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
+
+    /** Seq2seq's dates are generated: drawn on the driver as one process draws them, each worker sent its rows, padded as the whole batch. */
+    @Test
+    void seq2seqOnGeneratedDatesFollowsTheSingleProcessRun() throws Exception {
+        var seq2seq = new dev.glassbox.models.seq2seq.Seq2SeqRecipe();
+        var s = seq2seq.settings("dates");
+        s = s.withTrain(s.train().withSteps(12));
+        List<Float> local = new ArrayList<>(), spark = new ArrayList<>();
+        var a = seq2seq.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
+        var b = seq2seq.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
+        assertEquals(12, spark.size());
+        for (int i = 0; i < local.size(); i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
+        assertEquals(a.metrics().get("char_acc"), b.metrics().get("char_acc"));
+    }
 }

@@ -47,8 +47,11 @@ public final class Seq2Seq extends Module {
     /** Inputs as ids, left-padded to the longest: [N × T] row-major, and T. */
     public record Batch(int[] ids, int n, int t) {}
 
-    public static Batch encodeInputs(List<String> inputs) {
-        int t = 1;
+    public static Batch encodeInputs(List<String> inputs) { return encodeInputs(inputs, 1); }
+
+    /** As {@link #encodeInputs(List)}, padded to at least {@code padTo} (a data-parallel worker's share of a batch pads as the whole batch). */
+    public static Batch encodeInputs(List<String> inputs, int padTo) {
+        int t = Math.max(1, padTo);
         for (String s : inputs) t = Math.max(t, s.length());
         int[] ids = new int[inputs.size() * t];
         for (int b = 0; b < inputs.size(); b++) {

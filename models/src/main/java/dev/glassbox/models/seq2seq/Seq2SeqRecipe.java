@@ -2,19 +2,26 @@ package dev.glassbox.models.seq2seq;
 
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
-import dev.glassbox.models.explain.Demo;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.Adam;
@@ -30,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import static dev.glassbox.models.train.InvalidSettingException.check;
 
@@ -37,7 +45,7 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * seq2seq on the date task: an epoch is 500 batches of freshly generated dates; the score is
  * the exact match of greedy decoding on 2,000 held-out dates (a fixed seed of their own).
  */
-public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
+public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings>, DataParallel {
     public static final int HELD_OUT = 2000, STEPS_PER_EPOCH = 500;
     /** The seed of the 2,000 held-out dates every dates model is measured on. */
     public static final long HELD_OUT_SEED = 20_260_307L;
@@ -102,20 +110,33 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
         Seq2Seq m = build(s.attention(), t.seed());
         Adam opt = new Adam(m.parameters(), t.lr());
         int batch = t.batch();
-        var batches = new SampledBatches<>(STEPS_PER_EPOCH, new Generator(t.seed() + 1), g -> {
-            List<Dates.Example> b = new ArrayList<>(batch);
-            for (int i = 0; i < batch; i++) b.add(Dates.random(g));
-            return b;
-        });
-        var task = new SimpleTask<>(m, opt, batches, b -> loss(m, b)).evaluateWith(epoch -> {
+        Generator g = new Generator(t.seed() + 1);
+        IntFunction<Map<String, Object>> evaluate = epoch -> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("val_loss", heldOutLoss(m));
             e.putAll(scores(m));
             return e;
-        });
+        };
         String att = s.attention().name().toLowerCase(Locale.ROOT);
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(5f).describe(name(), "dates", "dates")
-                .keep(run, identity(s, Map.of("seq2seq.attention", att))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+        GradientService workers = null;
+        Map<String, Object> workerFigures = Map.of();
+        Trainer.Result r;
+        try {
+            TrainingTask<?> task;
+            if (run.cluster() != null) {   // the dates drawn here as one process draws them, each worker sent its rows of the batch
+                workers = ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), m, events);
+                int[] places = new int[batch];
+                for (int i = 0; i < batch; i++) places[i] = i;
+                task = new ClusterTask(m, opt, new RoundBatches(new SampledBatches<>(STEPS_PER_EPOCH, g, gen -> places.clone()),
+                        run.cluster().syncEvery()), workers, evaluate).drawing(n -> DateRows.encode(draw(g, n)));
+            } else {
+                task = new SimpleTask<>(m, opt, new SampledBatches<>(STEPS_PER_EPOCH, g, gen -> draw(gen, batch)), b -> loss(m, b)).evaluateWith(evaluate);
+            }
+            r = fit(task, t, s, att, run, events);
+            if (workers != null) workerFigures = workers.figures();
+        } finally {
+            if (workers != null) workers.close();
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name());
         out.put("preset", "dates");
@@ -126,14 +147,41 @@ public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings> {
         Map<String, Object> scores = r.evaluation().containsKey("exact_match") ? new LinkedHashMap<>(r.evaluation()) : scores(m);
         scores.remove("val_loss");
         out.putAll(scores);
+        out.putAll(workerFigures);
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, "dates", "dates", out, r.seconds());
     }
 
     /** The mean cross-entropy of the decoder's characters, teacher-forced. */
-    static Tensor loss(Seq2Seq m, List<Dates.Example> batch) {
+    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings t, Settings s, String att, RunOptions run, EventListener events)
+            throws IOException {
+        return new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).clipGradNorm(5f).describe(name(), "dates", "dates")
+                .keep(run, identity(s, Map.of("seq2seq.attention", att))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
+    }
+
+    /** {@code n} new dates from {@code g}, as a training step draws them. */
+    private static List<Dates.Example> draw(Generator g, int n) {
+        List<Dates.Example> b = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) b.add(Dates.random(g));
+        return b;
+    }
+
+    /** A worker's copy of a run: the batch's places (the dates come with each step), fresh models, the loss of its rows. */
+    @Override
+    public Replica<int[]> replica(String settings) throws IOException {
+        Settings s = SettingsJson.read(settings, Settings.class, "the run's settings");
+        return new Replica<>(DataParallel.places(s.train().batch()), () -> build(s.attention(), s.train().seed()), (model, places, rows) -> {
+            DateRows.Decoded d = DateRows.decode(rows);
+            return Step.of(loss((Seq2Seq) model, d.examples(), d.padTo()));
+        }, (model, lr) -> new Adam(model.parameters(), lr));
+    }
+
+    static Tensor loss(Seq2Seq m, List<Dates.Example> batch) { return loss(m, batch, 1); }
+
+    /** The batch's mean cross-entropy per output character, its inputs padded to at least {@code padTo}. */
+    static Tensor loss(Seq2Seq m, List<Dates.Example> batch, int padTo) {
         List<String> in = batch.stream().map(Dates.Example::input).toList(), outs = batch.stream().map(Dates.Example::output).toList();
-        Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(in));
+        Seq2Seq.Encoded enc = m.encode(Seq2Seq.encodeInputs(in, padTo));
         Seq2Seq.Decoded dec = m.decode(enc, Seq2Seq.shiftedTargets(outs), batch.size(), Dates.OUTPUT_LENGTH, enc.h(), enc.c());
         return F.crossEntropy(dec.logits().reshape(batch.size() * Dates.OUTPUT_LENGTH, Dates.OUTPUT_CHARS.length()), Seq2Seq.targets(outs));
     }

@@ -14,9 +14,9 @@ import java.util.function.IntFunction;
  * {@link GradientService}'s workers compute. A round of one batch is a synchronous step: the
  * workers' gradients summed, the optimizer stepping here with the Trainer's checks and clipping.
  * A longer round is local SGD: the workers step on their own and their results are averaged
- * (clipping then does not apply; a loss that is not finite still stops the run). A model that
- * draws noise each step (the VAE's ε) has it drawn here, for the whole batch as one process
- * draws it, and each worker takes its examples' rows.
+ * (clipping then does not apply; a loss that is not finite still stops the run). What a model
+ * draws each step — the VAE's ε, seq2seq's generated dates — is drawn here, for the whole batch
+ * as one process draws it, and each worker takes its examples' rows.
  */
 public final class ClusterTask implements TrainingTask<int[][]> {
     private final Module model;
@@ -25,7 +25,7 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     private final GradientService workers;
     private final IntFunction<Map<String, Object>> evaluate;
     private Generator noise;
-    private int noiseWidth;
+    private IntFunction<float[]> draw;
 
     public ClusterTask(Module model, Optimizer optimizer, RoundBatches batches, GradientService workers,
                        IntFunction<Map<String, Object>> evaluate) {
@@ -43,7 +43,16 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     public ClusterTask drawingNoise(Generator noise, int width) {
         if (width < 1) throw new IllegalArgumentException("noise needs a width of 1 or more, got " + width);
         this.noise = noise;
-        this.noiseWidth = width;
+        this.draw = n -> Tensor.randn(noise, n, width).data();
+        return this;
+    }
+
+    /**
+     * Draws each step's per-example values with {@code draw} (n examples: n rows of equal width,
+     * flattened), from a generator the batches keep in checkpoints (a generated example's tokens).
+     */
+    public ClusterTask drawing(IntFunction<float[]> draw) {
+        this.draw = draw;
         return this;
     }
 
@@ -56,10 +65,10 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     @Override
     public StepResult step(int[][] round, StepContext ctx) {
         int examples = 0;
-        float[][] drawn = noise == null ? null : new float[round.length][];
+        float[][] drawn = draw == null ? null : new float[round.length][];
         for (int i = 0; i < round.length; i++) {
             examples += round[i].length;
-            if (drawn != null) drawn[i] = Tensor.randn(noise, round[i].length, noiseWidth).data();
+            if (drawn != null) drawn[i] = draw.apply(round[i].length);
         }
         if (batches.size() == 1) {
             optimizer.zeroGrad();
