@@ -78,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     Path everyEpoch;
 
     @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark: local[N] (N workers in this "
-            + "process) or spark://HOST:PORT (a standalone cluster); for linear, logistic, dnn, cnn, lstm, gru, seq2seq, transformer (char) and vae.")
+            + "process) or spark://HOST:PORT (a standalone cluster); for linear, logistic, dnn, cnn, lstm, gru, seq2seq, transformer (char, dates) and vae.")
     String spark;
 
     @Option(names = "--executors", description = "With --spark spark://HOST:PORT: executors to ask for (default 2), one core and one part of the data each.")

@@ -11,11 +11,11 @@ import java.util.List;
  * (its workers pad to it, as one process pads the whole batch), the input's characters (−1
  * after its end), then the output's {@value Dates#OUTPUT_LENGTH}.
  */
-final class DateRows {
+public final class DateRows {
     private DateRows() {}
 
     /** The rows of {@code batch}: {@code batch.size()} rows of equal width. */
-    static float[] encode(List<Dates.Example> batch) {
+    public static float[] encode(List<Dates.Example> batch) {
         int t = 1;
         for (Dates.Example e : batch) t = Math.max(t, e.input().length());
         int width = 1 + t + Dates.OUTPUT_LENGTH;
@@ -31,9 +31,9 @@ final class DateRows {
     }
 
     /** Examples and the batch's input length, back from rows [n, width]. */
-    record Decoded(List<Dates.Example> examples, int padTo) {}
+    public record Decoded(List<Dates.Example> examples, int padTo) {}
 
-    static Decoded decode(Tensor rows) {
+    public static Decoded decode(Tensor rows) {
         int n = rows.size(0), width = rows.size(1);
         float[] v = rows.data();
         int t = width - 1 - Dates.OUTPUT_LENGTH;

@@ -46,8 +46,11 @@ public final class DateTransformer extends Module {
     /** Inputs as ids padded on the right to the longest [N × S], S, and the additive key padding mask [N, S] (−∞ on padding). */
     public record Source(int[] ids, int n, int s, Tensor padding) {}
 
-    public static Source source(List<String> inputs) {
-        int s = 1;
+    public static Source source(List<String> inputs) { return source(inputs, 1); }
+
+    /** As {@link #source(List)}, padded to at least {@code padTo} (a data-parallel worker's share of a batch pads as the whole batch). */
+    public static Source source(List<String> inputs, int padTo) {
+        int s = Math.max(1, padTo);
         for (String x : inputs) s = Math.max(s, x.length());
         if (s > MAX_INPUT) throw new IllegalArgumentException("transformer: a date of " + s + " characters is longer than the model's " + MAX_INPUT);
         int n = inputs.size();

@@ -120,7 +120,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
     @Override
     public Run train(TrainSettings t, RunOptions run, EventListener events) throws IOException {
         String preset = preset(t.preset());
-        InvalidSettingException.check(run.cluster() == null || preset.equals("char"), "spark", "applies to the transformer's char preset only");
+        InvalidSettingException.check(run.cluster() == null || !preset.equals("course"), "spark", "applies to the transformer's char and dates presets only");
         return switch (preset) {
             case "course" -> trainCourse(t, run, events);
             case "dates" -> DateTask.train(this, t, run, events);
@@ -181,11 +181,12 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
                 .keep(run, identity(t, vocabMeta(m))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
     }
 
-    /** A worker's copy of a char run: the training text's windows, fresh models, the mean cross-entropy of a batch of windows. */
+    /** A worker's copy of a char run (the training text's windows, fresh models, the mean cross-entropy of a batch of windows), or of a dates run. */
     @Override
-    public Replica<Window> replica(String settings) throws IOException {
+    public Replica<?> replica(String settings) throws IOException {
         TrainSettings t = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
-        InvalidSettingException.check("char".equals(preset(t.preset())), "spark", "applies to the transformer's char preset only");
+        if ("dates".equals(preset(t.preset()))) return DateTask.replica(t);
+        InvalidSettingException.check("char".equals(preset(t.preset())), "spark", "applies to the transformer's char and dates presets only");
         TransformerLM.Config c = config("char");
         TextData.Split text = TextData.split(TextSource.data(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
         return new Replica<>(new WindowStarts(text.train(), c.context()), () -> new TransformerLM(text.vocab(), c, new Generator(t.seed())),
