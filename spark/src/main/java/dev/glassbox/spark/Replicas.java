@@ -22,6 +22,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class Replicas {
     private record Run(DataParallel.Replica<?> replica, ConcurrentLinkedQueue<Module> models) {
+        /** A model copy of this task's own: from the pool, or a new one (a pool grows to the tasks running at once). */
+        Module borrow() {
+            Module m = models.poll();
+            return m != null ? m : replica.model().get();
+        }
+
         @SuppressWarnings("unchecked")
         DataParallel.Step loss(Module model, Object batch, Tensor noise) {
             return ((DataParallel.Loss<Object>) replica.loss()).apply(model, batch, noise);
@@ -63,8 +69,7 @@ final class Replicas {
         if (at.length == 0) return acc;
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
-        Module model = run.models().poll();
-        if (model == null) model = run.replica().model().get();
+        Module model = run.borrow();
         try {
             List<Parameter> params = model.parameters();
             int p = Weights.set(params, weights);
@@ -116,8 +121,7 @@ final class Replicas {
                               float[][] noise, String[] figures) {
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
-        Module model = run.models().poll();
-        if (model == null) model = run.replica().model().get();
+        Module model = run.borrow();
         try {
             List<Parameter> params = model.parameters();
             Weights.set(params, start.weights());
