@@ -15,11 +15,9 @@ final class SparkContexts {
     /** How long a run waits for a standalone master to grant its executors, in seconds ({@code -Dglassbox.spark.timeout}, default 60). */
     static int timeoutSeconds() { return Integer.getInteger("glassbox.spark.timeout", 60); }
 
-    record Started(JavaSparkContext context) {}
-
     private SparkContexts() {}
 
-    static Started start(Cluster cluster, String appName) throws IOException {
+    static JavaSparkContext start(Cluster cluster, String appName) {
         String master = cluster.master();
         if (!cluster.local()) reachable(master);
         SparkConf conf = new SparkConf()   // also takes any spark.* system property, e.g. -Dspark.executor.memory=4g
@@ -45,7 +43,7 @@ final class SparkContexts {
             throw explain(e, cluster);
         }
         if (!cluster.local()) awaitExecutors(sc, cluster);
-        return new Started(sc);
+        return sc;
     }
 
     /** A standalone master's port answers, or a one-line error now rather than Spark's retries for a minute. */

@@ -14,7 +14,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,10 +55,9 @@ final class SparkGradients implements GradientService {
         this.weights = Weights.count(params);
     }
 
-    static SparkGradients start(Cluster cluster, String recipe, String settings, Module model) throws IOException {
+    static SparkGradients start(Cluster cluster, String recipe, String settings, Module model) {
         int workers = cluster.workers();
-        SparkContexts.Started started = SparkContexts.start(cluster, "glassbox " + recipe);
-        JavaSparkContext sc = started.context();
+        JavaSparkContext sc = SparkContexts.start(cluster, "glassbox " + recipe);
         try {
             JavaRDD<Shard> shards = sc.parallelize(range(workers), workers)
                     .map(part -> Replicas.shard(recipe, settings, part, workers))

@@ -151,12 +151,8 @@ class DataParallelTest {
         var lstm = (dev.glassbox.models.rnn.LanguageModelRecipe) dev.glassbox.models.Recipes.get("lstm");
         var s = lstm.settings("char");
         s = s.withTrain(s.train().withSteps(12));
-        List<Float> local = new ArrayList<>(), spark = new ArrayList<>();
-        var a = lstm.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
-        var b = lstm.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
-        assertEquals(12, spark.size());
-        for (int i = 0; i < local.size(); i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
-        assertEquals((double) a.metrics().get("val_loss"), (double) b.metrics().get("val_loss"), 1e-4);
+        var runs = bothWays(lstm, s, 12);
+        assertEquals((double) runs[0].metrics().get("val_loss"), (double) runs[1].metrics().get("val_loss"), 1e-4);
         var tbptt = s.withBatching(dev.glassbox.models.rnn.LanguageModelRecipe.Settings.Batching.TRACKS);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
                 () -> lstm.train(tbptt, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
@@ -193,11 +189,30 @@ class DataParallelTest {
         var seq2seq = new dev.glassbox.models.seq2seq.Seq2SeqRecipe();
         var s = seq2seq.settings("dates");
         s = s.withTrain(s.train().withSteps(12));
+        var runs = bothWays(seq2seq, s, 12);
+        assertEquals(runs[0].metrics().get("char_acc"), runs[1].metrics().get("char_acc"));
+    }
+
+    /** A recipe trained in this process and on local[2] with the same settings: the same loss at each of its {@code steps} steps; both runs. */
+    private static <S extends dev.glassbox.models.RecipeSettings<S>> Recipe.Run[] bothWays(Recipe<S> recipe, S s, int steps) throws Exception {
         List<Float> local = new ArrayList<>(), spark = new ArrayList<>();
-        var a = seq2seq.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
-        var b = seq2seq.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
-        assertEquals(12, spark.size());
-        for (int i = 0; i < local.size(); i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
-        assertEquals(a.metrics().get("char_acc"), b.metrics().get("char_acc"));
+        Recipe.Run a = recipe.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
+        Recipe.Run b = recipe.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
+        assertEquals(steps, spark.size());
+        assertEquals(steps, local.size());
+        for (int i = 0; i < steps; i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
+        return new Recipe.Run[] {a, b};
+    }
+
+    /** A checkpoint counts steps of so many batches: resuming it with another --sync-every would misread its place, so it is refused. */
+    @Test
+    void aCheckpointResumesOnlyWithItsOwnBatchesAStep(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        DnnRecipe dnn = new DnnRecipe();
+        TrainSettings s = dnn.settings("course").withEpochs(2);
+        java.nio.file.Path file = dir.resolve("dnn.safetensors");
+        train(dnn, s.withSteps(30), RunOptions.saveTo(file));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> train(dnn, s, RunOptions.resumeFrom(file).onCluster(new Cluster("local[2]", 0, 4))));
+        assertEquals("syncEvery is 4 but " + file + " was written by a run of 1 batch a step; resume it with the same", e.getMessage());
     }
 }

@@ -222,6 +222,9 @@ public final class Trainer<B> {
         return new Result(at.lastLoss, at.lastEvaluation, at.step, at.step - fromStep, (System.nanoTime() - t0) / 1e9, trainNanos / 1e9);
     }
 
+    /** Batches a step takes: a data-parallel run's rounds of local steps, else 1. */
+    private int batchesPerStep() { return run.cluster() == null ? 1 : run.cluster().syncEvery(); }
+
     private boolean due(RunOptions.CheckpointEvery.Unit unit, long count) {
         RunOptions.CheckpointEvery every = run.checkpointEvery();
         return identity != null && every != null && every.unit() == unit && count % every.count() == 0;
@@ -272,6 +275,7 @@ public final class Trainer<B> {
                       EventListener events) throws IOException {
         TrainingState s = TrainingState.empty();
         s.putString("stage", stageName);
+        s.putLong("batches_per_step", batchesPerStep());
         s.putLong("step", at.step).putLong("epoch", at.epoch).putLong("in_epoch", at.inEpoch).putLong("epoch_started", at.epochStarted ? 1 : 0);
         s.putDouble("loss_sum", at.lossSum).putLong("loss_weight", at.lossWeight);
         TrainingState sums = s.child("metric_sums");
@@ -300,6 +304,11 @@ public final class Trainer<B> {
         if (identity != null) cp.requireSameRun(identity.metadata(), identity.settings());
         TrainingState s = cp.state();
         try {
+            long written = s.has("batches_per_step") ? s.getLong("batches_per_step") : 1;
+            if (written != batchesPerStep()) {   // its steps count rounds of another size: its place in the data would be misread
+                throw new InvalidSettingException("syncEvery", "is " + batchesPerStep() + " but " + cp.file() + " was written by a run of "
+                        + written + " batch" + (written == 1 ? "" : "es") + " a step; resume it with the same");
+            }
             if (!s.getString("stage").equals(stageName)) {
                 throw new IOException(cp.file() + " was written in stage '" + s.getString("stage") + "', not '" + stageName + "'");
             }
