@@ -7,6 +7,7 @@ import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -26,17 +27,45 @@ public interface DataParallel {
      */
     Replica<?> replica(String settings) throws IOException;
 
-    /** Whether this model's training runs data-parallel (a model trained in stages, or as two networks, not yet). */
+    /** Whether this model's training runs data-parallel (true unless a recipe says otherwise). */
     default boolean trainsDataParallel() { return true; }
 
     /**
-     * The figures besides the loss that each step reports ({@code recon_loss}, {@code kl_loss}),
-     * each a mean over the batch's examples as the loss is, in the order {@link Loss} gives them.
+     * The figures besides the loss that each step of phase {@code phase} reports
+     * ({@code recon_loss}, {@code kl_loss}), each a mean over the batch's examples as the loss is,
+     * in the order {@link Loss} gives them.
      */
-    default List<String> stepFigures() { return List.of(); }
+    default List<String> stepFigures(int phase) { return List.of(); }
 
-    /** A worker's view of a run: its training set, fresh models, the loss of a batch, and the run's optimizer for a model at a rate. */
-    record Replica<B>(Examples<B> train, Supplier<Module> model, Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {}
+    /**
+     * A worker's view of a run: its training set, fresh models, and the phases of its training —
+     * usually one; the autoencoder's four stages, the DCGAN's discriminator and generator steps.
+     */
+    record Replica<B>(Examples<B> train, Supplier<Module> model, List<Phase<B>> phases) {
+        public Replica {
+            if (phases.isEmpty()) throw new IllegalArgumentException("a replica needs at least one phase of training");
+            phases = List.copyOf(phases);
+        }
+
+        /** A run of one phase: the loss of a batch and the run's optimizer for a model at a rate. */
+        public Replica(Examples<B> train, Supplier<Module> model, Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {
+            this(train, model, List.of(new Phase<>(loss, optimizer)));
+        }
+
+        /** Phase {@code index}, or an error naming the phases there are. */
+        public Phase<B> phase(int index) {
+            if (index < 0 || index >= phases.size()) {
+                throw new IllegalArgumentException("phase " + index + " of a run that has " + phases.size() + " (0 to " + (phases.size() - 1) + ")");
+            }
+            return phases.get(index);
+        }
+    }
+
+    /**
+     * One kind of step of a run: the loss of a batch (whose gradient the workers compute) and the
+     * optimizer that steps on it, over the parameters this phase trains, for a model at a rate.
+     */
+    record Phase<B>(Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {}
 
     /**
      * A training set as numbered examples (a data set's rows, a text's window starts), of which a
@@ -79,6 +108,24 @@ public interface DataParallel {
 
             @Override
             public Part<int[]> part(int first, int count) { return rows -> rows.clone(); }
+        };
+    }
+
+    /** A fixed list of examples (the course's sentences): a part keeps its own, a batch is a list of them. */
+    static <T extends Serializable> Examples<List<T>> items(List<T> items) {
+        List<T> all = List.copyOf(items);
+        return new Examples<>() {
+            @Override public int size() { return all.size(); }
+
+            @Override
+            public Part<List<T>> part(int first, int count) {
+                ArrayList<T> mine = new ArrayList<>(all.subList(first, first + count));
+                return rows -> {
+                    List<T> out = new ArrayList<>(rows.length);
+                    for (int r : rows) out.add(mine.get(r));
+                    return out;
+                };
+            }
         };
     }
 

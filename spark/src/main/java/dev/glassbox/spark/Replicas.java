@@ -29,9 +29,23 @@ final class Replicas {
         }
 
         @SuppressWarnings("unchecked")
-        DataParallel.Step loss(Module model, Object batch, Tensor noise) {
-            return ((DataParallel.Loss<Object>) replica.loss()).apply(model, batch, noise);
-        }
+        DataParallel.Phase<Object> phase(int index) { return ((DataParallel.Replica<Object>) replica).phase(index); }
+    }
+
+    /**
+     * Where a step's sum keeps what: the P gradients, then the loss share, the examples, the
+     * figures' shares, the buffers' shares (B values), and last the longest compute time in ms.
+     */
+    record Layout(int weights, int figureCount, int bufferCount) implements java.io.Serializable {
+        int loss() { return weights; }
+
+        int examples() { return weights + 1; }
+
+        int figures() { return weights + 2; }
+
+        int buffers() { return weights + 2 + figureCount; }
+
+        int size() { return buffers() + bufferCount + 1; }
     }
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
@@ -56,27 +70,30 @@ final class Replicas {
     }
 
     /**
-     * Adds into {@code acc} the gradient of this shard's share of the batch {@code examples}
-     * (its examples' loss, weighed by their count over the batch's, so the shares sum to the
-     * gradient of the batch's mean loss), computed with {@code weights} and the rows of
-     * {@code noise} (width {@code width}) that belong to its examples; then, after the P
-     * gradients: that loss share, the examples, the shares of the step's {@code figures}, and last
-     * the longest compute time in ms.
+     * Adds into {@code acc} (laid out as {@code at} says) the gradient of this shard's share of
+     * the batch {@code examples} in phase {@code phase} (its examples' loss, weighed by their count
+     * over the batch's, so the shares sum to the gradient of the batch's mean loss), computed
+     * with {@code state} (weights then buffers) and the rows of {@code noise} that belong to its
+     * examples; then that loss share, the examples, the shares of the step's {@code figures}, the
+     * shares of the buffers as the step left them, and the longest compute time.
      */
-    static float[] accumulate(float[] acc, Shard shard, String recipe, String settings, float[] weights, int[] examples,
+    static float[] accumulate(float[] acc, Layout at, Shard shard, String recipe, String settings, int phase, float[] state, int[] examples,
                               float[] noise, String[] figures) {
-        int[] at = shard.members(examples);
-        if (at.length == 0) return acc;
+        int[] mine = shard.members(examples);
+        if (mine.length == 0) return acc;
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
         Module model = run.borrow();
         try {
             List<Parameter> params = model.parameters();
-            int p = Weights.set(params, weights);
-            if (acc.length != p + 3 + figures.length) throw new IllegalStateException("the workers' model has " + p + " weights, the driver's more or fewer");
-            float share = (float) at.length / examples.length;
+            List<Tensor> buffers = Weights.buffers(model);
+            Weights.set(Weights.state(model), state);
+            if (Weights.count(params) != at.weights() || Weights.count(buffers) != at.bufferCount()) {
+                throw new IllegalStateException("the workers' model has other weights than the driver's");
+            }
+            float share = (float) mine.length / examples.length;
             for (Parameter w : params) w.zeroGrad();
-            DataParallel.Step step = run.loss(model, shard.batch(examples, at), rows(noise, examples.length, at));
+            DataParallel.Step step = run.phase(phase).loss().apply(model, shard.batch(examples, mine), rows(noise, examples.length, mine));
             float value = step.loss().item();
             step.loss().mul(share).backward();
             int o = 0;
@@ -86,9 +103,15 @@ final class Replicas {
                 if (g != null) for (int i = 0; i < n; i++) acc[o + i] += g[i];
                 o += n;
             }
-            acc[p] += value * share;
-            acc[p + 1] += at.length;
-            for (int f = 0; f < figures.length; f++) acc[p + 2 + f] += figure(step, figures[f]) * share;
+            acc[at.loss()] += value * share;
+            acc[at.examples()] += mine.length;
+            for (int f = 0; f < figures.length; f++) acc[at.figures() + f] += figure(step, figures[f]) * share;
+            o = at.buffers();
+            for (Tensor b : buffers) {
+                float[] v = b.data();
+                for (int i = 0; i < v.length; i++) acc[o + i] += v[i] * share;
+                o += v.length;
+            }
             acc[acc.length - 1] = Math.max(acc[acc.length - 1], (System.nanoTime() - t0) / 1e6f);
             return acc;
         } finally {
@@ -112,27 +135,29 @@ final class Replicas {
     }
 
     /**
-     * Runs a round of local SGD on this shard: from {@code start}'s weights and optimizer state, one
-     * step of the run's optimizer on this shard's share of each batch in turn (the mean loss over
+     * Runs a round of local SGD on this shard in phase {@code phase}: from {@code start}'s weights
+     * (and buffers) and optimizer state, one step of the phase's optimizer on this shard's share
+     * of each batch in turn (the mean loss over
      * those examples, with their rows of that batch's noise); returns {@code acc} combined with
      * where this shard ended.
      */
-    static Round.Result round(Round.Result acc, Shard shard, String recipe, String settings, Round.Start start, int[][] batches,
+    static Round.Result round(Round.Result acc, Shard shard, String recipe, String settings, int phase, Round.Start start, int[][] batches,
                               float[][] noise, String[] figures) {
         long t0 = System.nanoTime();
         Run run = run(recipe, settings);
         Module model = run.borrow();
         try {
-            List<Parameter> params = model.parameters();
-            Weights.set(params, start.weights());
-            Optimizer opt = run.replica().optimizer().apply(model, start.lr());
+            List<Tensor> state = Weights.state(model);
+            Weights.set(state, start.weights());
+            DataParallel.Phase<Object> ph = run.phase(phase);
+            Optimizer opt = ph.optimizer().apply(model, start.lr());
             opt.loadState(new Optimizer.State(start.steps(), start.lr(), start.buffers()));
             Round.Result mine = new Round.Result();
             mine.figureSums = new double[figures.length];
             for (int i = 0; i < batches.length; i++) {
                 int[] at = shard.members(batches[i]);
                 if (at.length == 0) continue;
-                DataParallel.Step step = run.loss(model, shard.batch(batches[i], at),
+                DataParallel.Step step = ph.loss().apply(model, shard.batch(batches[i], at),
                         rows(noise == null ? null : noise[i], batches[i].length, at));
                 opt.zeroGrad();
                 step.loss().backward();
@@ -142,7 +167,7 @@ final class Replicas {
                 mine.examples += at.length;
             }
             if (mine.examples == 0) return acc;
-            mine.weights = Weights.get(params);
+            mine.weights = Weights.get(state);
             mine.buffers.putAll(opt.state().buffers());
             mine.computeMs = (System.nanoTime() - t0) / 1e6f;
             return Round.Result.combine(acc, mine);

@@ -8,6 +8,7 @@ import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Optimizer;
+import dev.glassbox.tensor.Tensor;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,25 +35,32 @@ final class SparkGradients implements GradientService {
     private final JavaSparkContext sc;
     private final JavaRDD<Shard> shards;
     private final List<Parameter> params;
+    /** The parameters then the buffers (what is broadcast), and the buffers alone (averaged back after each step). */
+    private final List<Tensor> state, buffers;
     private final String recipe, settings, master;
-    private final int workers, weights, syncEvery;
-    /** The figures besides the loss each step reports, as the recipe names them. */
-    private final String[] figures;
+    private final int workers, weights, buffered, syncEvery;
     /** Each step's wall time and its slowest worker's compute time, ms. */
     private final List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>();
 
-    private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, List<Parameter> params, String recipe, String settings, int workers,
+    private SparkGradients(JavaSparkContext sc, JavaRDD<Shard> shards, Module model, String recipe, String settings, int workers,
                            int syncEvery) {
         this.syncEvery = syncEvery;
         this.master = sc.master();
-        this.figures = Recipes.get(recipe) instanceof DataParallel dp ? dp.stepFigures().toArray(new String[0]) : new String[0];
         this.sc = sc;
         this.shards = shards;
-        this.params = params;
+        this.params = model.parameters();
+        this.state = Weights.state(model);
+        this.buffers = Weights.buffers(model);
         this.recipe = recipe;
         this.settings = settings;
         this.workers = workers;
         this.weights = Weights.count(params);
+        this.buffered = Weights.count(buffers);
+    }
+
+    /** The figures besides the loss each step of a phase reports, as the recipe names them. */
+    private String[] figures(int phase) {
+        return Recipes.get(recipe) instanceof DataParallel dp ? dp.stepFigures(phase).toArray(new String[0]) : new String[0];
     }
 
     static SparkGradients start(Cluster cluster, String recipe, String settings, Module model) {
@@ -64,7 +72,7 @@ final class SparkGradients implements GradientService {
                     .persist(StorageLevel.MEMORY_ONLY());
             long loaded = shards.count();   // every executor loads its part now, not in the first step
             if (loaded != workers) throw new IllegalStateException("loaded " + loaded + " parts of the training set, expected " + workers);
-            return new SparkGradients(sc, shards, model.parameters(), recipe, settings, workers, cluster.syncEvery());
+            return new SparkGradients(sc, shards, model, recipe, settings, workers, cluster.syncEvery());
         } catch (Exception e) {   // Spark's Scala code throws checked exceptions undeclared
             SparkContexts.stop(sc);
             throw SparkContexts.explain(e, cluster);
@@ -78,44 +86,46 @@ final class SparkGradients implements GradientService {
     }
 
     @Override
-    public Result lossAndGradients(int[] examples, float[] noise) {
+    public Result lossAndGradients(int phase, int[] examples, float[] noise) {
         InvalidSettingException.check(examples.length > 0, "batch", "is empty");
         long t0 = System.nanoTime();
-        Broadcast<float[]> w = sc.broadcast(Weights.get(params));
+        Broadcast<float[]> w = sc.broadcast(Weights.get(state));
         String r = recipe, s = settings;
-        String[] names = figures;
+        String[] names = figures(phase);
         int[] batch = examples.clone();
         float[] eps = noise == null ? null : noise.clone();
+        // [gradients][loss][examples][figures][buffers][longest compute ms]
+        Replicas.Layout at = new Replicas.Layout(weights, names.length, buffered);
         float[] sum;
-        try {
-            int size = weights + 3 + names.length;   // the zero is empty: a partition makes its sum's array, so the task carries no P floats
+        try {   // the zero is empty: a partition makes its sum's array, so the task carries no P floats
             sum = shards.treeAggregate(new float[0],
-                    (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[size] : acc, shard, r, s, w.value(), batch, eps, names),
+                    (acc, shard) -> Replicas.accumulate(acc.length == 0 ? new float[at.size()] : acc, at, shard, r, s, phase, w.value(), batch, eps, names),
                     Replicas::combine, 2);
         } catch (Exception e) {   // a job aborted (its tasks failed past the retries): one line, the first cause
             throw SparkContexts.explain(e, master);
         } finally {
             w.destroy(false);
         }
-        if (sum.length != weights + 3 + names.length || Math.round(sum[weights + 1]) != examples.length) {
-            throw new IllegalStateException("the workers computed " + (sum.length == 0 ? 0 : sum[weights + 1]) + " of the batch's "
+        if (sum.length != at.size() || Math.round(sum[at.examples()]) != examples.length) {
+            throw new IllegalStateException("the workers computed " + (sum.length == 0 ? 0 : sum[at.examples()]) + " of the batch's "
                     + examples.length + " examples");
         }
         Weights.setGrads(params, sum);
+        Weights.set(buffers, sum, at.buffers());
         stepMs.add((System.nanoTime() - t0) / 1e6);
         computeMs.add((double) sum[sum.length - 1]);
         Map<String, Float> f = new LinkedHashMap<>();
-        for (int i = 0; i < names.length; i++) f.put(names[i], sum[weights + 2 + i]);
-        return new Result(sum[weights], f);
+        for (int i = 0; i < names.length; i++) f.put(names[i], sum[at.figures() + i]);
+        return new Result(sum[at.loss()], f);
     }
 
     @Override
-    public Result averageRound(int[][] batches, float[][] noise, Optimizer optimizer) {
+    public Result averageRound(int phase, int[][] batches, float[][] noise, Optimizer optimizer) {
         long t0 = System.nanoTime();
-        Optimizer.State state = optimizer.state();
-        Broadcast<Round.Start> start = sc.broadcast(new Round.Start(Weights.get(params), state.steps(), state.lr(), new TreeMap<>(state.buffers())));
+        Optimizer.State opt = optimizer.state();
+        Broadcast<Round.Start> start = sc.broadcast(new Round.Start(Weights.get(state), opt.steps(), opt.lr(), new TreeMap<>(opt.buffers())));
         String r = recipe, s = settings;
-        String[] names = figures;
+        String[] names = figures(phase);
         int[][] round = new int[batches.length][];
         int examples = 0;
         for (int i = 0; i < round.length; i++) {
@@ -126,15 +136,15 @@ final class SparkGradients implements GradientService {
         Round.Result end;
         try {
             end = shards.treeAggregate(Round.Result.none(),
-                    (acc, shard) -> Replicas.round(acc, shard, r, s, start.value(), round, eps, names), Round.Result::combine, 2);
+                    (acc, shard) -> Replicas.round(acc, shard, r, s, phase, start.value(), round, eps, names), Round.Result::combine, 2);
         } catch (Exception e) {
             throw SparkContexts.explain(e, master);
         } finally {
             start.destroy(false);
         }
         if (end.examples != examples) throw new IllegalStateException("the workers stepped on " + end.examples + " of the round's " + examples + " examples");
-        Weights.set(params, end.weights);
-        optimizer.loadState(new Optimizer.State(state.steps() + batches.length, state.lr(), end.buffers));
+        Weights.set(state, end.weights);
+        optimizer.loadState(new Optimizer.State(opt.steps() + batches.length, opt.lr(), end.buffers));
         stepMs.add((System.nanoTime() - t0) / 1e6);
         computeMs.add((double) end.computeMs);
         Map<String, Float> f = new LinkedHashMap<>();

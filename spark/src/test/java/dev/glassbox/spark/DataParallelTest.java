@@ -159,7 +159,7 @@ class DataParallelTest {
         assertEquals("spark does not combine with batching in tracks (truncated BPTT): the state carried from window to window lives in one process", e.getMessage());
     }
 
-    /** The char Transformer (W6's network) and the dates Transformer (seq2seq's route) likewise; the course preset says it runs in one process. */
+    /** The char Transformer (W6's network) and the dates Transformer (seq2seq's route) likewise. */
     @Test
     void charAndDatesTransformersOnTwoPartitionsFollowTheSingleProcessRun() throws Exception {
         var transformer = new dev.glassbox.models.transformer.TransformerRecipe();
@@ -169,9 +169,6 @@ class DataParallelTest {
         assertSameRun(local, spark, 1e-4);
         TrainSettings dates = transformer.settings("dates").withSteps(6);
         assertSameRun(train(transformer, dates, RunOptions.NONE), train(transformer, dates, RunOptions.NONE.onCluster(new Cluster("local[2]", 0))), 1e-4);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
-                () -> transformer.train(transformer.settings("course").withSteps(1), RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
-        assertEquals("spark applies to the transformer's char and dates presets only", e.getMessage());
     }
 
     /** A failure on the workers (here, a model they do not know) ends the run with one line naming the master and the cause. */

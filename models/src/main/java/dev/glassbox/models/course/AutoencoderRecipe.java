@@ -7,15 +7,23 @@ import dev.glassbox.models.explain.Activation;
 import dev.glassbox.models.explain.DenseExplainer;
 import dev.glassbox.models.explain.Graph;
 import dev.glassbox.models.explain.Trace;
+import dev.glassbox.models.DataParallel;
+import dev.glassbox.models.SettingsJson;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.Evaluation;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.IndexBatches;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Parameter;
@@ -81,12 +89,11 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
     /**
      * The four stages, each on the {@link Trainer} with its own Adam; every stage's end is a
      * checkpoint (when saving), and a run resumed from a checkpoint skips the stages it finished
-     * (taking what they measured from the checkpoint) and continues its stage exactly.
+     * (taking what they measured from the checkpoint) and continues its stage exactly. On a
+     * cluster each stage is a phase of the same workers, which hold the images and labels and
+     * encode them to Z1 and Z2 with the step's weights (the encoders a stage does not train are
+     * fixed, so these are the Z1 and Z2 one process encodes once).
      */
-    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
-    @Override
-    public boolean trainsDataParallel() { return false; }
-
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
         String preset = checkPreset(s.preset());
@@ -102,7 +109,17 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
             from.restoreWeights(m);            // the encoders that make Z1 and Z2 below
             carried.putAll(from.carried());
         }
-        Stages st = new Stages(this, s, run, from, resumeStage, carried, shuffle, m, events);
+        GradientService workers = run.cluster() == null ? null : ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), m, events);
+        try {
+            return train(s, preset, data, m, new Stages(this, s, run, from, resumeStage, carried, shuffle, m, data.train(), workers, events));
+        } finally {
+            if (workers != null) workers.close();
+        }
+    }
+
+    private Run train(TrainSettings s, String preset, Data data, StackedAutoencoder m, Stages st) throws IOException {
+        Map<String, String> carried = st.carried();
+        EventListener events = st.events();
         int perEpoch = (data.train().size() + s.batch() - 1) / s.batch();
         events.on(new TrainingEvent.Started(name(), preset, data.name(), s.epochs(), perEpoch, 4L * s.epochs() * perEpoch, 0));
         double seconds = 0;
@@ -141,13 +158,19 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         out.put("train_recon_loss_stage1", Float.parseFloat(carried.get("train_loss_stage1")));
         out.put("train_recon_loss_stage2", Float.parseFloat(carried.get("train_loss_stage2")));
         out.put("train_classifier_loss_stage3", Float.parseFloat(carried.get("train_loss_stage3")));
+        if (st.workers() != null) out.putAll(st.workers().figures());
         events.on(new TrainingEvent.Finished(out, seconds));
         return new Run(m, preset, data.name(), out, seconds);
     }
 
-    /** Runs the stages of one training run, skipping those a resumed checkpoint had finished. */
+    /**
+     * Runs the stages of one training run, skipping those a resumed checkpoint had finished; on
+     * {@code workers} (null: in this process) when the run is on a cluster, whose training set is
+     * {@code images}.
+     */
     private record Stages(AutoencoderRecipe recipe, TrainSettings s, RunOptions run, TrainingCheckpoint from, int resumeStage,
-                          Map<String, String> carried, Generator shuffle, StackedAutoencoder model, EventListener events) {
+                          Map<String, String> carried, Generator shuffle, StackedAutoencoder model, TensorDataset images,
+                          GradientService workers, EventListener events) {
         /**
          * Trains stage {@code index} with its own Adam (unless a resumed run is past it), with
          * {@code evaluate} on held-out data at each epoch's end; records the stage's last epoch's
@@ -156,8 +179,16 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         double run(int index, String goal, TensorDataset data, List<Parameter> params, Function<TensorDataset.Batch, Tensor> loss,
                    Supplier<Map<String, Object>> evaluate) throws IOException {
             if (index < resumeStage) return 0;
-            var task = new SimpleTask<>(model, new Adam(params, s.lr()), new LoaderBatches(data, s.batch(), shuffle), loss)
-                    .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> evaluate.get());
+            Adam adam = new Adam(params, s.lr());
+            TrainingTask<?> task = workers != null
+                    ? new ClusterTask(model, adam, new RoundBatches(new IndexBatches(images, s.batch(), shuffle), run.cluster().syncEvery()),
+                            workers, epoch -> evaluate.get()).inPhase(index - 1)
+                    : new SimpleTask<>(model, adam, new LoaderBatches(data, s.batch(), shuffle), loss)
+                            .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> evaluate.get());
+            return fit(index, goal, task);
+        }
+
+        private <B> double fit(int index, String goal, TrainingTask<B> task) throws IOException {
             Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                     .stage(index, STAGES.size(), STAGES.get(index - 1), goal, carried)
                     .keep(run, recipe.identity(s, Map.of())).resumeFrom(index == resumeStage ? from : null).fit(events);
@@ -165,6 +196,52 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
             r.evaluation().forEach((k, v) -> carried.put(k + "_stage" + index, String.valueOf(v)));
             return r.seconds();
         }
+    }
+
+    /**
+     * A worker's copy of a run: the images and labels, fresh models of its preset, and the four
+     * stages as phases — each the loss of its stage computed from a batch of images (Z1 and Z2
+     * encoded with the step's weights, without gradient where the stage keeps an encoder fixed)
+     * and Adam over the parameters that stage trains.
+     */
+    @Override
+    public Replica<TensorDataset.Batch> replica(String settings) throws IOException {
+        TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
+        String preset = checkPreset(s.preset());
+        Data data = trainingData(preset, s.data(), s.seed());
+        List<Phase<TensorDataset.Batch>> phases = new ArrayList<>();
+        for (int stage = 1; stage <= STAGES.size(); stage++) {
+            int k = stage;
+            phases.add(new Phase<>((model, b, noise) -> Step.of(stageLoss(k, (StackedAutoencoder) model, b)),
+                    (model, lr) -> new Adam(stageParams(k, (StackedAutoencoder) model), lr)));
+        }
+        return new Replica<>(DataParallel.rows(data.train()), () -> build(preset, new Generator(s.seed())), phases);
+    }
+
+    /** Stage {@code stage}'s loss of a batch of images, as the stage's own data set gives it in one process. */
+    static Tensor stageLoss(int stage, StackedAutoencoder m, TensorDataset.Batch b) {
+        return switch (stage) {
+            case 1 -> {
+                Tensor x = m.rows(b.inputs());
+                yield F.mseLoss(m.decode1(m.encode1(x)), x);
+            }
+            case 2 -> {
+                Tensor z1 = noGrad(() -> m.encode1(b.inputs()));
+                yield F.mseLoss(m.decode2(m.encode2(z1)), z1);
+            }
+            case 3 -> F.crossEntropy(m.classifier.forward(noGrad(() -> m.encode2(m.encode1(b.inputs())))), b.labels());
+            default -> F.crossEntropy(m.forward(b.inputs()), b.labels());
+        };
+    }
+
+    /** The parameters stage {@code stage} trains. */
+    static List<Parameter> stageParams(int stage, StackedAutoencoder m) {
+        return switch (stage) {
+            case 1 -> params(m.encoder1, m.decoder1);
+            case 2 -> params(m.encoder2, m.decoder2);
+            case 3 -> params(m.classifier);
+            default -> params(m.encoder1, m.encoder2, m.classifier);
+        };
     }
 
     private static List<Parameter> params(Module... modules) {

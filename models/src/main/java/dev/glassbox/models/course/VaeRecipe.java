@@ -105,7 +105,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
     }
 
     /** Training as PyTorch's VAE example: each step draws ε, and reports loss 1 and loss 2 apart (their epoch means are kept). */
-    @Override public List<String> stepFigures() { return List.of("recon_loss", "kl_loss"); }
+    @Override public List<String> stepFigures(int phase) { return List.of("recon_loss", "kl_loss"); }
 
     /** On a worker, ε is the rows the run drew for these examples. */
     @Override

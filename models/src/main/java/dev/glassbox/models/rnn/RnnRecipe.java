@@ -2,18 +2,25 @@ package dev.glassbox.models.rnn;
 
 import dev.glassbox.io.SafeTensors;
 import dev.glassbox.models.Checkpoints;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingCheckpoint;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.nn.Reduction;
@@ -31,7 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The course's RNN: next-word prediction on its example sentences, Adam, all sentences in one batch. */
-public final class RnnRecipe implements Recipe<TrainSettings> {
+public final class RnnRecipe implements Recipe<TrainSettings>, DataParallel {
     @Override public String name() { return "rnn"; }
 
     @Override public String title() { return "RNN: the course's next-word model, S(t) = tanh(X(t)·W_ih + S(t-1)·W_hh), BPTT"; }
@@ -60,15 +67,37 @@ public final class RnnRecipe implements Recipe<TrainSettings> {
         s.requireBatch(CourseRnn.SENTENCES.size(), "rnn trains on all " + CourseRnn.SENTENCES.size() + " of its sentences at once");
         CourseRnn m = new CourseRnn(new Generator(s.seed()));
         int[][] seqs = sequences(m);
-        var task = new SimpleTask<>(m, new Adam(m.parameters(), s.lr()), FixedBatches.of(seqs), b -> loss(m, b))
-                .evaluateWith(epoch -> scores(m, seqs));
-        Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps()).describe(name(), "course", "course")
+        Adam opt = new Adam(m.parameters(), s.lr());
+        GradientService workers = run.cluster() == null ? null : ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), m, events);
+        try {
+            TrainingTask<?> task = workers != null   // the sentences spread over the workers, every step all of them
+                    ? new ClusterTask(m, opt, new RoundBatches(FixedBatches.everyExample(seqs.length), run.cluster().syncEvery()), workers,
+                            epoch -> scores(m, seqs))
+                    : new SimpleTask<>(m, opt, FixedBatches.of(seqs), b -> loss(m, b)).evaluateWith(epoch -> scores(m, seqs));
+            Trainer.Result r = fit(task, s, run, events);
+            Map<String, Object> out = runMetrics(s);
+            out.put("loss", r.loss());
+            out.putAll(evaluate(m, null, s.seed()));
+            if (workers != null) out.putAll(workers.figures());
+            events.on(new TrainingEvent.Finished(out, r.seconds()));
+            return new Run(m, "course", "course", out, r.seconds());
+        } finally {
+            if (workers != null) workers.close();
+        }
+    }
+
+    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings s, RunOptions run, EventListener events) throws IOException {
+        return new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps()).describe(name(), "course", "course")
                 .keep(run, identity(s, Map.of())).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
-        Map<String, Object> out = runMetrics(s);
-        out.put("loss", r.loss());
-        out.putAll(evaluate(m, null, s.seed()));
-        events.on(new TrainingEvent.Finished(out, r.seconds()));
-        return new Run(m, "course", "course", out, r.seconds());
+    }
+
+    /** A worker's copy of a run: the course's sentences as ids, fresh models, the mean loss of its sentences. */
+    @Override
+    public Replica<List<int[]>> replica(String settings) throws IOException {
+        TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
+        return new Replica<>(DataParallel.items(List.of(sequences(new CourseRnn(new Generator(s.seed()))))), () -> new CourseRnn(new Generator(s.seed())),
+                (model, b, noise) -> DataParallel.Step.of(loss((CourseRnn) model, b.toArray(int[][]::new))),
+                (model, lr) -> new Adam(model.parameters(), lr));
     }
 
     /** Inputs are each sentence's words but the last; targets the words after them. */

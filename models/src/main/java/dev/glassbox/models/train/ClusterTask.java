@@ -5,6 +5,7 @@ import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -16,11 +17,13 @@ import java.util.function.IntFunction;
  * A longer round is local SGD: the workers step on their own and their results are averaged
  * (clipping then does not apply; a loss that is not finite still stops the run). What a model
  * draws each step — the VAE's ε, seq2seq's generated dates — is drawn here, for the whole batch
- * as one process draws it, and each worker takes its examples' rows.
+ * as one process draws it, and each worker takes its examples' rows. A step may take turns, each
+ * a phase of the recipe's training with its own optimizer (the DCGAN's discriminator, then its
+ * generator, on the same batch and noise); a stage of a run trained in stages is one phase.
  */
 public final class ClusterTask implements TrainingTask<int[][]> {
     private final Module model;
-    private final Optimizer optimizer;
+    private List<Turn> turns;
     private final RoundBatches batches;
     private final GradientService workers;
     private final IntFunction<Map<String, Object>> evaluate;
@@ -30,10 +33,33 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     public ClusterTask(Module model, Optimizer optimizer, RoundBatches batches, GradientService workers,
                        IntFunction<Map<String, Object>> evaluate) {
         this.model = model;
-        this.optimizer = optimizer;
+        this.turns = List.of(new Turn(0, optimizer, "the loss", null));
         this.batches = batches;
         this.workers = workers;
         this.evaluate = evaluate;
+    }
+
+    /**
+     * One turn of a step: phase {@code phase} of the recipe's training, stepped by
+     * {@code optimizer}; {@code what} names its loss in errors ("the generator's loss"), and
+     * {@code figure} (null: none) is the key its loss is reported under among the step's figures.
+     */
+    public record Turn(int phase, Optimizer optimizer, String what, String figure) {}
+
+    /** Each step takes these turns in order, on the same batch and drawn values (one turn only with rounds of local steps). */
+    public ClusterTask inTurns(List<Turn> turns) {
+        if (turns.isEmpty()) throw new IllegalArgumentException("a step needs at least one turn");
+        if (turns.size() > 1 && batches.size() > 1) {
+            throw new InvalidSettingException("sync-every", "must be 1 for a model that trains in turns (its networks step one after the other on each batch)");
+        }
+        this.turns = List.copyOf(turns);
+        return this;
+    }
+
+    /** Each step is phase {@code phase} of the recipe's training (a stage of a run trained in stages). */
+    public ClusterTask inPhase(int phase) {
+        Turn t = turns.getFirst();
+        return inTurns(List.of(new Turn(phase, t.optimizer(), t.what(), null)));
     }
 
     /**
@@ -58,7 +84,7 @@ public final class ClusterTask implements TrainingTask<int[][]> {
 
     @Override public Module model() { return model; }
 
-    @Override public List<Optimizer> optimizers() { return List.of(optimizer); }
+    @Override public List<Optimizer> optimizers() { return turns.stream().map(Turn::optimizer).toList(); }
 
     @Override public Batches<int[][]> batches() { return batches; }
 
@@ -71,11 +97,20 @@ public final class ClusterTask implements TrainingTask<int[][]> {
             if (drawn != null) drawn[i] = draw.apply(round[i].length);
         }
         if (batches.size() == 1) {
-            optimizer.zeroGrad();
-            GradientService.Result r = workers.lossAndGradients(round[0], drawn == null ? null : drawn[0]);
-            return new StepResult(ctx.apply(r.loss(), optimizer, "the loss"), examples, r.figures());
+            float loss = 0;
+            Map<String, Float> figures = new LinkedHashMap<>();
+            for (Turn t : turns) {
+                t.optimizer().zeroGrad();
+                GradientService.Result r = workers.lossAndGradients(t.phase(), round[0], drawn == null ? null : drawn[0]);
+                float l = ctx.apply(r.loss(), t.optimizer(), t.what());
+                loss += l;
+                if (t.figure() != null) figures.put(t.figure(), l);
+                figures.putAll(r.figures());
+            }
+            return new StepResult(loss, examples, figures);
         }
-        GradientService.Result r = workers.averageRound(round, drawn, optimizer);
+        Turn t = turns.getFirst();
+        GradientService.Result r = workers.averageRound(t.phase(), round, drawn, t.optimizer());
         if (!Float.isFinite(r.loss())) throw new DivergedException(ctx.step(), r.loss(), null, "the loss is " + r.loss());
         return new StepResult(r.loss(), examples, r.figures());
     }

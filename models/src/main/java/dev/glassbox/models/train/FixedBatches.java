@@ -15,6 +15,13 @@ public final class FixedBatches<B> implements Batches<B> {
     /** One batch, the whole epoch. */
     public static <B> FixedBatches<B> of(B batch) { return new FixedBatches<>(List.of(batch)); }
 
+    /** One batch of the numbers of all {@code n} examples, the whole epoch: a data-parallel run that takes every example each step. */
+    public static FixedBatches<int[]> everyExample(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        return of(all);
+    }
+
     @Override public int perEpoch() { return batches.size(); }
 
     @Override public void startEpoch() { at = 0; }

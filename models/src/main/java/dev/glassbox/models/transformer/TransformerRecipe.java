@@ -20,7 +20,6 @@ import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
 import dev.glassbox.models.train.GradientService;
-import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.SampledBatches;
@@ -120,7 +119,6 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
     @Override
     public Run train(TrainSettings t, RunOptions run, EventListener events) throws IOException {
         String preset = preset(t.preset());
-        InvalidSettingException.check(run.cluster() == null || !preset.equals("course"), "spark", "applies to the transformer's char and dates presets only");
         return switch (preset) {
             case "course" -> trainCourse(t, run, events);
             case "dates" -> DateTask.train(this, t, run, events);
@@ -186,7 +184,12 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
     public Replica<?> replica(String settings) throws IOException {
         TrainSettings t = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
         if ("dates".equals(preset(t.preset()))) return DateTask.replica(t);
-        InvalidSettingException.check("char".equals(preset(t.preset())), "spark", "applies to the transformer's char and dates presets only");
+        if ("course".equals(preset(t.preset()))) {   // the course's sentences, a batch of them one window of their words
+            TransformerLM course = courseModel(t.seed());
+            return new Replica<>(DataParallel.items(courseSentences(course)), () -> courseModel(t.seed()),
+                    (model, sentences, noise) -> Step.of(loss((TransformerLM) model, courseWindow(sentences))),
+                    (model, lr) -> new Adam(model.parameters(), lr));
+        }
         TransformerLM.Config c = config("char");
         TextData.Split text = TextData.split(TextSource.data(t.data()), Vocab.Tokens.CHARACTERS, c.context(), "char transformer");
         return new Replica<>(new WindowStarts(text.train(), c.context()), () -> new TransformerLM(text.vocab(), c, new Generator(t.seed())),
@@ -198,14 +201,28 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
         t.requireBatch(CourseRnn.SENTENCES.size(), "preset 'course' trains on all " + CourseRnn.SENTENCES.size() + " of its sentences at once");
         TransformerLM m = courseModel(t.seed());
         Window all = courseWindow(m);
-        var task = new SimpleTask<>(m, new Adam(m.parameters(), t.lr()), FixedBatches.of(all), w -> loss(m, w)).evaluateWith(epoch -> courseScores(m));
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course")
+        Adam opt = new Adam(m.parameters(), t.lr());
+        GradientService workers = run.cluster() == null ? null : ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(t), m, events);
+        try {
+            TrainingTask<?> task = workers != null   // the sentences spread over the workers, every step all of them
+                    ? new ClusterTask(m, opt, new RoundBatches(FixedBatches.everyExample(all.n()), run.cluster().syncEvery()), workers,
+                            epoch -> courseScores(m))
+                    : new SimpleTask<>(m, opt, FixedBatches.of(all), w -> loss(m, w)).evaluateWith(epoch -> courseScores(m));
+            Trainer.Result r = fitCourse(task, t, run, m, events);
+            Map<String, Object> out = runMetrics(t);
+            out.put("loss", r.loss());
+            out.putAll(courseScores(m));
+            if (workers != null) out.putAll(workers.figures());
+            events.on(new TrainingEvent.Finished(out, r.seconds()));
+            return new Run(m, "course", "course", out, r.seconds());
+        } finally {
+            if (workers != null) workers.close();
+        }
+    }
+
+    private <B> Trainer.Result fitCourse(TrainingTask<B> task, TrainSettings t, RunOptions run, TransformerLM m, EventListener events) throws IOException {
+        return new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course")
                 .keep(run, identity(t, vocabMeta(m))).resumeFrom(TrainingCheckpoint.resumed(run)).fit(events);
-        Map<String, Object> out = runMetrics(t);
-        out.put("loss", r.loss());
-        out.putAll(courseScores(m));
-        events.on(new TrainingEvent.Finished(out, r.seconds()));
-        return new Run(m, "course", "course", out, r.seconds());
     }
 
     /** The course's model: its words, the course's sizes. */
@@ -216,11 +233,17 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
     }
 
     /** Every sentence but its last word in, every word after the first out: [3, 3]. */
-    static Window courseWindow(TransformerLM m) {
-        int n = CourseRnn.SENTENCES.size(), len = CourseRnn.SENTENCES.getFirst().split(" ").length - 1;
+    static Window courseWindow(TransformerLM m) { return courseWindow(courseSentences(m)); }
+
+    /** The course's sentences as the model's word ids. */
+    static List<int[]> courseSentences(TransformerLM m) { return CourseRnn.SENTENCES.stream().map(s -> courseIds(m, s)).toList(); }
+
+    /** Sentences of ids (of one length) as a window: each but its last word in, each word after the first out. */
+    static Window courseWindow(List<int[]> sentences) {
+        int n = sentences.size(), len = sentences.getFirst().length - 1;
         int[] x = new int[n * len], y = new int[n * len];
         for (int b = 0; b < n; b++) {
-            int[] ids = courseIds(m, CourseRnn.SENTENCES.get(b));
+            int[] ids = sentences.get(b);
             System.arraycopy(ids, 0, x, b * len, len);
             System.arraycopy(ids, 1, y, b * len, len);
         }
