@@ -88,4 +88,29 @@ class PhasesTest {
         }
         assertEquals(2, spark.run().metrics().get("workers"));
     }
+
+    /**
+     * The DCGAN's two turns a batch, D's then G's through the updated D, with z drawn on the
+     * driver: on one worker exactly the single-process run (BatchNorm's running statistics come
+     * back with every step); on two, each normalises its half of the batch by its own statistics,
+     * so the run differs, but it trains.
+     */
+    @Test
+    void dcganTakesItsTwoTurnsOnTheWorkers() throws Exception {
+        dev.glassbox.models.course.DcganRecipe gan = new dev.glassbox.models.course.DcganRecipe();
+        TrainSettings s = gan.settings("course").withEpochs(1).withSteps(25);
+        Trained local = train(gan, s, RunOptions.NONE);
+        Trained one = train(gan, s, RunOptions.NONE.onCluster(new Cluster("local[1]", 0)));
+        assertSameRun(local, one, 1e-4);
+        for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake", "test_d_real", "test_d_fake")) {
+            assertEquals(((Number) local.run().metrics().get(k)).doubleValue(), ((Number) one.run().metrics().get(k)).doubleValue(), 1e-4, k);
+        }
+        Trained two = train(gan, s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)));
+        assertEquals(25, two.losses().size());
+        double dReal = ((Number) two.run().metrics().get("test_d_real")).doubleValue(), dFake = ((Number) two.run().metrics().get("test_d_fake")).doubleValue();
+        assertTrue(dReal > dFake, "D tells the held-out images (" + dReal + ") from G's (" + dFake + ")");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.glassbox.models.train.InvalidSettingException.class,
+                () -> gan.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0, 4)), ev -> {}));
+        assertEquals("syncEvery must be 1 for the dcgan: D and G step one after the other on each batch, G through the D of that step", e.getMessage());
+    }
 }

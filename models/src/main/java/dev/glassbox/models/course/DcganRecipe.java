@@ -2,14 +2,22 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.DataLoader;
 import dev.glassbox.data.TensorDataset;
+import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.ImageSampler;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Batches;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.GradientService;
+import dev.glassbox.models.train.IndexBatches;
+import dev.glassbox.models.train.InvalidSettingException;
 import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.StepContext;
 import dev.glassbox.models.train.StepResult;
 import dev.glassbox.models.train.Trainer;
@@ -106,10 +114,14 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         return s;
     }
 
-    /** Trained in stages (or as two networks) on the Trainer's own loop: not data-parallel yet. */
-    @Override
-    public boolean trainsDataParallel() { return false; }
-
+    /**
+     * One process, or on a cluster: each batch's z drawn here, then the workers compute D's
+     * gradient (phase 0) for D's Adam to step here, then G's through the updated D (phase 1) —
+     * two synchronisations a batch. BatchNorm normalises each worker's share of the batch by that
+     * share's statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm), and the
+     * running statistics come back averaged by examples; so on one worker the run is exactly the
+     * single-process run, on more it is a run of smaller BatchNorm batches.
+     */
     @Override
     public Run train(TrainSettings s, RunOptions run, EventListener events) throws IOException {
         String preset = checkPreset(s.preset());
@@ -118,19 +130,91 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
         Dcgan model = build(preset, new Generator(s.seed()));
         Adam dOpt = new Adam(model.discriminator.parameters(), s.lr()).betas(0.5f, 0.999f);
         Adam gOpt = new Adam(model.generator.parameters(), s.lr()).betas(0.5f, 0.999f);
-        Task task = new Task(model, dOpt, gOpt, new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)), new Generator(s.seed() + 2),
-                data, this);
-        EventListener listener = withGrids(events, run, this, model);
-        Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
+        InvalidSettingException.check(run.cluster() == null || run.cluster().syncEvery() == 1, "syncEvery",
+                "must be 1 for the dcgan: D and G step one after the other on each batch, G through the D of that step");
+        GradientService workers = run.cluster() == null ? null : ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), model, events);
+        try {
+            TrainingTask<?> task;
+            if (workers != null) {
+                task = new ClusterTask(model, dOpt, new RoundBatches(new IndexBatches(data.train(), s.batch(), new Generator(s.seed() + 1)),
+                        run.cluster().syncEvery()), workers, epoch -> heldOut(model, data))
+                        .inTurns(List.of(new ClusterTask.Turn(0, dOpt, "the discriminator's loss", "d_loss"),
+                                new ClusterTask.Turn(1, gOpt, "the generator's loss", "g_loss")))
+                        .drawingNoise(new Generator(s.seed() + 2), model.latent);
+            } else {
+                task = new Task(model, dOpt, gOpt, new LoaderBatches(data.train(), s.batch(), new Generator(s.seed() + 1)), new Generator(s.seed() + 2),
+                        data, this);
+            }
+            Trainer.Result r = fit(task, s, preset, data, run, from, withGrids(events, run, this, model));
+            Map<String, Object> m = runMetrics(s);
+            m.put("data", data.name());
+            for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake")) m.put(k, r.evaluation().get(k));
+            m.putAll(metrics(model, data));
+            Generator noise = new Generator(s.seed() + 3);
+            m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
+            if (workers != null) m.putAll(workers.figures());
+            events.on(new TrainingEvent.Finished(m, r.seconds()));
+            return new Run(model, preset, data.name(), m, r.seconds());
+        } finally {
+            if (workers != null) workers.close();
+        }
+    }
+
+    private <B> Trainer.Result fit(TrainingTask<B> task, TrainSettings s, String preset, Data data, RunOptions run, TrainingCheckpoint from,
+                                   EventListener listener) throws IOException {
+        return new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                 .describe(name(), preset, data.name()).keep(run, identity(s, Map.of())).resumeFrom(from).fit(listener);
-        Map<String, Object> m = runMetrics(s);
-        m.put("data", data.name());
-        for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake")) m.put(k, r.evaluation().get(k));
-        m.putAll(metrics(model, data));
-        Generator noise = new Generator(s.seed() + 3);
-        m.putAll(SampleQuality.score(k -> model.sample(k, noise).data(), SampleQuality.SAMPLES, data.name(), side(model), events));
-        events.on(new TrainingEvent.Finished(m, r.seconds()));
-        return new Run(model, preset, data.name(), m, r.seconds());
+    }
+
+    /** D's loss on the held-out real images and as many of G's, and D's mean probabilities for each ({@code val_loss}: D's loss). */
+    private Map<String, Object> heldOut(Dcgan model, Data data) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics(model, data));
+        m.put("val_loss", m.get("test_d_loss"));
+        return m;
+    }
+
+    /** D's step reports D's mean probability for the real images and for G's. */
+    @Override
+    public List<String> stepFigures(int phase) { return phase == 0 ? List.of("d_real", "d_fake") : List.of(); }
+
+    /**
+     * A worker's copy of a run: the images, fresh models, and the two phases of a batch with the z
+     * the driver drew for its examples — D's loss (real against 1, G's images against 0; G
+     * untouched) with D's Adam, then G's (its images through D against 1) with G's. G's images
+     * are made again in phase 1 from the same z and weights; the running statistics of G's
+     * BatchNorm are kept as phase 0 left them, so they move once a batch as in one process.
+     */
+    @Override
+    public Replica<TensorDataset.Batch> replica(String settings) throws IOException {
+        TrainSettings s = SettingsJson.read(settings, TrainSettings.class, "the run's settings");
+        String preset = checkPreset(s.preset());
+        Data data = trainData(preset, s.data(), s.seed());
+        Phase<TensorDataset.Batch> d = new Phase<>((module, b, z) -> {
+            Dcgan m = (Dcgan) module;
+            Tensor fake;
+            try (var ignored = GradMode.noGrad()) {
+                fake = m.generator.forward(z);
+            }
+            Tensor real = m.discriminate(b.inputs()), faked = m.discriminator.forward(fake);
+            return new Step(Dcgan.discriminatorLoss(real, faked), Map.of("d_real", real.sigmoid().mean(), "d_fake", faked.sigmoid().mean()));
+        }, (module, lr) -> new Adam(((Dcgan) module).discriminator.parameters(), lr).betas(0.5f, 0.999f));
+        Phase<TensorDataset.Batch> g = new Phase<>((module, b, z) -> {
+            Dcgan m = (Dcgan) module;
+            Tensor fake = keepingBuffers(m.generator, () -> m.generator.forward(z));
+            return Step.of(Dcgan.against(m.discriminator.forward(fake), 1f));
+        }, (module, lr) -> new Adam(((Dcgan) module).generator.parameters(), lr).betas(0.5f, 0.999f));
+        return new Replica<>(DataParallel.rows(data.train()), () -> build(preset, new Generator(s.seed())), List.of(d, g));
+    }
+
+    /** {@code f}'s result, with {@code m}'s buffers (BatchNorm's running statistics) as they were before it ran. */
+    private static Tensor keepingBuffers(Module m, java.util.function.Supplier<Tensor> f) {
+        Map<String, Tensor> state = m.stateDict();
+        state.keySet().removeAll(m.namedParameters().keySet());
+        Map<String, float[]> saved = new LinkedHashMap<>();
+        state.forEach((k, t) -> saved.put(k, t.data().clone()));
+        Tensor out = f.get();
+        state.forEach((k, t) -> System.arraycopy(saved.get(k), 0, t.data(), 0, t.numel()));
+        return out;
     }
 
     /**
@@ -152,12 +236,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
             implements TrainingTask<TensorDataset.Batch> {
         /** D's loss on the held-out real images and as many of G's (z from a fixed seed), and D's mean probabilities for each. */
         @Override
-        public Map<String, Object> evaluate(int epoch) {
-            if (data == null) return Map.of();
-            Map<String, Object> m = new LinkedHashMap<>(recipe.metrics(model, data));
-            m.put("val_loss", m.get("test_d_loss"));
-            return m;
-        }
+        public Map<String, Object> evaluate(int epoch) { return data == null ? Map.of() : recipe.heldOut(model, data); }
 
         @Override public List<Optimizer> optimizers() { return List.of(dOpt, gOpt); }
 

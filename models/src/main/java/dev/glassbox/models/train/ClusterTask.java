@@ -50,7 +50,7 @@ public final class ClusterTask implements TrainingTask<int[][]> {
     public ClusterTask inTurns(List<Turn> turns) {
         if (turns.isEmpty()) throw new IllegalArgumentException("a step needs at least one turn");
         if (turns.size() > 1 && batches.size() > 1) {
-            throw new InvalidSettingException("sync-every", "must be 1 for a model that trains in turns (its networks step one after the other on each batch)");
+            throw new InvalidSettingException("syncEvery", "must be 1 for a model that trains in turns (its networks step one after the other on each batch)");
         }
         this.turns = List.copyOf(turns);
         return this;

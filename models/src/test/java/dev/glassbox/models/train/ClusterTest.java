@@ -1,8 +1,5 @@
 package dev.glassbox.models.train;
 
-import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.course.DcganRecipe;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The master URLs a data-parallel run takes, the ones it refuses, and a model that cannot run on a cluster. */
+/** The master URLs a data-parallel run takes, the ones it refuses, and a task that cannot run on one. */
 class ClusterTest {
     @Test
     void acceptsLocalAndStandaloneMasters() {
@@ -37,12 +34,14 @@ class ClusterTest {
         assertThrows(InvalidSettingException.class, () -> new Cluster("spark://h:1", -1));
     }
 
+    /** A task that computes its steps in this process cannot be handed a cluster: the Trainer says so rather than quietly training here. */
     @Test
-    void aModelTrainedOnItsOwnLoopSaysItDoesNotRunOnACluster() {
-        DcganRecipe gan = new DcganRecipe();
-        assertFalse(gan.trainsDataParallel());
-        TrainSettings s = gan.settings("course").withSteps(1);
-        var e = assertThrows(InvalidSettingException.class, () -> gan.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), ev -> {}));
-        assertEquals("spark is not supported by dcgan yet: it trains in this process only", e.getMessage());
+    void aTaskOfThisProcessSaysItDoesNotRunOnACluster() {
+        var model = new dev.glassbox.nn.Linear(2, 1, new dev.glassbox.tensor.Generator(0));
+        var task = new SimpleTask<>(model, new dev.glassbox.optim.SGD(model.parameters(), 0.1f),
+                FixedBatches.of(dev.glassbox.tensor.Tensor.ones(4, 2)), x -> model.forward(x).sum());
+        var trainer = new Trainer<>(task).describe("mine", "", "").keep(RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), null);
+        var e = assertThrows(InvalidSettingException.class, () -> trainer.fit(ev -> {}));
+        assertEquals("spark is not supported by mine yet: it trains in this process only", e.getMessage());
     }
 }
