@@ -171,7 +171,7 @@ final class SparkGradients implements GradientService {
         return m;
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         if (values.isEmpty()) return 0.0;
         List<Double> v = new ArrayList<>(values);
         v.sort(null);

@@ -1,5 +1,6 @@
 package dev.glassbox.spark;
 
+import dev.glassbox.models.train.AveragingService;
 import dev.glassbox.models.train.Cluster;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.GradientService;
@@ -18,5 +19,14 @@ public final class SparkScaleOut implements ScaleOut {
         SparkGradients g = SparkGradients.start(cluster, recipe, settings, model);
         events.on(new TrainingEvent.Workers(cluster.master(), cluster.workers(), true, (System.nanoTime() - t0) / 1e9));
         return g;
+    }
+
+    @Override
+    public AveragingService openAveraging(Cluster cluster, String recipe, String settings, EventListener events) {
+        long t0 = System.nanoTime();
+        events.on(new TrainingEvent.Workers(cluster.master(), cluster.workers(), false, 0));
+        SparkAveraging a = SparkAveraging.start(cluster, recipe, settings);
+        events.on(new TrainingEvent.Workers(cluster.master(), cluster.workers(), true, (System.nanoTime() - t0) / 1e9));
+        return a;
     }
 }

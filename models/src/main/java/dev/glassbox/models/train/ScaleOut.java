@@ -20,6 +20,13 @@ public interface ScaleOut {
      */
     GradientService open(Cluster cluster, String recipe, String settings, Module model, EventListener events) throws IOException;
 
+    /**
+     * Starts workers on {@code cluster} for a run of the {@link dev.glassbox.models.PartTraining}
+     * recipe {@code recipe} trained with {@code settings}: each loads its part of the data, as
+     * the recipe says, and trains it each round from the state it is sent.
+     */
+    AveragingService openAveraging(Cluster cluster, String recipe, String settings, EventListener events) throws IOException;
+
     /** The engine on the class path, or an error saying how to get it. */
     static ScaleOut find() {
         return ServiceLoader.load(ScaleOut.class).findFirst().orElseThrow(() -> new InvalidSettingException("spark",

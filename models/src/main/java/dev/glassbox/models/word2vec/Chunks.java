@@ -81,6 +81,26 @@ final class Chunks {
                 return new InMemory(ids.toArray(), ends.toArray(), chunkStarts.toArray(), r, epochs);
             }
 
+            /**
+             * Chunks {@code ⌊C·part/parts⌋} to {@code ⌊C·(part + 1)/parts⌋ − 1} of the C chunks,
+             * walked {@code epochs} times: a worker's part of the corpus (the ids stay shared).
+             */
+            InMemory part(int part, int parts, int epochs) {
+                int c = chunkRaw.length, lo = (int) ((long) c * part / parts), hi = (int) ((long) c * (part + 1) / parts);
+                return new InMemory(ids, ends, Arrays.copyOfRange(chunkStarts, lo, hi + 1), Arrays.copyOfRange(chunkRaw, lo, hi), epochs);
+            }
+
+            /** The training words (in the vocabulary) and the raw words of this source's chunks, one walk. */
+            long[] words() {
+                long[] out = new long[2];
+                for (int c = 0; c + 1 < chunkStarts.length; c++) {
+                    int first = chunkStarts[c], last = chunkStarts[c + 1];
+                    out[0] += ends[last - 1] - (first == 0 ? 0 : ends[first - 1]);
+                    out[1] += chunkRaw[c];
+                }
+                return out;
+            }
+
             @Override
             public Chunk next() {
                 if (aborted) return null;

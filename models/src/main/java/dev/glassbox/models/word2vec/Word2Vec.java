@@ -47,19 +47,12 @@ public final class Word2Vec {
         int v = vocab.size(), dim = cfg.dim();
         // Rows are padded to whole vectors: the padding starts at zero and every update keeps it
         // there (it only ever adds multiples of padding), so the kernels run without a tail.
-        int lanes = Blas.vectorLength(), stride = (dim + lanes - 1) / lanes * lanes;
+        int stride = stride(dim);
         if ((long) v * stride > Integer.MAX_VALUE - 8) {
             throw new InvalidSettingException("dim", "of " + dim + " for " + v + " words does not fit one array; lower it, or raise minCount");
         }
-        float[] syn0 = new float[v * stride], syn1 = new float[v * stride];
-        long init = cfg.seed();
-        for (int w = 0; w < v; w++) {
-            for (int d = 0; d < dim; d++) {
-                init = init * 25214903917L + 11;
-                syn0[w * stride + d] = (((init >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
-            }
-        }
-        Shared s = new Shared(vocab, cfg, syn0, syn1, stride, events);
+        float[] syn0 = initialInput(v, dim, stride, cfg.seed()), syn1 = new float[v * stride];
+        Shared s = new Shared(vocab, cfg, syn0, syn1, stride, events, vocab.trainWords() * cfg.epochs(), 1, false);
         // The clock starts before the corpus is read as ids: gensim's wall time includes its reading too.
         long t0 = System.nanoTime();
         s.start = t0;
@@ -106,6 +99,51 @@ public final class Word2Vec {
         return new Result(kv, unpad(syn1, v, stride, dim), vocab, cfg, raw, secs, raw / secs, loss);
     }
 
+    /** Floats per row of the matrices: {@code dim} rounded up to whole vectors of the machine's lanes. */
+    static int stride(int dim) {
+        int lanes = Blas.vectorLength();
+        return (dim + lanes - 1) / lanes * lanes;
+    }
+
+    /** The input vectors as the C tool starts them: uniform in [−0.5, 0.5)/dim from {@code seed}'s stream, rows of {@code stride}. */
+    static float[] initialInput(int v, int dim, int stride, long seed) {
+        float[] syn0 = new float[v * stride];
+        long init = seed;
+        for (int w = 0; w < v; w++) {
+            for (int d = 0; d < dim; d++) {
+                init = init * 25214903917L + 11;
+                syn0[w * stride + d] = (((init >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
+            }
+        }
+        return syn0;
+    }
+
+    /**
+     * What one worker's epoch over its part of the corpus did: the rows of the input and output
+     * vectors it changed (for averaging, as Spark MLlib averages a row over the partitions that
+     * changed it), and its loss summed over its (word, target) pairs.
+     */
+    record PartEpoch(boolean[] changedInput, boolean[] changedOutput, double lossSum, long pairs, long rawWords) {}
+
+    /**
+     * Epoch {@code epoch} of a run over {@code parts} parts, on the part {@code part} of the
+     * corpus, on one thread, updating {@code syn0} and {@code syn1} (rows of {@code stride}) in
+     * place. The rate falls as in one process, taking the other parts to progress at this one's
+     * pace (MLlib's estimate); the random stream is seeded by the run's seed, the part and the
+     * epoch, so a lost part's epoch computed again is the same. Part 0 of one, in the first epoch,
+     * is the single-process run with one thread.
+     */
+    static PartEpoch trainPart(Chunks.InMemory source, int part, Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, int stride,
+                               int epoch, int parts, long trainWordsPerEpoch) throws Exception {
+        Shared s = new Shared(vocab, cfg, syn0, syn1, stride, e -> {}, trainWordsPerEpoch * cfg.epochs(), parts, true);
+        s.wordsDone.set(epoch * trainWordsPerEpoch);
+        s.start = System.nanoTime();
+        Worker w = new Worker(s, 0);
+        w.rand = cfg.seed() * 31 + 1 + part + (long) epoch * 7_919L;
+        w.run(source);
+        return new PartEpoch(s.changed0, s.changed1, s.epochLoss[0].sum(), (long) s.epochPairs[0].sum(), s.rawDone.get());
+    }
+
     private static float[] unpad(float[] m, int rows, int stride, int dim) {
         if (stride == dim) return m;
         float[] out = new float[rows * dim];
@@ -124,14 +162,22 @@ public final class Word2Vec {
         final float[] keep;
         final AliasTable noise;
         final long totalWords, totalRaw;
+        /** How many words of the run a word trained here stands for (the parts training at once, each at this pace). */
+        final int scale;
+        /** The rows of syn0 and syn1 changed (null: not tracked). */
+        final boolean[] changed0, changed1;
         final AtomicLong wordsDone = new AtomicLong(), rawDone = new AtomicLong();
         final DoubleAdder lossSum = new DoubleAdder(), pairs = new DoubleAdder();
         /** Loss and pairs per epoch, for the last epoch's mean. */
         final DoubleAdder[] epochLoss, epochPairs;
         long start;
 
-        Shared(Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, int stride, EventListener events) {
+        Shared(Vocabulary vocab, Word2VecConfig cfg, float[] syn0, float[] syn1, int stride, EventListener events, long totalWords, int scale,
+               boolean track) {
             this.stride = stride;
+            this.scale = scale;
+            this.changed0 = track ? new boolean[vocab.size()] : null;
+            this.changed1 = track ? new boolean[vocab.size()] : null;
             this.vocab = vocab;
             this.cfg = cfg;
             this.syn0 = syn0;
@@ -139,7 +185,7 @@ public final class Word2Vec {
             this.events = events;
             this.keep = keepProbabilities(vocab.counts(), cfg.sample());
             this.noise = AliasTable.unigram(vocab.counts(), 0.75);
-            this.totalWords = vocab.trainWords() * cfg.epochs();
+            this.totalWords = totalWords;
             this.totalRaw = vocab.rawTokens() * cfg.epochs();
             this.epochLoss = new DoubleAdder[cfg.epochs()];
             this.epochPairs = new DoubleAdder[cfg.epochs()];
@@ -242,7 +288,7 @@ public final class Word2Vec {
                     sentence(c.ids(), from, to, alpha);
                     from = to;
                 }
-                s.wordsDone.addAndGet(c.vocabWords());
+                s.wordsDone.addAndGet(c.vocabWords() * s.scale);
                 s.rawDone.addAndGet(c.rawWords());
                 s.lossSum.add(loss);
                 s.pairs.add(pairs);
@@ -304,6 +350,7 @@ public final class Word2Vec {
                 loss += NegativeSampling.update(dim, s.syn0, l1, s.syn1, targets, count, alpha, grad, scores);
                 pairs += count;
                 Blas.saxpy(dim, 1f, grad, 0, s.syn0, l1);
+                if (s.changed0 != null) changed(sen[c], count);
             }
         }
 
@@ -323,7 +370,14 @@ public final class Word2Vec {
             for (int c = start; c < end; c++) {
                 if (c == pos) continue;
                 Blas.saxpy(dim, 1f, grad, 0, s.syn0, sen[c] * dim);
+                if (s.changed0 != null) changed(sen[c], count);
             }
+        }
+
+        /** Marks the input row {@code input} and the output rows of the first {@code count} targets changed. */
+        private void changed(int input, int count) {
+            s.changed0[input] = true;
+            for (int i = 0; i < count; i++) s.changed1[targets[i]] = true;
         }
     }
 }

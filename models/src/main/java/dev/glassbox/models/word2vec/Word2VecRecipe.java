@@ -1,18 +1,27 @@
 package dev.glassbox.models.word2vec;
 
+import dev.glassbox.models.DataParallel;
+import dev.glassbox.models.PartTraining;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
+import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
+import dev.glassbox.models.train.AveragingService;
+import dev.glassbox.models.train.ClusterTask;
 import dev.glassbox.models.train.DataException;
 import dev.glassbox.models.train.EventListener;
 import dev.glassbox.models.train.FixedBatches;
+import dev.glassbox.models.train.GradientService;
 import dev.glassbox.models.train.InvalidSettingException;
+import dev.glassbox.models.train.RoundBatches;
 import dev.glassbox.models.train.RunOptions;
+import dev.glassbox.models.train.ScaleOut;
 import dev.glassbox.models.train.SimpleTask;
 import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.SGD;
@@ -33,7 +42,7 @@ import java.util.Map;
  * CBOW with negative sampling, on the embedded novel or any corpus file or folder; vectors
  * saved in the word2vec formats.
  */
-public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
+public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings>, PartTraining, DataParallel {
     /** The embedded corpus: Jane Austen's Pride and Prejudice (1813, public domain). */
     public static final String EMBEDDED = "austen";
     /** Words whose nearest neighbours the tour shows. */
@@ -138,7 +147,18 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         InvalidSettingException.check(t.steps() == 0, "steps", "does not apply to word2vec's " + preset + ": its threads run whole epochs over the corpus");
         Word2VecConfig cfg = s.config();
         Corpus corpus = corpus(t.data());
-        Word2Vec.Result r = Word2Vec.train(corpus, cfg, events);
+        Word2Vec.Result r;
+        Map<String, Object> figures = Map.of();
+        if (run.cluster() != null) {
+            InvalidSettingException.check(run.cluster().syncEvery() == 1, "syncEvery",
+                    "does not apply to word2vec: its workers train a whole epoch each and are averaged at its end");
+            try (AveragingService workers = ScaleOut.find().openAveraging(run.cluster(), name(), SettingsJson.write(s), events)) {
+                r = Word2VecCluster.train(corpus, cfg, preset, workers, events);
+                figures = workers.figures();
+            }
+        } else {
+            r = Word2Vec.train(corpus, cfg, events);
+        }
         Map<String, Object> m = runMetrics(t);
         m.put("data", corpus.name());
         m.put("loss", r.loss());
@@ -146,7 +166,8 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         m.put("corpus_words", r.vocabulary().rawTokens());
         m.put("words_per_s", Math.round(r.wordsPerSecond()));
         m.put("wall_s", Math.round(r.seconds() * 1000) / 1000.0);
-        m.put("threads", cfg.threads());
+        m.put("threads", run.cluster() == null ? cfg.threads() : 1);   // on a cluster, each worker's
+        m.putAll(figures);
         Map<String, List<String>> near = new LinkedHashMap<>();
         for (String w : PROBES) {
             if (r.vectors().contains(w)) near.put(w, r.vectors().mostSimilar(w, 5).stream().map(KeyedVectors.Neighbour::word).toList());
@@ -198,16 +219,27 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         CourseWord2Vec m = new CourseWord2Vec(new Generator(t.seed()));
         List<int[]> pairs = m.allPairs();
         int[] centres = pairs.stream().mapToInt(p -> p[0]).toArray(), contexts = pairs.stream().mapToInt(p -> p[1]).toArray();
-        var task = new SimpleTask<>(m, new SGD(m.parameters(), t.lr()), FixedBatches.of(centres), c -> F.crossEntropy(m.scores(c), contexts))
-                .evaluateWith(epoch -> {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("val_loss", F.crossEntropy(m.scores(centres), contexts).item());   // on its own pairs: there are no others
-                    e.put("acc", contextAccuracy(m, pairs, centres));
-                    return e;
-                });
-        Trainer.Result r = new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course")
-                .fit(withNeighbours(events, m, t.epochs()));
+        java.util.function.IntFunction<Map<String, Object>> evaluate = epoch -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("val_loss", F.crossEntropy(m.scores(centres), contexts).item());   // on its own pairs: there are no others
+            e.put("acc", contextAccuracy(m, pairs, centres));
+            return e;
+        };
+        SGD opt = new SGD(m.parameters(), t.lr());
+        GradientService workers = run.cluster() == null ? null : ScaleOut.find().open(run.cluster(), name(), SettingsJson.write(s), m, events);
+        Trainer.Result r;
+        Map<String, Object> figures = Map.of();
+        try {
+            TrainingTask<?> task = workers != null   // the pairs spread over the workers, every step all of them
+                    ? new ClusterTask(m, opt, new RoundBatches(FixedBatches.everyExample(pairs.size()), run.cluster().syncEvery()), workers, evaluate)
+                    : new SimpleTask<>(m, opt, FixedBatches.of(centres), c -> F.crossEntropy(m.scores(c), contexts)).evaluateWith(evaluate);
+            r = fitCourse(task, t, withNeighbours(events, m, t.epochs()));
+            if (workers != null) figures = workers.figures();
+        } finally {
+            if (workers != null) workers.close();
+        }
         Map<String, Object> out = runMetrics(t);
+        out.putAll(figures);
         out.put("loss", r.loss());
         out.put("pairs", pairs.size());
         out.put("acc", contextAccuracy(m, pairs, centres));
@@ -215,6 +247,26 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings> {
         save(m.vectors(), run, events);
         events.on(new TrainingEvent.Finished(out, r.seconds()));
         return new Run(m, "course", "course", out, r.seconds());
+    }
+
+    private <B> Trainer.Result fitCourse(TrainingTask<B> task, TrainSettings t, EventListener events) throws IOException {
+        return new Trainer<>(task).epochs(t.epochs()).maxSteps(t.steps()).describe(name(), "course", "course").fit(events);
+    }
+
+    /** A worker's part of a skip-gram or CBOW run on a cluster: the vocabulary and its share of the corpus's chunks. */
+    @Override
+    public Share part(String settings, int part, int parts) throws IOException {
+        Settings s = SettingsJson.read(settings, Settings.class, "the run's settings");
+        return Word2VecPart.load(corpus(s.train().data()), s.config(), part, parts);
+    }
+
+    /** A worker's copy of a course run (the other presets train on a cluster by averaging: {@link #part}). */
+    @Override
+    public Replica<?> replica(String settings) throws IOException {
+        Settings s = SettingsJson.read(settings, Settings.class, "the run's settings");
+        InvalidSettingException.check("course".equals(preset(s.train().preset())), "spark",
+                "trains word2vec's skipgram and cbow by averaging each epoch, not by gradients");
+        return Word2VecCluster.courseReplica(s.train().seed());
     }
 
     /** How often the most probable word is a true context of the centre (a centre has several). */
