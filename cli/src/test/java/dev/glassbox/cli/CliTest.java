@@ -73,11 +73,11 @@ class CliTest {
         assertEquals("glassbox: --executors applies to a run on Spark: add --spark spark://HOST:PORT", run("train", "dnn", "--executors", "2").err().strip());
         assertEquals("glassbox: --sync-every applies to a run on Spark: add --spark MASTER", run("train", "dnn", "--sync-every", "4").err().strip());
         assertEquals("glassbox: --sync-every must be between 1 and 100000 steps, got 0", run("train", "dnn", "--spark", "local[2]", "--sync-every", "0").err().strip());
-        assertEquals("glassbox: --spark: word2vec does not train on Spark yet; the models that do: linear, logistic, dnn, cnn, lstm, gru, seq2seq, transformer, vae",
-                run("train", "word2vec", "--spark", "local[2]").err().strip());
-        Result noModule = run("train", "dnn", "--spark", "local[2]", "--epochs", "1");
-        assertEquals(2, noModule.code());
-        assertTrue(noModule.err().strip().startsWith("glassbox: --spark needs the glassbox-spark module on the class path"), noModule.err());
+        for (String model : List.of("dnn", "word2vec", "autoencoder")) {   // every model takes --spark; here the module is missing
+            Result noModule = run("train", model, "--spark", "local[2]", "--epochs", "1");
+            assertEquals(2, noModule.code(), model);
+            assertTrue(noModule.err().strip().startsWith("glassbox: --spark needs the glassbox-spark module on the class path"), noModule.err());
+        }
     }
 
     /** train, sample (a PNG grid) and predict vae; a bad grid is refused before anything is loaded. */
