@@ -46,9 +46,7 @@ final class SgemmPack {
                 int src = aOff + (pc + p) * lda + ic;
                 int dst = apOff + p * MR;
                 for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                    ap[dst] = alpha * a[src];
-                    ap[dst + 1] = alpha * a[src + 1];
-                    ap[dst + 2] = alpha * a[src + 2];
+                    for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
                 }
                 if (full < panels) {
                     int rows = mc - full * MR;
@@ -71,9 +69,7 @@ final class SgemmPack {
                     int cols = Math.min(NR, j1 - jp);
                     int dst = bpOff + (jp / NR) * kc * NR + p * NR;
                     if (cols == NR) {
-                        FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
-                        FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
-                        FloatVector.fromArray(F, b, src + jp + 2 * L).intoArray(bp, dst + 2 * L);
+                        for (int v = 0; v < NR; v += L) FloatVector.fromArray(F, b, src + jp + v).intoArray(bp, dst + v);
                     } else {
                         for (int j = 0; j < cols; j++) bp[dst + j] = b[src + jp + j];
                         for (int j = cols; j < NR; j++) bp[dst + j] = 0f;

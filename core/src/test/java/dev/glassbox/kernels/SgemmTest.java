@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The fast SGEMM against its scalar twin: sizes around the vector width and the block sizes, all transposes, offsets. */
 class SgemmTest {
-    /** Around the vector width (8), the tile's rows (3) and columns (24), and past them. */
-    private static final int[] SIZES = {1, 2, 7, 8, 15, 16, 17, 23, 24, 25, 33, 49, 97};
+    /**
+     * Around the vector widths (8, 16), the tiles' rows (3, 8) and columns (24 and 48 with AVX2's
+     * 3 × 3 vectors; 32 and 48 with AVX-512's 8 × 2 and 3 × 3), and past them.
+     */
+    private static final int[] SIZES = {1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 49, 65, 97};
 
     static Stream<Arguments> shapes() {
         List<Arguments> out = new ArrayList<>();
@@ -45,6 +48,15 @@ class SgemmTest {
         out.add(Arguments.of(32, 256, 1024, false, false));
         out.add(Arguments.of(9, 600, 530, true, true));
         return out.stream();
+    }
+
+    /** The register tile is the one asked for (-Dglassbox.sgemm.tile), else the one the vector width picks: 8 × 2 vectors on AVX-512. */
+    @org.junit.jupiter.api.Test
+    void theTileIsTheOneAskedForOrTheMachines() {
+        String asked = System.getProperty("glassbox.sgemm.tile");
+        boolean wide = asked != null ? asked.equals("8x2") : Simd.lanes() >= 16;
+        assertEquals(wide ? 8 : 3, Sgemm.MR);
+        assertEquals((wide ? 2 : 3) * Simd.lanes(), Sgemm.NR);
     }
 
     /** Random operands with offsets and padded leading dimensions, C in two copies: one for the kernel under test, one for the twin. */
