@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MC×NC} over slices of {@code KC} of the shared dimension; the slice of B is packed
  * into panels of {@link #NR} columns (the micro-kernel's width), the slice of A into panels of
  * {@link #MR} rows, so the micro-kernel streams contiguous memory. The micro-kernel keeps an
- * {@code MR × NR} tile of C in 9 vector registers (3 rows × 3 vectors), leaving room in the
- * 16 AVX2 registers for three loads of B and the broadcasts of A.
+ * {@code MR × NR} tile of C in vector registers: 8 rows × 2 vectors (16 registers) of AVX-512's
+ * 32, or 3 rows × 3 vectors (9) of AVX2's 16, leaving room for the loads of B and the
+ * broadcasts of A.
  *
  * <p>Large problems run on the shared executor. Up to 2048² operands, the threads pack all of
  * A and B first, then take blocks of C in turn and finish each block over every slice of k, so
