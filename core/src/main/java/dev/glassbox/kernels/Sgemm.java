@@ -90,6 +90,8 @@ public final class Sgemm {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
             fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        } else if (m < SPLIT_ONCE_M && n < 4 * NR * Parallel.threads() && k >= K_SPLIT_MIN && (long) m * n <= K_SPLIT_MAX_C) {
+            kSplit(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
             // an A too long to keep packed whole: each thread runs the blocked loop on its share of the columns
             int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;
@@ -97,6 +99,51 @@ public final class Sgemm {
                     b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, false, overwrite));
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true, overwrite);
+        }
+    }
+
+    /** The shared dimension from which a product with a small C is split along it ({@link #kSplit}). */
+    private static final int K_SPLIT_MIN = 4 * KC;
+    /** The largest C (floats) that {@link #kSplit} gives each thread a copy of. */
+    private static final long K_SPLIT_MAX_C = 1L << 18;
+    /** Each thread's C for its part of the shared dimension in {@link #kSplit}. */
+    private static final ThreadLocal<float[][]> PARTIAL_C = ThreadLocal.withInitial(() -> new float[0][]);
+
+    /**
+     * A small C over a long shared dimension (a weight gradient: out × in over the batch's 2,048
+     * tokens): each thread takes a part of k and runs the single-threaded loops on it, into C
+     * itself (the first part) or a copy of its own, then the copies are added to C in the order
+     * of the parts (the same bits whichever thread ran a part). Splitting the rows instead gave
+     * each thread a few panels of A per slice of k and met twice a slice: on W6's 128×128×2048
+     * and 53×128×2048 weight gradients it waited about half the time.
+     */
+    private static void kSplit(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean overwrite) {
+        int parts = Parallel.threads(), per = ((k + parts - 1) / parts + 7) / 8 * 8;
+        float[][] partial = new float[parts][];
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int k0 = p * per, kp = Math.min(k, k0 + per) - k0;
+                if (kp <= 0) continue;
+                int ao = aOff + (transA ? k0 * lda : k0), bo = bOff + (transB ? k0 : k0 * ldb);
+                if (p == 0) {
+                    blocked(transA, transB, m, n, kp, alpha, a, ao, lda, b, bo, ldb, c, cOff, ldc, false, overwrite);
+                } else {
+                    float[][] holder = PARTIAL_C.get();   // one buffer a part: a thread may run several
+                    if (holder.length < parts) {
+                        holder = java.util.Arrays.copyOf(holder, parts);
+                        PARTIAL_C.set(holder);
+                    }
+                    if (holder[p] == null || holder[p].length < m * n) holder[p] = new float[m * n];
+                    blocked(transA, transB, m, n, kp, alpha, a, ao, lda, b, bo, ldb, holder[p], 0, n, false, true);
+                    partial[p] = holder[p];
+                }
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            if (partial[p] == null) continue;
+            for (int i = 0; i < m; i++) VectorKernels.axpy(n, 1f, partial[p], i * n, c, cOff + i * ldc);
         }
     }
 

@@ -47,6 +47,10 @@ class SgemmTest {
         out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
         out.add(Arguments.of(32, 256, 1024, false, false));
         out.add(Arguments.of(9, 600, 530, true, true));
+        // a small C over a long k, split along k between the threads (weight gradients over a batch's tokens)
+        out.add(Arguments.of(53, 128, 2048, true, false));
+        out.add(Arguments.of(128, 128, 1100, false, true));
+        out.add(Arguments.of(9, 40, 3001, true, true));
         return out.stream();
     }
 
