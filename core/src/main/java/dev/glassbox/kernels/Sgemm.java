@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * A and B first, then take blocks of C in turn and finish each block over every slice of k, so
  * it stays in L2 ({@link #wholePacked}; the calling thread keeps the packed copies, up to 32 MB,
  * for its next product). Few rows and many columns (a batch, a convolution's channels): A is
- * packed once and the threads take chunks of columns ({@link #fewRows}). Larger still: one
+ * packed once and the threads take chunks of columns ({@link #fewRows}). A small C over a long
+ * k (a weight gradient over a batch's tokens): the threads split k ({@link #kSplit}). Larger still: one
  * shared slice of B at a time, the threads splitting the rows of C. Small and one-row problems
  * take the direct loops of {@link SgemmDirect}; the packing is {@link SgemmPack}.
  *
