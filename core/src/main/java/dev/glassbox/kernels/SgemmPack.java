@@ -68,9 +68,9 @@ final class SgemmPack {
     /**
      * One stored row's values for {@code count} whole panels of 8 rows: each panel's 8 values
      * are one 256-bit vector (one load, multiply and store), put {@code step} apart. Its own
-     * small method, so the JIT compiles the vector operations as instructions wherever packA is
-     * inlined (written inside packA, runs alternated between 200 GFLOPS and 80 for W6's weight
-     * gradients).
+     * small method, so the JIT compiles the vector operations on their own wherever packA is
+     * inlined (written inside packA, W6's 512×128×2048 weight gradient ran at 80–200 GFLOPS from
+     * run to run; as a method, at 197–202).
      */
     private static void panels8(int count, float alpha, float[] a, int src, float[] ap, int dst, int step) {
         FloatVector av = FloatVector.broadcast(F8, alpha);
