@@ -10,8 +10,6 @@ import static dev.glassbox.kernels.Sgemm.NR;
 final class SgemmPack {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
-    /** Eight floats: a panel of A's rows with the 8-row tile. */
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
 
     private SgemmPack() {}
 
@@ -47,14 +45,8 @@ final class SgemmPack {
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
                 int dst = apOff + p * MR;
-                if (MR == 8) {
-                    panels8(full, alpha, a, src, ap, dst, kc * MR);
-                    src += full * MR;
-                    dst += full * kc * MR;
-                } else {
-                    for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                        for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
-                    }
+                for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
+                    for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
                 }
                 if (full < panels) {
                     int rows = mc - full * MR;
@@ -63,18 +55,6 @@ final class SgemmPack {
                 }
             }
         }
-    }
-
-    /**
-     * One stored row's values for {@code count} whole panels of 8 rows: each panel's 8 values
-     * are one 256-bit vector (one load, multiply and store), put {@code step} apart. Its own
-     * small method, so the JIT compiles the vector operations on their own wherever packA is
-     * inlined (written inside packA, W6's 512×128×2048 weight gradient ran at 80–200 GFLOPS from
-     * run to run; as a method, at 197–202).
-     */
-    private static void panels8(int count, float alpha, float[] a, int src, float[] ap, int dst, int step) {
-        FloatVector av = FloatVector.broadcast(F8, alpha);
-        for (int i = 0; i < count; i++, src += 8, dst += step) FloatVector.fromArray(F8, a, src).mul(av).intoArray(ap, dst);
     }
 
     /**
