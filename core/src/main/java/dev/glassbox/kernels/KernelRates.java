@@ -58,7 +58,7 @@ public final class KernelRates {
         Arrays.fill(ap, 1e-3f);
         Arrays.fill(bp, 1e-3f);
         long t0 = System.nanoTime();
-        for (int q = 0; q < calls; q++) Sgemm.micro(kc, ap, 0, bp, 0, tile, 0, Sgemm.NR);
+        for (int q = 0; q < calls; q++) SgemmMicro.micro(kc, ap, 0, bp, 0, tile, 0, Sgemm.NR);
         long t = System.nanoTime() - t0;
         sink[0] += tile[0];
         return 2.0 * Sgemm.MR * Sgemm.NR * kc * calls / t;

@@ -1,6 +1,5 @@
 package dev.glassbox.kernels;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -191,7 +190,7 @@ public final class Sgemm {
                 int ic = (u / cols) * block, j0 = (u % cols) * NB, mc = Math.min(block, m - ic), nc = Math.min(NB, n - j0);
                 for (int pc = 0; pc < k; pc += ks) {
                     int kc = Math.min(ks, k - pc);
-                    macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
+                    SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
                             c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
                 }
             }
@@ -272,7 +271,7 @@ public final class Sgemm {
                     int kc = Math.min(ks, k - pc);
                     SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
                     for (int ic = 0; ic < m; ic += block) {
-                        macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
+                        SgemmMicro.macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
                                 c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
                     }
                 }
@@ -288,7 +287,7 @@ public final class Sgemm {
         for (int ic = i0; ic < i1; ic += block) {
             int mc = Math.min(block, i1 - ic);
             SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-            macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc, add);
+            SgemmMicro.macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc, add);
         }
     }
 
@@ -376,133 +375,8 @@ public final class Sgemm {
             for (int ic = 0; ic < m; ic += block) {
                 int mc = Math.min(block, m - ic);
                 SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
-                macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
+                SgemmMicro.macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
             }
         }
-    }
-
-    /**
-     * One packed block of A times one packed panel of B into C[0:mc, 0:nc] (at cIdx): the
-     * micro-kernel over every tile, edge tiles through a scratch tile. Its own method, called
-     * once per block, so the JIT compiles it fully early (a loop in a method called a few times
-     * per GEMM ran in the profiling tier for the whole of a short benchmark). With {@code add},
-     * the product is added to C; without, it replaces C.
-     */
-    private static void macro(int mc, int nc, int kc, float[] ap, int apBase, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc,
-                              boolean add) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bpOff = bpBase + (jr / NR) * kc * NR;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int apOff = apBase + (ir / MR) * kc * MR;
-                int ci = cIdx + ir * ldc + jr;
-                // One call site: C2 inlines micro here, and with two copies of it in one method it
-                // boxed the vectors (an allocation per FMA) and a W4 step ran 40% slower.
-                boolean full = mr == MR && nr == NR;
-                // The micro-kernel only stores: straight into C when the tile is whole and replaces
-                // C, else into the scratch tile, which is then added to (or stored in) C here. A
-                // choice between adding and storing inside the micro-kernel boxed its vectors
-                // (C2 merged the accumulators of the two branches), several times slower.
-                boolean direct = full && !add;
-                micro(kc, ap, apOff, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
-                if (full && add) {
-                    for (int i = 0; i < MR; i++) {
-                        int row = ci + i * ldc;
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, c, row + v).add(FloatVector.fromArray(F, tile, i * NR + v)).intoArray(c, row + v);
-                        }
-                    }
-                } else if (!full) {
-                    for (int i = 0; i < mr; i++) {
-                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * C[0:MR, 0:NR] = Apanel · Bpanel over kc (alpha is already in Apanel). The 3×3-vector tile
-     * is 9 accumulators; C2 loads all of an iteration's broadcasts of A and the vectors of B at
-     * the top of the loop, so 9 + 3 + 3 = 15 of the 16 AVX2 registers are live, and nothing
-     * spills. A tile of 8 accumulators is exactly the FMA latency (4 cycles) times the two FMA
-     * pipes, so any stall leaves a pipe idle; tiles of 10 or 12 accumulators (6×16, 5×16, 4×24)
-     * make C2 spill an accumulator to the stack, as does unrolling k by two (docs/architecture.md,
-     * "Kernel facts learned here", has the measurements).
-     * The panels' indices step by themselves (b stays NR/MR·a plus a constant, so the JIT
-     * hoists both range checks): a loop over p with a = ai + p·MR, b = bi + p·NR spent five
-     * integer instructions per step on the addresses, and ran 10–15% slower.
-     */
-    static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
-        if (WIDE_TILE) micro8x2(kc, ap, ai, bp, bi, c, ci, ldc);
-        else micro3x3(kc, ap, ai, bp, bi, c, ci, ldc);
-    }
-
-    /** The AVX2 tile: 3 rows × 3 vectors (above). */
-    private static void micro3x3(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
-        int end = ai + kc * MR;
-        for (int a = ai, b = bi; a < end; a += MR, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, b);
-            FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
-            FloatVector b2 = FloatVector.fromArray(F, bp, b + 2 * L);
-            FloatVector av = FloatVector.broadcast(F, ap[a]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02);
-            av = FloatVector.broadcast(F, ap[a + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12);
-            av = FloatVector.broadcast(F, ap[a + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c02.intoArray(c, ci + 2 * L);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c12.intoArray(c, ci + ldc + 2 * L);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c22.intoArray(c, ci + 2 * ldc + 2 * L);
-    }
-
-    /**
-     * The AVX-512 tile: 8 rows × 2 vectors, 16 accumulators + 2 loads of B + 1 broadcast of the
-     * 32 registers. A probe on the Xeon ran it at 168–178 GFLOPS a core on L1 panels against
-     * 112–125 for 3 × 3 vectors there (../shared/NOTES.md).
-     */
-    private static void micro8x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        int end = ai + kc * 8;
-        for (int a = ai, b = bi; a < end; a += 8, b += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, b);
-            FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
-            FloatVector av = FloatVector.broadcast(F, ap[a]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[a + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[a + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[a + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[a + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[a + 5]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(F, ap[a + 6]);
-            c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(F, ap[a + 7]);
-            c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
-        }
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-        c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
-        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
-        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
-        c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
-        c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
-        c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
-        c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
     }
 }
