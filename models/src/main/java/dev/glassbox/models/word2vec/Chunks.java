@@ -83,12 +83,21 @@ final class Chunks {
 
             /**
              * Chunks {@code ⌊C·part/parts⌋} to {@code ⌊C·(part + 1)/parts⌋ − 1} of the C chunks,
-             * walked {@code epochs} times: a worker's part of the corpus (the ids stay shared).
+             * walked {@code epochs} times: a worker's part of the corpus, its ids copied out so the
+             * whole corpus's can go.
              */
             InMemory part(int part, int parts, int epochs) {
                 int c = chunkRaw.length, lo = (int) ((long) c * part / parts), hi = (int) ((long) c * (part + 1) / parts);
-                return new InMemory(ids, ends, Arrays.copyOfRange(chunkStarts, lo, hi + 1), Arrays.copyOfRange(chunkRaw, lo, hi), epochs);
+                int first = chunkStarts[lo], last = chunkStarts[hi];   // sentences [first, last)
+                int from = first == 0 ? 0 : ends[first - 1], to = last == 0 ? 0 : ends[last - 1];
+                int[] myEnds = Arrays.copyOfRange(ends, first, last), myStarts = Arrays.copyOfRange(chunkStarts, lo, hi + 1);
+                for (int i = 0; i < myEnds.length; i++) myEnds[i] -= from;
+                for (int i = 0; i < myStarts.length; i++) myStarts[i] -= first;
+                return new InMemory(Arrays.copyOfRange(ids, from, to), myEnds, myStarts, Arrays.copyOfRange(chunkRaw, lo, hi), epochs);
             }
+
+            /** The same chunks from the start, walked {@code epochs} times (this source is used up once walked). */
+            InMemory again(int epochs) { return new InMemory(ids, ends, chunkStarts, chunkRaw, epochs); }
 
             /** The training words (in the vocabulary) and the raw words of this source's chunks, one walk. */
             long[] words() {

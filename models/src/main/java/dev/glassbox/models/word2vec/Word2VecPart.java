@@ -6,7 +6,7 @@ import java.io.IOException;
 
 /**
  * A worker's part of a word2vec run on a cluster: the corpus's vocabulary (built as the driver
- * builds it) and the worker's share of its chunks as word ids. A round is one epoch over the
+ * builds it) and the worker's share of its chunks as word ids (only that share is kept). A round is one epoch over the
  * part on one thread; the state is the input vectors' rows then the output vectors' rows, each
  * of {@code dim} floats (padded here to the machine's vector width, so machines of other widths
  * can share a run).
@@ -14,20 +14,20 @@ import java.io.IOException;
 final class Word2VecPart implements PartTraining.Share {
     private final Vocabulary vocab;
     private final Word2VecConfig cfg;
-    private final Chunks.InMemory all;
+    private final Chunks.InMemory mine;
     private final int part, parts;
 
-    private Word2VecPart(Vocabulary vocab, Word2VecConfig cfg, Chunks.InMemory all, int part, int parts) {
+    private Word2VecPart(Vocabulary vocab, Word2VecConfig cfg, Chunks.InMemory mine, int part, int parts) {
         this.vocab = vocab;
         this.cfg = cfg;
-        this.all = all;
+        this.mine = mine;
         this.part = part;
         this.parts = parts;
     }
 
     static Word2VecPart load(Corpus corpus, Word2VecConfig cfg, int part, int parts) throws IOException {
         Vocabulary vocab = Vocabulary.build(corpus, cfg.minCount());
-        return new Word2VecPart(vocab, cfg, Chunks.InMemory.encode(corpus, vocab, 1), part, parts);
+        return new Word2VecPart(vocab, cfg, Chunks.InMemory.encode(corpus, vocab, 1).part(part, parts, 1), part, parts);
     }
 
     /** The state a run starts from: the input vectors as the C tool starts them, the output vectors zero. */
@@ -50,7 +50,7 @@ final class Word2VecPart implements PartTraining.Share {
             System.arraycopy(state, w * dim, syn0, w * stride, dim);
             System.arraycopy(state, (v + w) * dim, syn1, w * stride, dim);
         }
-        Word2Vec.PartEpoch e = Word2Vec.trainPart(all.part(part, parts, 1), part, vocab, cfg, syn0, syn1, stride, round, parts, vocab.trainWords());
+        Word2Vec.PartEpoch e = Word2Vec.trainPart(mine.again(1), part, vocab, cfg, syn0, syn1, stride, round, parts, vocab.trainWords());
         boolean[] changed = new boolean[2 * v];
         for (int w = 0; w < v; w++) {
             System.arraycopy(syn0, w * stride, state, w * dim, dim);
