@@ -48,11 +48,7 @@ class DataParallelTest {
     }
 
     private static void assertSameRun(Trained local, Trained spark, double tolerance) {
-        assertEquals(local.losses().size(), spark.losses().size(), "steps");
-        for (int i = 0; i < local.losses().size(); i++) {
-            float a = local.losses().get(i), b = spark.losses().get(i);
-            assertEquals(a, b, tolerance * Math.max(1, Math.abs(a)), "loss at step " + (i + 1));
-        }
+        SameLosses.assertSameLosses(local.losses(), spark.losses(), tolerance);
         double worst = 0;
         for (int i = 0; i < local.weights().length; i++) {
             worst = Math.max(worst, Math.abs(local.weights()[i] - spark.weights()[i]) / Math.max(1, Math.abs(local.weights()[i])));
@@ -195,9 +191,8 @@ class DataParallelTest {
         List<Float> local = new ArrayList<>(), spark = new ArrayList<>();
         Recipe.Run a = recipe.train(s, RunOptions.NONE, e -> { if (e instanceof TrainingEvent.Step st) local.add(st.loss()); });
         Recipe.Run b = recipe.train(s, RunOptions.NONE.onCluster(new Cluster("local[2]", 0)), e -> { if (e instanceof TrainingEvent.Step st) spark.add(st.loss()); });
-        assertEquals(steps, spark.size());
         assertEquals(steps, local.size());
-        for (int i = 0; i < steps; i++) assertEquals(local.get(i), spark.get(i), 1e-4, "loss at step " + (i + 1));
+        SameLosses.assertSameLosses(local, spark, 1e-4);
         return new Recipe.Run[] {a, b};
     }
 

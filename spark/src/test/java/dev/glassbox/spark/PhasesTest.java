@@ -41,11 +41,7 @@ class PhasesTest {
      * Adam's step (g / √v) makes that rounding a step of the full rate either way.
      */
     static void assertSameRun(Trained local, Trained spark, double tolerance) {
-        assertEquals(local.losses().size(), spark.losses().size(), "steps");
-        for (int i = 0; i < local.losses().size(); i++) {
-            float a = local.losses().get(i), b = spark.losses().get(i);
-            assertEquals(a, b, tolerance * Math.max(1, Math.abs(a)), "loss at step " + (i + 1));
-        }
+        SameLosses.assertSameLosses(local.losses(), spark.losses(), tolerance);
         Map<String, Tensor> theirs = spark.run().model().stateDict();
         local.run().model().stateDict().forEach((name, mine) -> {
             float[] a = mine.data(), b = theirs.get(name).data();

@@ -59,8 +59,7 @@ class SparkClusterTest {
     }
 
     private static void assertSame(Trained local, Trained spark) {
-        assertEquals(local.losses().size(), spark.losses().size());
-        for (int i = 0; i < local.losses().size(); i++) assertEquals(local.losses().get(i), spark.losses().get(i), 1e-4, "loss at step " + (i + 1));
+        SameLosses.assertSameLosses(local.losses(), spark.losses(), 1e-4);
         for (int i = 0; i < local.weights().length; i++) assertEquals(local.weights()[i], spark.weights()[i], 1e-4, "weight " + i);
         assertEquals(local.acc(), spark.acc());
     }
