@@ -52,7 +52,7 @@ public final class Main implements Runnable {
     public void run() { spec.commandLine().usage(OUT); }
 
     public static void main(String[] args) {
-        String bad = dev.glassbox.kernels.KernelProperties.problem();
+        String bad = dev.glassbox.models.Engine.optionProblem();
         if (bad != null) {   // before any kernel loads: a JVM option's typo is one line, not a trace
             ERR.println("glassbox: " + bad + " (in GLASSBOX_JAVA_OPTS or the JVM's options)");
             System.exit(2);

@@ -12,6 +12,13 @@ public final class Threads {
 
     public static int count() { return Parallel.threads(); }
 
+    /**
+     * What is wrong with the kernels' JVM options ({@code -Dglassbox.simd.bits},
+     * {@code -Dglassbox.sgemm.tile}), or null; checked without starting the kernels, which would
+     * fail on a bad value inside their class initialisation.
+     */
+    public static String optionProblem() { return dev.glassbox.kernels.KernelProperties.problem(); }
+
     /** Sets the threads the kernels use (at least 1; more than the processors counts as all of them). */
     public static void set(int n) { Parallel.setThreads(n); }
 }
