@@ -6,6 +6,7 @@ import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Elementwise math, activations, softmax and dropout: forward and backward side by side. */
@@ -19,7 +20,8 @@ final class ActivationOps {
         VectorKernels.unary(op, n, x.data, 0, out, 0);
         String name = op.name().toLowerCase(Locale.ROOT);
         return Tensor.result(out, x.shape, name, g -> {
-            float[] gx = new float[n];
+            // GELU's kernel writes e^(−x²/2) over its output before it reads g: never in place
+            float[] gx = op == UnaryOp.GELU ? new float[n] : Tensor.gradInto(g);
             switch (op) {
                 case NEG -> VectorKernels.affine(n, -1f, 0f, g.data, 0, gx, 0);
                 // d e^x = e^x
@@ -36,9 +38,9 @@ final class ActivationOps {
                 case RELU -> VectorKernels.reluBackward(n, g.data, x.data, gx);
                 // gelu'(x) = Φ(x) + x·φ(x)
                 case GELU -> GeluKernels.geluBackward(n, g.data, x.data, gx);
-                case SIGN -> { }
+                case SIGN -> Arrays.fill(gx, 0f);
             }
-            return new Tensor[] {new Tensor(gx, x.shape)};
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }
 
@@ -48,7 +50,7 @@ final class ActivationOps {
         float[] out = new float[n];
         LayerKernels.leakyRelu(n, null, x.data, slope, out);
         return Tensor.result(out, x.shape, "leaky_relu", g -> {
-            float[] gx = new float[n];
+            float[] gx = Tensor.gradInto(g);
             LayerKernels.leakyRelu(n, g.data, x.data, slope, gx);
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
@@ -61,12 +63,12 @@ final class ActivationOps {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = Math.min(Math.max(x.data[i], lo), hi);
         return Tensor.result(out, x.shape, "clamp", g -> {
-            float[] gx = new float[n];
+            float[] gx = Tensor.gradInto(g);
             for (int i = 0; i < n; i++) {
                 float v = x.data[i];
                 gx[i] = v >= lo && v <= hi ? g.data[i] : 0f;
             }
-            return new Tensor[] {new Tensor(gx, x.shape)};
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }
 
@@ -87,7 +89,7 @@ final class ActivationOps {
         float[] out = new float[x.data.length];
         VectorKernels.softmaxRows(rows, cols, x.data, 0, out, 0, log);
         return Tensor.result(out, x.shape, name, g -> {
-            float[] gx = new float[out.length];
+            float[] gx = Tensor.gradInto(g);          // each row's sum is taken before the row is written
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
                 if (log) {
@@ -98,7 +100,7 @@ final class ActivationOps {
                     for (int j = 0; j < cols; j++) gx[base + j] = out[base + j] * (g.data[base + j] - s);
                 }
             }
-            return new Tensor[] {new Tensor(gx, x.shape)};
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }
 
@@ -115,9 +117,9 @@ final class ActivationOps {
         float[] out = new float[n];
         VectorKernels.binary(BinaryOp.MUL, n, x.data, 0, 1, mask, 0, 1, out, 0);
         return Tensor.result(out, x.shape, "dropout", g -> {
-            float[] gx = new float[n];
+            float[] gx = Tensor.gradInto(g);
             VectorKernels.binary(BinaryOp.MUL, n, g.data, 0, 1, mask, 0, 1, gx, 0);
-            return new Tensor[] {new Tensor(gx, x.shape)};
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
     }
 }

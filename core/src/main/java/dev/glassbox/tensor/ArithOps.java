@@ -64,7 +64,11 @@ final class ArithOps {
     static Tensor affine(Tensor x, float alpha, float beta, String name) {
         float[] out = new float[x.data.length];
         VectorKernels.affine(out.length, alpha, beta, x.data, 0, out, 0);
-        return Tensor.result(out, x.shape, name, g -> new Tensor[] {affine(g, alpha, 0f, name)}, x);
+        return Tensor.result(out, x.shape, name, g -> {
+            float[] gx = Tensor.gradInto(g);
+            VectorKernels.affine(gx.length, alpha, 0f, g.data, 0, gx, 0);
+            return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
+        }, x);
     }
 
     /** x^e; dL/dx = g·e·x^(e−1). */

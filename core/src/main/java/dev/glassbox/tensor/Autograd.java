@@ -44,7 +44,15 @@ final class Autograd {
                     throw new IllegalStateException("backward: trying to go back through the graph a second time ("
                             + fn.name + "); its saved values were freed. Pass retainGraph=true to the first backward");
                 }
-                Tensor[] grads = fn.backward.apply(g);
+                // the rule may write its input's gradient over g's array when g owns it and,
+                // if t keeps its grad, that grad was a copy (accumulateLeaf with owned false)
+                g.consumable = owned;
+                Tensor[] grads;
+                try {
+                    grads = fn.backward.apply(g);
+                } finally {
+                    g.consumable = false;
+                }
                 Tensor[] inputs = fn.inputs;
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];

@@ -136,7 +136,8 @@ final class NormOps {
         });
         return Tensor.result(out, x.shape.clone(), "batch_norm", g -> {
             boolean needX = x.requiresGrad, needW = weight != null && weight.requiresGrad, needB = bias != null && bias.requiresGrad;
-            float[] gd = g.data, dx = needX ? new float[xd.length] : null;
+            // each channel's sums are taken before its dx is written, so dx may be g's own array
+            float[] gd = g.data, dx = needX ? Tensor.gradInto(g) : null;
             float[] dw = needW ? new float[c] : null, db = needB ? new float[c] : null;
             Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
                 for (int ch = c0; ch < c1; ch++) {
