@@ -1,6 +1,7 @@
 package dev.glassbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.glassbox.bench.FreshRun;
 import dev.glassbox.bench.PeerRunner;
 import dev.glassbox.bench.Stats;
 import dev.glassbox.bench.Workloads;
@@ -51,7 +52,7 @@ final class Bench implements Callable<Integer> {
         var settings = new Workloads.Settings(quick, repeats);
         for (String id : ids) {
             if (vsPeers && PeerRunner.hasPeer(id)) {
-                comparePeers(id, settings);
+                comparePeers(id);
                 continue;
             }
             Map<String, Object> r = Workloads.run(id, settings, note -> { if (!json) Main.OUT.println("  " + note); });
@@ -80,13 +81,28 @@ final class Bench implements Callable<Integer> {
         return Tables.table(rows) + machine(r);
     }
 
-    private void comparePeers(String id, Workloads.Settings settings) throws IOException {
+    /**
+     * Our side of one --vs-peers round, in a new JVM (as the peer's is a new process): the same
+     * warm-up every round, and no earlier round's data left in the heap for the peak RSS to count.
+     */
+    private Map<String, Object> fresh(String id) throws IOException {
+        List<String> args = new ArrayList<>(List.of("bench", id, "--json", "--repeats", String.valueOf(repeats)));
+        if (quick) args.add("--quick");
+        Map<String, Object> r = new LinkedHashMap<>();
+        FreshRun.run(Main.class.getName(), args).fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            r.put(e.getKey(), v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.asText());
+        });
+        return r;
+    }
+
+    private void comparePeers(String id) throws IOException {
         Map<String, List<Double>> ours = new LinkedHashMap<>(), theirs = new LinkedHashMap<>();
         Map<String, Object> last = Map.of();
         String peerName = "peer";
         for (int round = 1; round <= rounds; round++) {
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: glassbox...%n", id, round, rounds);
-            Map<String, Object> r = Workloads.run(id, settings, note -> { });
+            Map<String, Object> r = fresh(id);
             r.forEach((k, v) -> { if (v instanceof Number n && !MACHINE.contains(k)) ours.computeIfAbsent(k, x -> new ArrayList<>()).add(n.doubleValue()); });
             last = r;
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: peer...%n", id, round, rounds);
