@@ -17,5 +17,5 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 main=dev.glassbox.bench.Probes
 if [ "${1:-}" = kernel-peak ]; then main=dev.glassbox.kernels.KernelRates; shift; fi
 if [ "${1:-}" = dcgan-replay ]; then main=dev.glassbox.bench.DcganReplay; shift; fi
-exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:GCTimeRatio=19 -Xmn256m -XX:SurvivorRatio=2 --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
+exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -Xmn256m -XX:SurvivorRatio=2 --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
   2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)
