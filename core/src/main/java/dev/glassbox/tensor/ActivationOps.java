@@ -21,7 +21,7 @@ final class ActivationOps {
         String name = op.name().toLowerCase(Locale.ROOT);
         return Tensor.result(out, x.shape, name, g -> {
             // GELU's kernel writes e^(−x²/2) over its output before it reads g: never in place
-            float[] gx = op == UnaryOp.GELU ? new float[n] : Tensor.gradInto(g);
+            float[] gx = op == UnaryOp.GELU ? new float[n] : GradFn.gradInto(g);
             switch (op) {
                 case NEG -> VectorKernels.affine(n, -1f, 0f, g.data, 0, gx, 0);
                 // d e^x = e^x
@@ -50,7 +50,7 @@ final class ActivationOps {
         float[] out = new float[n];
         LayerKernels.leakyRelu(n, null, x.data, slope, out);
         return Tensor.result(out, x.shape, "leaky_relu", g -> {
-            float[] gx = Tensor.gradInto(g);
+            float[] gx = GradFn.gradInto(g);
             LayerKernels.leakyRelu(n, g.data, x.data, slope, gx);
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);
@@ -63,7 +63,7 @@ final class ActivationOps {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = Math.min(Math.max(x.data[i], lo), hi);
         return Tensor.result(out, x.shape, "clamp", g -> {
-            float[] gx = Tensor.gradInto(g);
+            float[] gx = GradFn.gradInto(g);
             for (int i = 0; i < n; i++) {
                 float v = x.data[i];
                 gx[i] = v >= lo && v <= hi ? g.data[i] : 0f;
@@ -89,7 +89,7 @@ final class ActivationOps {
         float[] out = new float[x.data.length];
         VectorKernels.softmaxRows(rows, cols, x.data, 0, out, 0, log);
         return Tensor.result(out, x.shape, name, g -> {
-            float[] gx = Tensor.gradInto(g);          // each row's sum is taken before the row is written
+            float[] gx = GradFn.gradInto(g);          // each row's sum is taken before the row is written
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
                 if (log) {
@@ -117,7 +117,7 @@ final class ActivationOps {
         float[] out = new float[n];
         VectorKernels.binary(BinaryOp.MUL, n, x.data, 0, 1, mask, 0, 1, out, 0);
         return Tensor.result(out, x.shape, "dropout", g -> {
-            float[] gx = Tensor.gradInto(g);
+            float[] gx = GradFn.gradInto(g);
             VectorKernels.binary(BinaryOp.MUL, n, g.data, 0, 1, mask, 0, 1, gx, 0);
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);

@@ -65,7 +65,7 @@ final class ArithOps {
         float[] out = new float[x.data.length];
         VectorKernels.affine(out.length, alpha, beta, x.data, 0, out, 0);
         return Tensor.result(out, x.shape, name, g -> {
-            float[] gx = Tensor.gradInto(g);
+            float[] gx = GradFn.gradInto(g);
             VectorKernels.affine(gx.length, alpha, 0f, g.data, 0, gx, 0);
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};
         }, x);

@@ -22,6 +22,16 @@ final class GradFn {
         this.backward = backward;
     }
 
+    /**
+     * Where an elementwise backward rule writes the input's gradient, given the output's
+     * gradient {@code g} of the same size: g's own array when the engine marked it
+     * {@link Tensor#consumable} (the rule must then read each g[i] before it writes gx[i], as
+     * elementwise kernels do), else a new one. Return it as {@link Tensor#freshGrad}.
+     */
+    static float[] gradInto(Tensor g) {
+        return g.consumable ? g.data : new float[g.data.length];
+    }
+
     boolean released() { return backward == null; }
 
     /** Frees what the backward rule captured, as PyTorch does after backward without retain_graph. */

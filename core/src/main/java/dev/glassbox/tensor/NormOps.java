@@ -137,7 +137,7 @@ final class NormOps {
         return Tensor.result(out, x.shape.clone(), "batch_norm", g -> {
             boolean needX = x.requiresGrad, needW = weight != null && weight.requiresGrad, needB = bias != null && bias.requiresGrad;
             // each channel's sums are taken before its dx is written, so dx may be g's own array
-            float[] gd = g.data, dx = needX ? Tensor.gradInto(g) : null;
+            float[] gd = g.data, dx = needX ? GradFn.gradInto(g) : null;
             float[] dw = needW ? new float[c] : null, db = needB ? new float[c] : null;
             Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
                 for (int ch = c0; ch < c1; ch++) {

@@ -41,7 +41,7 @@ public class Tensor {
     /**
      * Set by the engine, for the length of one backward rule, on the output gradient it hands
      * that rule when the gradient's array belongs to it alone (nothing else will read it): an
-     * elementwise rule may then write the input's gradient over it ({@link #gradInto}) instead
+     * elementwise rule may then write the input's gradient over it ({@link GradFn#gradInto}) instead
      * of a new array the size of the output — one such array fewer per op at every step.
      */
     boolean consumable;
@@ -73,16 +73,6 @@ public class Tensor {
         Tensor t = new Tensor(data, shape, true);
         t.fresh = true;
         return t;
-    }
-
-    /**
-     * Where an elementwise backward rule writes the input's gradient, given the output's
-     * gradient {@code g} of the same size: g's own array when the engine marked it
-     * {@link #consumable} (the rule must then read each g[i] before it writes gx[i], as
-     * elementwise kernels do), else a new one. Return it as {@link #freshGrad}.
-     */
-    static float[] gradInto(Tensor g) {
-        return g.consumable ? g.data : new float[g.data.length];
     }
 
     /** The result of an op: attaches the backward rule when grad is on and an input needs it. */
