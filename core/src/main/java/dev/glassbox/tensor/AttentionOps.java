@@ -1,7 +1,8 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.AttentionKernels;
+import dev.glassbox.kernels.AttentionKernels.Band;
 import dev.glassbox.kernels.Parallel;
-import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * computes S and P again for one slice at a time, the same bits as the forward, so no more than
  * one slice's score matrix lives per thread (the memory of the flash-attention approach, without
  * its tiling). Backward per slice: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)),
- * dQ = scale·dS·K, dK = scale·dSᵀ·Q. Slices run on the kernel threads.
+ * dQ = scale·dS·K, dK = scale·dSᵀ·Q. Slices run on the kernel threads; their products are
+ * {@link AttentionKernels}' unpacked tiles, which skip a causal slice's triangle of zeros.
  *
  * <p>Two layouts share the kernel: separate q, k, v of [..., T, d] ({@link #attention}), and
  * self-attention straight from one projection's packed [N, L, 3E] q|k|v with the heads side by
@@ -220,10 +222,11 @@ final class AttentionOps {
     private static void forward(Layout s, float[] q, float[] k, float[] v, float[] out, float[] mask, boolean causal, float scale, float dropout,
                                 long seed) {
         Parallel.forRange(s.slices(), 1, (i0, i1) -> {
-            float[] p = new float[s.tq() * s.tk()];
+            float[] p = new float[s.tq() * s.tk()], kt = new float[s.d() * s.tk()];
             for (int i = i0; i < i1; i++) {
-                probabilities(s, i, q, k, mask, causal, scale, dropout, seed, p);
-                Sgemm.sgemm(false, false, s.tq(), s.dv(), s.tk(), 1f, p, 0, s.tk(), v, s.v(i), s.ldv(), 0f, out, s.o(i), s.ldo());
+                probabilities(s, i, q, k, mask, causal, scale, dropout, seed, kt, p);
+                AttentionKernels.gemm(s.tq(), s.dv(), s.tk(), 1f, false, p, 0, s.tk(), v, s.v(i), s.ldv(), out, s.o(i), s.ldo(),
+                        causal ? Band.K_UPTO_ROW : Band.FULL);                                                            // O = P·V
             }
         });
     }
@@ -234,9 +237,10 @@ final class AttentionOps {
      * from a generator seeded by the call's seed and the slice, so the backward draws the same.
      */
     private static void probabilities(Layout s, int i, float[] q, float[] k, float[] mask, boolean causal, float scale, float dropout, long seed,
-                                      float[] p) {
+                                      float[] kt, float[] p) {
         int tq = s.tq(), tk = s.tk();
-        Sgemm.sgemm(false, true, tq, tk, s.d(), scale, q, s.q(i), s.ldq(), k, s.k(i), s.ldk(), 0f, p, 0, tk);
+        AttentionKernels.transpose(tk, s.d(), k, s.k(i), s.ldk(), kt);
+        AttentionKernels.gemm(tq, tk, s.d(), scale, false, q, s.q(i), s.ldq(), kt, 0, tk, p, 0, tk, causal ? Band.N_UPTO_ROW : Band.FULL);
         if (mask != null) {
             int mo = s.mask(i);
             for (int r = 0; r < tq; r++) VectorKernels.axpy(tk, 1f, mask, mo + r * tk, p, r * tk);
@@ -258,23 +262,31 @@ final class AttentionOps {
         int tq = s.tq(), tk = s.tk();
         Parallel.forRange(s.slices(), 1, (i0, i1) -> {
             float[] p = new float[tq * tk], pd = dropout > 0f ? new float[tq * tk] : p, dp = new float[tq * tk];
+            float[] kt = new float[s.d() * tk], vt = new float[s.dv() * tk];
             for (int i = i0; i < i1; i++) {
-                probabilities(s, i, q, k, mask, causal, scale, 0f, seed, p);                           // P, the same bits as the forward
-                if (dropout > 0f) probabilities(s, i, q, k, mask, causal, scale, dropout, seed, pd);  // and with the forward's dropout
-                if (dv != null) Sgemm.sgemm(true, false, tk, s.dv(), tq, 1f, pd, 0, tk, dOut, s.o(i), s.ldo(), 0f, dv, s.v(i), s.ldv());   // dV = Pᵀ·dO
+                probabilities(s, i, q, k, mask, causal, scale, 0f, seed, kt, p);                           // P, the same bits as the forward
+                if (dropout > 0f) probabilities(s, i, q, k, mask, causal, scale, dropout, seed, kt, pd);  // and with the forward's dropout
+                if (dv != null) {
+                    AttentionKernels.gemm(tk, s.dv(), tq, 1f, true, pd, 0, tk, dOut, s.o(i), s.ldo(), dv, s.v(i), s.ldv(),
+                            causal ? Band.K_FROM_ROW : Band.FULL);                                                   // dV = Pᵀ·dO
+                }
                 if (dq == null && dk == null) continue;
-                Sgemm.sgemm(false, true, tq, tk, s.dv(), 1f, dOut, s.o(i), s.ldo(), v, s.v(i), s.ldv(), 0f, dp, 0, tk);                  // dP = dO·Vᵀ
+                AttentionKernels.transpose(tk, s.dv(), v, s.v(i), s.ldv(), vt);
+                AttentionKernels.gemm(tq, tk, s.dv(), 1f, false, dOut, s.o(i), s.ldo(), vt, 0, tk, dp, 0, tk,
+                        causal ? Band.N_UPTO_ROW : Band.FULL);                                                       // dP = dO·Vᵀ
                 if (dropout > 0f) {
                     float keep = 1f / (1f - dropout);
-                    for (int j = 0; j < dp.length; j++) dp[j] = pd[j] == 0f ? 0f : dp[j] * keep;                                    // through the dropout
+                    for (int j = 0; j < dp.length; j++) dp[j] = pd[j] == 0f ? 0f : dp[j] * keep;                    // through the dropout
                 }
-                for (int r = 0; r < tq; r++) {
-                    int o = r * tk;
-                    float dsum = VectorKernels.dot(tk, p, o, dp, o);
-                    for (int j = 0; j < tk; j++) dp[o + j] = p[o + j] * (dp[o + j] - dsum);                                          // dS
+                for (int r = 0; r < tq; r++) AttentionKernels.softmaxBackwardRow(causal ? Math.min(tk, r + 1) : tk, tk, p, dp, r * tk);   // dS
+                if (dq != null) {
+                    AttentionKernels.gemm(tq, s.d(), tk, scale, false, dp, 0, tk, k, s.k(i), s.ldk(), dq, s.q(i), s.ldq(),
+                            causal ? Band.K_UPTO_ROW : Band.FULL);                                                   // dQ = scale·dS·K
                 }
-                if (dq != null) Sgemm.sgemm(false, false, tq, s.d(), tk, scale, dp, 0, tk, k, s.k(i), s.ldk(), 0f, dq, s.q(i), s.ldq());   // dQ = scale·dS·K
-                if (dk != null) Sgemm.sgemm(true, false, tk, s.d(), tq, scale, dp, 0, tk, q, s.q(i), s.ldq(), 0f, dk, s.k(i), s.ldk());     // dK = scale·dSᵀ·Q
+                if (dk != null) {
+                    AttentionKernels.gemm(tk, s.d(), tq, scale, true, dp, 0, tk, q, s.q(i), s.ldq(), dk, s.k(i), s.ldk(),
+                            causal ? Band.K_FROM_ROW : Band.FULL);                                                   // dK = scale·dSᵀ·Q
+                }
             }
         });
     }
