@@ -33,13 +33,25 @@ public final class GeluKernels {
     private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f,
             ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f, SQRT1_2 = 0.70710678118654752f, INV_SQRT_2PI = 0.39894228040143268f;
 
+    /** Elements per pass of {@link #gelu}: its three passes run over 2 KB blocks that stay in L1. */
+    private static final int BLOCK = 512;
+
     /**
      * GELU over whole vectors, exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 and erf by
      * Abramowitz and Stegun 7.1.26 (as {@link UnaryOp#erf}): first e^(−x²/2) into {@code out}
      * (by {@link #expInto}, which serves both erf's factor and the density φ), then the forward
-     * x·Φ(x), or with {@code backward} the gradient g·(Φ(x) + x·φ(x)).
+     * x·Φ(x), or with {@code backward} the gradient g·(Φ(x) + x·φ(x)). Block by block, so the
+     * three passes read from L1 rather than memory (over whole arrays of a W6 step, 4 MB each,
+     * they streamed three times through memory).
      */
     static void gelu(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward) {
+        for (int b = 0; b < bound; b += BLOCK) {
+            int n = Math.min(BLOCK, bound - b);
+            geluBlock(x, xOff + b, g, gOff + b, out, oOff + b, n, backward);
+        }
+    }
+
+    private static void geluBlock(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward) {
         FloatVector half = FloatVector.broadcast(F, -0.5f);
         for (int i = 0; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
