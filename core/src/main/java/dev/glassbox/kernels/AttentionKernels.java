@@ -31,11 +31,15 @@ public final class AttentionKernels {
         N_UPTO_ROW
     }
 
-    /** dst[c·rows + r] = src[off + r·ld + c]: a [rows, cols] block, transposed into a contiguous [cols, rows]. */
+    /**
+     * dst[c·rows + r] = src[off + r·ld + c]: a [rows, cols] block, transposed into a contiguous
+     * [cols, rows], written in order (a third faster than reading in order; a gather per vector
+     * of the destination was slower than both).
+     */
     public static void transpose(int rows, int cols, float[] src, int off, int ld, float[] dst) {
-        for (int r = 0; r < rows; r++) {
-            int s = off + r * ld;
-            for (int c = 0; c < cols; c++) dst[c * rows + r] = src[s + c];
+        for (int c = 0; c < cols; c++) {
+            int d = c * rows;
+            for (int r = 0; r < rows; r++) dst[d + r] = src[off + r * ld + c];
         }
     }
 

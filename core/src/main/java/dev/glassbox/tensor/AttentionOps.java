@@ -3,6 +3,7 @@ package dev.glassbox.tensor;
 import dev.glassbox.kernels.AttentionKernels;
 import dev.glassbox.kernels.AttentionKernels.Band;
 import dev.glassbox.kernels.Parallel;
+import dev.glassbox.kernels.Simd;
 import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
@@ -241,14 +242,24 @@ final class AttentionOps {
         int tq = s.tq(), tk = s.tk();
         AttentionKernels.transpose(tk, s.d(), k, s.k(i), s.ldk(), kt);
         AttentionKernels.gemm(tq, tk, s.d(), scale, false, q, s.q(i), s.ldq(), kt, 0, tk, p, 0, tk, causal ? Band.N_UPTO_ROW : Band.FULL);
-        if (mask != null) {
-            int mo = s.mask(i);
-            for (int r = 0; r < tq; r++) VectorKernels.axpy(tk, 1f, mask, mo + r * tk, p, r * tk);
-        }
+        int mo = mask == null ? 0 : s.mask(i);
         if (causal) {
-            for (int r = 0; r < tq; r++) Arrays.fill(p, r * tk + Math.min(tk, r + 1), (r + 1) * tk, Float.NEGATIVE_INFINITY);
+            // each row's softmax over its keys up to the diagonal, rounded up to whole vectors
+            // (−∞ past the diagonal), and 0 beyond: half the exponentials of the whole row
+            int lanes = Simd.lanes();
+            for (int r = 0; r < tq; r++) {
+                int o = r * tk, w = Math.min(tk, r + 1), wv = Math.min(tk, (r + lanes) / lanes * lanes);
+                if (mask != null) VectorKernels.axpy(w, 1f, mask, mo + o, p, o);
+                Arrays.fill(p, o + w, o + wv, Float.NEGATIVE_INFINITY);
+                VectorKernels.softmaxRows(1, wv, p, o, p, o, false);
+                Arrays.fill(p, o + wv, o + tk, 0f);
+            }
+        } else {
+            if (mask != null) {
+                for (int r = 0; r < tq; r++) VectorKernels.axpy(tk, 1f, mask, mo + r * tk, p, r * tk);
+            }
+            VectorKernels.softmaxRows(tq, tk, p, 0, p, 0, false);
         }
-        VectorKernels.softmaxRows(tq, tk, p, 0, p, 0, false);
         if (dropout > 0f) {
             Generator g = new Generator(seed ^ (0x9E3779B97F4A7C15L * (i + 1)));
             float keep = 1f / (1f - dropout);
