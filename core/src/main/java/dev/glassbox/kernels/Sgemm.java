@@ -84,7 +84,9 @@ public final class Sgemm {
         boolean overwrite = beta == 0f;
         if (!overwrite) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         boolean fits = (long) m * k + (long) k * n <= WHOLE_MAX;
-        if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
+        if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits && (n + NB - 1) / NB <= rowsPackedCols) {
+            rowsPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        } else if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
             wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
@@ -192,6 +194,53 @@ public final class Sgemm {
                     int kc = Math.min(ks, k - pc);
                     SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
                             c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
+                }
+            }
+        });
+    }
+
+    /** Widest C (in blocks of NB columns) that {@link #rowsPacked} takes; wider goes to {@link #wholePacked}. */
+    static volatile int rowsPackedCols = Integer.getInteger("glassbox.sgemm.rowsPackedCols", 2);
+    /** Each thread's packed block of A, every slice of k, in {@link #rowsPacked}. */
+    private static final ThreadLocal<float[][]> ROW_BLOCK_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /**
+     * Many rows, few columns (a layer over 2,048 tokens: C of 2048×128 to 2048×512): B packed
+     * whole and shared, then each thread takes a block of rows at a time, packs that block of A
+     * (every slice of k) into its own buffer and runs it against all of B. A is read once and
+     * its packed block is used while it is in the core's L2; {@link #wholePacked} wrote all of
+     * packed A out (4 MB for W6's 2048×512 gradients) in a pass of its own and read it back, with
+     * one more wait for the threads between the two.
+     */
+    private static void rowsPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, boolean overwrite) {
+        int nPad = (n + NR - 1) / NR * NR, block = rowBlock(m);
+        float[][] whole = WHOLE.get();
+        if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
+        float[] bp = whole[1];
+        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB;
+        Parallel.forRange(slices * cols, 1, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int pc = (u / cols) * ks, j0 = (u % cols) * NB, kc = Math.min(ks, k - pc);
+                SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
+            }
+        });
+        Parallel.forRange(blocks, 1, (u0, u1) -> {
+            float[] tile = BUFFERS.get()[2];
+            float[][] own = ROW_BLOCK_A.get();
+            if (own[0].length < block * k) own[0] = new float[block * k];
+            float[] ap = own[0];
+            for (int u = u0; u < u1; u++) {
+                int ic = u * block, mc = Math.min(block, m - ic), mcPad = (mc + MR - 1) / MR * MR;
+                for (int pc = 0; pc < k; pc += ks) SgemmPack.packA(transA, mc, Math.min(ks, k - pc), alpha, a, aOff, lda, ic, pc, ap, pc * mcPad);
+                for (int j0 = 0; j0 < n; j0 += NB) {
+                    int nc = Math.min(NB, n - j0);
+                    for (int pc = 0; pc < k; pc += ks) {
+                        int kc = Math.min(ks, k - pc);
+                        SgemmMicro.macro(mc, nc, kc, ap, pc * mcPad, bp, pc * nPad + (j0 / NR) * kc * NR, tile, c, cOff + ic * ldc + j0, ldc,
+                                !overwrite || pc > 0);
+                    }
                 }
             }
         });

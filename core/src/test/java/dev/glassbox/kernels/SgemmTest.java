@@ -41,9 +41,14 @@ class SgemmTest {
         out.add(Arguments.of(257, 70, 40, true, true));
         out.add(Arguments.of(64, 1023, 100, false, true));
         out.add(Arguments.of(1023, 40, 100, true, false));
-        // many rows: A and B packed whole, blocks of C over every slice of k (3 slices, 5 row blocks, 256 + 45 columns)
+        // many rows, few columns: B packed whole, each row block of A packed by the thread that runs it, over every
+        // slice of k (3 slices, 5 row blocks, 256 + 45 columns; two blocks of columns)
         out.add(Arguments.of(600, 301, 530, false, true));
         out.add(Arguments.of(517, 270, 300, true, true));
+        out.add(Arguments.of(600, 500, 530, false, false));
+        // many rows, many columns (three blocks of columns or more): A and B packed whole
+        out.add(Arguments.of(520, 800, 300, true, false));
+        out.add(Arguments.of(530, 1100, 70, false, true));
         out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
         out.add(Arguments.of(32, 256, 1024, false, false));
         out.add(Arguments.of(9, 600, 530, true, true));
