@@ -38,39 +38,41 @@ public final class GeluKernels {
 
     /**
      * GELU over whole vectors, exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 and erf by
-     * Abramowitz and Stegun 7.1.26 (as {@link UnaryOp#erf}): first e^(−x²/2) into {@code out}
-     * (by {@link #expInto}, which serves both erf's factor and the density φ), then the forward
+     * Abramowitz and Stegun 7.1.26 (as {@link UnaryOp#erf}): first e^(−x²/2) into a block of scratch
+     * (by {@link VectorKernels#expInto}, which serves both erf's factor and the density φ), then the forward
      * x·Φ(x), or with {@code backward} the gradient g·(Φ(x) + x·φ(x)). Block by block, so the
      * three passes read from L1 rather than memory (over whole arrays of a W6 step, 4 MB each,
-     * they streamed three times through memory).
+     * they streamed three times through memory). The exponentials go to a block of scratch, so
+     * {@code out} may be {@code g} (the backward in place) or {@code x}.
      */
     static void gelu(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward) {
+        float[] e = new float[Math.min(BLOCK, bound)];
         for (int b = 0; b < bound; b += BLOCK) {
             int n = Math.min(BLOCK, bound - b);
-            geluBlock(x, xOff + b, g, gOff + b, out, oOff + b, n, backward);
+            geluBlock(x, xOff + b, g, gOff + b, out, oOff + b, n, backward, e);
         }
     }
 
-    private static void geluBlock(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward) {
+    private static void geluBlock(float[] x, int xOff, float[] g, int gOff, float[] out, int oOff, int bound, boolean backward, float[] e) {
         FloatVector half = FloatVector.broadcast(F, -0.5f);
         for (int i = 0; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.mul(v).mul(half).intoArray(out, oOff + i);
+            v.mul(v).mul(half).intoArray(e, i);
         }
-        VectorKernels.expInto(out, oOff, out, oOff, bound, 1f, 0f);
+        VectorKernels.expInto(e, 0, e, 0, bound, 1f, 0f);
         FloatVector one = FloatVector.broadcast(F, 1f), p = FloatVector.broadcast(F, ERF_P), s = FloatVector.broadcast(F, SQRT1_2);
         FloatVector a1 = FloatVector.broadcast(F, ERF_A1), a2 = FloatVector.broadcast(F, ERF_A2), a3 = FloatVector.broadcast(F, ERF_A3);
         FloatVector a4 = FloatVector.broadcast(F, ERF_A4), a5 = FloatVector.broadcast(F, ERF_A5), hf = FloatVector.broadcast(F, 0.5f);
         FloatVector pdf = FloatVector.broadcast(F, INV_SQRT_2PI), zero = FloatVector.zero(F);
         for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i), e = FloatVector.fromArray(F, out, oOff + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i), ev = FloatVector.fromArray(F, e, i);
             FloatVector t = one.div(v.abs().mul(s).fma(p, one));
             FloatVector poly = a5.fma(t, a4).fma(t, a3).fma(t, a2).fma(t, a1).mul(t);
-            FloatVector y = one.sub(poly.mul(e));                                      // erf(|x|/√2)
+            FloatVector y = one.sub(poly.mul(ev));                                     // erf(|x|/√2)
             y = y.blend(y.neg(), v.compare(VectorOperators.LT, zero));
             FloatVector cdf = y.add(one).mul(hf);
             if (backward) {
-                cdf.add(v.mul(e).mul(pdf)).mul(FloatVector.fromArray(F, g, gOff + i)).intoArray(out, oOff + i);
+                cdf.add(v.mul(ev).mul(pdf)).mul(FloatVector.fromArray(F, g, gOff + i)).intoArray(out, oOff + i);
             } else {
                 v.mul(cdf).intoArray(out, oOff + i);
             }

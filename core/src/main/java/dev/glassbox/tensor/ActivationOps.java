@@ -20,8 +20,7 @@ final class ActivationOps {
         VectorKernels.unary(op, n, x.data, 0, out, 0);
         String name = op.name().toLowerCase(Locale.ROOT);
         return Tensor.result(out, x.shape, name, g -> {
-            // GELU's kernel writes e^(−x²/2) over its output before it reads g: never in place
-            float[] gx = op == UnaryOp.GELU ? new float[n] : GradFn.gradInto(g);
+            float[] gx = GradFn.gradInto(g);
             switch (op) {
                 case NEG -> VectorKernels.affine(n, -1f, 0f, g.data, 0, gx, 0);
                 // d e^x = e^x
