@@ -72,6 +72,14 @@ final class Autograd {
                         float[] acc = in.gradAcc.data;
                         VectorKernels.binary(BinaryOp.ADD, acc.length,
                                 acc, 0, 1, gi.data, 0, 1, acc, 0);
+                    } else if (fresh) {
+                        // the sum goes into the new gradient's own array (a residual's two paths:
+                        // the add passes its gradient on shared, the branch's rule made a new one)
+                        float[] acc = gi.data;
+                        VectorKernels.binary(BinaryOp.ADD, acc.length,
+                                acc, 0, 1, in.gradAcc.data, 0, 1, acc, 0);
+                        in.gradAcc = gi;
+                        in.gradAccOwned = true;
                     } else {
                         Tensor prev = in.gradAcc;
                         in.gradAcc = prev.add(gi);

@@ -37,6 +37,8 @@ class InPlaceGradTest {
         ops.put("log_softmax", x -> x.reshape(3, 6).logSoftmax(1));
         ops.put("softmax dim 0", x -> x.reshape(3, 6).softmax(0));
         ops.put("dropout", x -> x.dropout(0.4f, new Generator(3)));
+        ops.put("layer_norm", x -> NormOps.layerNorm(x.reshape(3, 6), 6, null, null, 1e-5f));
+        ops.put("layer_norm affine", x -> NormOps.layerNorm(x.reshape(3, 6), 6, Tensor.ones(6).mul(1.5f), Tensor.ones(6).mul(-0.25f), 1e-5f));
         ops.put("batch_norm", x -> NormOps.batchNorm(x.reshape(3, 2, 3), null, null, 1e-5f, new float[2], new float[2], true));
         return ops;
     }
