@@ -151,21 +151,20 @@ public final class Workloads {
      * W2: MLP 784-256-128-10 with ReLU, cross-entropy, Adam 1e-3, batch 128, on Fashion-MNIST
      * (inputs in [0, 1]), on the Trainer. Training samples/s over all epochs (batching included,
      * loading from disk and evaluation not), test accuracy after epochs 1 and 5, and the
-     * process's peak RSS with its RSS after each epoch (flat means no per-step growth).
-     * {@code quick}: one epoch on 6,000 images.
+     * process's peak RSS with its RSS after each epoch (flat means no per-step growth); timed
+     * after one epoch of a throwaway model of other seeds ({@code warmup_samples_per_s}: the cold
+     * start). {@code quick}: one epoch on 6,000 images, after one of the same.
      */
     static void w2(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
         MnistFormat.Split data = loadFashionMnist(out);
         if (data == null) return;
         TensorDataset train = s.quick() ? data.train().head(6000) : data.train();
-        Generator g = new Generator(0);
-        var model = new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g), new Activations.ReLU(),
-                new Linear(128, 10, g));
+        // timing after a warm-up (BENCHMARKS.md): one untimed epoch of a throwaway model of other seeds, as the peer does
+        Trainer.Result cold = new Trainer<>(w2Task(train, data, 10, 11, false)).epochs(1).fit(e -> { });
+        out.put("warmup_epochs", 1);
+        out.put("warmup_samples_per_s", Math.round(train.size() / cold.trainSeconds()));
         int epochs = s.quick() ? 1 : 5;
-        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 128, new Generator(1)),
-                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs().reshape(-1, 784)), b.labels()))
-                .evaluateWith(epoch -> epoch == 1 || epoch == 5
-                        ? Map.of("acc", Evaluation.accuracy(model, x -> model.forward(x.reshape(-1, 784)), data.test(), 1000)) : Map.of());
+        SimpleTask<TensorDataset.Batch> task = w2Task(train, data, 0, 1, true);
         List<Double> rss = new ArrayList<>();
         Trainer.Result r = new Trainer<>(task).epochs(epochs).fit(e -> {
             if (!(e instanceof TrainingEvent.EpochEnd ee)) return;
@@ -183,19 +182,34 @@ public final class Workloads {
         out.put("rss_mb_per_epoch", rss.stream().map(v -> (double) Math.round(v)).toList());
     }
 
+    /** W2's MLP and its Adam step from seeds {@code modelSeed} and {@code shuffleSeed}; with {@code evaluate}, test accuracy after epochs 1 and 5. */
+    private static SimpleTask<TensorDataset.Batch> w2Task(TensorDataset train, MnistFormat.Split data, long modelSeed, long shuffleSeed, boolean evaluate) {
+        Generator g = new Generator(modelSeed);
+        var model = new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g), new Activations.ReLU(),
+                new Linear(128, 10, g));
+        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 128, new Generator(shuffleSeed)),
+                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs().reshape(-1, 784)), b.labels()));
+        return evaluate ? task.evaluateWith(epoch -> epoch == 1 || epoch == 5
+                ? Map.of("acc", Evaluation.accuracy(model, x -> model.forward(x.reshape(-1, 784)), data.test(), 1000)) : Map.of()) : task;
+    }
+
     /**
      * W4: the CNN conv(1→32, 3×3) ReLU pool 2, conv(32→64, 3×3) ReLU pool 2, fc(1600→128) ReLU,
      * fc(128→10); Adam 1e-3, batch 64, Fashion-MNIST, on the Trainer; training samples/s and test
-     * accuracy after one epoch. {@code quick}: 640 images, speed only.
+     * accuracy after one epoch, timed after {@link #W4_WARMUP_STEPS} steps of a throwaway CNN of
+     * other seeds ({@code warmup_samples_per_s}: the cold start). {@code quick}: 640 images after
+     * 2 steps, speed only.
      */
     static void w4(Map<String, Object> out, Settings s, Consumer<String> progress) throws IOException {
         MnistFormat.Split data = loadFashionMnist(out);
         if (data == null) return;
         TensorDataset train = s.quick() ? data.train().head(640) : data.train();
-        var model = new Cnn("w4", 28, new Generator(0));
-        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 64, new Generator(1)),
-                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs()), b.labels()))
-                .evaluateWith(epoch -> s.quick() ? Map.of() : Map.of("acc", Evaluation.accuracy(model, model::forward, data.test(), 500)));
+        // timing after a warm-up (BENCHMARKS.md): untimed steps of a throwaway CNN of other seeds, as the peer does
+        int warmup = s.quick() ? 2 : W4_WARMUP_STEPS;
+        Trainer.Result cold = new Trainer<>(w4Task(train, data, 10, 11, false)).maxSteps(warmup).fit(e -> { });
+        out.put("warmup_steps", warmup);
+        out.put("warmup_samples_per_s", Math.round(64.0 * warmup / cold.trainSeconds()));
+        var task = w4Task(train, data, 0, 1, !s.quick());
         Trainer.Result r = new Trainer<>(task).fit(e -> {
             if (e instanceof TrainingEvent.Step st && st.step() % 100 == 0) {
                 progress.accept(String.format(Locale.ROOT, "W4 step %d of %d", st.step(), st.totalSteps()));
@@ -204,6 +218,17 @@ public final class Workloads {
         out.put("samples_per_s", Math.round(train.size() / r.trainSeconds()));
         if (r.evaluation().get("acc") instanceof Double acc) out.put("acc_1ep", Math.round(10000.0 * acc) / 10000.0);
         out.put("peak_rss_mb", Math.round(Memory.peakRssMb()));
+    }
+
+    /** Steps W4 trains a throwaway CNN first, untimed (a fifth of its epoch of 938). */
+    static final int W4_WARMUP_STEPS = 190;
+
+    /** W4's CNN and its Adam step from seeds for the weights and the shuffle; with {@code evaluate}, test accuracy at the epoch's end. */
+    private static SimpleTask<TensorDataset.Batch> w4Task(TensorDataset train, MnistFormat.Split data, long modelSeed, long shuffleSeed, boolean evaluate) {
+        var model = new Cnn("w4", 28, new Generator(modelSeed));
+        var task = new SimpleTask<>(model, new Adam(model.parameters(), 1e-3f), new LoaderBatches(train, 64, new Generator(shuffleSeed)),
+                (TensorDataset.Batch b) -> F.crossEntropy(model.forward(b.inputs()), b.labels()));
+        return evaluate ? task.evaluateWith(epoch -> Map.of("acc", Evaluation.accuracy(model, model::forward, data.test(), 500))) : task;
     }
 
     /**
