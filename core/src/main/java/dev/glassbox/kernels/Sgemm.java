@@ -13,10 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 32, or 3 rows × 3 vectors (9) of AVX2's 16, leaving room for the loads of B and the
  * broadcasts of A.
  *
- * <p>Large problems run on the shared executor. Up to 2048² operands, the threads pack all of
- * A and B first, then take blocks of C in turn and finish each block over every slice of k, so
- * it stays in L2 ({@link #wholePacked}; the calling thread keeps the packed copies, up to 32 MB,
- * for its next product). Few rows and many columns (a batch, a convolution's channels): A is
+ * <p>Large problems run on the shared executor. From 512 rows, up to 2048² operands
+ * ({@link SgemmTall}): with few columns, B is packed whole and each thread packs the block of
+ * rows of A it runs; with more, the threads pack all of A and B first, then take blocks of C in
+ * turn and finish each block over every slice of k, so it stays in L2 (the calling thread keeps
+ * the packed copies, up to 32 MB, for its next product). Few rows and many columns (a batch, a convolution's channels): A is
  * packed once and the threads take chunks of columns ({@link #fewRows}). A small C over a long
  * k (a weight gradient over a batch's tokens): the threads split k ({@link #kSplit}). Larger still: one
  * shared slice of B at a time, the threads splitting the rows of C. Small and one-row problems
@@ -49,14 +50,14 @@ public final class Sgemm {
     private static final int KC = 256;
     private static final int MC = WIDE_TILE ? 128 : 126;   // a multiple of MR, so equal row blocks never pass it
     private static final int NC = 128 * NR;   // 3072 with AVX2
-    /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link #wholePacked} ({@code -Dglassbox.sgemm.splitOnceRows}). */
+    /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
     /** Below this many multiply-adds, one thread wins. */
     private static final long PARALLEL_MIN = 150L * 150 * 150;
     /** Each thread's packed A, packed B and scratch tile. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
     /** The calling thread's buffer for all of a few-row A, which the other threads read. */
     private static final ThreadLocal<float[][]> SHARED_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -84,10 +85,10 @@ public final class Sgemm {
         boolean overwrite = beta == 0f;
         if (!overwrite) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         boolean fits = (long) m * k + (long) k * n <= WHOLE_MAX;
-        if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits && (n + NB - 1) / NB <= rowsPackedCols) {
-            rowsPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits && SgemmTall.fewColumnBlocks(n)) {
+            SgemmTall.rowsPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
-            wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+            SgemmTall.wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
@@ -149,102 +150,8 @@ public final class Sgemm {
         }
     }
 
-    /** Columns of C per block in {@link #wholePacked}. */
-    private static final int NB = 11 * NR;   // 264 with AVX2: a whole number of panels
-    /** Largest m·k + k·n (floats) that {@link #wholePacked} packs whole (2048² operands, 32 MB), and largest m·k for {@link #fewRows}. */
-    private static final long WHOLE_MAX = 1L << 23;
-    /** The calling thread's buffers for a whole packed A and B, which the other threads read. */
-    private static final ThreadLocal<float[][]> WHOLE = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
-
-    /**
-     * Large products: all of op(A) and op(B) packed first (the threads share the work), then the
-     * threads take blocks of C of up to MC×NB in turn and run every slice of k on one block
-     * before the next, so the block (about 130 KB) stays in the core's L2 across the slices. The
-     * BLIS order (each slice of k over all of C) brought every tile of C back from L3, or from
-     * memory once C outgrew it, at the end of each micro-kernel, where Java has no prefetch to
-     * hide it; it also met twice per slice. Alternating in one process against that order: 1024³
-     * 3–10% faster on two threads, 2048³ 10%, 512³ 3%.
-     */
-    private static void wholePacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc, boolean overwrite) {
-        int mPad = (m + MR - 1) / MR * MR, nPad = (n + NR - 1) / NR * NR, block = rowBlock(m);
-        float[][] whole = WHOLE.get();
-        if (whole[0].length < mPad * k) whole[0] = new float[mPad * k];
-        if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
-        float[] ap = whole[0], bp = whole[1];
-        // A: slice pc at pc·mPad, its row block ic at (ic / MR)·kc·MR; B: slice pc at pc·nPad, as pack() lays it out
-        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB, aUnits = slices * blocks;
-        Parallel.forRange(aUnits + slices * cols, 1, (u0, u1) -> {
-            for (int u = u0; u < u1; u++) {
-                if (u < aUnits) {
-                    int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
-                    SgemmPack.packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
-                } else {
-                    int v = u - aUnits, pc = (v / cols) * ks, j0 = (v % cols) * NB, kc = Math.min(ks, k - pc);
-                    SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
-                }
-            }
-        });
-        Parallel.forRange(blocks * cols, 1, (u0, u1) -> {
-            float[] tile = BUFFERS.get()[2];
-            for (int u = u0; u < u1; u++) {
-                int ic = (u / cols) * block, j0 = (u % cols) * NB, mc = Math.min(block, m - ic), nc = Math.min(NB, n - j0);
-                for (int pc = 0; pc < k; pc += ks) {
-                    int kc = Math.min(ks, k - pc);
-                    SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
-                            c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
-                }
-            }
-        });
-    }
-
-    /** Widest C (in blocks of NB columns) that {@link #rowsPacked} takes; wider goes to {@link #wholePacked}. */
-    static volatile int rowsPackedCols = Integer.getInteger("glassbox.sgemm.rowsPackedCols", 2);
-    /** Each thread's packed block of A, every slice of k, in {@link #rowsPacked}. */
-    private static final ThreadLocal<float[][]> ROW_BLOCK_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
-    /**
-     * Many rows, few columns (a layer over 2,048 tokens: C of 2048×128 to 2048×512): B packed
-     * whole and shared, then each thread takes a block of rows at a time, packs that block of A
-     * (every slice of k) into its own buffer and runs it against all of B. A is read once and
-     * its packed block is used while it is in the core's L2; {@link #wholePacked} wrote all of
-     * packed A out (4 MB for W6's 2048×512 gradients) in a pass of its own and read it back, with
-     * one more wait for the threads between the two.
-     */
-    private static void rowsPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float[] c, int cOff, int ldc, boolean overwrite) {
-        int nPad = (n + NR - 1) / NR * NR, block = rowBlock(m);
-        float[][] whole = WHOLE.get();
-        if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
-        float[] bp = whole[1];
-        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB;
-        Parallel.forRange(slices * cols, 1, (u0, u1) -> {
-            for (int u = u0; u < u1; u++) {
-                int pc = (u / cols) * ks, j0 = (u % cols) * NB, kc = Math.min(ks, k - pc);
-                SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
-            }
-        });
-        Parallel.forRange(blocks, 1, (u0, u1) -> {
-            float[] tile = BUFFERS.get()[2];
-            float[][] own = ROW_BLOCK_A.get();
-            if (own[0].length < block * k) own[0] = new float[block * k];
-            float[] ap = own[0];
-            for (int u = u0; u < u1; u++) {
-                int ic = u * block, mc = Math.min(block, m - ic), mcPad = (mc + MR - 1) / MR * MR;
-                for (int pc = 0; pc < k; pc += ks) SgemmPack.packA(transA, mc, Math.min(ks, k - pc), alpha, a, aOff, lda, ic, pc, ap, pc * mcPad);
-                for (int j0 = 0; j0 < n; j0 += NB) {
-                    int nc = Math.min(NB, n - j0);
-                    for (int pc = 0; pc < k; pc += ks) {
-                        int kc = Math.min(ks, k - pc);
-                        SgemmMicro.macro(mc, nc, kc, ap, pc * mcPad, bp, pc * nPad + (j0 / NR) * kc * NR, tile, c, cOff + ic * ldc + j0, ldc,
-                                !overwrite || pc > 0);
-                    }
-                }
-            }
-        });
-    }
+    /** Largest m·k + k·n (floats) that {@link SgemmTall} packs whole (2048² operands, 32 MB), and largest m·k for {@link #fewRows}. */
+    static final long WHOLE_MAX = 1L << 23;
 
     /**
      * The blocked loops. With {@code parallel}, the threads share one packed panel of B (each
@@ -276,7 +183,7 @@ public final class Sgemm {
      * 8). KC and the rest left W2's 784 inputs as 3 × 256 + 16, and the last slice's micro-kernels
      * loaded and stored their tile of C for 16 steps of k; W4's 288 and 1600 were alike.
      */
-    private static int kSlice(int k) {
+    static int kSlice(int k) {
         int slices = (k + KC - 1) / KC;
         return Math.min(KC, ((k + slices - 1) / slices + 7) / 8 * 8);
     }
@@ -285,7 +192,7 @@ public final class Sgemm {
      * Rows per packed block of A: as few blocks as MC allows, of equal size (a multiple of MR),
      * so that no small last block uses each panel of B for only a micro-kernel or two.
      */
-    private static int rowBlock(int rows) {
+    static int rowBlock(int rows) {
         int blocks = (rows + MC - 1) / MC;
         return ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
     }
