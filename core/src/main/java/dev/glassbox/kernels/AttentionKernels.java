@@ -149,23 +149,4 @@ public final class AttentionKernels {
             }
         }
     }
-
-    /**
-     * The softmax's backward over the first {@code n} of a row: dS = P ⊙ (dP − Σ P ⊙ dP), written
-     * over dP ({@code dp}); the row's other {@code width − n} entries are set to 0 (a causal row's
-     * masked keys, whose P is 0).
-     */
-    public static void softmaxBackwardRow(int n, int width, float[] p, float[] dp, int off) {
-        float dsum = VectorKernels.dot(n, p, off, dp, off);
-        int j = 0;
-        if (Simd.ENABLED) {
-            FloatVector s = FloatVector.broadcast(F, dsum);
-            for (int bound = F.loopBound(n); j < bound; j += L) {
-                FloatVector pv = FloatVector.fromArray(F, p, off + j);
-                pv.mul(FloatVector.fromArray(F, dp, off + j).sub(s)).intoArray(dp, off + j);
-            }
-        }
-        for (; j < n; j++) dp[off + j] = p[off + j] * (dp[off + j] - dsum);
-        for (; j < width; j++) dp[off + j] = 0f;
-    }
 }

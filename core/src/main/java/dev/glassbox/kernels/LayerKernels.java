@@ -10,8 +10,8 @@ import static dev.glassbox.kernels.VectorKernels.sumLanes;
 
 /**
  * Kernels beside {@link VectorKernels}' general ones: a batch normalization's squared
- * deviations and input gradient, the leaky ReLU and its gradient (each with its scalar twin in
- * {@link ScalarKernels}), and the sum of squares behind a gradient norm.
+ * deviations and input gradient, the leaky ReLU and its gradient, a softmax row's gradient
+ * (each with its scalar twin in {@link ScalarKernels}), and the sum of squares behind a gradient norm.
  */
 public final class LayerKernels {
     private static final VectorSpecies<Float> F = Simd.F;
@@ -102,5 +102,23 @@ public final class LayerKernels {
         double total = 0;
         for (double p : part) total += p;
         return total;
+    }
+
+    /**
+     * The gradient of one softmax row y = softmax(x) of {@code n}: out = y ⊙ (g − Σ y ⊙ g). The sum
+     * is taken before anything is written, so {@code out} may be {@code g} (the rule in place).
+     */
+    public static void softmaxBackward(int n, float[] y, int yOff, float[] g, int gOff, float[] out, int oOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.softmaxBackward(n, y, yOff, g, gOff, out, oOff);
+            return;
+        }
+        FloatVector s = FloatVector.broadcast(F, VectorKernels.dot(n, y, yOff, g, gOff));
+        int bound = F.loopBound(n), j = 0;
+        for (; j < bound; j += L) {
+            FloatVector.fromArray(F, y, yOff + j).mul(FloatVector.fromArray(F, g, gOff + j).sub(s)).intoArray(out, oOff + j);
+        }
+        float sum = s.lane(0);
+        for (; j < n; j++) out[oOff + j] = y[yOff + j] * (g[gOff + j] - sum);
     }
 }

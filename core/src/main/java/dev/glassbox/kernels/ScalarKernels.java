@@ -137,4 +137,10 @@ public final class ScalarKernels {
     public static void reluMask(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
         for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] > 0f ? g[gOff + i] : 0f;
     }
+
+    /** {@link LayerKernels#softmaxBackward}'s twin: out = y·(g − Σ y·g); out may be g. */
+    public static void softmaxBackward(int n, float[] y, int yOff, float[] g, int gOff, float[] out, int oOff) {
+        float s = dot(n, y, yOff, g, gOff);
+        for (int j = 0; j < n; j++) out[oOff + j] = y[yOff + j] * (g[gOff + j] - s);
+    }
 }

@@ -95,8 +95,7 @@ final class ActivationOps {
                     float s = VectorKernels.sum(cols, g.data, base);
                     for (int j = 0; j < cols; j++) gx[base + j] = g.data[base + j] - (float) Math.exp(out[base + j]) * s;
                 } else {
-                    float s = VectorKernels.dot(cols, g.data, base, out, base);
-                    for (int j = 0; j < cols; j++) gx[base + j] = out[base + j] * (g.data[base + j] - s);
+                    LayerKernels.softmaxBackward(cols, out, base, g.data, base, gx, base);
                 }
             }
             return new Tensor[] {Tensor.freshGrad(gx, x.shape)};

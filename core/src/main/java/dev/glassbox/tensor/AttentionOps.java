@@ -2,6 +2,7 @@ package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.AttentionKernels;
 import dev.glassbox.kernels.AttentionKernels.Band;
+import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Simd;
 import dev.glassbox.kernels.VectorKernels;
@@ -289,7 +290,11 @@ final class AttentionOps {
                     float keep = 1f / (1f - dropout);
                     for (int j = 0; j < dp.length; j++) dp[j] = pd[j] == 0f ? 0f : dp[j] * keep;                    // through the dropout
                 }
-                for (int r = 0; r < tq; r++) AttentionKernels.softmaxBackwardRow(causal ? Math.min(tk, r + 1) : tk, tk, p, dp, r * tk);   // dS
+                for (int r = 0; r < tq; r++) {                                                                          // dS, in place over dP
+                    int o = r * tk, w = causal ? Math.min(tk, r + 1) : tk;                                              // a causal row's keys past
+                    LayerKernels.softmaxBackward(w, p, o, dp, o, dp, o);                                                // the diagonal have P = 0
+                    Arrays.fill(dp, o + w, o + tk, 0f);
+                }
                 if (dq != null) {
                     AttentionKernels.gemm(tq, s.d(), tk, scale, false, dp, 0, tk, k, s.k(i), s.ldk(), dq, s.q(i), s.ldq(),
                             causal ? Band.K_UPTO_ROW : Band.FULL);                                                   // dQ = scale·dS·K

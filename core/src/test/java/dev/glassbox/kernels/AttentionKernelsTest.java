@@ -79,21 +79,4 @@ class AttentionKernelsTest {
         for (int p = 0; p < k; p++) s += (transA ? a[p * m + i] : a[i * k + p]) * b[p * n + j];
         assertEquals(2f * s, c[i * n + j], 1e-5f);
     }
-
-    @ParameterizedTest(name = "{0}x{1}x{2} transA {3} {4}")
-    @MethodSource("shapes")
-    void softmaxBackwardRow(int m, int n, int k, boolean transA, Band band) {
-        if (band != Band.FULL || transA) return;
-        Random r = new Random(n);
-        int width = n + 3, off = 2, used = Math.max(1, n - m % 3);
-        float[] p = SgemmTest.rand(r, off + width), dp = SgemmTest.rand(r, off + width), want = dp.clone();
-        AttentionKernels.softmaxBackwardRow(used, width, p, dp, off);
-        float dsum = 0f;
-        for (int j = 0; j < used; j++) dsum += p[off + j] * want[off + j];
-        for (int j = 0; j < width; j++) {
-            float w = j < used ? p[off + j] * (want[off + j] - dsum) : 0f;
-            assertEquals(w, dp[off + j], 1e-5f, "dS[" + j + "]");
-        }
-        assertEquals(want[0], dp[0], 0f, "before the row");
-    }
 }

@@ -206,4 +206,23 @@ class VectorKernelsTest {
             Parallel.setThreads(before);
         }
     }
+
+    /** A softmax row's gradient against its twin and by hand, into a new array and over g itself. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 64, 255})
+    void softmaxBackwardMatchesTwin(int n) {
+        Random r = new Random(n);
+        int off = 3;
+        float[] y = SgemmTest.rand(r, off + n), g = SgemmTest.rand(r, off + n);
+        float[] fast = new float[off + n], slow = new float[off + n], inPlace = g.clone();
+        LayerKernels.softmaxBackward(n, y, off, g, off, fast, off);
+        ScalarKernels.softmaxBackward(n, y, off, g, off, slow, off);
+        LayerKernels.softmaxBackward(n, y, off, inPlace, off, inPlace, off);
+        close(fast, slow, 1e-5f, "softmax backward n=" + n);
+        double s = 0;
+        for (int j = 0; j < n; j++) s += y[off + j] * g[off + j];
+        for (int j = 0; j < n; j++) assertEquals(y[off + j] * (g[off + j] - s), fast[off + j], 1e-4, "by hand [" + j + "]");
+        for (int j = 0; j < n; j++) assertEquals(fast[off + j], inPlace[off + j], 0f, "in place [" + j + "]");
+        assertEquals(g[0], inPlace[0], 0f, "before the row");
+    }
 }
