@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]
+# Timing probes (dev.glassbox.bench.Probes): bench/probe.sh w2-steps|w4-steps|w8-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]
 # and bench/probe.sh dcgan-replay FILE (PyTorch's W9 steps replayed; FILE from bench/peers/w9_torch.py --replay FILE)
+# PROBE_JAVA_OPTS adds JVM options (for example -Dglassbox.sgemm.splitOnceRows=1024 to try another path).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/.mvn/java25.sh"
@@ -17,5 +18,5 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 main=dev.glassbox.bench.Probes
 if [ "${1:-}" = kernel-peak ]; then main=dev.glassbox.kernels.KernelRates; shift; fi
 if [ "${1:-}" = dcgan-replay ]; then main=dev.glassbox.bench.DcganReplay; shift; fi
-exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -Xmn256m -XX:SurvivorRatio=2 --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
+exec "$JAVA_HOME/bin/java" ${PROBE_JAVA_OPTS:-} --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -Xmn256m -XX:SurvivorRatio=2 --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@" \
   2> >(grep -av --line-buffered '^WARNING: Using incubator modules' >&2)

@@ -2,12 +2,14 @@ package dev.glassbox.bench;
 
 import dev.glassbox.kernels.KernelRates;
 import dev.glassbox.models.course.Cnn;
+import dev.glassbox.models.course.Vae;
 import dev.glassbox.models.rnn.LanguageModel;
 import dev.glassbox.models.text.Vocab;
 import dev.glassbox.nn.Activations;
 import dev.glassbox.nn.F;
 import dev.glassbox.nn.Linear;
 import dev.glassbox.nn.Recurrent;
+import dev.glassbox.nn.Reduction;
 import dev.glassbox.nn.Sequential;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.tensor.Blas;
@@ -39,6 +41,8 @@ import java.util.stream.IntStream;
  *       as one node, as the model does ({@code -Dprobe.unfused=true}: as three, each timed;
  *       {@code -Dprobe.ab=true}: the model's step against convolution + ReLU as one node and
  *       the pooling apart, alternating blocks of 20 steps in one process).</li>
+ *   <li>{@code w8-steps}: W8's VAE, batch 128 of random pixels, each stage of a step timed
+ *       (mean of 1,000 steps after 1,000 warm-up steps).</li>
  *   <li>{@code lstm}: W5's network (embedding 64, LSTM 256) on random characters, batch 32 of
  *       64 steps, tokens/s over eight runs of 15 steps (median, range, and per CPU-second of
  *       the process, which the VM's stolen time does not move).</li>
@@ -65,9 +69,10 @@ public final class Probes {
             case "w4-steps" -> w4Steps();
             case "lstm" -> lstm();
             case "w2-steps" -> w2Steps();
+            case "w8-steps" -> w8Steps();
             case "gemm-openblas" -> gemmOpenBlas(Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]"
+                System.err.println("usage: bench/probe.sh w2-steps|w4-steps|w8-steps|lstm|kernel-peak|gemm-openblas M N K [threads] [NN|NT|TN|TT]"
                         + " (kernel-peak is core's KernelRates)");
                 System.exit(2);
             }
@@ -102,6 +107,41 @@ public final class Probes {
             h = l3.forward(h);
             t[k++] = System.nanoTime();
             Tensor loss = F.crossEntropy(h, y);
+            t[k++] = System.nanoTime();
+            loss.backward();
+            t[k++] = System.nanoTime();
+            opt.step();
+            t[k] = System.nanoTime();
+        }, 128);
+    }
+
+    /** W8's VAE (784-400-20-400-784, Adam 1e-3), batch 128 of random pixels: each stage of a step timed. */
+    static void w8Steps() {
+        Vae vae = new Vae(784, 400, 20, new Generator(0));
+        Adam opt = new Adam(vae.parameters(), 1e-3f);
+        Tensor x = Tensor.rand(new Generator(1), 128, 784);
+        Generator noise = new Generator(2);
+        String[] names = {"zero_grad", "encoder", "relu", "mu+logvar", "z", "dec_hidden", "dec_out", "bce", "kl", "backward", "adam"};
+        timeStages(names, 1000, 1000, t -> {
+            int k = 0;
+            t[k++] = System.nanoTime();
+            opt.zeroGrad();
+            t[k++] = System.nanoTime();
+            Tensor h = vae.encoder.forward(x);
+            t[k++] = System.nanoTime();
+            h = h.relu();
+            t[k++] = System.nanoTime();
+            Tensor mu = vae.mu.forward(h), logvar = vae.logvar.forward(h);
+            t[k++] = System.nanoTime();
+            Tensor z = mu.add(logvar.mul(0.5f).exp().mul(Tensor.randn(noise, 128, 20)));
+            t[k++] = System.nanoTime();
+            Tensor d = vae.decoderHidden.forward(z).relu();
+            t[k++] = System.nanoTime();
+            Tensor logits = vae.decoderOut.forward(d);
+            t[k++] = System.nanoTime();
+            Tensor recon = F.binaryCrossEntropyWithLogits(logits, x, Reduction.SUM).div(128f);
+            t[k++] = System.nanoTime();
+            Tensor loss = recon.add(logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum().mul(-0.5f / 128));
             t[k++] = System.nanoTime();
             loss.backward();
             t[k++] = System.nanoTime();
