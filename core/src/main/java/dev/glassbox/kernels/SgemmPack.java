@@ -84,14 +84,10 @@ final class SgemmPack {
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
                 int dst = apOff + p * MR;
-                if (MR == 8) {   // a panel's 8 values: one 256-bit vector
-                    for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                        FloatVector.fromArray(FloatVector.SPECIES_256, a, src).mul(alpha).intoArray(ap, dst);
-                    }
-                } else {
-                    for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
-                        for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
-                    }
+                // (a 256-bit vector a panel was tried: that species is not reliably compiled on an
+                // AVX-512 machine, docs/benchmarks.md 2026-12-06 night)
+                for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
+                    for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
                 }
                 if (full < panels) {
                     int rows = mc - full * MR;
