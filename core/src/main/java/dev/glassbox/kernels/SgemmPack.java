@@ -11,17 +11,21 @@ final class SgemmPack {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
     /**
-     * Whether the transposing packs (A stored by rows, B stored by columns) run as transposes in
-     * registers: 16-lane vectors and the 8 × 2-vector tile. A scalar loop spent 0.35–0.5 ns a
-     * value on them, a quarter of the time of a batch-128 layer's product; the shuffles 0.16–0.26.
+     * Whether A stored by rows is packed by transposes in registers ({@link #transposeRows8}):
+     * 16-lane vectors and the 8 × 2-vector tile. A scalar loop spent 0.35–0.5 ns a value on it,
+     * the transposes 0.16. (B stored by columns, a layer's weight in the forward pass, stays a
+     * scalar loop: its 16-row transposes gained only 1.27× on a weight streaming from L3, and
+     * their large method slowed the first seconds of a run; docs/benchmarks.md.)
+     * {@code -Dglassbox.sgemm.registerTransposes=false} keeps the scalar loop.
      */
-    private static final boolean SHUFFLE = L == 16 && MR == 8 && NR == 2 * L;
+    private static final boolean SHUFFLE = L == 16 && MR == 8 && NR == 2 * L
+            && !"false".equalsIgnoreCase(System.getProperty("glassbox.sgemm.registerTransposes"));
     /**
-     * Index vectors that interleave two vectors in units of 1, 2, 4 or 8 lanes, from their low
+     * Index vectors that interleave two vectors in units of 1, 2 or 4 lanes, from their low
      * (LO) or high (HI) halves: lanes 0–15 of the first, 16–31 of the second (selectFrom with two
      * tables, one vpermt2ps each on AVX-512). Null without {@link #SHUFFLE}.
      */
-    private static final FloatVector LO1, HI1, LO2, HI2, LO4, HI4, LO8, HI8;
+    private static final FloatVector LO1, HI1, LO2, HI2, LO4, HI4;
 
     static {
         LO1 = interleave(1, false);
@@ -30,8 +34,6 @@ final class SgemmPack {
         HI2 = interleave(2, true);
         LO4 = interleave(4, false);
         HI4 = interleave(4, true);
-        LO8 = interleave(8, false);
-        HI8 = interleave(8, true);
     }
 
     private static FloatVector interleave(int unit, boolean high) {
@@ -121,12 +123,6 @@ final class SgemmPack {
             for (int jp = j0; jp < j1; jp += NR) {
                 int cols = Math.min(NR, j1 - jp);
                 int base = bpOff + (jp / NR) * kc * NR;
-                if (SHUFFLE && cols == NR) {
-                    int src = bOff + (jc + jp) * ldb + pc;
-                    transposeRows16(kc, b, src, ldb, bp, base);
-                    transposeRows16(kc, b, src + L * ldb, ldb, bp, base + L);
-                    continue;
-                }
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (jc + jp + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
@@ -163,46 +159,6 @@ final class SgemmPack {
         }
         for (; p < kc; p++) {
             for (int i = 0; i < 8; i++) ap[dst + p * 8 + i] = alpha * a[src + i * lda + p];
-        }
-    }
-
-    /**
-     * Sixteen stored rows of B (from {@code src}, {@code ldb} apart: sixteen columns of op(B)),
-     * kc values each, into half of a panel at {@code dst}: bp[dst + p·NR + j] = b[src + j·ldb + p].
-     * Sixteen values of k at a time: sixteen loads, four rounds of interleaving (units of 1, 2,
-     * 4, 8) and sixteen stores, one column of k each.
-     */
-    private static void transposeRows16(int kc, float[] b, int src, int ldb, float[] bp, int dst) {
-        int p = 0;
-        for (; p + L <= kc; p += L) {
-            int s = src + p, d = dst + p * NR;
-                FloatVector v0 = FloatVector.fromArray(F, b, s), v1 = FloatVector.fromArray(F, b, s + ldb), v2 = FloatVector.fromArray(F, b, s + 2 * ldb), v3 = FloatVector.fromArray(F, b, s + 3 * ldb);
-                FloatVector v4 = FloatVector.fromArray(F, b, s + 4 * ldb), v5 = FloatVector.fromArray(F, b, s + 5 * ldb), v6 = FloatVector.fromArray(F, b, s + 6 * ldb), v7 = FloatVector.fromArray(F, b, s + 7 * ldb);
-                FloatVector v8 = FloatVector.fromArray(F, b, s + 8 * ldb), v9 = FloatVector.fromArray(F, b, s + 9 * ldb), v10 = FloatVector.fromArray(F, b, s + 10 * ldb), v11 = FloatVector.fromArray(F, b, s + 11 * ldb);
-                FloatVector v12 = FloatVector.fromArray(F, b, s + 12 * ldb), v13 = FloatVector.fromArray(F, b, s + 13 * ldb), v14 = FloatVector.fromArray(F, b, s + 14 * ldb), v15 = FloatVector.fromArray(F, b, s + 15 * ldb);
-                FloatVector a0 = LO1.selectFrom(v0, v1), a1 = HI1.selectFrom(v0, v1), a2 = LO1.selectFrom(v2, v3), a3 = HI1.selectFrom(v2, v3);
-                FloatVector a4 = LO1.selectFrom(v4, v5), a5 = HI1.selectFrom(v4, v5), a6 = LO1.selectFrom(v6, v7), a7 = HI1.selectFrom(v6, v7);
-                FloatVector a8 = LO1.selectFrom(v8, v9), a9 = HI1.selectFrom(v8, v9), a10 = LO1.selectFrom(v10, v11), a11 = HI1.selectFrom(v10, v11);
-                FloatVector a12 = LO1.selectFrom(v12, v13), a13 = HI1.selectFrom(v12, v13), a14 = LO1.selectFrom(v14, v15), a15 = HI1.selectFrom(v14, v15);
-                FloatVector b0 = LO2.selectFrom(a0, a2), b1 = HI2.selectFrom(a0, a2), b2 = LO2.selectFrom(a1, a3), b3 = HI2.selectFrom(a1, a3);
-                FloatVector b4 = LO2.selectFrom(a4, a6), b5 = HI2.selectFrom(a4, a6), b6 = LO2.selectFrom(a5, a7), b7 = HI2.selectFrom(a5, a7);
-                FloatVector b8 = LO2.selectFrom(a8, a10), b9 = HI2.selectFrom(a8, a10), b10 = LO2.selectFrom(a9, a11), b11 = HI2.selectFrom(a9, a11);
-                FloatVector b12 = LO2.selectFrom(a12, a14), b13 = HI2.selectFrom(a12, a14), b14 = LO2.selectFrom(a13, a15), b15 = HI2.selectFrom(a13, a15);
-                FloatVector c0 = LO4.selectFrom(b0, b4), c1 = HI4.selectFrom(b0, b4), c2 = LO4.selectFrom(b1, b5), c3 = HI4.selectFrom(b1, b5);
-                FloatVector c4 = LO4.selectFrom(b2, b6), c5 = HI4.selectFrom(b2, b6), c6 = LO4.selectFrom(b3, b7), c7 = HI4.selectFrom(b3, b7);
-                FloatVector c8 = LO4.selectFrom(b8, b12), c9 = HI4.selectFrom(b8, b12), c10 = LO4.selectFrom(b9, b13), c11 = HI4.selectFrom(b9, b13);
-                FloatVector c12 = LO4.selectFrom(b10, b14), c13 = HI4.selectFrom(b10, b14), c14 = LO4.selectFrom(b11, b15), c15 = HI4.selectFrom(b11, b15);
-                LO8.selectFrom(c0, c8).intoArray(bp, d); HI8.selectFrom(c0, c8).intoArray(bp, d + NR);
-                LO8.selectFrom(c1, c9).intoArray(bp, d + 2 * NR); HI8.selectFrom(c1, c9).intoArray(bp, d + 3 * NR);
-                LO8.selectFrom(c2, c10).intoArray(bp, d + 4 * NR); HI8.selectFrom(c2, c10).intoArray(bp, d + 5 * NR);
-                LO8.selectFrom(c3, c11).intoArray(bp, d + 6 * NR); HI8.selectFrom(c3, c11).intoArray(bp, d + 7 * NR);
-                LO8.selectFrom(c4, c12).intoArray(bp, d + 8 * NR); HI8.selectFrom(c4, c12).intoArray(bp, d + 9 * NR);
-                LO8.selectFrom(c5, c13).intoArray(bp, d + 10 * NR); HI8.selectFrom(c5, c13).intoArray(bp, d + 11 * NR);
-                LO8.selectFrom(c6, c14).intoArray(bp, d + 12 * NR); HI8.selectFrom(c6, c14).intoArray(bp, d + 13 * NR);
-                LO8.selectFrom(c7, c15).intoArray(bp, d + 14 * NR); HI8.selectFrom(c7, c15).intoArray(bp, d + 15 * NR);
-        }
-        for (; p < kc; p++) {
-            for (int j = 0; j < L; j++) bp[dst + p * NR + j] = b[src + j * ldb + p];
         }
     }
 }
