@@ -24,29 +24,59 @@ public final class LossKernels {
         }
     }
 
+    /**
+     * Σ over i of the loss of logit x[i] against target y[i]: the same bits as
+     * {@link #bceWithLogits} into an array and {@link VectorKernels#sum} over it (each thread's
+     * losses go into a scratch array it keeps, not a new one per call).
+     */
+    public static float bceWithLogitsSum(int n, float[] x, float[] y) {
+        float[] out = SCRATCH.get();
+        if (out.length < n) {
+            out = new float[n];
+            SCRATCH.set(out);
+        }
+        bceWithLogits(n, x, y, out);
+        return VectorKernels.sum(n, out, 0);
+    }
+
+    /** The calling thread's array for {@link #bceWithLogitsSum}'s losses. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
     /** gx[i] = (sigmoid(x) − y)·g[i], the gradient of the loss with respect to the logit. */
     public static void bceWithLogitsBackward(int n, float[] x, float[] y, float[] g, float[] gx) {
+        backward(n, x, y, g, 0f, gx);
+    }
+
+    /** gx[i] = (sigmoid(x) − y)·g: the gradient of a sum (g: its gradient) of the losses. */
+    public static void bceWithLogitsBackward(int n, float[] x, float[] y, float g, float[] gx) {
+        backward(n, x, y, null, g, gx);
+    }
+
+    private static void backward(int n, float[] x, float[] y, float[] g, float gAll, float[] gx) {
         if (n >= VectorKernels.PARALLEL_MIN && Parallel.threads() > 1) {
-            Parallel.forRange(n, VectorKernels.GRAIN, (s, e) -> backwardSerial(s, e, x, y, g, gx));
+            Parallel.forRange(n, VectorKernels.GRAIN, (s, e) -> backwardSerial(s, e, x, y, g, gAll, gx));
         } else {
-            backwardSerial(0, n, x, y, g, gx);
+            backwardSerial(0, n, x, y, g, gAll, gx);
         }
     }
 
-    private static void backwardSerial(int from, int to, float[] x, float[] y, float[] g, float[] gx) {
+    /** With {@code g} null, every element's upstream gradient is {@code gAll}. */
+    private static void backwardSerial(int from, int to, float[] x, float[] y, float[] g, float gAll, float[] gx) {
         int n = to - from;
         if (!Simd.ENABLED || n < L) {
-            ScalarKernels.bceWithLogitsBackward(from, to, x, y, g, gx);
+            if (g != null) ScalarKernels.bceWithLogitsBackward(from, to, x, y, g, gx);
+            else ScalarKernels.bceWithLogitsBackward(from, to, x, y, gAll, gx);
             return;
         }
         int bound = from + F.loopBound(n);
         VectorKernels.expInto(x, from, gx, from, bound - from, -1f, 0f);   // e^−x, then 1/(1 + e^−x)
-        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector one = FloatVector.broadcast(F, 1f), all = FloatVector.broadcast(F, gAll);
         for (int i = from; i < bound; i += L) {
             FloatVector s = one.div(one.add(FloatVector.fromArray(F, gx, i)));
-            s.sub(FloatVector.fromArray(F, y, i)).mul(FloatVector.fromArray(F, g, i)).intoArray(gx, i);
+            s.sub(FloatVector.fromArray(F, y, i)).mul(g == null ? all : FloatVector.fromArray(F, g, i)).intoArray(gx, i);
         }
-        ScalarKernels.bceWithLogitsBackward(bound, to, x, y, g, gx);
+        if (g != null) ScalarKernels.bceWithLogitsBackward(bound, to, x, y, g, gx);
+        else ScalarKernels.bceWithLogitsBackward(bound, to, x, y, gAll, gx);
     }
 
     private static final float SQRT2 = 1.41421356237f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;

@@ -84,6 +84,11 @@ public final class ScalarKernels {
         for (int i = from; i < to; i++) gx[i] = (UnaryOp.sigmoid(x[i]) - y[i]) * g[i];
     }
 
+    /** The same with one upstream gradient g for every element (the gradient of the losses' sum). */
+    public static void bceWithLogitsBackward(int from, int to, float[] x, float[] y, float g, float[] gx) {
+        for (int i = from; i < to; i++) gx[i] = (UnaryOp.sigmoid(x[i]) - y[i]) * g;
+    }
+
     /** dL/dx for y = gelu(x): g·(Φ(x) + x·φ(x)). */
     public static void geluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int oOff) {
         for (int i = 0; i < n; i++) {

@@ -187,6 +187,8 @@ public final class F {
 
     /** Binary cross-entropy on logits, numerically stable (sigmoid folded in). */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+        // the sum as one node (a VAE's reconstruction loss): no array of losses, none of ones in the backward
+        if (reduction == Reduction.SUM) return FusedOps.binaryCrossEntropyWithLogitsSum(logits, target);
         return reduce(FusedOps.binaryCrossEntropyWithLogits(logits, target), reduction);
     }
 

@@ -181,6 +181,33 @@ public final class FusedOps {
     }
 
     /**
+     * The sum of {@link #binaryCrossEntropyWithLogits} over every element as one node, PyTorch's
+     * {@code reduction='sum'}: the same bits as the elementwise losses summed, without the losses'
+     * array and the array of ones that the sum's gradient would fill. d/dx = (σ(x) − y)·g,
+     * d/dy = −x·g.
+     */
+    public static Tensor binaryCrossEntropyWithLogitsSum(Tensor x, Tensor y) {
+        if (!Arrays.equals(x.shape, y.shape)) {
+            throw new IllegalArgumentException("binary_cross_entropy_with_logits: input " + Shapes.str(x.shape)
+                    + " and target " + Shapes.str(y.shape) + " differ in shape");
+        }
+        int n = x.data.length;
+        float sum = LossKernels.bceWithLogitsSum(n, x.data, y.data);
+        return Tensor.result(new float[] {sum}, new int[0], "binary_cross_entropy_with_logits", g -> {
+            float all = g.data[0];
+            float[] gx = new float[n];
+            LossKernels.bceWithLogitsBackward(n, x.data, y.data, all, gx);
+            Tensor gyT = null;
+            if (y.requiresGrad) {
+                float[] gy = new float[n];
+                for (int i = 0; i < n; i++) gy[i] = -x.data[i] * all;
+                gyT = new Tensor(gy, y.shape);
+            }
+            return new Tensor[] {new Tensor(gx, x.shape), gyT};
+        }, x, y);
+    }
+
+    /**
      * Binary cross-entropy on probabilities, elementwise, with each log clamped at −100 as PyTorch
      * does (so p = 0 or 1 gives a finite loss). dL/dp = g·(p − y)/max(p(1 − p), 1e−12).
      */

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 class LossKernelsTest {
@@ -43,6 +45,31 @@ class LossKernelsTest {
         LossKernels.bceWithLogitsBackward(n, in[0], in[1], in[2], gf);
         ScalarKernels.bceWithLogitsBackward(0, n, in[0], in[1], in[2], gs);
         close(gf, gs, "backward n=" + n, in[0], backwardScale);
+    }
+
+    /**
+     * The sum's kernels: the loss summed as the elementwise kernel and the vector sum would sum it
+     * (bit for bit), and the backward with one upstream gradient as the one with an array of it,
+     * bit for bit, and within 1e-6 of its scalar twin as above.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 17, 1023, 70001, 100352})
+    void bceWithLogitsSumIsTheSumOfTheLosses(int n) {
+        float[][] in = inputs(n);
+        float[] each = new float[n];
+        LossKernels.bceWithLogits(n, in[0], in[1], each);
+        assertEquals(Float.floatToIntBits(VectorKernels.sum(n, each, 0)), Float.floatToIntBits(LossKernels.bceWithLogitsSum(n, in[0], in[1])),
+                "sum n=" + n);
+        float g = in[2][0];
+        float[] ones = new float[n], byArray = new float[n], byScalar = new float[n], slow = new float[n];
+        java.util.Arrays.fill(ones, g);
+        LossKernels.bceWithLogitsBackward(n, in[0], in[1], ones, byArray);
+        LossKernels.bceWithLogitsBackward(n, in[0], in[1], g, byScalar);
+        assertArrayEquals(byArray, byScalar, 0f, "backward with one gradient, n=" + n);
+        ScalarKernels.bceWithLogitsBackward(0, n, in[0], in[1], g, slow);
+        float[] scale = new float[n];
+        java.util.Arrays.fill(scale, 1 + Math.abs(g));
+        close(byScalar, slow, "backward with one gradient against its twin, n=" + n, in[0], scale);
     }
 
     private static void close(float[] fast, float[] slow, String what, float[] x, float[] scale) {

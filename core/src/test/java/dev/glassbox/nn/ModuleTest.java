@@ -105,4 +105,21 @@ class ModuleTest {
         assertEquals(composed.item(), F.binaryCrossEntropyWithLogits(z, t).item(), 1e-6f);
         assertEquals(F.binaryCrossEntropy(z.sigmoid(), t).item(), F.binaryCrossEntropyWithLogits(z, t).item(), 1e-5f);
     }
+
+    /** reduction='sum' is one node: the same bits as the elementwise losses summed, forward and backward, both inputs. */
+    @Test
+    void bceWithLogitsSumIsTheElementwiseLossesSummed() {
+        Generator g = new Generator(6);
+        for (int n : new int[] {5, 128 * 784}) {
+            Tensor z1 = Tensor.randn(g, n).mul(3f).requiresGrad(true), t1 = Tensor.rand(g, n).requiresGrad(true);
+            Tensor z2 = z1.detach().requiresGrad(true), t2 = t1.detach().requiresGrad(true);
+            Tensor fused = F.binaryCrossEntropyWithLogits(z1, t1, Reduction.SUM);
+            Tensor composed = F.binaryCrossEntropyWithLogits(z2, t2, Reduction.NONE).sum();
+            assertEquals(Float.floatToIntBits(composed.item()), Float.floatToIntBits(fused.item()), "n=" + n);
+            fused.mul(0.7f).backward();
+            composed.mul(0.7f).backward();
+            assertArrayEquals(z2.grad().data(), z1.grad().data(), 0f, "d/dz, n=" + n);
+            assertArrayEquals(t2.grad().data(), t1.grad().data(), 0f, "d/dt, n=" + n);
+        }
+    }
 }

@@ -120,6 +120,8 @@ class GradCheckTest {
         cs.add(c("mse", x -> F.mseLoss(x[0], x[1]), r(4, 3), r(4, 3)));
         cs.add(c("bce with logits", x -> F.binaryCrossEntropyWithLogits(x[0], x[1]),
                 Tensor.of(new float[] {0f, -3f, 2.5f, 0.3f}, 4), u(0f, 1f, 4)));
+        cs.add(c("bce with logits sum", x -> F.binaryCrossEntropyWithLogits(x[0], x[1], Reduction.SUM),
+                Tensor.of(new float[] {0f, -3f, 2.5f, 0.3f}, 4), u(0f, 1f, 4)));
         cs.add(c("bce", x -> F.binaryCrossEntropy(x[0], Tensor.of(new float[] {0f, 1f, 0.3f, 1f}, 4)), u(0.1f, 0.9f, 4)));
         return cs.stream().map(k -> DynamicTest.dynamicTest(k.name, () -> GradCheck.check(k.name, k.eps, 2e-2, 2e-3, k.f, k.inputs)));
     }
