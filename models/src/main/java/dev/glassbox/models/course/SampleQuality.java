@@ -151,6 +151,9 @@ public final class SampleQuality {
      * The scorer of a data set: its checkpoint if one was kept, else trained now (seed 42) and
      * kept; that training reaches {@code events} as stage 1/1 "the sample scorer".
      */
+    /** The name of the stage a scorer's training is reported as (its steps reach the run's listener after it). */
+    public static final String SCORER_STAGE = "the sample scorer";
+
     static Cnn scorer(String data, int side, EventListener events) throws IOException {
         String preset = side == 8 ? "course" : "w4";
         Path file = ImageData.dataHome().resolve("scorers").resolve(data.replaceAll("[^A-Za-z0-9._-]", "_") + "-cnn-" + preset + ".safetensors");
@@ -163,7 +166,7 @@ public final class SampleQuality {
         String goal = "cnn " + preset + " learns " + data + " once, kept in " + file + " for every later score";
         EventListener asStage = e -> {
             switch (e) {
-                case TrainingEvent.Started s -> events.on(new TrainingEvent.Stage(1, 1, "the sample scorer", goal,
+                case TrainingEvent.Started s -> events.on(new TrainingEvent.Stage(1, 1, SCORER_STAGE, goal,
                         s.epochs(), s.stepsPerEpoch(), s.totalSteps(), s.fromStep()));
                 case TrainingEvent.Finished f -> { }
                 default -> events.on(e);
