@@ -108,10 +108,7 @@ public final class Probes {
             t[k++] = System.nanoTime();
             Tensor loss = F.crossEntropy(h, y);
             t[k++] = System.nanoTime();
-            loss.backward();
-            t[k++] = System.nanoTime();
-            opt.step();
-            t[k] = System.nanoTime();
+            backwardAndStep(loss, opt, t, k);
         }, 128);
     }
 
@@ -143,11 +140,16 @@ public final class Probes {
             t[k++] = System.nanoTime();
             Tensor loss = recon.add(logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum().mul(-0.5f / 128));
             t[k++] = System.nanoTime();
-            loss.backward();
-            t[k++] = System.nanoTime();
-            opt.step();
-            t[k] = System.nanoTime();
+            backwardAndStep(loss, opt, t, k);
         }, 128);
+    }
+
+    /** A probed step's last two stages, each stamped into t from index k: backward, then the optimizer's step. */
+    private static void backwardAndStep(Tensor loss, Adam opt, long[] t, int k) {
+        loss.backward();
+        t[k] = System.nanoTime();
+        opt.step();
+        t[k + 1] = System.nanoTime();
     }
 
     /** Runs {@code step} (which fills names.length + 1 time stamps) warm + counted times; prints each stage's mean. */
