@@ -27,10 +27,11 @@ public final class LossKernels {
     /**
      * Σ over i of the loss of logit x[i] against target y[i]: the same bits as
      * {@link #bceWithLogits} into an array and {@link VectorKernels#sum} over it (each thread's
-     * losses go into a scratch array it keeps, not a new one per call).
+     * losses go into a scratch array it keeps, not a new one per call, up to {@link #SCRATCH_MAX}
+     * values; a larger input gets an array of its own, so no thread holds a huge one for good).
      */
     public static float bceWithLogitsSum(int n, float[] x, float[] y) {
-        float[] out = SCRATCH.get();
+        float[] out = n > SCRATCH_MAX ? new float[n] : SCRATCH.get();
         if (out.length < n) {
             out = new float[n];
             SCRATCH.set(out);
@@ -39,6 +40,8 @@ public final class LossKernels {
         return VectorKernels.sum(n, out, 0);
     }
 
+    /** The largest scratch array {@link #bceWithLogitsSum} keeps per thread (4 MB). */
+    private static final int SCRATCH_MAX = 1 << 20;
     /** The calling thread's array for {@link #bceWithLogitsSum}'s losses. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 

@@ -53,7 +53,7 @@ class LossKernelsTest {
      * bit for bit, and within 1e-6 of its scalar twin as above.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 16, 17, 1023, 70001, 100352})
+    @ValueSource(ints = {1, 7, 16, 17, 1023, 70001, 100352, (1 << 20) + 17})   // the last above the kept scratch array
     void bceWithLogitsSumIsTheSumOfTheLosses(int n) {
         float[][] in = inputs(n);
         float[] each = new float[n];

@@ -147,13 +147,13 @@ public final class SampleQuality {
         return new ImageSampler.Images(pixels, n, side);
     }
 
-    /**
-     * The scorer of a data set: its checkpoint if one was kept, else trained now (seed 42) and
-     * kept; that training reaches {@code events} as stage 1/1 "the sample scorer".
-     */
     /** The name of the stage a scorer's training is reported as (its steps reach the run's listener after it). */
     public static final String SCORER_STAGE = "the sample scorer";
 
+    /**
+     * The scorer of a data set: its checkpoint if one was kept, else trained now (seed 42) and
+     * kept; that training reaches {@code events} as stage 1/1 {@link #SCORER_STAGE}.
+     */
     static Cnn scorer(String data, int side, EventListener events) throws IOException {
         String preset = side == 8 ? "course" : "w4";
         Path file = ImageData.dataHome().resolve("scorers").resolve(data.replaceAll("[^A-Za-z0-9._-]", "_") + "-cnn-" + preset + ".safetensors");

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With one thread, training 4 epochs straight, and training with checkpoints, being killed
  * ({@code kill -9} of a separate JVM right after its checkpoint in the third epoch) and resuming
- * for the rest, give bit-identical weights and the same loss curve — for the DNN, the CNN and the
- * LSTM.
+ * for the rest, give bit-identical weights and the same loss curve — for the DNN, the CNN, the
+ * VAE, the DCGAN and the LSTM.
  */
 class ResumeAfterKillTest {
     @TempDir
