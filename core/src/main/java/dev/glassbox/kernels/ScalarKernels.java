@@ -148,4 +148,9 @@ public final class ScalarKernels {
         float s = dot(n, y, yOff, g, gOff);
         for (int j = 0; j < n; j++) out[oOff + j] = y[yOff + j] * (g[gOff + j] - s);
     }
+
+    /** dst[dstOff + e] = src[srcOff + index[indexOff + e]] for e in [0, n). */
+    public static void gather(int n, float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff) {
+        for (int e = 0; e < n; e++) dst[dstOff + e] = src[srcOff + index[indexOff + e]];
+    }
 }

@@ -27,7 +27,6 @@ final class ConvOps {
      * Slot {@code slot} of the calling thread, at least {@code n} long, contents undefined.
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
-
     static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < n) s[slot] = new float[n];
@@ -47,74 +46,6 @@ final class ConvOps {
             throw new IllegalArgumentException(op + ": kernel " + k + " is larger than the padded input size " + (in + 2 * pad));
         }
         return o;
-    }
-
-    /**
-     * cols[(c·kh + i)·kw + j][colOff + oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside);
-     * rows of cols are {@code ld} long, so the images of a batch sit side by side.
-     */
-    static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                               int ho, int wo, float[] cols, int colOff, int ld) {
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++) {
-                    int row = ((ch * kh + i) * kw + j) * ld + colOff;
-                    // the output columns whose input column ox·sw − pw + j lies inside the image
-                    int lo = validFrom(j, sw, pw), hi = validTo(j, sw, pw, w, wo);
-                    for (int oy = 0; oy < ho; oy++) {
-                        int iy = oy * sh - ph + i;
-                        int dst = row + oy * wo;
-                        if (iy < 0 || iy >= h || lo >= hi) {
-                            Arrays.fill(cols, dst, dst + wo, 0f);
-                            continue;
-                        }
-                        if (lo > 0) Arrays.fill(cols, dst, dst + lo, 0f);
-                        if (hi < wo) Arrays.fill(cols, dst + hi, dst + wo, 0f);
-                        int src = xOff + (ch * h + iy) * w - pw + j;
-                        if (sw == 1) {
-                            System.arraycopy(x, src + lo, cols, dst + lo, hi - lo);
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) cols[dst + ox] = x[src + ox * sw];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** The first output column whose input column ox·sw − pw + j is at least 0. */
-    private static int validFrom(int j, int sw, int pw) {
-        return Math.max(0, Math.ceilDiv(pw - j, sw));
-    }
-
-    /** One past the last output column whose input column ox·sw − pw + j is below w. */
-    private static int validTo(int j, int sw, int pw, int w, int wo) {
-        return Math.min(wo, Math.floorDiv(w - 1 + pw - j, sw) + 1);
-    }
-
-    /** The adjoint of im2col: adds each column entry back to the pixel it came from. */
-    static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                               int ho, int wo, float[] dx, int dxOff) {
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++) {
-                    int row = ((ch * kh + i) * kw + j) * ld + colOff;
-                    int lo = validFrom(j, sw, pw), hi = validTo(j, sw, pw, w, wo);
-                    for (int oy = 0; oy < ho && lo < hi; oy++) {
-                        int iy = oy * sh - ph + i;
-                        if (iy < 0 || iy >= h) continue;
-                        int dst = dxOff + (ch * h + iy) * w - pw + j, src = row + oy * wo;
-                        if (sw == 1) {
-                            // runs are short (11 values for W4's second layer): an explicit vector loop
-                            // beat C2's own vectorization, whose alignment pre-loop left them scalar
-                            VectorKernels.axpy(hi - lo, 1f, cols, src + lo, dx, dst + lo);
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) dx[dst + ox * sw] += cols[src + ox];
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -195,7 +126,7 @@ final class ConvOps {
             float[] cols = scratch(0, ckk * gmax * hw), y = scratch(1, o * gmax * hw);
             for (int g0 = s0; g0 < s1; g0 += gmax) {
                 int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
-                for (int s = 0; s < gn; s++) im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
+                for (int s = 0; s < gn; s++) Unfold.im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
                 Sgemm.sgemm(false, false, o, ld, ckk, 1f, weight.data, 0, ckk, cols, 0, ld, 0f, y, 0, ld);
                 for (int s = 0; s < gn; s++) {
                     for (int oc = 0; oc < o; oc++) {
@@ -238,7 +169,7 @@ final class ConvOps {
                         }
                     }
                     if (needW) {                            // dW += G·colsᵀ
-                        for (int s = 0; s < gn; s++) im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
+                        for (int s = 0; s < gn; s++) Unfold.im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
                         Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, 1f, dw, 0, ckk);
                     }
                     if (needB) {
@@ -248,7 +179,7 @@ final class ConvOps {
                         for (int i0 = 0; i0 < gn; i0 += dxImages) {
                             int cnt = Math.min(dxImages, gn - i0), cl = cnt * hw;
                             Sgemm.sgemm(true, false, ckk, cl, o, 1f, weight.data, 0, ckk, gt, i0 * hw, ld, 0f, dcols, 0, cl);
-                            for (int s = 0; s < cnt; s++) col2im(dcols, s * hw, cl, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, (g0 + i0 + s) * chw);
+                            for (int s = 0; s < cnt; s++) Unfold.col2im(dcols, s * hw, cl, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, dx, (g0 + i0 + s) * chw);
                         }
                     }
                 }

@@ -6,7 +6,7 @@ import dev.glassbox.kernels.VectorKernels;
 
 import java.util.TreeMap;
 
-/** Transposed convolution on NCHW tensors (the DCGAN generator's layer), built on {@link ConvOps}' im2col and col2im. */
+/** Transposed convolution on NCHW tensors (the DCGAN generator's layer), built on {@link Unfold}'s im2col and col2im. */
 final class ConvTransposeOps {
     private ConvTransposeOps() {}
 
@@ -14,7 +14,7 @@ final class ConvTransposeOps {
      * Transposed convolution, the adjoint of {@link ConvOps#conv2d}'s input gradient: x [N, Cin, H, W],
      * weight [Cin, Cout, kh, kw] (PyTorch's layout), bias [Cout] or null → [N, Cout, Ho, Wo] with
      * Ho = (H − 1)·s − 2p + kh. Each input pixel scatters its weighted kernel into the output:
-     * cols = Wᵀ·X, then col2im. Backward: dX = W·ConvOps.im2col(G), dW = X·ConvOps.im2col(G)ᵀ, db = Σ G.
+     * cols = Wᵀ·X, then col2im. Backward: dX = W·Unfold.im2col(G), dW = X·Unfold.im2col(G)ᵀ, db = Σ G.
      */
     static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int sh, int sw, int ph, int pw) {
         return convTranspose2d(x, weight, bias, sh, sw, ph, pw, 0, 0);
@@ -60,7 +60,7 @@ final class ConvTransposeOps {
                 Sgemm.sgemm(true, false, ckk, ld, cin, 1f, weight.data, 0, ckk, xt, 0, ld, 0f, cols, 0, ld);
                 for (int s = 0; s < gn; s++) {
                     int at = (g0 + s) * oImage;
-                    ConvOps.col2im(cols, s * hw, ld, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, out, at);
+                    Unfold.col2im(cols, s * hw, ld, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, out, at);
                     if (bias != null) {
                         for (int oc = 0; oc < cout; oc++) VectorKernels.affine(ohw, 1f, bias.data[oc], out, at + oc * ohw, out, at + oc * ohw);
                     }
@@ -82,7 +82,7 @@ final class ConvTransposeOps {
                 for (int g0 = s0; g0 < s1; g0 += gmax) {
                     int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
                     for (int s = 0; s < gn; s++) {
-                        ConvOps.im2col(g.data, (g0 + s) * oImage, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, gcols, s * hw, ld);
+                        Unfold.im2col(g.data, (g0 + s) * oImage, cout, ho, wo, kh, kw, sh, sw, ph, pw, h, w, gcols, s * hw, ld);
                         if (needB) for (int oc = 0; oc < cout; oc++) db[oc] += VectorKernels.sum(ohw, g.data, (g0 + s) * oImage + oc * ohw);
                     }
                     if (needX) {                            // dX = W·im2col(G) : [Cin, G·H·W]

@@ -120,6 +120,13 @@ class VectorKernelsTest {
         VectorKernels.reluMask(n, g, 0, b1, 1, m1, 2);
         ScalarKernels.reluMask(n, g, 0, b1, 1, m2, 2);
         close(m1, m2, 0f, "relu mask at offsets");
+        int[] index = new int[n + 3];
+        for (int i = 0; i < index.length; i++) index[i] = (i * 7919) % (n + 1);   // any order, repeats
+        float[] q1 = new float[n + 2], q2 = new float[n + 2];
+        LayerKernels.gather(n, x, 1, index, 2, q1, 1);
+        ScalarKernels.gather(n, x, 1, index, 2, q2, 1);
+        close(q1, q2, 0f, "gather at offsets");
+        for (int i = 0; i < n; i++) assertEquals(x[1 + index[2 + i]], q1[1 + i], "gather [" + i + "]");
     }
 
     @ParameterizedTest
