@@ -1,6 +1,7 @@
 package dev.glassbox.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +13,7 @@ import static dev.glassbox.kernels.VectorKernels.sumLanes;
  * Kernels beside {@link VectorKernels}' general ones: a batch normalization's squared
  * deviations and input gradient, the leaky ReLU and its gradient, a softmax row's gradient
  * (each with its scalar twin in {@link ScalarKernels}), the sum of squares behind a gradient norm,
- * and a gather by an index table (a strided convolution's unfolding).
+ * and gathers by an index table (a strided convolution's unfolding and its adjoint).
  */
 public final class LayerKernels {
     private static final VectorSpecies<Float> F = Simd.F;
@@ -136,5 +137,27 @@ public final class LayerKernels {
         int bound = F.loopBound(n), e = 0;
         for (; e < bound; e += L) FloatVector.fromArray(F, src, srcOff, index, indexOff + e).intoArray(dst, dstOff + e);
         for (; e < n; e++) dst[dstOff + e] = src[srcOff + index[indexOff + e]];
+    }
+
+    /**
+     * dst[dstOff + e] += Σ over r &lt; slots with valid[r·n + e] of src[srcOff + index[r·n + e]], the
+     * terms added in r's order to a sum from +0, for e in [0, n): a strided convolution's col2im
+     * pixel by pixel, each pixel gathering the few column entries it receives. Every index, valid
+     * or not, must lie inside {@code src}.
+     */
+    public static void gatherSum(int n, int slots, float[] src, int srcOff, int[] index, boolean[] valid, float[] dst, int dstOff) {
+        if (!Simd.ENABLED || n < L) {
+            ScalarKernels.gatherSum(n, slots, src, srcOff, index, valid, dst, dstOff);
+            return;
+        }
+        int bound = F.loopBound(n), e = 0;
+        for (; e < bound; e += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int r = 0, at = e; r < slots; r++, at += n) {
+                acc = acc.add(FloatVector.fromArray(F, src, srcOff, index, at), VectorMask.fromArray(F, valid, at));
+            }
+            acc.add(FloatVector.fromArray(F, dst, dstOff + e)).intoArray(dst, dstOff + e);
+        }
+        ScalarKernels.gatherSum(e, n, slots, src, srcOff, index, valid, dst, dstOff);
     }
 }

@@ -153,4 +153,18 @@ public final class ScalarKernels {
     public static void gather(int n, float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff) {
         for (int e = 0; e < n; e++) dst[dstOff + e] = src[srcOff + index[indexOff + e]];
     }
+
+    /** dst[dstOff + e] += Σ over r &lt; slots with valid[r·n + e] of src[srcOff + index[r·n + e]] (in r's order, from +0), e in [0, n). */
+    public static void gatherSum(int n, int slots, float[] src, int srcOff, int[] index, boolean[] valid, float[] dst, int dstOff) {
+        gatherSum(0, n, slots, src, srcOff, index, valid, dst, dstOff);
+    }
+
+    /** {@link #gatherSum} for e in [from, n) only (a vector loop's tail). */
+    static void gatherSum(int from, int n, int slots, float[] src, int srcOff, int[] index, boolean[] valid, float[] dst, int dstOff) {
+        for (int e = from; e < n; e++) {
+            float s = 0f;
+            for (int r = 0, at = e; r < slots; r++, at += n) if (valid[at]) s += src[srcOff + index[at]];
+            dst[dstOff + e] += s;
+        }
+    }
 }

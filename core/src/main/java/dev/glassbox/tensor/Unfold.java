@@ -48,6 +48,49 @@ final class Unfold {
         }
     }
 
+    /** Per thread, the table of the last strided geometry {@link #col2im} folded back. */
+    private static final ThreadLocal<Folding> FOLDING = new ThreadLocal<>();
+
+    /**
+     * A strided col2im's table, pixel by pixel: each pixel of an image [H, W] receives at most
+     * {@code slots} = ⌈kh/sh⌉·⌈kw/sw⌉ column entries (4 for a 4×4 kernel of stride 2), slot
+     * (a, b) the entry of kernel row i = (y + ph) mod sh + a·sh and column j likewise, so the slots
+     * go in the (i, j) order the row-by-row loop added them in: the same sums, bit for bit.
+     * index[r·H·W + y·W + x] is that entry's place in one channel's rows of cols
+     * ((i·kw + j)·ld + oy·Wo + ox), 0 where the slot is not {@code valid}.
+     */
+    private record Folding(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int ho, int wo, int ld,
+                           int slots, int[] index, boolean[] valid) {
+        static Folding of(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int ho, int wo, int ld) {
+            Folding f = FOLDING.get();
+            if (f != null && f.h == h && f.w == w && f.kh == kh && f.kw == kw && f.sh == sh && f.sw == sw && f.ph == ph
+                    && f.pw == pw && f.ho == ho && f.wo == wo && f.ld == ld) {
+                return f;
+            }
+            int ry = Math.ceilDiv(kh, sh), rx = Math.ceilDiv(kw, sw), slots = ry * rx, hw = h * w;
+            int[] index = new int[slots * hw];
+            boolean[] valid = new boolean[slots * hw];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int e = y * w + x;
+                    for (int a = 0; a < ry; a++) {
+                        for (int b = 0; b < rx; b++) {
+                            int i = (y + ph) % sh + a * sh, j = (x + pw) % sw + b * sw;
+                            int oy = (y + ph - i) / sh, ox = (x + pw - j) / sw, at = (a * rx + b) * hw + e;
+                            if (i < kh && j < kw && y + ph >= i && x + pw >= j && oy < ho && ox < wo) {
+                                index[at] = (i * kw + j) * ld + oy * wo + ox;
+                                valid[at] = true;
+                            }
+                        }
+                    }
+                }
+            }
+            f = new Folding(h, w, kh, kw, sh, sw, ph, pw, ho, wo, ld, slots, index, valid);
+            FOLDING.set(f);
+            return f;
+        }
+    }
+
     /**
      * cols[(c·kh + i)·kw + j][colOff + oy·Wo + ox] = x[c][oy·s − p + i][ox·s − p + j] (0 outside);
      * rows of cols are {@code ld} long, so the images of a batch sit side by side.
@@ -114,6 +157,14 @@ final class Unfold {
     /** The adjoint of im2col: adds each column entry back to the pixel it came from. */
     static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int ho, int wo, float[] dx, int dxOff) {
+        if (sw > 1) {
+            Folding f = Folding.of(h, w, kh, kw, sh, sw, ph, pw, ho, wo, ld);
+            int hw = h * w, kk = kh * kw;
+            for (int ch = 0; ch < c; ch++) {
+                LayerKernels.gatherSum(hw, f.slots, cols, ch * kk * ld + colOff, f.index, f.valid, dx, dxOff + ch * hw);
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
@@ -123,13 +174,9 @@ final class Unfold {
                         int iy = oy * sh - ph + i;
                         if (iy < 0 || iy >= h) continue;
                         int dst = dxOff + (ch * h + iy) * w - pw + j, src = row + oy * wo;
-                        if (sw == 1) {
-                            // runs are short (11 values for W4's second layer): an explicit vector loop
-                            // beat C2's own vectorization, whose alignment pre-loop left them scalar
-                            VectorKernels.axpy(hi - lo, 1f, cols, src + lo, dx, dst + lo);
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) dx[dst + ox * sw] += cols[src + ox];
-                        }
+                        // sw is 1 here. Runs are short (11 values for W4's second layer): an explicit vector
+                        // loop beat C2's own vectorization, whose alignment pre-loop left them scalar
+                        VectorKernels.axpy(hi - lo, 1f, cols, src + lo, dx, dst + lo);
                     }
                 }
             }

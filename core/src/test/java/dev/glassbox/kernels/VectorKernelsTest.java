@@ -127,6 +127,22 @@ class VectorKernelsTest {
         ScalarKernels.gather(n, x, 1, index, 2, q2, 1);
         close(q1, q2, 0f, "gather at offsets");
         for (int i = 0; i < n; i++) assertEquals(x[1 + index[2 + i]], q1[1 + i], "gather [" + i + "]");
+        int slots = 3;   // three slots a value, some not valid: the sums added to what dst holds
+        int[] si = new int[slots * n];
+        boolean[] valid = new boolean[slots * n];
+        for (int i = 0; i < si.length; i++) {
+            si[i] = (i * 31 + 5) % (n + 1);
+            valid[i] = (i * 13) % 5 != 0;
+        }
+        float[] s1 = y.clone(), s2 = y.clone();
+        LayerKernels.gatherSum(n, slots, x, 1, si, valid, s1, 2);
+        ScalarKernels.gatherSum(n, slots, x, 1, si, valid, s2, 2);
+        close(s1, s2, 0f, "gather-sum at offsets");
+        for (int e = 0; e < n; e++) {
+            float want = 0f;
+            for (int q = 0; q < slots; q++) if (valid[q * n + e]) want += x[1 + si[q * n + e]];
+            assertEquals(y[2 + e] + want, s1[2 + e], "gather-sum [" + e + "]");
+        }
     }
 
     @ParameterizedTest
