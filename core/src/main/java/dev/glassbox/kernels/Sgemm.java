@@ -49,7 +49,7 @@ public final class Sgemm {
     public static final int NR = NV * L;
     private static final int KC = 256;
     private static final int MC = WIDE_TILE ? 128 : 126;   // a multiple of MR, so equal row blocks never pass it
-    private static final int NC = 128 * NR;   // 3072 with AVX2
+    static final int NC = 128 * NR;   // 3072 with AVX2
     /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
@@ -291,6 +291,16 @@ public final class Sgemm {
             SgemmPack.packB(transB, Math.min(ks, k - pc), 0, n, b, bOff, ldb, pc, 0, data, pc * nPad);
         }
         return new PackedB(k, n, data);
+    }
+
+    /** Packs op(A) (m×k; stored k×m with {@code transA}) for {@link #sgemm(PackedA, boolean, int, float[], int, int, float, float[], int, int)}. */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        return PackedA.pack(transA, m, k, a, aOff, lda);
+    }
+
+    /** C = A·op(B) + beta·C with A packed by {@link #packA}; op(B) is A.k()×n. The threads split the columns. */
+    public static void sgemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        PackedA.sgemm(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** C = alpha·op(A)·B + beta·C with B packed by {@link #pack}; op(A) is m×B.k(). The threads split the columns. */

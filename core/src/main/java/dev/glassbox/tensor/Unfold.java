@@ -4,6 +4,7 @@ import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * A convolution's unfolding (im2col) and its adjoint (col2im) for one image: the columns
@@ -21,35 +22,41 @@ final class Unfold {
         return s[0];
     }
 
-    /** Per thread, the gather table of the last strided geometry {@link #im2col} unfolded. */
-    private static final ThreadLocal<Unfolding> UNFOLDING = new ThreadLocal<>();
+    /** Tables kept per thread: a DCGAN step unfolds and folds back four strided geometries in turn. */
+    private static final int KEPT = 4;
+    private static final ThreadLocal<Object[]> UNFOLDINGS = ThreadLocal.withInitial(() -> new Object[2 * KEPT]);
+    private static final ThreadLocal<Object[]> FOLDINGS = ThreadLocal.withInitial(() -> new Object[2 * KEPT]);
+
+    /** The calling thread's table for {@code key}, made by {@code make} when it is not among the last {@link #KEPT}. */
+    @SuppressWarnings("unchecked")
+    private static <T> T recent(ThreadLocal<Object[]> cache, int[] key, Function<int[], T> make) {
+        Object[] c = cache.get();
+        for (int i = 0; i < c.length; i += 2) if (c[i] != null && Arrays.equals((int[]) c[i], key)) return (T) c[i + 1];
+        T t = make.apply(key);
+        System.arraycopy(c, 0, c, 2, c.length - 2);   // the newest first, the oldest dropped
+        c[0] = key;
+        c[1] = t;
+        return t;
+    }
 
     /**
      * Where each value of a strided im2col comes from, for an image zero-padded to rows of
      * {@code wp}: index[(i·kw + j)·Ho·Wo + oy·Wo + ox] = (oy·sh + i)·wp + ox·sw + j.
      */
-    private record Unfolding(int kh, int kw, int sh, int sw, int ho, int wo, int wp, int[] index) {
-        static int[] of(int kh, int kw, int sh, int sw, int ho, int wo, int wp) {
-            Unfolding u = UNFOLDING.get();
-            if (u == null || u.kh != kh || u.kw != kw || u.sh != sh || u.sw != sw || u.ho != ho || u.wo != wo || u.wp != wp) {
-                int hw = ho * wo;
-                int[] index = new int[kh * kw * hw];
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        for (int oy = 0; oy < ho; oy++) {
-                            for (int ox = 0; ox < wo; ox++) index[(i * kw + j) * hw + oy * wo + ox] = (oy * sh + i) * wp + ox * sw + j;
-                        }
+    private static int[] unfolding(int kh, int kw, int sh, int sw, int ho, int wo, int wp) {
+        return recent(UNFOLDINGS, new int[] {kh, kw, sh, sw, ho, wo, wp}, key -> {
+            int hw = ho * wo;
+            int[] index = new int[kh * kw * hw];
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    for (int oy = 0; oy < ho; oy++) {
+                        for (int ox = 0; ox < wo; ox++) index[(i * kw + j) * hw + oy * wo + ox] = (oy * sh + i) * wp + ox * sw + j;
                     }
                 }
-                u = new Unfolding(kh, kw, sh, sw, ho, wo, wp, index);
-                UNFOLDING.set(u);
             }
-            return u.index;
-        }
+            return index;
+        });
     }
-
-    /** Per thread, the table of the last strided geometry {@link #col2im} folded back. */
-    private static final ThreadLocal<Folding> FOLDING = new ThreadLocal<>();
 
     /**
      * A strided col2im's table, pixel by pixel: each pixel of an image [H, W] receives at most
@@ -59,14 +66,12 @@ final class Unfold {
      * index[r·H·W + y·W + x] is that entry's place in one channel's rows of cols
      * ((i·kw + j)·ld + oy·Wo + ox), 0 where the slot is not {@code valid}.
      */
-    private record Folding(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int ho, int wo, int ld,
-                           int slots, int[] index, boolean[] valid) {
+    private record Folding(int slots, int[] index, boolean[] valid) {
         static Folding of(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int ho, int wo, int ld) {
-            Folding f = FOLDING.get();
-            if (f != null && f.h == h && f.w == w && f.kh == kh && f.kw == kw && f.sh == sh && f.sw == sw && f.ph == ph
-                    && f.pw == pw && f.ho == ho && f.wo == wo && f.ld == ld) {
-                return f;
-            }
+            return recent(FOLDINGS, new int[] {h, w, kh, kw, sh, sw, ph, pw, ho, wo, ld}, key -> make(h, w, kh, kw, sh, sw, ph, pw, ho, wo, ld));
+        }
+
+        private static Folding make(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int ho, int wo, int ld) {
             int ry = Math.ceilDiv(kh, sh), rx = Math.ceilDiv(kw, sw), slots = ry * rx, hw = h * w;
             int[] index = new int[slots * hw];
             boolean[] valid = new boolean[slots * hw];
@@ -85,9 +90,7 @@ final class Unfold {
                     }
                 }
             }
-            f = new Folding(h, w, kh, kw, sh, sw, ph, pw, ho, wo, ld, slots, index, valid);
-            FOLDING.set(f);
-            return f;
+            return new Folding(slots, index, valid);
         }
     }
 
@@ -138,7 +141,7 @@ final class Unfold {
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < h; y++) System.arraycopy(x, xOff + (ch * h + y) * w, xp, ch * plane + (y + ph) * wp + pw, w);
         }
-        int[] index = Unfolding.of(kh, kw, sh, sw, ho, wo, wp);
+        int[] index = unfolding(kh, kw, sh, sw, ho, wo, wp);
         for (int ch = 0; ch < c; ch++) {
             for (int q = 0; q < kk; q++) LayerKernels.gather(hw, xp, ch * plane, index, q * hw, cols, (ch * kk + q) * ld + colOff);
         }

@@ -112,6 +112,27 @@ class SgemmTest {
         t.checkAgainstTwin("packed");
     }
 
+    @ParameterizedTest(name = "packed A m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("shapes")
+    void packedAMatchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {
+        Case t = Case.of(m, n, k, tA, tB);
+        PackedA packed = Sgemm.packA(tA, m, k, t.a, Case.A_OFF, t.lda());
+        t.a[Case.A_OFF] += 100f;   // a snapshot: later changes to A are not seen
+        float[] nan = t.c0.clone();
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(nan, Case.C_OFF + i * t.ldc(), Case.C_OFF + i * t.ldc() + n, Float.NaN);
+        Sgemm.sgemm(packed, tB, n, t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
+        Sgemm.sgemm(packed, tB, n, t.b, Case.B_OFF, t.ldb(), 0f, nan, Case.C_OFF, t.ldc());   // used twice; beta 0 reads no C
+        t.a[Case.A_OFF] -= 100f;
+        float[] twin = t.c1.clone(), twin0 = t.c1.clone();
+        SgemmScalar.sgemm(tA, tB, m, n, k, 1f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, twin, Case.C_OFF, t.ldc());
+        SgemmScalar.sgemm(tA, tB, m, n, k, 1f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0f, twin0, Case.C_OFF, t.ldc());
+        for (int i = 0; i < twin.length; i++) {
+            float tol = 1e-4f * (k + 1);
+            if (!(Math.abs(t.c0[i] - twin[i]) <= tol)) fail("C[" + i + "]: packed A " + t.c0[i] + ", scalar " + twin[i]);
+            if (!(Math.abs(nan[i] - twin0[i]) <= tol)) fail("beta 0 C[" + i + "]: packed A " + nan[i] + ", scalar " + twin0[i]);
+        }
+    }
+
     /** With beta 0, C is written, not read: NaN in C (outside the scalar path's reach too) must not leak into any element. */
     @ParameterizedTest(name = "beta 0 m={0} n={1} k={2} tA={3} tB={4}")
     @MethodSource("shapes")

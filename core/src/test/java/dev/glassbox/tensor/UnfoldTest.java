@@ -78,16 +78,21 @@ class UnfoldTest {
 
     @Test
     void aGeometryChangeOnTheSameThreadTakesItsOwnTable() {
-        // the gather table is kept per thread for the last geometry: alternate two that share all but the padded width
+        // gather tables are kept per thread for the last four geometries: go round six that differ only in the padded
+        // width, more than are kept, twice, and fold each back as well
         float[] x = new float[2 * 10 * 12];
         for (int i = 0; i < x.length; i++) x[i] = i;
         for (int round = 0; round < 2; round++) {
-            for (int w : new int[] {12, 10}) {
+            for (int w : new int[] {12, 10, 11, 7, 9, 8}) {
                 int ho = out(10, 3, 2, 1), wo = out(w, 3, 2, 1), ld = ho * wo;
                 float[] cols = new float[2 * 9 * ld];
                 Unfold.im2col(x, 0, 2, 10, w, 3, 3, 2, 2, 1, 1, ho, wo, cols, 0, ld);
                 // row (ch 1, i 1, j 1), output (1, 1): x[1][1·2 − 1 + 1][1·2 − 1 + 1] = x[1][2][2]
                 assertArrayEquals(new float[] {x[(10 + 2) * w + 2]}, new float[] {cols[(9 + 4) * ld + wo + 1]}, "w " + w);
+                float[] dx = new float[2 * 10 * w];
+                Unfold.col2im(cols, 0, ld, 2, 10, w, 3, 3, 2, 2, 1, 1, ho, wo, dx, 0);
+                // x[1][2][2] is reached by (i, j) = (1, 1) at output (1, 1) only: the others need an odd offset
+                assertArrayEquals(new float[] {x[(10 + 2) * w + 2]}, new float[] {dx[(10 + 2) * w + 2]}, "folded back, w " + w);
             }
         }
     }
