@@ -121,6 +121,10 @@ final class NormOps {
         float[] w = weight == null ? null : weight.data, b = bias == null ? null : bias.data;
         int stride = c * run;
         Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
+            if (run == 1) {
+                BatchNormRows.forward(xd, n, c, c0, c1, training, count, eps, mean, var, w, b, out, mu, rstd);
+                return;
+            }
             for (int ch = c0; ch < c1; ch++) {
                 float m, v;
                 if (training) {
@@ -152,6 +156,10 @@ final class NormOps {
             float[] gd = g.data, dx = needX ? GradFn.gradInto(g) : null;
             float[] dw = needW ? new float[c] : null, db = needB ? new float[c] : null;
             Parallel.forRange(c, CHANNELS_PER_CHUNK, (c0, c1) -> {
+                if (run == 1) {
+                    BatchNormRows.backward(gd, xd, n, c, c0, c1, training, count, w, mu, rstd, dx, dw, db);
+                    return;
+                }
                 for (int ch = c0; ch < c1; ch++) {
                     float m = mu[ch], r = rstd[ch];
                     double sg = 0, sgx = 0;                 // Σ g and Σ g·x over the channel

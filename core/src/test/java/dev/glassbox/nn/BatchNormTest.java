@@ -39,6 +39,39 @@ class BatchNormTest {
         close(floats(g.get("y_eval")), bn.forward(Tensor.of(floats(g.get("x_eval")), 2, 3, 5, 2)).data(), "eval output");
     }
 
+    /**
+     * [N, C] (one value a channel a sample, read sample by sample along the channels) against the same
+     * numbers laid out [1, C, N, 1] (each channel's values side by side): outputs, running statistics and
+     * gradients, in training and eval mode, over many channels (chunks on every thread).
+     */
+    @Test
+    void oneValueAChannelASampleMatchesTheChannelLayout() {
+        Generator r = new Generator(5);
+        int n = 24, c = 301;
+        Tensor x = Tensor.randn(r, n, c), g = Tensor.randn(r, n, c);
+        BatchNorm rows = BatchNorm.batchNorm1d(c), maps = BatchNorm.batchNorm2d(c);
+        Tensor w = Tensor.randn(r, c);
+        for (BatchNorm bn : List.of(rows, maps)) {
+            System.arraycopy(w.data(), 0, bn.stateDict().get("weight").data(), 0, c);
+            for (int i = 0; i < c; i++) bn.stateDict().get("bias").data()[i] = 0.01f * i;
+        }
+        for (boolean training : new boolean[] {true, false}) {
+            for (BatchNorm bn : List.of(rows, maps)) {
+                if (training) bn.train(); else bn.eval();
+            }
+            Tensor a = x.detach().requiresGrad(true), b = x.detach().t().reshape(1, c, n, 1).requiresGrad(true);
+            Tensor ya = rows.forward(a), yb = maps.forward(b);
+            close(yb.reshape(c, n).t().data(), ya.data(), "output, training " + training);
+            ya.mul(g).sum().backward();
+            yb.mul(g.t().reshape(1, c, n, 1)).sum().backward();
+            close(b.grad().reshape(c, n).t().data(), a.grad().data(), "input gradient, training " + training);
+            close(maps.stateDict().get("running_var").data(), rows.stateDict().get("running_var").data(), "running variance");
+            close(maps.stateDict().get("weight").grad().data(), rows.stateDict().get("weight").grad().data(), "weight gradient, training " + training);
+            close(maps.stateDict().get("bias").grad().data(), rows.stateDict().get("bias").grad().data(), "bias gradient, training " + training);
+            for (BatchNorm bn : List.of(rows, maps)) bn.zeroGrad();
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferencesAndNamesFollowTorch() {
         Generator r = new Generator(3);
