@@ -28,6 +28,7 @@ final class ConvOps {
      * Slot {@code slot} of the calling thread, at least {@code n} long, contents undefined.
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
     static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < n) s[slot] = new float[n];

@@ -19,6 +19,28 @@ class UnfoldTest {
 
     private static int out(int in, int k, int s, int p) { return (in + 2 * p - k) / s + 1; }
 
+    /** One entry of the columns: its index in cols and the pixel of the image it reads, −1 in the padding. */
+    private interface Tap { void at(int col, int pixel); }
+
+    /** Every entry of geometry g's columns (rows of {@code ld} from {@code colOff}), in the order (c, i, j, oy, ox). */
+    private static void forEachTap(int[] g, int ld, int colOff, Tap tap) {
+        int c = g[0], h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8];
+        int ho = out(h, kh, sh, ph), wo = out(w, kw, sw, pw);
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    for (int oy = 0; oy < ho; oy++) {
+                        for (int ox = 0; ox < wo; ox++) {
+                            int iy = oy * sh - ph + i, ix = ox * sw - pw + j;
+                            boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                            tap.at(((ch * kh + i) * kw + j) * ld + colOff + oy * wo + ox, in ? (ch * h + iy) * w + ix : -1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void im2colIsItsDefinition() {
         Random r = new Random(1);
@@ -30,19 +52,7 @@ class UnfoldTest {
             float[] want = new float[c * kh * kw * ld], got = new float[want.length];
             Arrays.fill(want, 7f);
             Arrays.fill(got, 7f);
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        for (int oy = 0; oy < ho; oy++) {
-                            for (int ox = 0; ox < wo; ox++) {
-                                int iy = oy * sh - ph + i, ix = ox * sw - pw + j;
-                                boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                want[((ch * kh + i) * kw + j) * ld + colOff + oy * wo + ox] = in ? x[xOff + (ch * h + iy) * w + ix] : 0f;
-                            }
-                        }
-                    }
-                }
-            }
+            forEachTap(g, ld, colOff, (col, pixel) -> want[col] = pixel < 0 ? 0f : x[xOff + pixel]);
             Unfold.im2col(x, xOff, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, got, colOff, ld);
             assertArrayEquals(want, got, Arrays.toString(g));   // the rest of each row (another image's) untouched
         }
@@ -57,20 +67,9 @@ class UnfoldTest {
             float[] cols = new float[c * kh * kw * ld];
             for (int i = 0; i < cols.length; i++) cols[i] = r.nextFloat() - 0.5f;
             float[] want = new float[dxOff + c * h * w + 2], got = new float[want.length];
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        for (int oy = 0; oy < ho; oy++) {
-                            for (int ox = 0; ox < wo; ox++) {
-                                int iy = oy * sh - ph + i, ix = ox * sw - pw + j;
-                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                    want[dxOff + (ch * h + iy) * w + ix] += cols[((ch * kh + i) * kw + j) * ld + colOff + oy * wo + ox];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            forEachTap(g, ld, colOff, (col, pixel) -> {
+                if (pixel >= 0) want[dxOff + pixel] += cols[col];
+            });
             Unfold.col2im(cols, colOff, ld, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, got, dxOff);
             assertArrayEquals(want, got, Arrays.toString(g));
         }
