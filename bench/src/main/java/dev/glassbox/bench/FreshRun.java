@@ -25,11 +25,20 @@ public final class FreshRun {
 
     /** {@code mainClass args...} in a new JVM; its standard error is shown only if it fails. */
     public static JsonNode run(String mainClass, List<String> args) throws IOException {
+        return run(mainClass, List.of(), args);
+    }
+
+    /**
+     * As {@link #run(String, List)}, with {@code jvmArgs} after this JVM's own options (so they
+     * win where both set one: {@code -XX:UseAVX=2} for {@link Isa#AVX2}).
+     */
+    public static JsonNode run(String mainClass, List<String> jvmArgs, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);

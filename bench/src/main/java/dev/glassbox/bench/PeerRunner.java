@@ -32,6 +32,11 @@ public final class PeerRunner {
     }
 
     public static JsonNode run(String id, boolean quick) throws IOException {
+        return run(id, quick, Isa.NATIVE);
+    }
+
+    /** As {@link #run(String, boolean)}, with the peer's libraries limited to {@code isa}'s instructions. */
+    public static JsonNode run(String id, boolean quick, Isa isa) throws IOException {
         String script = SCRIPTS.get(id);
         if (script == null) throw new IllegalArgumentException("no peer script for " + id);
         Path py = Path.of("/usr/bin/python3");
@@ -46,6 +51,7 @@ public final class PeerRunner {
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        pb.environment().putAll(isa.peerEnv);
         // the peer reads the same Fashion-MNIST as our side unless the caller chose its folder
         pb.environment().putIfAbsent("GLASSBOX_FASHION_MNIST", Workloads.fashionMnist().toAbsolutePath().toString());
         Process p = pb.start();

@@ -22,7 +22,8 @@ class FreshRunTest {
             System.out.println("W0 round: working...");
             // a property and a module given to this JVM reach the new one
             System.out.println("{\"id\":\"W0\",\"arg\":\"" + args[0] + "\",\"heap_mb\":" + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + ",\"vector\":" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() + "}");
+                    + ",\"vector\":" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    + ",\"extra\":\"" + System.getProperty("glassbox.test.extra", "") + "\"}");
         }
     }
 
@@ -33,6 +34,24 @@ class FreshRunTest {
         assertEquals("hello", r.get("arg").asText());
         assertEquals(Runtime.getRuntime().maxMemory() / (1 << 20), r.get("heap_mb").asLong(), "not started with this JVM's options");
         assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), r.get("vector").asBoolean());
+    }
+
+    @Test
+    void extraJvmOptionsComeAfterThisJvmsOwn() throws IOException {
+        JsonNode r = FreshRun.run(Child.class.getName(), List.of("-Dglassbox.test.extra=a", "-Dglassbox.test.extra=b"), List.of("x"));
+        assertEquals("b", r.get("extra").asText(), "the last option given wins, as on a java command line");
+        assertEquals("", FreshRun.run(Child.class.getName(), List.of("y")).get("extra").asText());
+    }
+
+    @Test
+    void theInstructionSetsAndTheirSettings() {
+        assertEquals(Isa.AVX2, Isa.parse("AVX2"));
+        assertEquals(Isa.NATIVE, Isa.parse("native"));
+        assertTrue(Isa.NATIVE.jvmArgs.isEmpty() && Isa.NATIVE.peerEnv.isEmpty());
+        assertEquals(List.of("-XX:UseAVX=2"), Isa.AVX2.jvmArgs);
+        assertEquals("Haswell", Isa.AVX2.peerEnv.get("OPENBLAS_CORETYPE"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Isa.parse("sse"));
+        assertTrue(e.getMessage().contains("native or avx2"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.glassbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.glassbox.bench.FreshRun;
+import dev.glassbox.bench.Isa;
 import dev.glassbox.bench.PeerRunner;
 import dev.glassbox.bench.Stats;
 import dev.glassbox.bench.Workloads;
@@ -40,6 +41,11 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds of --vs-peers (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--isa", defaultValue = "native", paramLabel = "native|avx2",
+            description = "Instructions both sides may use (default: ${DEFAULT-VALUE}). avx2 measures an AVX2 machine's code paths "
+                    + "on an AVX-512 one: our JVM with -XX:UseAVX=2 (run in a new JVM), the peer with OpenBLAS's Haswell kernels and oneDNN and ATen at AVX2.")
+    String isaName;
+
     @Override
     public Integer call() throws IOException {
         if (repeats < 1 || rounds < 1) throw new IllegalArgumentException("--repeats and --rounds must be at least 1");
@@ -49,25 +55,37 @@ final class Bench implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown workload '" + workload + "'; workloads: " + String.join(", ", Workloads.IDS) + ", all");
             }
         }
+        isa = Isa.parse(isaName);
         var settings = new Workloads.Settings(quick, repeats);
         for (String id : ids) {
             if (vsPeers && PeerRunner.hasPeer(id)) {
                 comparePeers(id);
                 continue;
             }
-            Map<String, Object> r = Workloads.run(id, settings, note -> { if (!json) Main.OUT.println("  " + note); });
+            Map<String, Object> r;
+            if (isa == Isa.NATIVE) {
+                r = Workloads.run(id, settings, note -> { if (!json) Main.OUT.println("  " + note); });
+            } else {
+                // a JVM's instruction set is fixed at its start: this workload runs in a new one
+                if (!json) Main.OUT.println("  " + id + ": in a new JVM with " + String.join(" ", isa.jvmArgs) + "...");
+                r = fresh(id);
+            }
+            r.put("isa", isa.id());
             Main.OUT.println(json ? Json.write(r) : text(r));
         }
         return 0;
     }
 
-    /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
-    private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "jvm", "date");
+    private Isa isa = Isa.NATIVE;
 
-    /** One line naming the machine: CPU, vector width, caches, JVM, threads. */
+    /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
+    private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "jvm", "date", "isa");
+
+    /** One line naming the machine: CPU, vector width, caches, JVM, threads (and the instructions, when limited). */
     private static String machine(Map<String, Object> r) {
-        return String.format(Locale.ROOT, "machine: %s, %s-bit vectors, L1d %s KB, L2 %s KB a core; JVM %s, %s threads",
-                r.get("cpu"), r.get("vector_bits"), r.get("l1d_kb"), r.get("l2_kb"), r.get("jvm"), r.get("threads"));
+        return String.format(Locale.ROOT, "machine: %s, %s-bit vectors, L1d %s KB, L2 %s KB a core; JVM %s, %s threads%s",
+                r.get("cpu"), r.get("vector_bits"), r.get("l1d_kb"), r.get("l2_kb"), r.get("jvm"), r.get("threads"),
+                "native".equals(r.getOrDefault("isa", "native")) ? "" : "; both sides limited to " + r.get("isa"));
     }
 
     private static String text(Map<String, Object> r) {
@@ -89,7 +107,7 @@ final class Bench implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("bench", id, "--json", "--repeats", String.valueOf(repeats)));
         if (quick) args.add("--quick");
         Map<String, Object> r = new LinkedHashMap<>();
-        FreshRun.run(Main.class.getName(), args).fields().forEachRemaining(e -> {
+        FreshRun.run(Main.class.getName(), isa.jvmArgs, args).fields().forEachRemaining(e -> {
             JsonNode v = e.getValue();
             r.put(e.getKey(), v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.asText());
         });
@@ -103,10 +121,11 @@ final class Bench implements Callable<Integer> {
         for (int round = 1; round <= rounds; round++) {
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: glassbox...%n", id, round, rounds);
             Map<String, Object> r = fresh(id);
+            r.put("isa", isa.id());
             r.forEach((k, v) -> { if (v instanceof Number n && !MACHINE.contains(k)) ours.computeIfAbsent(k, x -> new ArrayList<>()).add(n.doubleValue()); });
             last = r;
             Main.OUT.printf(Locale.ROOT, "%s round %d/%d: peer...%n", id, round, rounds);
-            JsonNode p = PeerRunner.run(id, quick);
+            JsonNode p = PeerRunner.run(id, quick, isa);
             peerName = p.path("peer").asText("peer") + (p.has("blas") ? " (" + p.get("blas").asText() + ")" : "");
             p.fields().forEachRemaining(e -> {
                 if (e.getValue().isNumber()) theirs.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(e.getValue().asDouble());

@@ -364,6 +364,19 @@ class CliTest {
     }
 
     @Test
+    void benchOnAvx2RunsInANewJvmWithAvx2Vectors() throws IOException {
+        Result r = run("bench", "W3", "--quick", "--json", "--isa", "avx2");
+        assertEquals(0, r.code(), r.err());
+        JsonNode w3 = r.json();
+        assertEquals("avx2", w3.get("isa").asText());
+        assertTrue(w3.get("vector_bits").asInt() <= 256 && w3.get("steps_per_s").asDouble() > 0, w3.toString());
+        assertEquals("native", run("bench", "W3", "--quick", "--json").json().get("isa").asText());
+        Result bad = run("bench", "W3", "--isa", "sse");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("glassbox: unknown --isa 'sse'; choose native or avx2"), bad.err());
+    }
+
+    @Test
     void tourTrainsEveryModelAndSummarises() throws IOException {
         Result r = run("tour", "--json");
         assertEquals(0, r.code(), r.err());
