@@ -24,13 +24,18 @@ final class SgemmMicro {
      * micro-kernel over every tile, edge tiles through a scratch tile. Its own method, called
      * once per block, so the JIT compiles it fully early (a loop in a method called a few times
      * per GEMM ran in the profiling tier for the whole of a short benchmark). With {@code add},
-     * the product is added to C; without, it replaces C.
+     * the product is added to C; without, it replaces C. A last panel of B no wider than a vector
+     * (W6's 128 columns are five panels of 24 and one of 8 on AVX2) takes {@link #narrow}.
      */
     static void macro(int mc, int nc, int kc, float[] ap, int apBase, float[] bp, int bpBase, float[] tile, float[] c, int cIdx, int ldc,
                               boolean add) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bpOff = bpBase + (jr / NR) * kc * NR;
+            if (nr <= L) {
+                narrow(mc, nr, kc, ap, apBase, bp, bpOff, tile, c, cIdx + jr, ldc, add);
+                continue;
+            }
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int apOff = apBase + (ir / MR) * kc * MR;
@@ -58,6 +63,79 @@ final class SgemmMicro {
                 }
             }
         }
+    }
+
+    /**
+     * A panel of B with at most one vector's columns, against every panel of A: a tile of one
+     * vector, so no FMAs go to the panel's zero columns (the full tile would spend two thirds of
+     * its work on them with 8 columns on AVX2, half with 16 on AVX-512). The tile is one panel of
+     * A (8 rows, 8 accumulators) on AVX-512, two (6 rows, 6 accumulators) on AVX2; a last odd
+     * panel of A is run as both and its copy dropped. Its own method, so the macro-kernel's
+     * micro-kernel stays its only vector loop.
+     */
+    private static void narrow(int mc, int nr, int kc, float[] ap, int apBase, float[] bp, int bpOff, float[] tile, float[] c, int cIdx,
+                               int ldc, boolean add) {
+        int rows = WIDE_TILE ? MR : 2 * MR;
+        for (int ir = 0; ir < mc; ir += rows) {
+            int mr = Math.min(rows, mc - ir);
+            int a0 = apBase + (ir / MR) * kc * MR, a1 = mr > MR ? a0 + kc * MR : a0;
+            int ci = cIdx + ir * ldc;
+            boolean direct = mr == rows && nr == L && !add;
+            if (WIDE_TILE) micro8x1(kc, ap, a0, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
+            else micro6x1(kc, ap, a0, a1, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
+            if (direct) continue;
+            for (int i = 0; i < mr; i++) {
+                int row = ci + i * ldc;
+                if (nr == L) {
+                    FloatVector t = FloatVector.fromArray(F, tile, i * L);
+                    (add ? t.add(FloatVector.fromArray(F, c, row)) : t).intoArray(c, row);
+                } else {
+                    for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + tile[i * L + j] : tile[i * L + j];
+                }
+            }
+        }
+    }
+
+    /** AVX2's one-vector tile: rows 0–2 from the panel of A at a0, 3–5 from the one at a1 (6 accumulators, 1 load of B, 6 broadcasts). */
+    private static void micro6x1(int kc, float[] ap, int a0, int a1, float[] bp, int bi, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z;
+        int end = a0 + kc * MR;
+        for (int a = a0, e = a1, b = bi; a < end; a += MR, e += MR, b += NR) {
+            FloatVector bv = FloatVector.fromArray(F, bp, b);
+            c0 = FloatVector.broadcast(F, ap[a]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, ap[a + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, ap[a + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, ap[e]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, ap[e + 1]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, ap[e + 2]).fma(bv, c5);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
+    }
+
+    /** AVX-512's one-vector tile: one panel of A, 8 rows (8 accumulators, 1 load of B, 8 broadcasts). */
+    private static void micro8x1(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        int end = ai + kc * 8;
+        for (int a = ai, b = bi; a < end; a += 8, b += NR) {
+            FloatVector bv = FloatVector.fromArray(F, bp, b);
+            c0 = FloatVector.broadcast(F, ap[a]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, ap[a + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, ap[a + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, ap[a + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, ap[a + 4]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, ap[a + 5]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, ap[a + 6]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, ap[a + 7]).fma(bv, c7);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + ldc); c2.intoArray(c, ci + 2 * ldc); c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc); c5.intoArray(c, ci + 5 * ldc); c6.intoArray(c, ci + 6 * ldc); c7.intoArray(c, ci + 7 * ldc);
     }
 
     /**

@@ -56,6 +56,14 @@ class SgemmTest {
         out.add(Arguments.of(53, 128, 2048, true, false));
         out.add(Arguments.of(128, 128, 1100, false, true));
         out.add(Arguments.of(9, 40, 3001, true, true));
+        // a last panel of B no wider than a vector (the one-vector tiles), over two slices of k so the tiles add to C:
+        // 56 and 536 columns end in 8 on AVX2 (3 × 24 wide), 48 and 528 in 16 on AVX-512 (8 × 32); 128 is W6's width
+        out.add(Arguments.of(130, 56, 300, false, false));
+        out.add(Arguments.of(131, 56, 300, true, true));
+        out.add(Arguments.of(130, 48, 300, false, true));
+        out.add(Arguments.of(600, 128, 530, true, false));
+        out.add(Arguments.of(129, 536, 300, false, false));
+        out.add(Arguments.of(129, 528, 300, true, true));
         return out.stream();
     }
 
