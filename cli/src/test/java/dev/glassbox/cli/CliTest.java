@@ -494,6 +494,8 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         JsonNode m = new ObjectMapper().readTree(r.out());
         assertEquals("dnn", m.get("model").asText());
+        assertEquals(1, m.get("epochs").asInt(), "the epochs the cut run covered, not the 7430740 asked for: " + m);
+        assertEquals(5, m.get("steps").asInt(), m.toString());
         assertEquals(r.out().strip(), r.out().strip().lines().findFirst().orElseThrow(), "one line");
         assertTrue(r.err().contains("dnn: training dnn (course) on digits5x5, 1 epoch of 51 steps, stopping after step 5"), r.err());
         assertTrue(r.err().contains("epoch 1/1") && r.err().contains("val_loss"), "a Keras-style epoch line: " + r.err());

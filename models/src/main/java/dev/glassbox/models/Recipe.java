@@ -136,6 +136,20 @@ public interface Recipe<S extends RecipeSettings<S>> {
         return m;
     }
 
+    /**
+     * {@link #runMetrics(TrainSettings)} for a run the Trainer made: a run cut short by
+     * {@code --steps} says the epochs it covered (the last one part-way) and its steps, not the
+     * preset's epochs it never reached.
+     */
+    default Map<String, Object> runMetrics(TrainSettings s, Trainer.Result r) {
+        Map<String, Object> m = runMetrics(s);
+        if (s.steps() > 0) {
+            m.put("epochs", r.epochs());
+            m.put("steps", r.steps());
+        }
+        return m;
+    }
+
     /** A finished training run. */
     record Run(Module model, String preset, String data, Map<String, Object> metrics, double seconds) {}
 }

@@ -180,7 +180,7 @@ abstract class CourseRecipe<M extends Module> implements Recipe<TrainSettings>, 
                         .weighBy(TensorDataset.Batch::size).evaluateWith(epoch -> validation(model, data));
             }
             Trainer.Result r = fit(task, s, preset, data, opt, run, from, events);
-            Map<String, Object> m = runMetrics(s);
+            Map<String, Object> m = runMetrics(s, r);
             m.put("data", data.name());
             m.put("loss", r.loss());
             m.putAll(metrics(model, data));

@@ -146,7 +146,7 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
                         data, this);
             }
             Trainer.Result r = fit(task, s, preset, data, run, from, withGrids(events, run, this, model));
-            Map<String, Object> m = runMetrics(s);
+            Map<String, Object> m = runMetrics(s, r);
             m.put("data", data.name());
             for (String k : List.of("d_loss", "g_loss", "d_real", "d_fake")) m.put(k, r.evaluation().get(k));
             m.putAll(metrics(model, data));

@@ -140,7 +140,7 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         } finally {
             if (workers != null) workers.close();
         }
-        Map<String, Object> m = runMetrics(s);
+        Map<String, Object> m = runMetrics(s, r);
         m.put("data", data.name());
         m.put("loss", r.loss());
         m.put("recon_loss", r.evaluation().get("recon_loss"));

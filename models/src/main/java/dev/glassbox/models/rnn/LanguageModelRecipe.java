@@ -182,7 +182,7 @@ public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Set
         } finally {
             if (workers != null) workers.close();
         }
-        Map<String, Object> out = runMetrics(t);
+        Map<String, Object> out = runMetrics(t, r);
         out.put("cell", cellName(s.cell()));
         out.put("steps", r.steps());
         out.put("loss", r.loss());

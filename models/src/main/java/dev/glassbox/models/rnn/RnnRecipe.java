@@ -75,7 +75,7 @@ public final class RnnRecipe implements Recipe<TrainSettings>, DataParallel {
                             epoch -> scores(m, seqs))
                     : new SimpleTask<>(m, opt, FixedBatches.of(seqs), b -> loss(m, b)).evaluateWith(epoch -> scores(m, seqs));
             Trainer.Result r = fit(task, s, run, events);
-            Map<String, Object> out = runMetrics(s);
+            Map<String, Object> out = runMetrics(s, r);
             out.put("loss", r.loss());
             out.putAll(evaluate(m, null, s.seed()));
             if (workers != null) out.putAll(workers.figures());

@@ -39,7 +39,7 @@ public final class Trainer<B> {
      * (in all, including those before a resume) and in this run, seconds of the whole run and of
      * its steps alone (without evaluation and checkpoints).
      */
-    public record Result(float loss, Map<String, Object> evaluation, long steps, long stepsRun, double seconds, double trainSeconds) {}
+    public record Result(float loss, Map<String, Object> evaluation, long steps, long stepsRun, double seconds, double trainSeconds, int epochs) {}
 
     /** What a checkpoint says the model is, and the run's settings (JSON), written with the weights. */
     public record Identity(Map<String, String> metadata, String settings) {}
@@ -219,7 +219,7 @@ public final class Trainer<B> {
         }
         net.eval();
         if (target != null) save(target, cutAt != null ? cutAt : at, ctx, net, optimizers, batches, events);
-        return new Result(at.lastLoss, at.lastEvaluation, at.step, at.step - fromStep, (System.nanoTime() - t0) / 1e9, trainNanos / 1e9);
+        return new Result(at.lastLoss, at.lastEvaluation, at.step, at.step - fromStep, (System.nanoTime() - t0) / 1e9, trainNanos / 1e9, lastEpoch);
     }
 
     /** Batches a step takes: a data-parallel run's rounds of local steps, else 1. */

@@ -84,7 +84,7 @@ final class DateTask {
         } finally {
             if (workers != null) workers.close();
         }
-        Map<String, Object> out = r.runMetrics(t);
+        Map<String, Object> out = r.runMetrics(t, res);
         out.put("steps", res.steps());
         out.put("loss", res.loss());
         Map<String, Object> sc = res.evaluation().containsKey("exact_match") ? new LinkedHashMap<>(res.evaluation()) : scores(m);

@@ -158,7 +158,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
         } finally {
             if (workers != null) workers.close();
         }
-        Map<String, Object> out = runMetrics(t);
+        Map<String, Object> out = runMetrics(t, r);
         out.put("steps", r.steps());
         out.put("loss", r.loss());
         double val = r.evaluation().get("val_loss") instanceof Number n ? n.doubleValue() : heldOutLoss(m, text.held());
@@ -209,7 +209,7 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
                             epoch -> courseScores(m))
                     : new SimpleTask<>(m, opt, FixedBatches.of(all), w -> loss(m, w)).evaluateWith(epoch -> courseScores(m));
             Trainer.Result r = fitCourse(task, t, run, m, events);
-            Map<String, Object> out = runMetrics(t);
+            Map<String, Object> out = runMetrics(t, r);
             out.put("loss", r.loss());
             out.putAll(courseScores(m));
             if (workers != null) out.putAll(workers.figures());

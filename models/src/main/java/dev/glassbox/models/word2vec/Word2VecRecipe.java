@@ -238,7 +238,7 @@ public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings>, Pa
         } finally {
             if (workers != null) workers.close();
         }
-        Map<String, Object> out = runMetrics(t);
+        Map<String, Object> out = runMetrics(t, r);
         out.putAll(figures);
         out.put("loss", r.loss());
         out.put("pairs", pairs.size());
