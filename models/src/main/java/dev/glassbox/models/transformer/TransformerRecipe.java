@@ -104,10 +104,14 @@ public final class TransformerRecipe implements Recipe<TrainSettings>, DataParal
     /** Explain steps the course's model, at the course preset's rate. */
     @Override public float explainLr() { return settings("course").lr(); }
 
-    /** The course's model is judged by its next-word accuracy, the dates model by its exact matches. */
+    /**
+     * The course's model is judged by its next-word accuracy; the dates model, in the tour's 60
+     * of its 5,000 steps, by its characters right (about 0.3 there; whole dates, its
+     * {@code exact_match}, come only with longer training — every run still reports both).
+     */
     @Override
     public String headlineMetric(String preset) {
-        return "course".equals(preset) ? "acc" : "dates".equals(preset) ? "exact_match" : headlineMetric();
+        return "course".equals(preset) ? "acc" : "dates".equals(preset) ? "char_acc" : headlineMetric();
     }
 
     private String preset(String p) {
