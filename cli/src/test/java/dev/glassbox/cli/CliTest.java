@@ -73,6 +73,8 @@ class CliTest {
         assertEquals("glassbox: --executors applies to a run on Spark: add --spark spark://HOST:PORT", run("train", "dnn", "--executors", "2").err().strip());
         assertEquals("glassbox: --sync-every applies to a run on Spark: add --spark MASTER", run("train", "dnn", "--sync-every", "4").err().strip());
         assertEquals("glassbox: --sync-every must be between 1 and 100000 steps, got 0", run("train", "dnn", "--spark", "local[2]", "--sync-every", "0").err().strip());
+        assertTrue(run("train", "word2vec", "--spark", "local[2]", "--threads", "4").err().strip().startsWith(
+                "glassbox: --threads 4 applies to a run in this process: on Spark each worker trains word2vec on one thread"), "not silently ignored");
         for (String model : List.of("dnn", "word2vec", "autoencoder")) {   // every model takes --spark; here the module is missing
             Result noModule = run("train", model, "--spark", "local[2]", "--epochs", "1");
             assertEquals(2, noModule.code(), model);
