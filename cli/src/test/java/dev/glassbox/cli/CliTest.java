@@ -498,6 +498,9 @@ class CliTest {
         assertEquals("dnn", m.get("model").asText());
         assertEquals(1, m.get("epochs").asInt(), "the epochs the cut run covered, not the 7430740 asked for: " + m);
         assertEquals(5, m.get("steps").asInt(), m.toString());
+        JsonNode ae = new ObjectMapper().readTree(run("train", "autoencoder", "--steps", "3", "--json").out());
+        assertEquals(1, ae.get("epochs").asInt(), "each stage cut at step 3: " + ae);
+        assertEquals(3, ae.get("steps").asInt(), ae.toString());
         assertEquals(r.out().strip(), r.out().strip().lines().findFirst().orElseThrow(), "one line");
         assertTrue(r.err().contains("dnn: training dnn (course) on digits5x5, 1 epoch of 51 steps, stopping after step 5"), r.err());
         assertTrue(r.err().contains("epoch 1/1") && r.err().contains("val_loss"), "a Keras-style epoch line: " + r.err());

@@ -148,6 +148,11 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
                 params(m.encoder1, m.encoder2, m.classifier), b -> F.crossEntropy(m.forward(b.inputs()), b.labels()), () -> heldOut(m, data));
 
         Map<String, Object> out = runMetrics(s);
+        if (s.steps() > 0) {   // each stage cut at the same step: the epochs it covered, and its steps
+            long steps = Math.min(s.steps(), (long) s.epochs() * perEpoch);
+            out.put("epochs", (int) ((steps + perEpoch - 1) / perEpoch));
+            out.put("steps", steps);
+        }
         out.put("data", data.name());
         out.put("loss", Float.parseFloat(carried.get("train_loss_stage4")));
         out.putAll(metrics(m, data));
