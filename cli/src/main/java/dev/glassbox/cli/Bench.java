@@ -46,6 +46,9 @@ final class Bench implements Callable<Integer> {
                     + "on an AVX-512 one: our JVM with -XX:UseAVX=2 (run in a new JVM), the peer with OpenBLAS's Haswell kernels and oneDNN and ATen at AVX2.")
     String isaName;
 
+    /** {@link #isaName} parsed, when the command starts. */
+    private Isa isa = Isa.NATIVE;
+
     @Override
     public Integer call() throws IOException {
         if (repeats < 1 || rounds < 1) throw new IllegalArgumentException("--repeats and --rounds must be at least 1");
@@ -75,8 +78,6 @@ final class Bench implements Callable<Integer> {
         }
         return 0;
     }
-
-    private Isa isa = Isa.NATIVE;
 
     /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
     private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "jvm", "date", "isa");

@@ -169,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
                     .filter(x -> x instanceof DataParallel dp && dp.trainsDataParallel()).map(Recipe::name).toList());
             throw new IllegalArgumentException("--spark: " + r.name() + " does not train on Spark yet; the models that do: " + able);
         }
-        if (threads != null && threads != 1) {
+        if (threads != null && threads != 1 && r instanceof Word2VecRecipe) {   // another model's --threads: modelFlags names who takes it
             // word2vec's workers each train their part of the corpus on one thread, as Spark MLlib's do
             throw new IllegalArgumentException("--threads " + threads + " applies to a run in this process: on Spark each worker trains "
                     + "word2vec on one thread; for more, more workers (--spark local[N], or --executors N on a cluster)");

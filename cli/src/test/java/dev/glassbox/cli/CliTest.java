@@ -75,6 +75,7 @@ class CliTest {
         assertEquals("glassbox: --sync-every must be between 1 and 100000 steps, got 0", run("train", "dnn", "--spark", "local[2]", "--sync-every", "0").err().strip());
         assertTrue(run("train", "word2vec", "--spark", "local[2]", "--threads", "4").err().strip().startsWith(
                 "glassbox: --threads 4 applies to a run in this process: on Spark each worker trains word2vec on one thread"), "not silently ignored");
+        assertEquals("glassbox: --threads applies to word2vec, not dnn", run("train", "dnn", "--spark", "local[2]", "--threads", "4").err().strip());
         for (String model : List.of("dnn", "word2vec", "autoencoder")) {   // every model takes --spark; here the module is missing
             Result noModule = run("train", model, "--spark", "local[2]", "--epochs", "1");
             assertEquals(2, noModule.code(), model);

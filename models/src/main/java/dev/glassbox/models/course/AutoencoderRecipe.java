@@ -126,33 +126,29 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
 
         // Stage 1: encoder_1/decoder_1 learn to reconstruct X.
         Tensor x = m.rows(data.train().inputs()), testX = m.rows(data.test().inputs());
-        seconds += st.run(1, "reconstruct X from Z1 = encoder_1(X)", TensorDataset.ofTargets(x, x), params(m.encoder1, m.decoder1),
+        seconds += Stages.seconds(st.run(1, "reconstruct X from Z1 = encoder_1(X)", TensorDataset.ofTargets(x, x), params(m.encoder1, m.decoder1),
                 b -> F.mseLoss(m.decode1(m.encode1(b.inputs())), b.targets()),
-                () -> Map.of("val_loss", F.mseLoss(m.decode1(m.encode1(testX)), testX).item()));
+                () -> Map.of("val_loss", F.mseLoss(m.decode1(m.encode1(testX)), testX).item())));
 
         // Stage 2: X is encoded to Z1 once; encoder_2/decoder_2 learn to reconstruct Z1.
         Tensor z1 = noGrad(() -> m.encode1(data.train().inputs()));
-        seconds += st.run(2, "reconstruct Z1 from Z2 = encoder_2(Z1)", TensorDataset.ofTargets(z1, z1), params(m.encoder2, m.decoder2),
+        seconds += Stages.seconds(st.run(2, "reconstruct Z1 from Z2 = encoder_2(Z1)", TensorDataset.ofTargets(z1, z1), params(m.encoder2, m.decoder2),
                 b -> F.mseLoss(m.decode2(m.encode2(b.inputs())), b.targets()), () -> {
                     Tensor tz1 = m.encode1(testX);
                     return Map.of("val_loss", F.mseLoss(m.decode2(m.encode2(tz1)), tz1).item());
-                });
+                }));
 
         // Stage 3: Z1 is encoded to Z2 once; the classifier learns the classes from Z2.
         Tensor z2 = noGrad(() -> m.encode2(z1));
-        seconds += st.run(3, "classify Z2 = encoder_2(encoder_1(X)), encoders fixed", TensorDataset.ofLabels(z2, data.train().labels()),
-                params(m.classifier), b -> F.crossEntropy(m.classifier.forward(b.inputs()), b.labels()), () -> heldOut(m, data));
+        seconds += Stages.seconds(st.run(3, "classify Z2 = encoder_2(encoder_1(X)), encoders fixed", TensorDataset.ofLabels(z2, data.train().labels()),
+                params(m.classifier), b -> F.crossEntropy(m.classifier.forward(b.inputs()), b.labels()), () -> heldOut(m, data)));
 
         // Stage 4: the whole network X -> encoder_1 -> encoder_2 -> classifier, fine-tuned together.
-        seconds += st.run(4, "train encoder_1, encoder_2 and the classifier together on the classes", data.train(),
+        Trainer.Result last = st.run(4, "train encoder_1, encoder_2 and the classifier together on the classes", data.train(),
                 params(m.encoder1, m.encoder2, m.classifier), b -> F.crossEntropy(m.forward(b.inputs()), b.labels()), () -> heldOut(m, data));
+        seconds += last.seconds();
 
-        Map<String, Object> out = runMetrics(s);
-        if (s.steps() > 0) {   // each stage cut at the same step: the epochs it covered, and its steps
-            long steps = Math.min(s.steps(), (long) s.epochs() * perEpoch);
-            out.put("epochs", (int) ((steps + perEpoch - 1) / perEpoch));
-            out.put("steps", steps);
-        }
+        Map<String, Object> out = runMetrics(s, last);   // cut short by --steps: each stage's epochs and steps, as the last stage's
         out.put("data", data.name());
         out.put("loss", Float.parseFloat(carried.get("train_loss_stage4")));
         out.putAll(metrics(m, data));
@@ -179,11 +175,12 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
         /**
          * Trains stage {@code index} with its own Adam (unless a resumed run is past it), with
          * {@code evaluate} on held-out data at each epoch's end; records the stage's last epoch's
-         * loss and last evaluation in what later checkpoints carry; returns the stage's seconds.
+         * loss and last evaluation in what later checkpoints carry; returns the stage's result, or
+         * null for a stage a resumed run is past.
          */
-        double run(int index, String goal, TensorDataset data, List<Parameter> params, Function<TensorDataset.Batch, Tensor> loss,
+        Trainer.Result run(int index, String goal, TensorDataset data, List<Parameter> params, Function<TensorDataset.Batch, Tensor> loss,
                    Supplier<Map<String, Object>> evaluate) throws IOException {
-            if (index < resumeStage) return 0;
+            if (index < resumeStage) return null;
             Adam adam = new Adam(params, s.lr());
             TrainingTask<?> task = workers != null
                     ? new ClusterTask(model, adam, new RoundBatches(new IndexBatches(images, s.batch(), shuffle), run.cluster().syncEvery()),
@@ -193,14 +190,16 @@ public final class AutoencoderRecipe extends ImageRecipe<StackedAutoencoder> {
             return fit(index, goal, task);
         }
 
-        private <B> double fit(int index, String goal, TrainingTask<B> task) throws IOException {
+        private <B> Trainer.Result fit(int index, String goal, TrainingTask<B> task) throws IOException {
             Trainer.Result r = new Trainer<>(task).epochs(s.epochs()).maxSteps(s.steps())
                     .stage(index, STAGES.size(), STAGES.get(index - 1), goal, carried)
                     .keep(run, recipe.identity(s, Map.of())).resumeFrom(index == resumeStage ? from : null).fit(events);
             carried.put("train_loss_stage" + index, Float.toString(r.loss()));
             r.evaluation().forEach((k, v) -> carried.put(k + "_stage" + index, String.valueOf(v)));
-            return r.seconds();
+            return r;
         }
+
+        static double seconds(Trainer.Result r) { return r == null ? 0 : r.seconds(); }
     }
 
     /**
