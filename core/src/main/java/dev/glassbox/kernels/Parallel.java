@@ -47,6 +47,24 @@ public final class Parallel {
         threads = Math.min(n, WORKERS.length + 1);
     }
 
+    /** Whether the calling thread is running a parallel body (a worker's, or the caller's inside {@link #forRange}), where a nested call runs inline. */
+    public static boolean insideBody() {
+        return INSIDE.get()[0];
+    }
+
+    /**
+     * Runs two independent tasks side by side, the calling thread taking one and a worker the
+     * other, when a worker is free; otherwise (one thread, a call from inside a parallel body,
+     * the pool in use) one after the other on the calling thread. The kernels a task calls run
+     * on its thread alone. As in {@link #forRange}, a worker that starts late finds its task
+     * taken and the caller runs both; an exception from either reaches the caller.
+     */
+    public static void both(Runnable first, Runnable second) {
+        forRange(2, 1, (s, e) -> {
+            for (int i = s; i < e; i++) (i == 0 ? first : second).run();
+        });
+    }
+
     /** A body run over chunk {@code [start, end)} of a range. */
     @FunctionalInterface
     public interface RangeBody { void run(int start, int end); }

@@ -89,7 +89,7 @@ public final class Sgemm {
             SgemmTall.rowsPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work >= PARALLEL_MIN && m >= SPLIT_ONCE_M && fits) {
             SgemmTall.wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
-        } else if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+        } else if (work < PARALLEL_MIN || Parallel.threads() == 1 || Parallel.insideBody()) {   // inside a body: this thread alone
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
             fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);

@@ -1,5 +1,6 @@
 package dev.glassbox.tensor;
 
+import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Sgemm;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -52,18 +53,11 @@ final class MatmulOps {
         Sgemm.sgemm(false, false, m, n, k, 1f, a.data, 0, k, b.data, 0, n, 0f, out, 0, n);
         int mm = m;
         return Tensor.result(out, outShape, "matmul", g -> {
-            Tensor ga = null, gb = null;
-            if (a.requiresGrad) {   // dA = G·Bᵀ : [m, n]·[n, k]
-                float[] d = new float[mm * k];
-                Sgemm.sgemm(false, true, mm, k, n, 1f, g.data, 0, n, b.data, 0, n, 0f, d, 0, k);
-                ga = Tensor.freshGrad(d, a.shape);
-            }
-            if (b.requiresGrad) {   // dB = Aᵀ·G : [k, m]·[m, n]
-                float[] d = new float[k * n];
-                Sgemm.sgemm(true, false, k, n, mm, 1f, a.data, 0, k, g.data, 0, n, 0f, d, 0, n);
-                gb = Tensor.freshGrad(d, b.shape);
-            }
-            return new Tensor[] {ga, gb};
+            float[] da = a.requiresGrad ? new float[mm * k] : null, db = b.requiresGrad ? new float[k * n] : null;
+            gradients(mm, (long) mm * n * k,
+                    da == null ? null : () -> Sgemm.sgemm(false, true, mm, k, n, 1f, g.data, 0, n, b.data, 0, n, 0f, da, 0, k),   // dA = G·Bᵀ : [m, n]·[n, k]
+                    db == null ? null : () -> Sgemm.sgemm(true, false, k, n, mm, 1f, a.data, 0, k, g.data, 0, n, 0f, db, 0, n));  // dB = Aᵀ·G : [k, m]·[m, n]
+            return new Tensor[] {da == null ? null : Tensor.freshGrad(da, a.shape), db == null ? null : Tensor.freshGrad(db, b.shape)};
         }, a, b);
     }
 
@@ -106,6 +100,29 @@ final class MatmulOps {
         }, ae, be);
     }
 
+    /** Rows below which a product's two gradients run side by side ({@link #gradients}): a batch, not W6's 2,048 tokens. */
+    private static final int SIDE_BY_SIDE_ROWS = 512;
+    /** Multiply-adds a gradient product needs before it is worth a thread of its own. */
+    private static final long SIDE_BY_SIDE_MIN = 1L << 16;
+
+    /**
+     * The two gradient products of C = A·B (each null when its input needs no gradient; both
+     * take the same multiply-adds, {@code work}). With a batch of rows, each product split over
+     * the two threads met them at two or three barriers per product and left one waiting at
+     * each; run side by side, one product a thread, W8's step took 6% less time (AVX-512 and
+     * AVX2's paths) and W2's 3–7% (docs/benchmarks.md). Products over many rows (W6's 2,048
+     * tokens) split well already and gained nothing, so they stay split. Each C is computed by
+     * the same loops either way: the same bits.
+     */
+    private static void gradients(int rows, long work, Runnable first, Runnable second) {
+        if (first != null && second != null && rows < SIDE_BY_SIDE_ROWS && work >= SIDE_BY_SIDE_MIN && Parallel.threads() > 1) {
+            Parallel.both(first, second);
+            return;
+        }
+        if (first != null) first.run();
+        if (second != null) second.run();
+    }
+
     private static int[] concat(int[] batch, int r, int c) {
         int[] s = Arrays.copyOf(batch, batch.length + 2);
         s[batch.length] = r;
@@ -137,19 +154,12 @@ final class MatmulOps {
         int[] yShape = x.shape.clone();
         yShape[yShape.length - 1] = out;
         return Tensor.result(y, yShape, "linear", g -> {
-            Tensor gx = null, gw = null, gb = null;
-            if (x.requiresGrad) {   // [rows, out]·[out, in]
-                float[] d = new float[rows * in];
-                Sgemm.sgemm(false, false, rows, in, out, 1f, g.data, 0, out, w.data, 0, in, 0f, d, 0, in);
-                gx = Tensor.freshGrad(d, x.shape);
-            }
-            if (w.requiresGrad) {   // [out, rows]·[rows, in]
-                float[] d = new float[out * in];
-                Sgemm.sgemm(true, false, out, in, rows, 1f, g.data, 0, out, x.data, 0, in, 0f, d, 0, in);
-                gw = Tensor.freshGrad(d, w.shape);
-            }
-            if (bias != null && bias.requiresGrad) gb = Tensor.freshGrad(ReduceOps.sumDim(g.data, new int[] {rows, out}, 0), bias.shape);
-            return new Tensor[] {gx, gw, gb};
+            float[] dx = x.requiresGrad ? new float[rows * in] : null, dw = w.requiresGrad ? new float[out * in] : null;
+            gradients(rows, (long) rows * out * in,
+                    dx == null ? null : () -> Sgemm.sgemm(false, false, rows, in, out, 1f, g.data, 0, out, w.data, 0, in, 0f, dx, 0, in),  // [rows, out]·[out, in]
+                    dw == null ? null : () -> Sgemm.sgemm(true, false, out, in, rows, 1f, g.data, 0, out, x.data, 0, in, 0f, dw, 0, in)); // [out, rows]·[rows, in]
+            Tensor gb = bias != null && bias.requiresGrad ? Tensor.freshGrad(ReduceOps.sumDim(g.data, new int[] {rows, out}, 0), bias.shape) : null;
+            return new Tensor[] {dx == null ? null : Tensor.freshGrad(dx, x.shape), dw == null ? null : Tensor.freshGrad(dw, w.shape), gb};
         }, x, w, bias);
     }
 }

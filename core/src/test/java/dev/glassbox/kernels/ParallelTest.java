@@ -2,10 +2,14 @@ package dev.glassbox.kernels;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ParallelTest {
     /** Every index is run once, whatever the size and grain, across many calls in a row (a worker may start a call late). */
@@ -41,5 +45,46 @@ class ParallelTest {
             });
             assertEquals(999L * 1000 / 2, sum[0]);
         }
+    }
+
+    /**
+     * {@link Parallel#both}: each task runs once per call; with two threads some calls run them
+     * on two threads at once; inside a parallel body both run on the calling thread; a task's
+     * exception reaches the caller and the pool goes on.
+     */
+    @Test
+    void bothRunsEachTaskOnceSideBySideWhenAWorkerIsFree() {
+        int sideBySide = 0;
+        for (int call = 0; call < 500; call++) {
+            AtomicInteger first = new AtomicInteger(), second = new AtomicInteger();
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            Parallel.both(() -> { first.incrementAndGet(); ran.add(Thread.currentThread()); busy(); },
+                    () -> { second.incrementAndGet(); ran.add(Thread.currentThread()); busy(); });
+            assertEquals(1, first.get(), "call " + call);
+            assertEquals(1, second.get(), "call " + call);
+            if (ran.size() == 2) sideBySide++;
+        }
+        if (Parallel.threads() > 1) assertTrue(sideBySide > 0, "with " + Parallel.threads() + " threads no call ran its tasks side by side");
+
+        Parallel.forRange(4, 1, (s, e) -> {
+            Thread self = Thread.currentThread();
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            Parallel.both(() -> ran.add(Thread.currentThread()), () -> ran.add(Thread.currentThread()));
+            assertEquals(Set.of(self), ran, "inside a body both tasks run on the thread that called");
+        });
+
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.both(ParallelTest::busy, () -> {
+            throw new IllegalStateException("second task");
+        }));
+        assertEquals("second task", e.getMessage());
+        AtomicInteger after = new AtomicInteger();
+        Parallel.both(after::incrementAndGet, after::incrementAndGet);
+        assertEquals(2, after.get());
+    }
+
+    /** About 20 µs of work, so that a worker woken for the second task finds it untaken. */
+    private static void busy() {
+        long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() < end) Thread.onSpinWait();
     }
 }
