@@ -111,8 +111,9 @@ final class MatmulOps {
      * the two threads met them at two or three barriers per product and left one waiting at
      * each; run side by side, one product a thread, W8's step took 6% less time (AVX-512 and
      * AVX2's paths) and W2's 3–7% (docs/benchmarks.md). Products over many rows (W6's 2,048
-     * tokens) split well already and gained nothing, so they stay split. Each C is computed by
-     * the same loops either way: the same bits.
+     * tokens) split well already and gained nothing, so they stay split. Side by side, each
+     * product has the bits one thread gives it (a split product too, unless SGEMM divided its
+     * shared dimension between the threads, kSplit, whose partial sums round differently).
      */
     private static void gradients(int rows, long work, Runnable first, Runnable second) {
         if (first != null && second != null && rows < SIDE_BY_SIDE_ROWS && work >= SIDE_BY_SIDE_MIN && Parallel.threads() > 1) {
