@@ -3,6 +3,8 @@ package dev.glassbox.tensor;
 import dev.glassbox.nn.F;
 import org.junit.jupiter.api.Test;
 
+import java.util.function.Supplier;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -37,27 +39,30 @@ class SideBySideGradientsTest {
     }
 
     private static float[][] linearGrads(int[] s, int threads) {
-        int before = Threads.count();
-        try {
-            Threads.set(threads);
+        return onThreads(threads, () -> {
             Generator g = new Generator(s[0] * 31 + s[1] * 7 + s[2]);
             Tensor x = Tensor.randn(g, s[0], s[1]).requiresGrad(true), w = Tensor.randn(g, s[2], s[1]).requiresGrad(true);
             Tensor b = Tensor.randn(g, s[2]).requiresGrad(true), r = Tensor.randn(g, s[0], s[2]);
             F.linear(x, w, b).mul(r).sum().backward();
             return new float[][] {grad(x), grad(w), grad(b)};
-        } finally {
-            Threads.set(before);
-        }
+        });
     }
 
     private static float[][] matmulGrads(int[] s, int threads) {
-        int before = Threads.count();
-        try {
-            Threads.set(threads);
+        return onThreads(threads, () -> {
             Generator g = new Generator(s[0] * 13 + s[1] * 5 + s[2]);
             Tensor a = Tensor.randn(g, s[0], s[1]).requiresGrad(true), b = Tensor.randn(g, s[1], s[2]).requiresGrad(true);
             a.matmul(b).mul(Tensor.randn(g, s[0], s[2])).sum().backward();
             return new float[][] {grad(a), grad(b)};
+        });
+    }
+
+    /** {@code run} with the kernels on {@code threads} threads, then the count as it was. */
+    private static float[][] onThreads(int threads, Supplier<float[][]> run) {
+        int before = Threads.count();
+        try {
+            Threads.set(threads);
+            return run.get();
         } finally {
             Threads.set(before);
         }
