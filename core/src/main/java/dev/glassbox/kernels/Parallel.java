@@ -48,7 +48,7 @@ public final class Parallel {
     }
 
     /** Whether the calling thread is running a parallel body (a worker's, or the caller's inside {@link #forRange}), where a nested call runs inline. */
-    public static boolean insideBody() {
+    static boolean insideBody() {
         return INSIDE.get()[0];
     }
 

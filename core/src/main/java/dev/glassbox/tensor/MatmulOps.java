@@ -116,7 +116,7 @@ final class MatmulOps {
      * shared dimension between the threads, kSplit, whose partial sums round differently).
      */
     private static void gradients(int rows, long work, Runnable first, Runnable second) {
-        if (first != null && second != null && rows < SIDE_BY_SIDE_ROWS && work >= SIDE_BY_SIDE_MIN && Parallel.threads() > 1) {
+        if (first != null && second != null && rows < SIDE_BY_SIDE_ROWS && work >= SIDE_BY_SIDE_MIN) {   // one thread: both in turn
             Parallel.both(first, second);
             return;
         }
