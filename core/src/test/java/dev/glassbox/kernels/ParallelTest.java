@@ -32,7 +32,7 @@ class ParallelTest {
         for (int round = 0; round < 200; round++) {
             int bad = round % 6;
             var e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(6000, 1000, (s, end) -> {
-                if (s / 1000 == bad) throw new IllegalStateException("chunk " + bad);
+                if (s <= bad * 1000 && bad * 1000 < end) throw new IllegalStateException("chunk " + bad);   // the chunk holding unit bad
             }));
             assertEquals("chunk " + bad, e.getMessage());
             long[] sum = new long[1];
