@@ -57,7 +57,35 @@ public final class Sgemm {
     /** Below this many multiply-adds, one thread wins. */
     private static final long PARALLEL_MIN = 150L * 150 * 150;
     /** Each thread's packed A, packed B and scratch tile. */
-    static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR],
+            new float[MR * KC]});
+    /**
+     * Whether A stored by rows (not transposed, alpha 1) is read where it is by the micro-kernel
+     * instead of packed ({@link SgemmMicro#macroRows}): AVX2's 3-row tile, whose packing is a
+     * scalar loop ({@code -Dglassbox.sgemm.rowsOfA=false} packs it; AVX-512's 8-row panels are
+     * packed by transposes in registers).
+     */
+    static boolean rowsOfA = !WIDE_TILE && !"false".equalsIgnoreCase(System.getProperty("glassbox.sgemm.rowsOfA"));
+
+    /** Whether op(A) is read where it is stored ({@link #rowsOfA}). */
+    static boolean readsA(boolean transA, float alpha) {
+        return rowsOfA && !transA && alpha == 1f;
+    }
+
+    /**
+     * Rows [ic, ic + mc) of A stored by rows (alpha 1), over k from pc, times one packed panel of
+     * B (at bpBase) into C from cIdx (row ic): whole panels of MR rows read where they are, a last
+     * partial one packed into {@code buf[3]}.
+     */
+    static void blockRows(int mc, int nc, int kc, float[] a, int aOff, int lda, int ic, int pc, float[] bp, int bpBase, float[][] buf,
+                          float[] c, int cIdx, int ldc, boolean add) {
+        int full = mc / MR * MR;
+        if (full > 0) SgemmMicro.macroRows(full, nc, kc, a, aOff + ic * lda + pc, lda, bp, bpBase, buf[2], c, cIdx, ldc, add);
+        if (full < mc) {
+            SgemmPack.packA(false, mc - full, kc, 1f, a, aOff, lda, ic + full, pc, buf[3]);
+            SgemmMicro.macro(mc - full, nc, kc, buf[3], 0, bp, bpBase, buf[2], c, cIdx + full * ldc, ldc, add);
+        }
+    }
     /** The calling thread's buffer for all of a few-row A, which the other threads read. */
     private static final ThreadLocal<float[][]> SHARED_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -208,12 +236,13 @@ public final class Sgemm {
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean overwrite) {
         int mPad = (m + MR - 1) / MR * MR, block = rowBlock(m);
+        boolean reads = readsA(transA, alpha);   // then A is not packed
         float[][] holder = SHARED_A.get();
-        if (holder[0].length < mPad * k) holder[0] = new float[mPad * k];
+        if (!reads && holder[0].length < mPad * k) holder[0] = new float[mPad * k];
         float[] ap = holder[0];
         int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block;
         // slice pc of A starts at pc·mPad; within it, row block ic at (ic / MR)·kc·MR, as packA lays it out
-        Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
+        if (!reads) Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
                 int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
                 SgemmPack.packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
@@ -227,8 +256,13 @@ public final class Sgemm {
                     int kc = Math.min(ks, k - pc);
                     SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
                     for (int ic = 0; ic < m; ic += block) {
-                        SgemmMicro.macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
-                                c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
+                        if (reads) {
+                            blockRows(Math.min(block, m - ic), nc, kc, a, aOff, lda, ic, pc, buf[1], 0, buf, c, cOff + ic * ldc + jc, ldc,
+                                    !overwrite || pc > 0);
+                        } else {
+                            SgemmMicro.macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
+                                    c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
+                        }
                     }
                 }
             }
@@ -240,8 +274,13 @@ public final class Sgemm {
                              int pc, int jc, float[] bp, float[] c, int cOff, int ldc, boolean add) {
         float[][] buf = BUFFERS.get();
         int block = rowBlock(i1 - i0);
+        boolean reads = readsA(transA, alpha);
         for (int ic = i0; ic < i1; ic += block) {
             int mc = Math.min(block, i1 - ic);
+            if (reads) {
+                blockRows(mc, nc, kc, a, aOff, lda, ic, pc, bp, 0, buf, c, cOff + ic * ldc + jc, ldc, add);
+                continue;
+            }
             SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
             SgemmMicro.macro(mc, nc, kc, buf[0], 0, bp, 0, buf[2], c, cOff + ic * ldc + jc, ldc, add);
         }
@@ -340,6 +379,10 @@ public final class Sgemm {
             int block = rowBlock(m);
             for (int ic = 0; ic < m; ic += block) {
                 int mc = Math.min(block, m - ic);
+                if (readsA(transA, alpha)) {
+                    blockRows(mc, j1 - j0, kc, a, aOff, lda, ic, pc, b.data, bpOff, buf, c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
+                    continue;
+                }
                 SgemmPack.packA(transA, mc, kc, alpha, a, aOff, lda, ic, pc, buf[0]);
                 SgemmMicro.macro(mc, j1 - j0, kc, buf[0], 0, b.data, bpOff, buf[2], c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
             }

@@ -66,6 +66,116 @@ final class SgemmMicro {
     }
 
     /**
+     * As {@link #macro}, with A read where it is stored instead of packed: rows of {@code lda}
+     * floats, row-major and not transposed, alpha 1 (AVX2's 3-row tile only), {@code mc} a
+     * multiple of MR. Packing A by rows into 3-row panels is a scalar loop on AVX2 (no
+     * transposes in registers there), and a product over 128 values of k used each packed value
+     * only 128 times: W6's packing of A was 7% of its CPU under AVX2. The micro-kernel's three
+     * broadcasts come from three rows instead of one panel; each panel of A is read as three
+     * short streams that stay in L1 while the panels of B go by. Its own method with one
+     * micro-kernel call site, as {@link #macro}.
+     */
+    static void macroRows(int mc, int nc, int kc, float[] a, int aBase, int lda, float[] bp, int bpBase, float[] tile, float[] c, int cIdx,
+                          int ldc, boolean add) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bpOff = bpBase + (jr / NR) * kc * NR;
+            if (nr <= L) {
+                narrowRows(mc, nr, kc, a, aBase, lda, bp, bpOff, tile, c, cIdx + jr, ldc, add);
+                continue;
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int ci = cIdx + ir * ldc + jr;
+                boolean full = nr == NR, direct = full && !add;
+                micro3x3Rows(kc, a, aBase + ir * lda, lda, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
+                if (full && add) {
+                    for (int i = 0; i < MR; i++) {
+                        int row = ci + i * ldc;
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(F, c, row + v).add(FloatVector.fromArray(F, tile, i * NR + v)).intoArray(c, row + v);
+                        }
+                    }
+                } else if (!full) {
+                    for (int i = 0; i < MR; i++) {
+                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #narrow} for {@link #macroRows}: six rows of A at a time (a last odd three run twice, the copy dropped). */
+    private static void narrowRows(int mc, int nr, int kc, float[] a, int aBase, int lda, float[] bp, int bpOff, float[] tile, float[] c,
+                                   int cIdx, int ldc, boolean add) {
+        for (int ir = 0; ir < mc; ir += 2 * MR) {
+            int mr = Math.min(2 * MR, mc - ir);
+            int a0 = aBase + ir * lda, a1 = mr > MR ? a0 + MR * lda : a0;
+            int ci = cIdx + ir * ldc;
+            boolean direct = mr == 2 * MR && nr == L && !add;
+            micro6x1Rows(kc, a, a0, a1, lda, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
+            if (direct) continue;
+            for (int i = 0; i < mr; i++) {
+                int row = ci + i * ldc;
+                if (nr == L) {
+                    FloatVector t = FloatVector.fromArray(F, tile, i * L);
+                    (add ? t.add(FloatVector.fromArray(F, c, row)) : t).intoArray(c, row);
+                } else {
+                    for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + tile[i * L + j] : tile[i * L + j];
+                }
+            }
+        }
+    }
+
+    /** {@link #micro6x1} with A's rows read where they are: rows 0–2 from a0, 3–5 from a1, {@code lda} apart. */
+    private static void micro6x1Rows(int kc, float[] a, int a0, int a1, int lda, float[] bp, int bi, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z;
+        int end = a0 + kc, d = a1 - a0, l2 = 2 * lda;
+        for (int p = a0, b = bi; p < end; p++, b += NR) {
+            FloatVector bv = FloatVector.fromArray(F, bp, b);
+            c0 = FloatVector.broadcast(F, a[p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[p + lda]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[p + l2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[p + d]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[p + d + lda]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[p + d + l2]).fma(bv, c5);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
+    }
+
+    /** {@link #micro3x3} with A's three rows read where they are, {@code lda} apart from {@code ai}. */
+    private static void micro3x3Rows(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        int end = ai + kc, l2 = 2 * lda;
+        for (int p = ai, b = bi; p < end; p++, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, b);
+            FloatVector b1 = FloatVector.fromArray(F, bp, b + L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, b + 2 * L);
+            FloatVector av = FloatVector.broadcast(F, a[p]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(F, a[p + lda]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(F, a[p + l2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+    }
+
+    /**
      * A panel of B with at most one vector's columns, against every panel of A: a tile of one
      * vector, so no FMAs go to the panel's zero columns (the full tile would spend two thirds of
      * its work on them with 8 columns on AVX2, half with 16 on AVX-512). The tile is one panel of

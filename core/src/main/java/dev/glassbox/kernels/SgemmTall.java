@@ -29,12 +29,14 @@ final class SgemmTall {
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean overwrite) {
         int mPad = (m + MR - 1) / MR * MR, nPad = (n + NR - 1) / NR * NR, block = Sgemm.rowBlock(m);
+        boolean reads = Sgemm.readsA(transA, alpha);
         float[][] whole = WHOLE.get();
-        if (whole[0].length < mPad * k) whole[0] = new float[mPad * k];
+        if (!reads && whole[0].length < mPad * k) whole[0] = new float[mPad * k];
         if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
         float[] ap = whole[0], bp = whole[1];
         // A: slice pc at pc·mPad, its row block ic at (ic / MR)·kc·MR; B: slice pc at pc·nPad, as pack() lays it out
-        int ks = Sgemm.kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB, aUnits = slices * blocks;
+        int ks = Sgemm.kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB;
+        int aUnits = reads ? 0 : slices * blocks;   // A read where it is is not packed
         Parallel.forRange(aUnits + slices * cols, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
                 if (u < aUnits) {
@@ -47,11 +49,17 @@ final class SgemmTall {
             }
         });
         Parallel.forRange(blocks * cols, 1, (u0, u1) -> {
-            float[] tile = Sgemm.BUFFERS.get()[2];
+            float[][] buf = Sgemm.BUFFERS.get();
+            float[] tile = buf[2];
             for (int u = u0; u < u1; u++) {
                 int ic = (u / cols) * block, j0 = (u % cols) * NB, mc = Math.min(block, m - ic), nc = Math.min(NB, n - j0);
                 for (int pc = 0; pc < k; pc += ks) {
                     int kc = Math.min(ks, k - pc);
+                    if (reads) {
+                        Sgemm.blockRows(mc, nc, kc, a, aOff, lda, ic, pc, bp, pc * nPad + (j0 / NR) * kc * NR, buf, c, cOff + ic * ldc + j0, ldc,
+                                !overwrite || pc > 0);
+                        continue;
+                    }
                     SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, bp, pc * nPad + (j0 / NR) * kc * NR, tile,
                             c, cOff + ic * ldc + j0, ldc, !overwrite || pc > 0);
                 }
@@ -91,18 +99,25 @@ final class SgemmTall {
                 SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
             }
         });
+        boolean reads = Sgemm.readsA(transA, alpha);
         Parallel.forRange(blocks, 1, (u0, u1) -> {
-            float[] tile = Sgemm.BUFFERS.get()[2];
+            float[][] buf = Sgemm.BUFFERS.get();
+            float[] tile = buf[2];
             float[][] own = ROW_BLOCK_A.get();
-            if (own[0].length < block * k) own[0] = new float[block * k];
+            if (!reads && own[0].length < block * k) own[0] = new float[block * k];
             float[] ap = own[0];
             for (int u = u0; u < u1; u++) {
                 int ic = u * block, mc = Math.min(block, m - ic), mcPad = (mc + MR - 1) / MR * MR;
-                for (int pc = 0; pc < k; pc += ks) SgemmPack.packA(transA, mc, Math.min(ks, k - pc), alpha, a, aOff, lda, ic, pc, ap, pc * mcPad);
+                if (!reads) for (int pc = 0; pc < k; pc += ks) SgemmPack.packA(transA, mc, Math.min(ks, k - pc), alpha, a, aOff, lda, ic, pc, ap, pc * mcPad);
                 for (int j0 = 0; j0 < n; j0 += NB) {
                     int nc = Math.min(NB, n - j0);
                     for (int pc = 0; pc < k; pc += ks) {
                         int kc = Math.min(ks, k - pc);
+                        if (reads) {
+                            Sgemm.blockRows(mc, nc, kc, a, aOff, lda, ic, pc, bp, pc * nPad + (j0 / NR) * kc * NR, buf, c, cOff + ic * ldc + j0,
+                                    ldc, !overwrite || pc > 0);
+                            continue;
+                        }
                         SgemmMicro.macro(mc, nc, kc, ap, pc * mcPad, bp, pc * nPad + (j0 / NR) * kc * NR, tile, c, cOff + ic * ldc + j0, ldc,
                                 !overwrite || pc > 0);
                     }

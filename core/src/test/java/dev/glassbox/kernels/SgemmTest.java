@@ -159,6 +159,39 @@ class SgemmTest {
         }
     }
 
+    /**
+     * Alpha 1 and A stored by rows: with AVX2's 3-row tile the micro-kernel reads A where it is
+     * ({@link Sgemm#rowsOfA}) on every path (small, few rows, many rows, a packed B) — the same
+     * bits as packing it, and the twin's values; with the 8-row tile A is always packed.
+     */
+    @ParameterizedTest(name = "A by rows m={0} n={1} k={2} tB={4}")
+    @MethodSource("shapes")
+    void aReadWhereItIsMatchesPackedAndTwin(int m, int n, int k, boolean tA, boolean tB) {
+        Case t = Case.of(m, n, k, false, tB);
+        boolean before = Sgemm.rowsOfA;
+        assertEquals(!Sgemm.WIDE_TILE, before, "A is read by rows exactly with the 3-row tile (unless -Dglassbox.sgemm.rowsOfA=false)");
+        float[][] out = new float[4][];
+        try {
+            for (int pass = 0; pass < 2; pass++) {
+                Sgemm.rowsOfA = pass == 0 && before;
+                float[] c = t.c0.clone(), cp = t.c0.clone();
+                Sgemm.sgemm(false, tB, m, n, k, 1f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, c, Case.C_OFF, t.ldc());
+                Sgemm.sgemm(false, m, 1f, t.a, Case.A_OFF, t.lda(), Sgemm.pack(tB, k, n, t.b, Case.B_OFF, t.ldb()), 0.5f, cp, Case.C_OFF, t.ldc());
+                out[2 * pass] = c;
+                out[2 * pass + 1] = cp;
+            }
+        } finally {
+            Sgemm.rowsOfA = before;
+        }
+        float[] twin = t.c1.clone();
+        SgemmScalar.sgemm(false, tB, m, n, k, 1f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, twin, Case.C_OFF, t.ldc());
+        for (int i = 0; i < twin.length; i++) {
+            if (Float.floatToRawIntBits(out[0][i]) != Float.floatToRawIntBits(out[2][i])) fail("C[" + i + "]: by rows " + out[0][i] + ", packed " + out[2][i]);
+            if (Float.floatToRawIntBits(out[1][i]) != Float.floatToRawIntBits(out[3][i])) fail("packed B C[" + i + "]: by rows " + out[1][i] + ", packed " + out[3][i]);
+            if (!(Math.abs(out[0][i] - twin[i]) <= 1e-4f * (k + 1))) fail("C[" + i + "]: " + out[0][i] + ", scalar " + twin[i]);
+        }
+    }
+
     /** Few rows and an A too long to keep packed whole (m·k above 2²³ floats): the columns split per thread instead. */
     @Test
     void fewRowsWithALongAMatchTwin() {
