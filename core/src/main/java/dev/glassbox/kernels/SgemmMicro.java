@@ -49,18 +49,39 @@ final class SgemmMicro {
                 // (C2 merged the accumulators of the two branches), several times slower.
                 boolean direct = full && !add;
                 micro(kc, ap, apOff, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
-                if (full && add) {
-                    for (int i = 0; i < MR; i++) {
-                        int row = ci + i * ldc;
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, c, row + v).add(FloatVector.fromArray(F, tile, i * NR + v)).intoArray(c, row + v);
-                        }
-                    }
-                } else if (!full) {
-                    for (int i = 0; i < mr; i++) {
-                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
-                    }
+                if (!direct) tileToC(mr, nr, tile, c, ci, ldc, add);
+            }
+        }
+    }
+
+    /**
+     * The scratch tile (mr × nr of MR × NR) into C at ci: added to it, or stored. A whole tile
+     * that replaces C never comes here: the micro-kernel stores it straight into C.
+     */
+    private static void tileToC(int mr, int nr, float[] tile, float[] c, int ci, int ldc, boolean add) {
+        if (mr == MR && nr == NR) {
+            for (int i = 0; i < MR; i++) {
+                int row = ci + i * ldc;
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(F, c, row + v).add(FloatVector.fromArray(F, tile, i * NR + v)).intoArray(c, row + v);
                 }
+            }
+            return;
+        }
+        for (int i = 0; i < mr; i++) {
+            for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+        }
+    }
+
+    /** The one-vector tile (mr rows of one vector, nr columns used) into C at ci: added to it, or stored. */
+    private static void narrowTileToC(int mr, int nr, float[] tile, float[] c, int ci, int ldc, boolean add) {
+        for (int i = 0; i < mr; i++) {
+            int row = ci + i * ldc;
+            if (nr == L) {
+                FloatVector t = FloatVector.fromArray(F, tile, i * L);
+                (add ? t.add(FloatVector.fromArray(F, c, row)) : t).intoArray(c, row);
+            } else {
+                for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + tile[i * L + j] : tile[i * L + j];
             }
         }
     }
@@ -88,18 +109,7 @@ final class SgemmMicro {
                 int ci = cIdx + ir * ldc + jr;
                 boolean full = nr == NR, direct = full && !add;
                 micro3x3Rows(kc, a, aBase + ir * lda, lda, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : NR);
-                if (full && add) {
-                    for (int i = 0; i < MR; i++) {
-                        int row = ci + i * ldc;
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, c, row + v).add(FloatVector.fromArray(F, tile, i * NR + v)).intoArray(c, row + v);
-                        }
-                    }
-                } else if (!full) {
-                    for (int i = 0; i < MR; i++) {
-                        for (int j = 0; j < nr; j++) c[ci + i * ldc + j] = add ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
-                    }
-                }
+                if (!direct) tileToC(MR, nr, tile, c, ci, ldc, add);
             }
         }
     }
@@ -113,16 +123,7 @@ final class SgemmMicro {
             int ci = cIdx + ir * ldc;
             boolean direct = mr == 2 * MR && nr == L && !add;
             micro6x1Rows(kc, a, a0, a1, lda, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
-            if (direct) continue;
-            for (int i = 0; i < mr; i++) {
-                int row = ci + i * ldc;
-                if (nr == L) {
-                    FloatVector t = FloatVector.fromArray(F, tile, i * L);
-                    (add ? t.add(FloatVector.fromArray(F, c, row)) : t).intoArray(c, row);
-                } else {
-                    for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + tile[i * L + j] : tile[i * L + j];
-                }
-            }
+            if (!direct) narrowTileToC(mr, nr, tile, c, ci, ldc, add);
         }
     }
 
@@ -193,16 +194,7 @@ final class SgemmMicro {
             boolean direct = mr == rows && nr == L && !add;
             if (WIDE_TILE) micro8x1(kc, ap, a0, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
             else micro6x1(kc, ap, a0, a1, bp, bpOff, direct ? c : tile, direct ? ci : 0, direct ? ldc : L);
-            if (direct) continue;
-            for (int i = 0; i < mr; i++) {
-                int row = ci + i * ldc;
-                if (nr == L) {
-                    FloatVector t = FloatVector.fromArray(F, tile, i * L);
-                    (add ? t.add(FloatVector.fromArray(F, c, row)) : t).intoArray(c, row);
-                } else {
-                    for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + tile[i * L + j] : tile[i * L + j];
-                }
-            }
+            if (!direct) narrowTileToC(mr, nr, tile, c, ci, ldc, add);
         }
     }
 
