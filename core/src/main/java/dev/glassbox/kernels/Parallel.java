@@ -76,9 +76,9 @@ public final class Parallel {
      * together (three equal chunks a thread left one waiting for most of a chunk at the end:
      * about 1% of a W2 or W8 step). Each thread takes the next free chunk when it finishes one,
      * so a thread slowed by the machine (a busy VM neighbour, a GC or JIT thread on its core)
-     * does less of the work instead of making the others wait. The caller waits only for the chunks the workers took,
-     * never for a worker to start: one woken late finds nothing left, and the caller has done
-     * the work alone.
+     * does less of the work instead of making the others wait. The caller waits only for the
+     * chunks the workers took, never for a worker to start: one woken late finds nothing left,
+     * and the caller has done the work alone.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int units = (n + grain - 1) / grain;
@@ -89,7 +89,7 @@ public final class Parallel {
             return;
         }
         try {
-            int chunks = 0;
+            int chunks = 0;   // counted first: the chunks are O(t·log(units)), the units may be millions
             for (int at = 0; at < units; chunks++) at += chunk(units - at, t);
             int count = chunks;
             int[] bounds = new int[count + 1];   // chunk c is [bounds[c], bounds[c + 1]) in units

@@ -149,7 +149,12 @@ final class SgemmMicro {
         c5.intoArray(c, ci + 5 * ldc);
     }
 
-    /** {@link #micro3x3} with A's three rows read where they are, {@code lda} apart from {@code ai}. */
+    /**
+     * {@link #micro3x3} with A's three rows read where they are, {@code lda} apart from {@code ai}.
+     * A twin, not one kernel with strides as arguments: a step of k that is not a constant makes
+     * the loop uncounted for C2 (no hoisted range checks), and handing the nine accumulators to
+     * a shared store method risks boxing them wherever it is not inlined.
+     */
     private static void micro3x3Rows(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
