@@ -80,6 +80,7 @@ public final class Workloads {
         out.put("vector_bits", Blas.vectorLength() * 32);
         out.put("l1d_kb", Blas.l1dCacheBytes() >> 10);
         out.put("l2_kb", Blas.l2CacheBytes() >> 10);
+        out.put("sgemm", Blas.sgemmBlocking());
         out.put("jvm", Runtime.version().toString());
         out.put("date", LocalDate.now().toString());
         return out;

@@ -26,6 +26,7 @@ class WorkloadsTest {
         assertTrue(r.containsKey("jvm") && r.containsKey("date") && r.containsKey("threads"));
         assertTrue(r.get("cpu") instanceof String && (int) r.get("vector_bits") >= 128 && (int) r.get("l1d_kb") > 0 && (int) r.get("l2_kb") > 0,
                 "the machine: cpu, vector_bits, l1d_kb, l2_kb in " + r);
+        assertTrue(String.valueOf(r.get("sgemm")).matches("\\d+x\\d+ tile, kc \\d+, mc \\d+"), "SGEMM's tile and blocks in " + r);
         assertEquals(4, notes.size());
     }
 

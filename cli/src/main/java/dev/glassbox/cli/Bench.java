@@ -80,12 +80,13 @@ final class Bench implements Callable<Integer> {
     }
 
     /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
-    private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "jvm", "date", "isa");
+    private static final List<String> MACHINE = List.of("id", "threads", "cpu", "vector_bits", "l1d_kb", "l2_kb", "sgemm", "jvm", "date", "isa");
 
     /** One line naming the machine: CPU, vector width, caches, JVM, threads (and the instructions, when limited). */
     private static String machine(Map<String, Object> r) {
-        return String.format(Locale.ROOT, "machine: %s, %s-bit vectors, L1d %s KB, L2 %s KB a core; JVM %s, %s threads%s",
-                r.get("cpu"), r.get("vector_bits"), r.get("l1d_kb"), r.get("l2_kb"), r.get("jvm"), r.get("threads"),
+        return String.format(Locale.ROOT, "machine: %s, %s-bit vectors, L1d %s KB, L2 %s KB a core%s; JVM %s, %s threads%s",
+                r.get("cpu"), r.get("vector_bits"), r.get("l1d_kb"), r.get("l2_kb"),
+                r.containsKey("sgemm") ? "; SGEMM " + r.get("sgemm") : "", r.get("jvm"), r.get("threads"),
                 "native".equals(r.getOrDefault("isa", "native")) ? "" : "; both sides limited to " + r.get("isa"));
     }
 

@@ -55,6 +55,9 @@ public final class Blas {
     /** Bytes of a core's L2 cache (from sysfs or getconf; 512 KB when neither says). */
     public static int l2CacheBytes() { return CpuInfo.L2; }
 
+    /** SGEMM's register tile and block sizes, as chosen from the vector width and the caches: "8x32 tile, kc 256, mc 128". */
+    public static String sgemmBlocking() { return Sgemm.blocking(); }
+
     /** Where the cache sizes came from: "sysfs", "getconf" or "default". */
     public static String cacheSource() { return CpuInfo.SOURCE; }
 }

@@ -64,6 +64,14 @@ class SgemmTest {
         out.add(Arguments.of(600, 128, 530, true, false));
         out.add(Arguments.of(129, 536, 300, false, false));
         out.add(Arguments.of(129, 528, 300, true, true));
+        // around this JVM's own blocking (chosen from the caches, or -Dglassbox.sgemm.kc/mc): one row and one
+        // value of k either side of a block's edge, and past two blocks, few rows and many
+        int kc = Sgemm.KC, mc = Sgemm.MC;
+        out.add(Arguments.of(mc + 1, 70, kc + 1, false, false));
+        out.add(Arguments.of(mc - 1, 300, kc - 1, true, true));
+        out.add(Arguments.of(2 * mc + 5, 90, 2 * kc + 9, false, true));
+        out.add(Arguments.of(2 * mc + 5, 530, 2 * kc + 9, true, false));
+        out.add(Arguments.of(600, 200, kc + 8, false, false));
         return out.stream();
     }
 
