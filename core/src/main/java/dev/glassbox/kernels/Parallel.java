@@ -13,7 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Workers spin for a while after each chunk before they park, because waking a parked
  * thread took ~100 µs (and up to milliseconds) on the VMs we measure on, and kernels such
  * as SGEMM hand work out several times per call; OpenBLAS's threads spin for the same reason.
- * The spin window is {@code -Dglassbox.spinMicros} (default 1000); 0 parks at once.
+ * The spin window is {@code -Dglassbox.spinMicros} (default 1000); 0 parks at once. After the
+ * first {@code -Dglassbox.yieldMicros} of it (default 20) a spinning thread yields its core now
+ * and then ({@link Thread#yield}): where another process takes a core, the scheduler puts both
+ * of our threads on the other one, and a pure spin there took the working thread's time — W1's
+ * 512³ on two threads ran at 0.71 of one thread's speed, W2's step at 1.7× its time; yielding
+ * costs nothing where nothing else wants the core.
  *
  * <p>Threads default to the number of available processors; {@code -Dglassbox.threads=N}
  * or {@link #setThreads(int)} change it (1 makes every kernel single-threaded). A call made
@@ -21,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Parallel {
     private static final long SPIN_NANOS = Long.getLong("glassbox.spinMicros", 1000L) * 1000L;
+    private static final long YIELD_NANOS = Long.getLong("glassbox.yieldMicros", 20L) * 1000L;
     private static final Worker[] WORKERS;
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -135,13 +141,19 @@ public final class Parallel {
         return Math.max(1, (left + 2 * t - 1) / (2 * t));
     }
 
-    /** Spins (then naps) until no chunk is pending. */
+    /** Spins (yielding the core now and then after the first {@link #YIELD_NANOS}, then naps) until no chunk is pending. */
     private static void awaitNone(AtomicInteger pending) {
         long t0 = System.nanoTime();
         int spins = 0;
         while (pending.get() > 0) {
-            if (++spins < 1 << 10 || System.nanoTime() - t0 < SPIN_NANOS) Thread.onSpinWait();
-            else LockSupport.parkNanos(20_000);
+            if ((++spins & 63) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long waited = System.nanoTime() - t0;
+            if (waited >= SPIN_NANOS && spins >= 1 << 10) LockSupport.parkNanos(20_000);
+            else if (waited >= YIELD_NANOS) Thread.yield();
+            else Thread.onSpinWait();
         }
     }
 
@@ -174,12 +186,19 @@ public final class Parallel {
                 long t0 = System.nanoTime();
                 int spins = 0;
                 while (posted == seen) {
-                    if ((++spins & 63) != 0 || System.nanoTime() - t0 < SPIN_NANOS) {
+                    if ((++spins & 63) != 0) {
                         Thread.onSpinWait();
-                    } else {
+                        continue;
+                    }
+                    long waited = System.nanoTime() - t0;
+                    if (waited >= SPIN_NANOS) {
                         parked = true;
                         if (posted == seen) LockSupport.park(this);
                         parked = false;
+                    } else if (waited >= YIELD_NANOS) {
+                        Thread.yield();   // the core to whatever else wants it (our other thread, where another process has taken a core)
+                    } else {
+                        Thread.onSpinWait();
                     }
                 }
                 seen = posted;
