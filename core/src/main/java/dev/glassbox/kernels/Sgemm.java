@@ -52,13 +52,13 @@ public final class Sgemm {
      * (256 on a Zen 3 with AVX2's 3 × 24 tile and on a 48 KB L1 with AVX-512's 8 × 32), or
      * {@code -Dglassbox.sgemm.kc} (a multiple of 8).
      */
-    static final int KC = blocking("glassbox.sgemm.kc", depthFor(CpuInfo.L1D, MR, NR), 8, 4096);
+    static final int KC = blocking("glassbox.sgemm.kc", depthFor(CpuInfo.L1D, MR, NR), KernelProperties.KC_UNIT);
     /**
      * The most rows in a packed block of A: what {@link #rowsFor} gives this CPU's L2 (126 with
      * AVX2's tile, 128 with AVX-512's, on every CPU of this kind), or {@code -Dglassbox.sgemm.mc}
-     * (a multiple of MR, so that equal row blocks never pass it).
+     * (a multiple of 24, whole panels of either tile). A multiple of MR, so that equal row blocks never pass it.
      */
-    static final int MC = blocking("glassbox.sgemm.mc", rowsFor(CpuInfo.L2, KC, MR), MR, 4096);
+    static final int MC = blocking("glassbox.sgemm.mc", rowsFor(CpuInfo.L2, KC, MR), KernelProperties.MC_UNIT);
     static final int NC = 128 * NR;   // 3072 with AVX2
     /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
@@ -96,6 +96,7 @@ public final class Sgemm {
             SgemmMicro.macro(mc - full, nc, kc, buf[3], 0, bp, bpBase, buf[2], c, cIdx + full * ldc, ldc, add);
         }
     }
+
     /**
      * The depth of a slice of k for an L1 data cache of {@code l1} bytes and an mr × nr tile, after
      * BLIS's analytical model (Low, Igual, Smith and Quintana-Ortí, 2016): the micro-panel of B
@@ -113,7 +114,11 @@ public final class Sgemm {
         return Math.clamp(bWays * 4096L / (4L * nr) / 8 * 8, 64, 512);
     }
 
-    /** The most rows of a block of A whatever the L2: more gave the two threads too few blocks to share. */
+    /**
+     * The most rows of a block of A whatever the L2: the size the kernels were tuned at (larger
+     * blocks were not measured; they would leave two threads fewer blocks to share — 1024 rows
+     * are 8 blocks of 128).
+     */
     static final int MC_MAX = 128;
 
     /**
@@ -127,20 +132,12 @@ public final class Sgemm {
         return (int) Math.max(mr, rows / mr * mr);
     }
 
-    /** A block size from {@code property} when set (a positive multiple of {@code unit} up to {@code max}), else {@code chosen}. */
-    static int blocking(String property, int chosen, int unit, int max) {
+    /** A block size from {@code property} when set (a multiple of {@code unit}, {@link KernelProperties#blockProblem}), else {@code chosen}. */
+    static int blocking(String property, int chosen, int unit) {
+        String problem = KernelProperties.blockProblem(property, unit);
+        if (problem != null) throw new IllegalArgumentException(problem);
         String asked = System.getProperty(property);
-        if (asked == null) return chosen;
-        int v;
-        try {
-            v = Integer.parseInt(asked.trim());
-        } catch (NumberFormatException e) {
-            v = -1;
-        }
-        if (v < unit || v > max || v % unit != 0) {
-            throw new IllegalArgumentException(property + " must be a multiple of " + unit + " from " + unit + " to " + max + ", got " + asked);
-        }
-        return v;
+        return asked == null ? chosen : Integer.parseInt(asked.trim());
     }
 
     /** The blocking this JVM runs with, for reports: "3x24 tile, kc 256, mc 126". */

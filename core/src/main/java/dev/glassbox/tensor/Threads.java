@@ -14,7 +14,7 @@ public final class Threads {
 
     /**
      * What is wrong with the kernels' JVM options ({@code -Dglassbox.simd.bits},
-     * {@code -Dglassbox.sgemm.tile}), or null; checked without starting the kernels, which would
+     * {@code -Dglassbox.sgemm.tile}, {@code .kc}, {@code .mc}), or null; checked without starting the kernels, which would
      * fail on a bad value inside their class initialisation.
      */
     public static String optionProblem() { return dev.glassbox.kernels.KernelProperties.problem(); }

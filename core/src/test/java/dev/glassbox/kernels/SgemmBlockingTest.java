@@ -41,13 +41,13 @@ class SgemmBlockingTest {
         String name = "glassbox.test.blocking";
         try {
             System.setProperty(name, "96");
-            assertEquals(96, Sgemm.blocking(name, 256, 8, 4096));
+            assertEquals(96, Sgemm.blocking(name, 256, 8));
             System.clearProperty(name);
-            assertEquals(256, Sgemm.blocking(name, 256, 8, 4096));
+            assertEquals(256, Sgemm.blocking(name, 256, 8));
             for (String bad : new String[] {"100", "0", "-8", "8192", "deep"}) {
                 System.setProperty(name, bad);
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sgemm.blocking(name, 256, 8, 4096));
-                assertEquals(name + " must be a multiple of 8 from 8 to 4096, got " + bad, e.getMessage());
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sgemm.blocking(name, 256, 8));
+                assertEquals("-D" + name + " is a multiple of 8 from 8 to 4096, got '" + bad + "'", e.getMessage());
             }
         } finally {
             System.clearProperty(name);
