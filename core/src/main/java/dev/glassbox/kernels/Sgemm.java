@@ -47,18 +47,10 @@ public final class Sgemm {
     static final int NV = WIDE_TILE ? 2 : 3;
     /** Columns of the register tile. */
     public static final int NR = NV * L;
-    /**
-     * The deepest slice of k: what {@link #depthFor} gives this CPU's L1 data cache and the tile
-     * (256 on a Zen 3 with AVX2's 3 × 24 tile and on a 48 KB L1 with AVX-512's 8 × 32), or
-     * {@code -Dglassbox.sgemm.kc} (a multiple of 8).
-     */
-    static final int KC = blocking("glassbox.sgemm.kc", depthFor(CpuInfo.L1D, MR, NR), KernelProperties.KC_UNIT);
-    /**
-     * The most rows in a packed block of A: what {@link #rowsFor} gives this CPU's L2 (126 with
-     * AVX2's tile, 128 with AVX-512's, on every CPU of this kind), or {@code -Dglassbox.sgemm.mc}
-     * (a multiple of 24, whole panels of either tile). A multiple of MR, so that equal row blocks never pass it.
-     */
-    static final int MC = blocking("glassbox.sgemm.mc", rowsFor(CpuInfo.L2, KC, MR), KernelProperties.MC_UNIT);
+    /** The deepest slice of k: {@link SgemmBlocking#depthFor} this L1 and tile (256 on both CPUs of this kind), or {@code -Dglassbox.sgemm.kc}. */
+    static final int KC = SgemmBlocking.forced("glassbox.sgemm.kc", SgemmBlocking.depthFor(CpuInfo.L1D, MR, NR), KernelProperties.KC_UNIT);
+    /** The most rows in a packed block of A, a multiple of MR: {@link SgemmBlocking#rowsFor} this L2 (126 / 128 here), or {@code -Dglassbox.sgemm.mc}. */
+    static final int MC = SgemmBlocking.forced("glassbox.sgemm.mc", SgemmBlocking.rowsFor(CpuInfo.L2, KC, MR), KernelProperties.MC_UNIT);
     static final int NC = 128 * NR;   // 3072 with AVX2
     /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
@@ -95,49 +87,6 @@ public final class Sgemm {
             SgemmPack.packA(false, mc - full, kc, 1f, a, aOff, lda, ic + full, pc, buf[3]);
             SgemmMicro.macro(mc - full, nc, kc, buf[3], 0, bp, bpBase, buf[2], c, cIdx + full * ldc, ldc, add);
         }
-    }
-
-    /**
-     * The depth of a slice of k for an L1 data cache of {@code l1} bytes and an mr × nr tile, after
-     * BLIS's analytical model (Low, Igual, Smith and Quintana-Ortí, 2016): the micro-panel of B
-     * (kc × nr) stays in L1 while the micro-panels of A (mr × kc) stream past it. x86's L1 is
-     * indexed within a 4 KB page, so it has l1 / 4 KB ways; one way is left to the lines of C, A
-     * takes its share of the rest by its width (at least one way) and B what remains. A Zen 3
-     * with AVX2's 3 × 24 tile: 8 ways, A 1, B 6, kc 256; a 48 KB L1 with AVX-512's 8 × 32: 12 ways,
-     * A 3, B 8, kc 256 — the depth both were tuned at; a 32 KB L1 with AVX-512 gets 160. A multiple
-     * of 8 from 64 to 512.
-     */
-    static int depthFor(int l1, int mr, int nr) {
-        int ways = Math.max(3, l1 / 4096);
-        int aWays = Math.max(1, ((ways - 1) * mr + mr + nr - 1) / (mr + nr));
-        int bWays = Math.max(1, ways - 1 - aWays);
-        return Math.clamp(bWays * 4096L / (4L * nr) / 8 * 8, 64, 512);
-    }
-
-    /**
-     * The most rows of a block of A whatever the L2: the size the kernels were tuned at (larger
-     * blocks were not measured; they would leave two threads fewer blocks to share — 1024 rows
-     * are 8 blocks of 128).
-     */
-    static final int MC_MAX = 128;
-
-    /**
-     * The most rows of a packed block of A (kc deep) for an L2 of {@code l2} bytes: the block takes
-     * at most a quarter of L2 (the rest holds the block of C and the slice of B going by), and no
-     * more than {@link #MC_MAX} rows; a multiple of mr. A Zen 3's 512 KB at kc 256 allows 128 rows;
-     * 1 and 2 MB allow more, so the cap decides there.
-     */
-    static int rowsFor(int l2, int kc, int mr) {
-        long rows = Math.min(MC_MAX, l2 / 4L / (4L * kc));
-        return (int) Math.max(mr, rows / mr * mr);
-    }
-
-    /** A block size from {@code property} when set (a multiple of {@code unit}, {@link KernelProperties#blockProblem}), else {@code chosen}. */
-    static int blocking(String property, int chosen, int unit) {
-        String problem = KernelProperties.blockProblem(property, unit);
-        if (problem != null) throw new IllegalArgumentException(problem);
-        String asked = System.getProperty(property);
-        return asked == null ? chosen : Integer.parseInt(asked.trim());
     }
 
     /** The blocking this JVM runs with, for reports: "3x24 tile, kc 256, mc 126". */

@@ -10,15 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SgemmBlockingTest {
     @Test
     void depthOfASliceOfKFromL1() {
-        assertEquals(256, Sgemm.depthFor(32 << 10, 3, 24), "Zen 3, AVX2's 3 x 24 tile");
-        assertEquals(256, Sgemm.depthFor(48 << 10, 8, 32), "Xeon or Zen 5, AVX-512's 8 x 32 tile");
-        assertEquals(384, Sgemm.depthFor(48 << 10, 3, 24), "a 48 KB L1 running AVX2's tile");
-        assertEquals(160, Sgemm.depthFor(32 << 10, 8, 32), "a 32 KB L1 running AVX-512's tile");
-        assertEquals(64, Sgemm.depthFor(8 << 10, 8, 32), "a tiny L1 still gets the smallest depth");
-        assertEquals(512, Sgemm.depthFor(1 << 20, 3, 24), "a huge one no more than the largest");
+        assertEquals(256, SgemmBlocking.depthFor(32 << 10, 3, 24), "Zen 3, AVX2's 3 x 24 tile");
+        assertEquals(256, SgemmBlocking.depthFor(48 << 10, 8, 32), "Xeon or Zen 5, AVX-512's 8 x 32 tile");
+        assertEquals(384, SgemmBlocking.depthFor(48 << 10, 3, 24), "a 48 KB L1 running AVX2's tile");
+        assertEquals(160, SgemmBlocking.depthFor(32 << 10, 8, 32), "a 32 KB L1 running AVX-512's tile");
+        assertEquals(64, SgemmBlocking.depthFor(8 << 10, 8, 32), "a tiny L1 still gets the smallest depth");
+        assertEquals(512, SgemmBlocking.depthFor(1 << 20, 3, 24), "a huge one no more than the largest");
         for (int l1 : new int[] {16 << 10, 32 << 10, 48 << 10, 64 << 10}) {
             for (int[] tile : new int[][] {{3, 24}, {8, 32}, {3, 48}}) {
-                int kc = Sgemm.depthFor(l1, tile[0], tile[1]);
+                int kc = SgemmBlocking.depthFor(l1, tile[0], tile[1]);
                 assertEquals(0, kc % 8, "a multiple of 8");
                 assertTrue(kc == 64 || kc * tile[1] * 4 <= l1 - 2 * 4096, "B's micro-panel leaves two ways of L1 to A and C: " + kc + " deep for " + l1);
             }
@@ -27,11 +27,11 @@ class SgemmBlockingTest {
 
     @Test
     void rowsOfABlockFromL2() {
-        assertEquals(126, Sgemm.rowsFor(512 << 10, 256, 3), "Zen 3: a quarter of 512 KB");
-        assertEquals(128, Sgemm.rowsFor(2 << 20, 256, 8), "Xeon: the cap");
-        assertEquals(63, Sgemm.rowsFor(256 << 10, 256, 3), "a 256 KB L2 halves the block");
-        assertEquals(8, Sgemm.rowsFor(4 << 10, 512, 8), "never fewer rows than the tile");
-        assertTrue(Sgemm.MC % Sgemm.MR == 0 && Sgemm.MC <= Sgemm.MC_MAX || System.getProperty("glassbox.sgemm.mc") != null,
+        assertEquals(126, SgemmBlocking.rowsFor(512 << 10, 256, 3), "Zen 3: a quarter of 512 KB");
+        assertEquals(128, SgemmBlocking.rowsFor(2 << 20, 256, 8), "Xeon: the cap");
+        assertEquals(63, SgemmBlocking.rowsFor(256 << 10, 256, 3), "a 256 KB L2 halves the block");
+        assertEquals(8, SgemmBlocking.rowsFor(4 << 10, 512, 8), "never fewer rows than the tile");
+        assertTrue(Sgemm.MC % Sgemm.MR == 0 && Sgemm.MC <= SgemmBlocking.MC_MAX || System.getProperty("glassbox.sgemm.mc") != null,
                 "this JVM's block is whole panels: " + Sgemm.blocking());
         assertTrue(Sgemm.KC % 8 == 0, Sgemm.blocking());
     }
@@ -41,12 +41,12 @@ class SgemmBlockingTest {
         String name = "glassbox.test.blocking";
         try {
             System.setProperty(name, "96");
-            assertEquals(96, Sgemm.blocking(name, 256, 8));
+            assertEquals(96, SgemmBlocking.forced(name, 256, 8));
             System.clearProperty(name);
-            assertEquals(256, Sgemm.blocking(name, 256, 8));
+            assertEquals(256, SgemmBlocking.forced(name, 256, 8));
             for (String bad : new String[] {"100", "0", "-8", "8192", "deep"}) {
                 System.setProperty(name, bad);
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sgemm.blocking(name, 256, 8));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SgemmBlocking.forced(name, 256, 8));
                 assertEquals("-D" + name + " is a multiple of 8 from 8 to 4096, got '" + bad + "'", e.getMessage());
             }
         } finally {
