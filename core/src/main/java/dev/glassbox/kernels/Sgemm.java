@@ -48,7 +48,7 @@ public final class Sgemm {
     /** Columns of the register tile. */
     public static final int NR = NV * L;
     /** The deepest slice of k: {@link SgemmBlocking#depthFor} this L1 and tile (256 on both CPUs of this kind), or {@code -Dglassbox.sgemm.kc}. */
-    static final int KC = SgemmBlocking.forced("glassbox.sgemm.kc", SgemmBlocking.depthFor(CpuInfo.L1D, MR, NR), KernelProperties.KC_UNIT);
+    static final int KC = SgemmBlocking.forced("glassbox.sgemm.kc", SgemmBlocking.depthFor(SgemmBlocking.knownL1(), MR, NR), KernelProperties.KC_UNIT);
     /** The most rows in a packed block of A, a multiple of MR: {@link SgemmBlocking#rowsFor} this L2 (126 / 128 here), or {@code -Dglassbox.sgemm.mc}. */
     static final int MC = SgemmBlocking.forced("glassbox.sgemm.mc", SgemmBlocking.rowsFor(CpuInfo.L2, KC, MR), KernelProperties.MC_UNIT);
     static final int NC = 128 * NR;   // 3072 with AVX2

@@ -12,13 +12,22 @@ final class SgemmBlocking {
      * takes its share of the rest by its width (at least one way) and B what remains. A Zen 3
      * with AVX2's 3 × 24 tile: 8 ways, A 1, B 6, kc 256; a 48 KB L1 with AVX-512's 8 × 32: 12 ways,
      * A 3, B 8, kc 256 — the depth both were tuned at; a 32 KB L1 with AVX-512 gets 160. A multiple
-     * of 8 from 64 to 512.
+     * of 8 from 64 to 512; an unknown L1 ({@code l1} 0) gets the tuned {@link #TUNED_KC}.
      */
     static int depthFor(int l1, int mr, int nr) {
+        if (l1 <= 0) return TUNED_KC;
         int ways = Math.max(3, l1 / 4096);
         int aWays = Math.max(1, ((ways - 1) * mr + mr + nr - 1) / (mr + nr));
         int bWays = Math.max(1, ways - 1 - aWays);
         return Math.clamp(bWays * 4096L / (4L * nr) / 8 * 8, 64, 512);
+    }
+
+    /** The depth both tiles were tuned at, taken when the L1's size is unknown ({@link #depthFor} of 0). */
+    static final int TUNED_KC = 256;
+
+    /** The L1 size to choose the depth from: {@link CpuInfo#L1D} when the OS said it, 0 (unknown: {@link #TUNED_KC}) when it is CpuInfo's default. */
+    static int knownL1() {
+        return "default".equals(CpuInfo.SOURCE) ? 0 : CpuInfo.L1D;
     }
 
     /**

@@ -16,6 +16,7 @@ class SgemmBlockingTest {
         assertEquals(160, SgemmBlocking.depthFor(32 << 10, 8, 32), "a 32 KB L1 running AVX-512's tile");
         assertEquals(64, SgemmBlocking.depthFor(8 << 10, 8, 32), "a tiny L1 still gets the smallest depth");
         assertEquals(512, SgemmBlocking.depthFor(1 << 20, 3, 24), "a huge one no more than the largest");
+        assertEquals(256, SgemmBlocking.depthFor(0, 8, 32), "an L1 the OS did not tell: the tuned depth, not a 32 KB guess's 160");
         for (int l1 : new int[] {16 << 10, 32 << 10, 48 << 10, 64 << 10}) {
             for (int[] tile : new int[][] {{3, 24}, {8, 32}, {3, 48}}) {
                 int kc = SgemmBlocking.depthFor(l1, tile[0], tile[1]);
@@ -34,6 +35,21 @@ class SgemmBlockingTest {
         assertTrue(Sgemm.MC % Sgemm.MR == 0 && Sgemm.MC <= SgemmBlocking.MC_MAX || System.getProperty("glassbox.sgemm.mc") != null,
                 "this JVM's block is whole panels: " + Sgemm.blocking());
         assertTrue(Sgemm.KC % 8 == 0, Sgemm.blocking());
+    }
+
+    @Test
+    void thisJvmRunsTheBlocksChosenFromItsCachesUnlessForced() {
+        if (System.getProperty("glassbox.sgemm.kc") == null) {
+            assertEquals(SgemmBlocking.depthFor(SgemmBlocking.knownL1(), Sgemm.MR, Sgemm.NR), Sgemm.KC, Sgemm.blocking());
+        } else {
+            assertEquals(Integer.parseInt(System.getProperty("glassbox.sgemm.kc")), Sgemm.KC, Sgemm.blocking());
+        }
+        if (System.getProperty("glassbox.sgemm.mc") == null) {
+            assertEquals(SgemmBlocking.rowsFor(CpuInfo.L2, Sgemm.KC, Sgemm.MR), Sgemm.MC, Sgemm.blocking());
+        } else {
+            assertEquals(Integer.parseInt(System.getProperty("glassbox.sgemm.mc")), Sgemm.MC, Sgemm.blocking());
+        }
+        assertEquals(Sgemm.MR + "x" + Sgemm.NR + " tile, kc " + Sgemm.KC + ", mc " + Sgemm.MC, Sgemm.blocking());
     }
 
     @Test
