@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * rows of A it runs; with more, the threads pack all of A and B first, then take blocks of C in
  * turn and finish each block over every slice of k, so it stays in L2 (the calling thread keeps
  * the packed copies, up to 32 MB, for its next product). Few rows and many columns (a batch, a convolution's channels): A is
- * packed once and the threads take chunks of columns ({@link #fewRows}). A small C over a long
+ * packed once and the threads take chunks of columns ({@link SgemmFewRows}). A small C over a long
  * k (a weight gradient over a batch's tokens): the threads split k ({@link #kSplit}). Larger still: one
  * shared slice of B at a time, the threads splitting the rows of C. Small and one-row problems
  * take the direct loops of {@link SgemmDirect}; the packing is {@link SgemmPack}.
@@ -52,7 +52,7 @@ public final class Sgemm {
     /** The most rows in a packed block of A, a multiple of MR: {@link SgemmBlocking#rowsFor} this L2 (126 / 128 here), or {@code -Dglassbox.sgemm.mc}. */
     static final int MC = SgemmBlocking.forced("glassbox.sgemm.mc", SgemmBlocking.rowsFor(CpuInfo.L2, KC, MR), KernelProperties.MC_UNIT);
     static final int NC = 128 * NR;   // 3072 with AVX2
-    /** Below this many rows of C, a parallel GEMM with enough columns takes {@link #fewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
+    /** Below this many rows of C, a parallel GEMM with enough columns takes {@link SgemmFewRows}; at or above it, {@link SgemmTall} ({@code -Dglassbox.sgemm.splitOnceRows}). */
     private static final int SPLIT_ONCE_M = Integer.getInteger("glassbox.sgemm.splitOnceRows", 512);
     /** Below this many multiply-adds, the direct loop wins. */
     private static final long SMALL = 40L * 40 * 40;
@@ -94,9 +94,6 @@ public final class Sgemm {
         return MR + "x" + NR + " tile, kc " + KC + ", mc " + MC;
     }
 
-    /** The calling thread's buffer for all of a few-row A, which the other threads read. */
-    private static final ThreadLocal<float[][]> SHARED_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
     private Sgemm() {}
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -128,7 +125,7 @@ public final class Sgemm {
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1 || Parallel.insideBody()) {   // inside a body: this thread alone
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
-            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+            SgemmFewRows.fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (m < SPLIT_ONCE_M && n < 4 * NR * Parallel.threads() && k >= K_SPLIT_MIN && (long) m * n <= K_SPLIT_MAX_C) {
             kSplit(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
@@ -186,7 +183,7 @@ public final class Sgemm {
         }
     }
 
-    /** Largest m·k + k·n (floats) that {@link SgemmTall} packs whole (2048² operands, 32 MB), and largest m·k for {@link #fewRows}. */
+    /** Largest m·k + k·n (floats) that {@link SgemmTall} packs whole (2048² operands, 32 MB), and largest m·k for {@link SgemmFewRows}. */
     static final long WHOLE_MAX = 1L << 23;
 
     /**
@@ -231,50 +228,6 @@ public final class Sgemm {
     static int rowBlock(int rows) {
         int blocks = (rows + MC - 1) / MC;
         return ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
-    }
-
-    /**
-     * Few rows (a batch, a convolution's output channels) and many columns: all of op(A) is
-     * packed once, every slice of k, shared by the threads, which then take chunks of columns in
-     * turn, each packing only its own columns of B. (One blocked product per thread would pack
-     * all of A on each thread, and with one part per thread the faster waits for the slower; the
-     * figures are in docs/benchmarks.md.)
-     */
-    private static void fewRows(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean overwrite) {
-        int mPad = (m + MR - 1) / MR * MR, block = rowBlock(m);
-        boolean reads = readsA(transA, alpha);   // then A is not packed
-        float[][] holder = SHARED_A.get();
-        if (!reads && holder[0].length < mPad * k) holder[0] = new float[mPad * k];
-        float[] ap = holder[0];
-        int ks = kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block;
-        // slice pc of A starts at pc·mPad; within it, row block ic at (ic / MR)·kc·MR, as packA lays it out
-        if (!reads) Parallel.forRange(slices * blocks, 1, (u0, u1) -> {
-            for (int u = u0; u < u1; u++) {
-                int pc = (u / blocks) * ks, ic = (u % blocks) * block, kc = Math.min(ks, k - pc);
-                SgemmPack.packA(transA, Math.min(block, m - ic), kc, alpha, a, aOff, lda, ic, pc, ap, pc * mPad + (ic / MR) * kc * MR);
-            }
-        });
-        Parallel.forRange(n, NR, (j0, j1) -> {
-            float[][] buf = BUFFERS.get();
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += ks) {
-                    int kc = Math.min(ks, k - pc);
-                    SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
-                    for (int ic = 0; ic < m; ic += block) {
-                        if (reads) {
-                            blockRows(Math.min(block, m - ic), nc, kc, a, aOff, lda, ic, pc, buf[1], 0, buf, c, cOff + ic * ldc + jc, ldc,
-                                    !overwrite || pc > 0);
-                        } else {
-                            SgemmMicro.macro(Math.min(block, m - ic), nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
-                                    c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
-                        }
-                    }
-                }
-            }
-        });
     }
 
     /** Rows [i0, i1) of C for one packed panel of B: blocks of A (equal, up to MC rows) packed, then the micro-kernels. */

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The fast SGEMM against its scalar twin: sizes around the vector width and the block sizes, all transposes, offsets. */
@@ -206,6 +207,39 @@ class SgemmTest {
         Case t = Case.of(500, 130, 16_800, false, true);
         Sgemm.sgemm(false, true, 500, 130, 16_800, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
         t.checkAgainstTwin("long A");
+    }
+
+    /**
+     * Few rows, A stored by rows: each thread packs its own copy of A at its first chunk of a
+     * product. Products of one shape in a row, with A changed in place between them (as a layer's
+     * input buffer is reused), and one of another shape between: each must pack its own A, never
+     * reuse the copy of the product before.
+     */
+    @Test
+    void fewRowsOwnCopiesOfAFollowEachProduct() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {2}) {
+                Parallel.setThreads(threads);
+                int m = 128, n = 40 * Sgemm.NR, k = 300;
+                assertTrue(SgemmFewRows.ownCopy(false, m, k), "this shape takes each thread's own copy of A");
+                Case t = Case.of(m, n, k, false, true);
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i < t.a.length; i++) t.a[i] = (float) Math.sin(i * 0.37 + round);
+                    float[] fresh = t.c0.clone();
+                    System.arraycopy(fresh, 0, t.c1, 0, fresh.length);
+                    Sgemm.sgemm(false, true, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
+                    t.checkAgainstTwin(threads + " threads, round " + round);
+                    System.arraycopy(fresh, 0, t.c0, 0, fresh.length);
+                    Case other = Case.of(96, 30 * Sgemm.NR, 200, false, false);
+                    Sgemm.sgemm(false, false, 96, other.n(), 200, 0.75f, other.a, Case.A_OFF, other.lda(), other.b, Case.B_OFF, other.ldb(), 0.5f,
+                            other.c0, Case.C_OFF, other.ldc());
+                    other.checkAgainstTwin(threads + " threads, between rounds");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test
