@@ -19,6 +19,16 @@ public final class LayerKernels {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
 
+    /**
+     * Whether {@link #gather} and {@link #gatherSum} use the vector gather instruction
+     * ({@code -Dglassbox.vectorGathers=false}: the scalar loops, the same bits). Measured on AMD
+     * only (0.45–0.49 ns a value against 0.69–0.88); on an Intel CPU whose microcode mitigates
+     * Gather Data Sampling ("Downfall": {@code /sys/devices/system/cpu/vulnerabilities/gather_data_sampling}
+     * says "Mitigation: Microcode") each gather is several times slower, and the switch is there
+     * to measure which wins.
+     */
+    static final boolean VECTOR_GATHERS = !"false".equalsIgnoreCase(System.getProperty("glassbox.vectorGathers"));
+
     private LayerKernels() {}
 
     /** Σ (x[off + i] − m)² over i in [0, n): a batch normalization's variance, after its mean. */
@@ -130,7 +140,7 @@ public final class LayerKernels {
      * 2.5 times slower). An index outside {@code src} throws, as a plain loop would.
      */
     public static void gather(int n, float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff) {
-        if (!Simd.ENABLED || n < L) {
+        if (!Simd.ENABLED || n < L || !VECTOR_GATHERS) {
             ScalarKernels.gather(n, src, srcOff, index, indexOff, dst, dstOff);
             return;
         }
@@ -146,7 +156,7 @@ public final class LayerKernels {
      * or not, must lie inside {@code src}.
      */
     public static void gatherSum(int n, int slots, float[] src, int srcOff, int[] index, boolean[] valid, float[] dst, int dstOff) {
-        if (!Simd.ENABLED || n < L) {
+        if (!Simd.ENABLED || n < L || !VECTOR_GATHERS) {
             ScalarKernels.gatherSum(n, slots, src, srcOff, index, valid, dst, dstOff);
             return;
         }
