@@ -62,20 +62,8 @@ public final class PackedA {
         boolean overwrite = beta == 0f;
         if (!overwrite || k == 0) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         if (k == 0) return;
-        int mPad = (m + MR - 1) / MR * MR, block = Sgemm.rowBlock(m), ks = Sgemm.kSlice(k);
-        Parallel.forRange(n, NR, (j0, j1) -> {
-            float[][] buf = Sgemm.BUFFERS.get();
-            for (int jc = j0; jc < j1; jc += Sgemm.NC) {
-                int nc = Math.min(Sgemm.NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += ks) {
-                    int kc = Math.min(ks, k - pc);
-                    SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
-                    for (int ic = 0; ic < m; ic += block) {
-                        SgemmMicro.macro(Math.min(block, m - ic), nc, kc, a.data, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2],
-                                c, cOff + ic * ldc + jc, ldc, !overwrite || pc > 0);
-                    }
-                }
-            }
-        });
+        int mPad = (m + MR - 1) / MR * MR;
+        Parallel.forRange(n, NR, (j0, j1) -> SgemmFewRows.columns(j0, j1, false, null, 0, 0, a.data, mPad, m, k, transB, b, bOff, ldb,
+                c, cOff, ldc, overwrite, Sgemm.BUFFERS.get()));
     }
 }

@@ -29,9 +29,8 @@ final class SgemmFewRows {
      * (0.15 ns a value), up to {@link #OWN_MAX}. Packing it together cost a wait for both threads
      * and, worse, each thread's writes went to lines of the shared buffer that the other core had
      * read in the last product: W2's first layer (128 × 256 × 784) spent 40 of its 250 µs packing
-     * 100,000 values. Each thread packing its own copy: W2's step 5.5% faster, W8's 2–3% (AVX-512;
-     * alternating in one JVM). A stored by columns (a weight gradient's dY) is dealt out by a
-     * slower scalar loop, and packing it twice made W8's step 1–2% slower under AVX2: it is shared.
+     * 100,000 values. A stored by columns (a weight gradient's dY) is dealt out by a slower
+     * scalar loop, and packing it twice cost more than sharing it (docs/benchmarks.md, 2026-12-07).
      */
     static boolean ownCopy(boolean transA, int mPad, int k) {
         return !transA && (long) mPad * k <= OWN_MAX;
@@ -65,23 +64,34 @@ final class SgemmFewRows {
                     mine[0] = product;
                 }
             }
-            for (int jc = j0; jc < j1; jc += Sgemm.NC) {
-                int nc = Math.min(Sgemm.NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += ks) {
-                    int kc = Math.min(ks, k - pc);
-                    SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
-                    for (int ic = 0; ic < m; ic += block) {
-                        int mc = Math.min(block, m - ic), cIdx = cOff + ic * ldc + jc;
-                        boolean add = !overwrite || pc > 0;
-                        if (reads) {
-                            Sgemm.blockRows(mc, nc, kc, a, aOff, lda, ic, pc, buf[1], 0, buf, c, cIdx, ldc, add);
-                        } else {
-                            SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2], c, cIdx, ldc, add);
-                        }
+            columns(j0, j1, reads, a, aOff, lda, ap, mPad, m, k, transB, b, bOff, ldb, c, cOff, ldc, overwrite, buf);
+        });
+    }
+
+    /**
+     * Columns [j0, j1) of C (j0 a multiple of NR) against all of op(A): packed in {@code ap} (slice
+     * pc at pc·mPad, as {@link #packA} and {@link PackedA} lay it out), or with {@code reads} read
+     * where it is stored; each slice of op(B)'s columns packed into {@code buf[1]}.
+     */
+    static void columns(int j0, int j1, boolean reads, float[] a, int aOff, int lda, float[] ap, int mPad, int m, int k,
+                        boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean overwrite, float[][] buf) {
+        int block = Sgemm.rowBlock(m), ks = Sgemm.kSlice(k);
+        for (int jc = j0; jc < j1; jc += Sgemm.NC) {
+            int nc = Math.min(Sgemm.NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                SgemmPack.packB(transB, kc, 0, nc, b, bOff, ldb, pc, jc, buf[1], 0);
+                for (int ic = 0; ic < m; ic += block) {
+                    int mc = Math.min(block, m - ic), cIdx = cOff + ic * ldc + jc;
+                    boolean add = !overwrite || pc > 0;
+                    if (reads) {
+                        Sgemm.blockRows(mc, nc, kc, a, aOff, lda, ic, pc, buf[1], 0, buf, c, cIdx, ldc, add);
+                    } else {
+                        SgemmMicro.macro(mc, nc, kc, ap, pc * mPad + (ic / MR) * kc * MR, buf[1], 0, buf[2], c, cIdx, ldc, add);
                     }
                 }
             }
-        });
+        }
     }
 
     /** Units [u0, u1) of packing A: unit u is row block u % blocks of slice u / blocks; slice pc at pc·mPad, its block ic at (ic / MR)·kc·MR. */
