@@ -124,10 +124,10 @@ public final class Sgemm {
             SgemmTall.wholePacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (work < PARALLEL_MIN || Parallel.threads() == 1 || Parallel.insideBody()) {   // inside a body: this thread alone
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, overwrite);
-        } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
-            SgemmFewRows.fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (m < SPLIT_ONCE_M && n < 4 * NR * Parallel.threads() && k >= K_SPLIT_MIN && (long) m * n <= K_SPLIT_MAX_C) {
             kSplit(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        } else if (m < SPLIT_ONCE_M && n >= NR * Parallel.threads() && (long) m * k <= WHOLE_MAX) {
+            SgemmFewRows.fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
         } else if (m < SPLIT_ONCE_M && n >= 4 * NR * Parallel.threads()) {
             // an A too long to keep packed whole: each thread runs the blocked loop on its share of the columns
             int t = Parallel.threads(), per = ((n + t - 1) / t + NR - 1) / NR * NR;

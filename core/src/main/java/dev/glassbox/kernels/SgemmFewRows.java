@@ -5,10 +5,13 @@ import static dev.glassbox.kernels.Sgemm.NR;
 
 /**
  * {@link Sgemm}'s parallel products with few rows (under 512: a batch, a convolution's output
- * channels) and many columns: all of op(A) is packed, every slice of k, and the threads take
- * chunks of columns in turn, each packing only its own columns of B. (One blocked product per
- * thread would pack all of A on each thread, and with one part per thread the faster waits for
- * the slower; the figures are in docs/benchmarks.md.)
+ * channels) and a panel of columns or more a thread: all of op(A) is packed, every slice of k,
+ * and the threads take chunks of columns in turn, each packing only its own columns of B. (One
+ * blocked product per thread would pack all of A on each thread, and with one part per thread
+ * the faster waits for the slower; the figures are in docs/benchmarks.md.) Below four panels a
+ * thread these products went to the blocked loops, the threads splitting the rows against one
+ * shared packed B: W2's second layer (128 × 128 × 256) ran there on two threads no faster than
+ * on one.
  */
 final class SgemmFewRows {
     private SgemmFewRows() {}

@@ -53,6 +53,9 @@ class SgemmTest {
         out.add(Arguments.of(32, 1024, 256, false, true));    // an LSTM step, forward and backward
         out.add(Arguments.of(32, 256, 1024, false, false));
         out.add(Arguments.of(9, 600, 530, true, true));
+        // few rows and one to four panels of columns a thread (W2's second layer), both ways of packing A
+        out.add(Arguments.of(128, 128, 256, false, true));
+        out.add(Arguments.of(97, 150, 300, true, false));
         // a small C over a long k, split along k between the threads (weight gradients over a batch's tokens)
         out.add(Arguments.of(53, 128, 2048, true, false));
         out.add(Arguments.of(128, 128, 1100, false, true));
