@@ -15,9 +15,14 @@ public final class KernelProperties {
     /** The largest forced block size. */
     static final int BLOCK_MAX = 4096;
 
+    /** The kernels' on/off switches: each is true or false (unset: on). */
+    static final String[] SWITCHES = {"glassbox.vectorGathers", "glassbox.sgemm.registerTransposes", "glassbox.sgemm.rowsOfA"};
+
     /**
      * What is wrong with {@code glassbox.simd.bits}, {@code glassbox.sgemm.tile},
-     * {@code glassbox.sgemm.kc} or {@code glassbox.sgemm.mc}, or null.
+     * {@code glassbox.sgemm.kc}, {@code glassbox.sgemm.mc} or one of the {@link #SWITCHES}, or
+     * null. (A switch read as "anything but false" would take a typo such as {@code off} for on,
+     * and a timing of the switched-off path would silently time the other.)
      */
     public static String problem() {
         String bits = System.getProperty("glassbox.simd.bits"), tile = System.getProperty("glassbox.sgemm.tile");
@@ -25,6 +30,12 @@ public final class KernelProperties {
             return "-Dglassbox.simd.bits is 256 or 512, got '" + bits + "'";
         }
         if (tile != null && !tile.equals("8x2") && !tile.equals("3x3")) return "-Dglassbox.sgemm.tile is 8x2 or 3x3, got '" + tile + "'";
+        for (String name : SWITCHES) {
+            String v = System.getProperty(name);
+            if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                return "-D" + name + " is true or false, got '" + v + "'";
+            }
+        }
         String kc = blockProblem("glassbox.sgemm.kc", KC_UNIT);
         return kc != null ? kc : blockProblem("glassbox.sgemm.mc", MC_UNIT);
     }

@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link SgemmTall}): with few columns, B is packed whole and each thread packs the block of
  * rows of A it runs; with more, the threads pack all of A and B first, then take blocks of C in
  * turn and finish each block over every slice of k, so it stays in L2 (the calling thread keeps
- * the packed copies, up to 32 MB, for its next product). Few rows and many columns (a batch, a convolution's channels): A is
- * packed once and the threads take chunks of columns ({@link SgemmFewRows}). A small C over a long
+ * the packed copies, up to 32 MB, for its next product). Few rows and a panel of columns or more
+ * a thread (a batch, a convolution's channels): the threads take chunks of columns against all of
+ * A packed ({@link SgemmFewRows}). A small C over a long
  * k (a weight gradient over a batch's tokens): the threads split k ({@link #kSplit}). Larger still: one
  * shared slice of B at a time, the threads splitting the rows of C. Small and one-row problems
  * take the direct loops of {@link SgemmDirect}; the packing is {@link SgemmPack}.

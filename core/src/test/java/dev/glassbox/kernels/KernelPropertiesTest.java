@@ -28,5 +28,10 @@ class KernelPropertiesTest {
         assertNull(with("glassbox.sgemm.mc", "96"));
         assertEquals("-Dglassbox.sgemm.kc is a multiple of 8 from 8 to 4096, got '100'", with("glassbox.sgemm.kc", "100"));
         assertEquals("-Dglassbox.sgemm.mc is a multiple of 24 from 24 to 4096, got '126'", with("glassbox.sgemm.mc", "126"));
+        for (String name : KernelProperties.SWITCHES) {
+            assertNull(with(name, "false"));
+            assertNull(with(name, "TRUE"));
+            assertEquals("-D" + name + " is true or false, got 'off'", with(name, "off"));
+        }
     }
 }
