@@ -2,6 +2,7 @@ package dev.glassbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.glassbox.bench.FreshRun;
+import dev.glassbox.bench.Goals;
 import dev.glassbox.bench.Isa;
 import dev.glassbox.bench.PeerRunner;
 import dev.glassbox.bench.Stats;
@@ -21,7 +22,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run the benchmark workloads W1-W9 (defined in ../shared/BENCHMARKS.md) and print their figures.",
         footer = {"", "Workloads whose model does not exist yet are skipped, with the reason.",
-                "With --vs-peers, the peer script of bench/peers/ runs in turn with Glassbox and ratios are printed."})
+                "With --vs-peers, the peer script of bench/peers/ runs in turn with Glassbox and ratios are printed,",
+                "each checked against its issue's goal (met or missed); 'all --vs-peers' ends with every goal in one",
+                "Markdown table, for docs/benchmarks.md's table of this CPU."})
 final class Bench implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "W1 ... W9, OPS (per-op overhead on tiny tensors), or all.")
     String workload;
@@ -60,9 +63,11 @@ final class Bench implements Callable<Integer> {
         }
         isa = Isa.parse(isaName);
         var settings = new Workloads.Settings(quick, repeats);
+        List<Goals.Check> checks = new ArrayList<>();
+        String machineLine = null;
         for (String id : ids) {
             if (vsPeers && PeerRunner.hasPeer(id)) {
-                comparePeers(id);
+                machineLine = comparePeers(id, checks);
                 continue;
             }
             Map<String, Object> r;
@@ -76,7 +81,21 @@ final class Bench implements Callable<Integer> {
             r.put("isa", isa.id());
             Main.OUT.println(json ? Json.write(r) : text(r));
         }
+        if (vsPeers && ids.size() > 1 && !json && !quick) Main.OUT.print(summary(checks, machineLine));
         return 0;
+    }
+
+    /** Every goal checked in an 'all --vs-peers' run, as one Markdown table under the machine's line. */
+    static String summary(List<Goals.Check> checks, String machineLine) {
+        StringBuilder sb = new StringBuilder("\nGoals, this run").append(machineLine == null ? "" : " (" + machineLine + ")").append(":\n\n");
+        sb.append("| workload | figure | ratio | goal | | set by |\n|---|---|---|---|---|---|\n");
+        for (Goals.Check c : checks) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s |%n", c.workload(), c.key(), c.ratio(), c.goal().bound(),
+                    c.met() ? "met" : "**missed**", c.goal().source()));
+        }
+        long missed = checks.stream().filter(c -> !c.met()).count();
+        return sb.append(String.format(Locale.ROOT, "%n%d of %d goals met on this CPU; the issues ask each to hold on both CPU families.%n",
+                checks.size() - missed, checks.size())).toString();
     }
 
     /** Keys that say where a run ran rather than what it measured: out of the tables, into the machine line. */
@@ -116,7 +135,8 @@ final class Bench implements Callable<Integer> {
         return r;
     }
 
-    private void comparePeers(String id) throws IOException {
+    /** Alternates our side and the peer's, prints the medians, their ratios and the goals they meet; adds the checks to {@code checks}; returns the machine's line. */
+    private String comparePeers(String id, List<Goals.Check> checks) throws IOException {
         Map<String, List<Double>> ours = new LinkedHashMap<>(), theirs = new LinkedHashMap<>();
         Map<String, Object> last = Map.of();
         String peerName = "peer";
@@ -140,16 +160,47 @@ final class Bench implements Callable<Integer> {
         jsonOut.put("peer", peerName);
         jsonOut.put("rounds", rounds);
         for (String k : MACHINE) if (!k.equals("id") && last.containsKey(k)) jsonOut.put(k, last.get(k));
+        Map<String, Double> ratios = new LinkedHashMap<>();
         for (var e : ours.entrySet()) {
             if (e.getKey().equals("threads") || !theirs.containsKey(e.getKey())) continue;
             double g = Stats.median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
             double q = Stats.median(theirs.get(e.getKey()).stream().mapToDouble(Double::doubleValue).toArray());
             rows.add(List.of(e.getKey(), Tables.format(g), Tables.format(q), String.format(Locale.ROOT, "%.2f", g / q)));
             jsonOut.put(e.getKey(), Map.of("glassbox", g, "peer", q, "ratio", Math.round(g / q * 100) / 100.0));
+            ratios.put(e.getKey(), g / q);
         }
+        int bits = last.get("vector_bits") instanceof Number n ? n.intValue() : 0;
+        // --quick's sizes are a smoke run: its ratios say nothing about the goals
+        List<Goals.Check> here = quick ? List.of() : Goals.check(id, bits, ratios);
+        checks.addAll(here);
+        List<Map<String, Object>> goalsJson = new ArrayList<>();
+        for (Goals.Check c : here) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("key", c.key());
+            g.put("goal", c.goal().bound());
+            g.put("ratio", Math.round(c.ratio() * 100) / 100.0);
+            g.put("met", c.met());
+            g.put("source", c.goal().source());
+            goalsJson.add(g);
+        }
+        if (!quick) jsonOut.put("goals", goalsJson);
         Main.OUT.println("peer: " + peerName + "; medians over " + rounds + " alternating rounds");
         Main.OUT.println(machine(last));
         Main.OUT.print(Tables.table(rows));
+        if (!here.isEmpty()) {
+            List<List<String>> goalRows = new ArrayList<>();
+            goalRows.add(List.of("goal", "ratio", "", "set by"));
+            for (Goals.Check c : here) {
+                goalRows.add(List.of(c.key() + " " + c.goal().bound(), String.format(Locale.ROOT, "%.2f", c.ratio()), c.met() ? "met" : "missed",
+                        c.goal().source()));
+            }
+            Main.OUT.print(Tables.table(goalRows));
+        } else if (quick) {
+            Main.OUT.println("(--quick: a smoke run, not checked against the goals)");
+        } else if (Goals.noneHere(id, bits) != null) {
+            Main.OUT.println(Goals.noneHere(id, bits));
+        }
         if (json) Main.OUT.println(Json.write(jsonOut));
+        return machine(last);
     }
 }

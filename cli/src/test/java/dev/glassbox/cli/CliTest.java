@@ -367,6 +367,18 @@ class CliTest {
     }
 
     @Test
+    void benchSummaryListsEveryGoalWithMetOrMissedForTheCpusTable() {
+        var checks = new java.util.ArrayList<dev.glassbox.bench.Goals.Check>();
+        checks.addAll(dev.glassbox.bench.Goals.check("W2", 512, java.util.Map.of("samples_per_s", 1.58)));
+        checks.addAll(dev.glassbox.bench.Goals.check("W6", 512, java.util.Map.of("tokens_per_s", 1.2)));
+        String s = Bench.summary(checks, "machine: AMD EPYC");
+        assertTrue(s.contains("(machine: AMD EPYC)"), s);
+        assertTrue(s.contains("| W2 | samples_per_s | 1.58 | ≥ 1.50× | met | issue 22 |"), s);
+        assertTrue(s.contains("| W6 | tokens_per_s | 1.20 | ≥ 1.25× | **missed** | issue 18 |"), s);
+        assertTrue(s.contains("1 of 2 goals met on this CPU"), s);
+    }
+
+    @Test
     void benchOnAvx2RunsInANewJvmWithAvx2Vectors() throws IOException {
         Result r = run("bench", "W3", "--quick", "--json", "--isa", "avx2");
         assertEquals(0, r.code(), r.err());
