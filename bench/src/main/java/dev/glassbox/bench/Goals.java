@@ -37,6 +37,12 @@ public final class Goals {
     /** One goal checked against one figure of a run. */
     public record Check(String workload, String key, double ratio, Goal goal) {
         public boolean met() { return goal.met(ratio); }
+
+        /** The ratio to two decimals, or to four where two would round it onto the goal (a loss 0.07% above the peer's is not "1.00"). */
+        public String ratioText() {
+            String two = String.format(Locale.ROOT, "%.2f", ratio);
+            return Double.parseDouble(two) == goal.target() && ratio != goal.target() ? String.format(Locale.ROOT, "%.4f", ratio) : two;
+        }
     }
 
     private static final Predicate<Integer> ANY = bits -> true;

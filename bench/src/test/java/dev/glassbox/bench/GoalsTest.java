@@ -28,7 +28,10 @@ class GoalsTest {
         assertEquals("≤ 1.00×", c.get(1).goal().bound());
 
         assertTrue(Goals.check("W2", 256, Map.of("samples_per_s", 1.5)).get(0).met(), "exactly the goal is met");
-        assertFalse(Goals.check("W8", 512, Map.of("loss_per_sample_ep1", 1.0004)).get(0).met(), "a loss above the peer's is worse");
+        Goals.Check w8 = Goals.check("W8", 512, Map.of("loss_per_sample_ep1", 1.0007)).get(0);
+        assertFalse(w8.met(), "a loss above the peer's is worse");
+        assertEquals("1.0007", w8.ratioText(), "four decimals where two would read as the goal itself");
+        assertEquals("1.49", c.get(0).ratioText());
         assertTrue(Goals.check("W6", 256, Map.of("tokens_per_s", 1.29)).get(0).met());
         assertFalse(Goals.check("W6", 256, Map.of("tokens_per_s", 1.2)).get(0).met());
     }

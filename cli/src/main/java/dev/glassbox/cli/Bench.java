@@ -90,7 +90,7 @@ final class Bench implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("\nGoals, this run").append(machineLine == null ? "" : " (" + machineLine + ")").append(":\n\n");
         sb.append("| workload | figure | ratio | goal | | set by |\n|---|---|---|---|---|---|\n");
         for (Goals.Check c : checks) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s |%n", c.workload(), c.key(), c.ratio(), c.goal().bound(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", c.workload(), c.key(), c.ratioText(), c.goal().bound(),
                     c.met() ? "met" : "**missed**", c.goal().source()));
         }
         long missed = checks.stream().filter(c -> !c.met()).count();
@@ -191,7 +191,7 @@ final class Bench implements Callable<Integer> {
             List<List<String>> goalRows = new ArrayList<>();
             goalRows.add(List.of("goal", "ratio", "", "set by"));
             for (Goals.Check c : here) {
-                goalRows.add(List.of(c.key() + " " + c.goal().bound(), String.format(Locale.ROOT, "%.2f", c.ratio()), c.met() ? "met" : "missed",
+                goalRows.add(List.of(c.key() + " " + c.goal().bound(), c.ratioText(), c.met() ? "met" : "missed",
                         c.goal().source()));
             }
             Main.OUT.print(Tables.table(goalRows));
