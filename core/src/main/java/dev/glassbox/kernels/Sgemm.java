@@ -110,7 +110,12 @@ public final class Sgemm {
         // B would copy it whole for one use.
         if (k <= 0 || alpha == 0f || work < SMALL || m == 1) {
             SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
-            if (k > 0 && alpha != 0f) SgemmDirect.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            if (k <= 0 || alpha == 0f) return;
+            if (SgemmSmall.takes(m, n, k)) {
+                SgemmSmall.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            } else {
+                SgemmDirect.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            }
             return;
         }
         // With beta 0 the first slice of k stores its tiles of C instead of adding them to C, so C

@@ -44,11 +44,26 @@ public final class VectorKernels {
     public static void addRowBias(int rows, int cols, float[] y, float[] bias) {
         if ((long) rows * cols >= PARALLEL_MIN && Parallel.threads() > 1) {
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
-                for (int r = s; r < e; r++) binarySerial(BinaryOp.ADD, cols, y, r * cols, 1, bias, 0, 1, y, r * cols);
+                for (int r = s; r < e; r++) addInPlace(cols, bias, 0, y, r * cols);
             });
         } else {
-            for (int r = 0; r < rows; r++) binarySerial(BinaryOp.ADD, cols, y, r * cols, 1, bias, 0, 1, y, r * cols);
+            for (int r = 0; r < rows; r++) addInPlace(cols, bias, 0, y, r * cols);
         }
+    }
+
+    /**
+     * out[oOff + i] += x[xOff + i] for i &lt; n, one thread: the same bits as {@link #binary} with
+     * ADD, without its dispatch on the operation, which cost more than the adds for a row of
+     * three (the course's 25-3-3-10 network adds its biases and sums their gradients row by row).
+     */
+    public static void addInPlace(int n, float[] x, int xOff, float[] out, int oOff) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            for (int bound = F.loopBound(n); i < bound; i += L) {
+                FloatVector.fromArray(F, out, oOff + i).add(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, oOff + i);
+            }
+        }
+        for (; i < n; i++) out[oOff + i] += x[xOff + i];
     }
 
     /** Elementwise work this large is split over the kernel threads (each chunk gives the same bits). */
@@ -234,38 +249,6 @@ public final class VectorKernels {
         for (; i < n; i++) {
             float v = x[xOff + i] + bias;
             out[oOff + i] = v <= 0f ? 0f : v;
-        }
-    }
-
-    /** Softmax (or log-softmax) of each of {@code rows} contiguous rows of {@code cols}: max-shifted, so stable. */
-    public static void softmaxRows(int rows, int cols, float[] x, int xOff, float[] out, int oOff, boolean log) {
-        if (!Simd.ENABLED || cols < L) {
-            ScalarKernels.softmaxRows(rows, cols, x, xOff, out, oOff, log);
-            return;
-        }
-        int bound = F.loopBound(cols);
-        float[] scratch = log ? new float[bound] : null;
-        for (int r = 0; r < rows; r++) {
-            int xb = xOff + r * cols, ob = oOff + r * cols;
-            float m = max(cols, x, xb);
-            // pass 1: e = exp(x - m), into out (or a scratch row for log-softmax, whose out may be x), summed
-            float[] ex = log ? scratch : out;
-            int eb = log ? 0 : ob;
-            expInto(x, xb, ex, eb, bound, 1f, -m);
-            FloatVector acc = FloatVector.zero(F);
-            int j = 0;
-            for (; j < bound; j += L) acc = acc.add(FloatVector.fromArray(F, ex, eb + j));
-            float s = sumLanes(acc);
-            for (; j < cols; j++) {
-                float e = (float) Math.exp(x[xb + j] - m);
-                s += e;
-                if (!log) out[ob + j] = e;
-            }
-            if (log) {
-                affine(cols, 1f, -(m + (float) Math.log(s)), x, xb, out, ob);
-            } else {
-                affine(cols, 1f / s, 0f, out, ob, out, ob);
-            }
         }
     }
 

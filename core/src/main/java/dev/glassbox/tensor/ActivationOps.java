@@ -3,6 +3,7 @@ package dev.glassbox.tensor;
 import dev.glassbox.kernels.BinaryOp;
 import dev.glassbox.kernels.GeluKernels;
 import dev.glassbox.kernels.LayerKernels;
+import dev.glassbox.kernels.SoftmaxKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -86,7 +87,7 @@ final class ActivationOps {
         int cols = x.shape[d];
         int rows = cols == 0 ? 0 : x.data.length / cols;
         float[] out = new float[x.data.length];
-        VectorKernels.softmaxRows(rows, cols, x.data, 0, out, 0, log);
+        SoftmaxKernels.softmaxRows(rows, cols, x.data, 0, out, 0, log);
         return Tensor.result(out, x.shape, name, g -> {
             float[] gx = GradFn.gradInto(g);          // each row's sum is taken before the row is written
             for (int r = 0; r < rows; r++) {

@@ -5,6 +5,7 @@ import dev.glassbox.kernels.AttentionKernels.Band;
 import dev.glassbox.kernels.LayerKernels;
 import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.Simd;
+import dev.glassbox.kernels.SoftmaxKernels;
 import dev.glassbox.kernels.VectorKernels;
 
 import java.util.Arrays;
@@ -252,14 +253,14 @@ final class AttentionOps {
                 int o = r * tk, w = Math.min(tk, r + 1), wv = Math.min(tk, (r + lanes) / lanes * lanes);
                 if (mask != null) VectorKernels.axpy(w, 1f, mask, mo + o, p, o);
                 Arrays.fill(p, o + w, o + wv, Float.NEGATIVE_INFINITY);
-                VectorKernels.softmaxRows(1, wv, p, o, p, o, false);
+                SoftmaxKernels.softmaxRows(1, wv, p, o, p, o, false);
                 Arrays.fill(p, o + wv, o + tk, 0f);
             }
         } else {
             if (mask != null) {
                 for (int r = 0; r < tq; r++) VectorKernels.axpy(tk, 1f, mask, mo + r * tk, p, r * tk);
             }
-            VectorKernels.softmaxRows(tq, tk, p, 0, p, 0, false);
+            SoftmaxKernels.softmaxRows(tq, tk, p, 0, p, 0, false);
         }
         if (dropout > 0f) {
             Generator g = new Generator(seed ^ (0x9E3779B97F4A7C15L * (i + 1)));

@@ -1,6 +1,7 @@
 package dev.glassbox.tensor;
 
 import dev.glassbox.kernels.LossKernels;
+import dev.glassbox.kernels.SoftmaxKernels;
 import dev.glassbox.kernels.UnaryOp;
 import dev.glassbox.kernels.VectorKernels;
 
@@ -139,7 +140,7 @@ public final class FusedOps {
             }
         }
         float[] logp = new float[logits.data.length];
-        VectorKernels.softmaxRows(n, c, logits.data, 0, logp, 0, true);
+        SoftmaxKernels.softmaxRows(n, c, logits.data, 0, logp, 0, true);
         double loss = 0;
         for (int i = 0; i < n; i++) loss -= logp[i * c + labels[i]];
         float scale = mean ? 1f / Math.max(1, n) : 1f;

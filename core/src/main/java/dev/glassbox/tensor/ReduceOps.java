@@ -67,7 +67,9 @@ final class ReduceOps {
             for (int o = 0; o < outer; o++) {
                 int ob = o * inner;
                 for (int k = 0; k < n; k++) {
-                    VectorKernels.binary(BinaryOp.ADD, inner, out, ob, 1, x, (o * n + k) * inner, 1, out, ob);
+                    // short rows (a bias's gradient over a batch) without the parallel dispatch; the same sums in the same order
+                    if (inner < (1 << 14)) VectorKernels.addInPlace(inner, x, (o * n + k) * inner, out, ob);
+                    else VectorKernels.binary(BinaryOp.ADD, inner, out, ob, 1, x, (o * n + k) * inner, 1, out, ob);
                 }
             }
         }

@@ -121,6 +121,53 @@ class SgemmTest {
         t.checkAgainstTwin("fast");
     }
 
+    /**
+     * Small products with few columns (SgemmSmall): every transpose, one and two vectors of
+     * columns and a row of results either side of each, rows around its blocks of four, and
+     * the products of W3's network (a batch of 32 through 25-3-3-10, forward and backward).
+     */
+    static Stream<Arguments> smallShapes() {
+        int l = Simd.lanes();
+        int[][] mnk = {{2, 1, 1}, {3, l - 1, 3}, {4, l, 25}, {5, l + 1, 7}, {7, 2 * l - 1, 2}, {8, 2 * l, 16}, {9, 2 * l + 1, 5},
+                {6, 4 * l, 33}, {2, 4 * l, 256}, {13, 3 * l + 5, 60}, {32, 3, 25}, {32, 10, 3}, {32, 3, 3}, {3, 25, 32}, {10, 3, 32}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : mnk) {
+            for (int t = 0; t < 4; t++) out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "small m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("smallShapes")
+    void smallProductsMatchTwinAndDirectLoops(int m, int n, int k, boolean tA, boolean tB) {
+        assertTrue(SgemmSmall.takes(m, n, k), "the shape is one for the small kernel");
+        Case t = Case.of(m, n, k, tA, tB);
+        float[] direct = t.c0.clone();
+        Sgemm.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, t.c0, Case.C_OFF, t.ldc());
+        t.checkAgainstTwin("small");
+        SgemmScalar.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, direct, Case.C_OFF, t.ldc());
+        boolean was = SgemmSmall.enabled;
+        float[] viaDirect = Case.of(m, n, k, tA, tB).c0;
+        try {
+            SgemmSmall.enabled = false;
+            Sgemm.sgemm(tA, tB, m, n, k, 0.75f, t.a, Case.A_OFF, t.lda(), t.b, Case.B_OFF, t.ldb(), 0.5f, viaDirect, Case.C_OFF, t.ldc());
+        } finally {
+            SgemmSmall.enabled = was;
+        }
+        for (int i = 0; i < direct.length; i++) {
+            assertEquals(direct[i], viaDirect[i], 1e-4f * (k + 1), "the direct loops against the twin at " + i);
+        }
+        // C's padding between rows (ldc = n + 3) and before the offset is left alone
+        float[] before = Case.of(m, n, k, tA, tB).c0;
+        for (int i = 0; i < m; i++) {
+            for (int j = n; j < t.ldc() && Case.C_OFF + i * t.ldc() + j < before.length; j++) {
+                assertEquals(before[Case.C_OFF + i * t.ldc() + j], t.c0[Case.C_OFF + i * t.ldc() + j], "C[" + i + "][" + j + "] past the row");
+            }
+        }
+        assertEquals(before[0], t.c0[0]);
+        assertEquals(before[1], t.c0[1]);
+    }
+
     @ParameterizedTest(name = "packed m={0} n={1} k={2} tA={3} tB={4}")
     @MethodSource("shapes")
     void packedBMatchesScalarTwin(int m, int n, int k, boolean tA, boolean tB) {

@@ -154,9 +154,30 @@ class VectorKernelsTest {
         for (int i = 0; i < x.length; i++) x[i] *= 10f;
         for (boolean log : new boolean[] {false, true}) {
             float[] f = new float[rows * cols], s = new float[rows * cols];
-            VectorKernels.softmaxRows(rows, cols, x, 1, f, 0, log);
+            SoftmaxKernels.softmaxRows(rows, cols, x, 1, f, 0, log);
             ScalarKernels.softmaxRows(rows, cols, x, 1, s, 0, log);
             close(f, s, 2e-5f, (log ? "log_softmax" : "softmax") + " cols=" + cols);
+        }
+    }
+
+    /** Rows shorter than a vector (W3's ten classes over a batch of 32): all rows' exponentials at once, at offsets and in place. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 10})
+    void softmaxOfShortRowsMatchesTwin(int cols) {
+        for (int rows : new int[] {2, 7, 32}) {
+            Random r = new Random(rows * 100 + cols);
+            float[] x = SgemmTest.rand(r, rows * cols + 3);
+            for (int i = 0; i < x.length; i++) x[i] *= 20f;
+            for (boolean log : new boolean[] {false, true}) {
+                float[] f = new float[rows * cols + 2], s = new float[rows * cols + 2];
+                SoftmaxKernels.softmaxRows(rows, cols, x, 3, f, 2, log);
+                ScalarKernels.softmaxRows(rows, cols, x, 3, s, 2, log);
+                close(f, s, 2e-5f, (log ? "log_softmax" : "softmax") + " rows=" + rows + " cols=" + cols);
+                float[] inPlace = x.clone();
+                SoftmaxKernels.softmaxRows(rows, cols, inPlace, 3, inPlace, 3, log);
+                close(java.util.Arrays.copyOfRange(inPlace, 3, inPlace.length), java.util.Arrays.copyOfRange(s, 2, s.length), 2e-5f,
+                        "in place, rows=" + rows + " cols=" + cols);
+            }
         }
     }
 
@@ -186,7 +207,7 @@ class VectorKernelsTest {
     @Test
     void softmaxIsStableForHugeLogits() {
         float[] x = {1000f, 1001f, 1002f, -1000f, 0f, 5f, 6f, 7f, 8f}, out = new float[9];
-        VectorKernels.softmaxRows(1, 9, x, 0, out, 0, false);
+        SoftmaxKernels.softmaxRows(1, 9, x, 0, out, 0, false);
         float s = 0;
         for (float v : out) {
             assertTrue(Float.isFinite(v));
