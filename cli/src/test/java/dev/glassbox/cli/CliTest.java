@@ -367,6 +367,16 @@ class CliTest {
     }
 
     @Test
+    void benchWithABusyCoreSaysWhichCpuItKeptBusy() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two CPUs");
+        Result r = run("bench", "W3", "--quick", "--json", "--busy-core");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Runtime.getRuntime().availableProcessors() - 1, r.json().get("busy_core").asInt(), r.out());
+        assertTrue(r.json().get("steps_per_s").asDouble() > 0, r.out());
+        assertFalse(run("bench", "W3", "--quick", "--json").json().has("busy_core"));
+    }
+
+    @Test
     void benchSummaryListsEveryGoalWithMetOrMissedForTheCpusTable() {
         var checks = new java.util.ArrayList<dev.glassbox.bench.Goals.Check>();
         checks.addAll(dev.glassbox.bench.Goals.check("W2", 512, java.util.Map.of("samples_per_s", 1.58)));
