@@ -16,7 +16,8 @@ public final class KernelProperties {
     static final int BLOCK_MAX = 4096;
 
     /** The kernels' on/off switches: each is true or false (unset: on). */
-    static final String[] SWITCHES = {"glassbox.vectorGathers", "glassbox.sgemm.registerTransposes", "glassbox.sgemm.rowsOfA"};
+    static final String[] SWITCHES = {"glassbox.vectorGathers", "glassbox.sgemm.registerTransposes", "glassbox.sgemm.rowsOfA",
+            "glassbox.sgemm.small"};
 
     /**
      * What is wrong with {@code glassbox.simd.bits}, {@code glassbox.sgemm.tile},
