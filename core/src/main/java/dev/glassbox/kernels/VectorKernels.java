@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * Vectorized elementwise, reduction and softmax kernels. Each loop runs whole vectors up to
- * {@code loopBound(n)} and finishes with a scalar tail (masked accesses are slow). Operations
- * with no vector form (comparisons, pow, erf) use the scalar rule. Twins: {@link ScalarKernels}.
+ * Vectorized elementwise and reduction kernels (softmax: {@link SoftmaxKernels}). Each loop runs
+ * whole vectors up to {@code loopBound(n)} and finishes with a scalar tail (masked accesses are
+ * slow). Operations with no vector form (comparisons, pow, erf) use the scalar rule. Twins:
+ * {@link ScalarKernels}.
  *
  * <p>Results are the same bits whichever JIT tier runs them: the Vector API's own EXP, LOG and
  * TANH and its {@code reduceLanes(ADD)} are not (their fallbacks and intrinsics round or order
