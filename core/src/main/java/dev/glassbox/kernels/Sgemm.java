@@ -232,7 +232,19 @@ public final class Sgemm {
      * so that no small last block uses each panel of B for only a micro-kernel or two.
      */
     static int rowBlock(int rows) {
+        return rowBlock(rows, 1);
+    }
+
+    /**
+     * {@link #rowBlock(int)} for blocks that the threads take in turn: their number rounded up to
+     * a multiple of {@code parts}, so no thread is left with one block more than the others (when
+     * rounding the block up to whole panels allows). W8's weight gradient of 784 rows was 7 blocks
+     * of 114 on AVX2, 4 for one thread and 3 for the other, and two threads ran it only 1.60× as
+     * fast as one; as 8 blocks of 99 (with B's panels packed one by one), 4–8% faster.
+     */
+    static int rowBlock(int rows, int parts) {
         int blocks = (rows + MC - 1) / MC;
+        blocks = (blocks + parts - 1) / parts * parts;
         return ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
     }
 

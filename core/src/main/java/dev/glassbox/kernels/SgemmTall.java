@@ -88,15 +88,16 @@ final class SgemmTall {
     static void rowsPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean overwrite) {
-        int nPad = (n + NR - 1) / NR * NR, block = Sgemm.rowBlock(m);
+        int nPad = (n + NR - 1) / NR * NR, block = Sgemm.rowBlock(m, Parallel.threads());
         float[][] whole = WHOLE.get();
         if (whole[1].length < k * nPad) whole[1] = new float[k * nPad];
         float[] bp = whole[1];
-        int ks = Sgemm.kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, cols = (n + NB - 1) / NB;
-        Parallel.forRange(slices * cols, 1, (u0, u1) -> {
+        int ks = Sgemm.kSlice(k), slices = (k + ks - 1) / ks, blocks = (m + block - 1) / block, panels = nPad / NR;
+        // B packed panel by panel, taken in turn: in blocks of NB columns, W8's 400 were 264 and 136
+        Parallel.forRange(slices * panels, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
-                int pc = (u / cols) * ks, j0 = (u % cols) * NB, kc = Math.min(ks, k - pc);
-                SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NB), b, bOff, ldb, pc, 0, bp, pc * nPad);
+                int pc = (u / panels) * ks, j0 = (u % panels) * NR, kc = Math.min(ks, k - pc);
+                SgemmPack.packB(transB, kc, j0, Math.min(n, j0 + NR), b, bOff, ldb, pc, 0, bp, pc * nPad);
             }
         });
         boolean reads = Sgemm.readsA(transA, alpha);

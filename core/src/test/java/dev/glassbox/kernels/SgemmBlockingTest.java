@@ -38,6 +38,27 @@ class SgemmBlockingTest {
     }
 
     @Test
+    void rowBlocksThatTheThreadsTakeInTurnComeInAMultipleOfTheirNumber() {
+        assertEquals(Sgemm.rowBlock(784), Sgemm.rowBlock(784, 1), "one part: the plain blocks");
+        for (int rows = 1; rows <= 3000; rows += 7) {
+            for (int parts = 1; parts <= 4; parts++) {
+                int block = Sgemm.rowBlock(rows, parts), blocks = (rows + block - 1) / block;
+                assertEquals(0, block % Sgemm.MR, "whole panels: " + rows + " rows, " + parts + " parts");
+                assertTrue(block <= Math.max(Sgemm.MC, Sgemm.MR), "no block above MC: " + block + " for " + rows + " rows");
+                int wanted = ((rows + Sgemm.MC - 1) / Sgemm.MC + parts - 1) / parts * parts;
+                // rounding a block up to whole panels may leave fewer blocks than asked, never more
+                assertTrue(blocks <= wanted, rows + " rows in " + parts + " parts: " + blocks + " blocks of " + block + ", asked for " + wanted);
+            }
+        }
+        // W8's weight gradient (784 rows) at the blocking this JVM chose from its caches: 7 blocks of at most MC
+        // rows would leave one thread of two a block more (the test run with small blocks forces MC)
+        if (System.getProperty("glassbox.sgemm.mc") == null) {
+            int block = Sgemm.rowBlock(784, 2);
+            assertEquals(0, (784 + block - 1) / block % 2, "784 rows on two threads: " + block + " a block, " + Sgemm.blocking());
+        }
+    }
+
+    @Test
     void thisJvmRunsTheBlocksChosenFromItsCachesUnlessForced() {
         if (System.getProperty("glassbox.sgemm.kc") == null) {
             assertEquals(SgemmBlocking.depthFor(SgemmBlocking.knownL1(), Sgemm.MR, Sgemm.NR), Sgemm.KC, Sgemm.blocking());

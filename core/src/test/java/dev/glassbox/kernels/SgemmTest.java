@@ -47,6 +47,7 @@ class SgemmTest {
         out.add(Arguments.of(600, 301, 530, false, true));
         out.add(Arguments.of(517, 270, 300, true, true));
         out.add(Arguments.of(600, 500, 530, false, false));
+        out.add(Arguments.of(784, 400, 128, true, false));   // W8's weight gradient: row blocks an even number, B's panels taken in turn
         // many rows, many columns (three blocks of columns or more): A and B packed whole
         out.add(Arguments.of(520, 800, 300, true, false));
         out.add(Arguments.of(530, 1100, 70, false, true));
