@@ -57,6 +57,11 @@ class SgemmTest {
         // few rows and one to four panels of columns a thread (W2's second layer), both ways of packing A
         out.add(Arguments.of(128, 128, 256, false, true));
         out.add(Arguments.of(97, 150, 300, true, false));
+        // panels that do not come out even among two threads, the last split by rows: 400 columns are 17 panels on AVX2
+        // and 13 on AVX-512, 256 are 11 on AVX2 (W2's first layer); 100 rows split at a whole panel of rows, ending in part of one
+        out.add(Arguments.of(128, 400, 300, false, true));
+        out.add(Arguments.of(100, 256, 200, true, false));
+        out.add(Arguments.of(100, 400, 90, false, false));
         // a small C over a long k, split along k between the threads (weight gradients over a batch's tokens)
         out.add(Arguments.of(53, 128, 2048, true, false));
         out.add(Arguments.of(128, 128, 1100, false, true));
