@@ -63,7 +63,7 @@ public final class PackedA {
         if (!overwrite || k == 0) SgemmDirect.scaleC(m, n, beta, c, cOff, ldc);
         if (k == 0) return;
         int mPad = (m + MR - 1) / MR * MR;
-        SgemmFewRows.forParts(m, n, (j0, j1, i0, i1) -> SgemmFewRows.columns(j0, j1, i0, i1, false, null, 0, 0, a.data, mPad, m, k,
-                transB, b, bOff, ldb, c, cOff, ldc, overwrite, Sgemm.BUFFERS.get()));
+        SgemmFewRows.forParts(m, n, (j0, j1, i0, i1) -> SgemmFewRows.columns(j0, j1, i0, i1, false, null, 0, 0, a.data, mPad, k, transB,
+                b, bOff, ldb, c, cOff, ldc, overwrite, Sgemm.BUFFERS.get()));
     }
 }

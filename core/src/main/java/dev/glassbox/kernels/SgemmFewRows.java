@@ -6,7 +6,8 @@ import static dev.glassbox.kernels.Sgemm.NR;
 /**
  * {@link Sgemm}'s parallel products with few rows (under 512: a batch, a convolution's output
  * channels) and a panel of columns or more a thread: all of op(A) is packed, every slice of k,
- * and the threads take chunks of columns in turn, each packing only its own columns of B. (One
+ * and the threads take chunks of columns in turn, each packing only its own columns of B (a last
+ * panel left over when they do not come out even is split by rows: {@link #forParts}). (One
  * blocked product per thread would pack all of A on each thread, and with one part per thread
  * the faster waits for the slower; the figures are in docs/benchmarks.md.) Below four panels a
  * thread these products went to the blocked loops, the threads splitting the rows against one
@@ -67,7 +68,7 @@ final class SgemmFewRows {
                     mine[0] = product;
                 }
             }
-            columns(j0, j1, i0, i1, reads, a, aOff, lda, ap, mPad, m, k, transB, b, bOff, ldb, c, cOff, ldc, overwrite, buf);
+            columns(j0, j1, i0, i1, reads, a, aOff, lda, ap, mPad, k, transB, b, bOff, ldb, c, cOff, ldc, overwrite, buf);
         });
     }
 
@@ -100,11 +101,12 @@ final class SgemmFewRows {
     }
 
     /**
-     * Columns [j0, j1) of C (j0 a multiple of NR), rows [i0, i1) (i0 a multiple of MR), against op(A): packed in {@code ap} (slice
-     * pc at pc·mPad, as {@link #packA} and {@link PackedA} lay it out), or with {@code reads} read
-     * where it is stored; each slice of op(B)'s columns packed into {@code buf[1]}.
+     * Columns [j0, j1) of C (j0 a multiple of NR), rows [i0, i1) (i0 a multiple of MR), against
+     * op(A): packed in {@code ap} (slice pc at pc·mPad, as {@link #packA} and {@link PackedA} lay it
+     * out), or with {@code reads} read where it is stored; each slice of op(B)'s columns packed into
+     * {@code buf[1]}.
      */
-    static void columns(int j0, int j1, int i0, int i1, boolean reads, float[] a, int aOff, int lda, float[] ap, int mPad, int m, int k,
+    static void columns(int j0, int j1, int i0, int i1, boolean reads, float[] a, int aOff, int lda, float[] ap, int mPad, int k,
                         boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean overwrite, float[][] buf) {
         int block = Sgemm.rowBlock(i1 - i0), ks = Sgemm.kSlice(k);
         for (int jc = j0; jc < j1; jc += Sgemm.NC) {
