@@ -54,12 +54,16 @@ class ParallelTest {
      */
     @Test
     void bothRunsEachTaskOnceSideBySideWhenAWorkerIsFree() {
+        // 500 calls of ~20 µs tasks, then (only if none ran side by side: a loaded machine, where
+        // the worker may be woken late, as on a CI host) up to 300 calls of ~2 ms tasks, long
+        // enough for a scheduler to give the worker a core; stops at the first side-by-side call.
         int sideBySide = 0;
-        for (int call = 0; call < 500; call++) {
+        for (int call = 0; call < 800 && (call < 500 || sideBySide == 0); call++) {
             AtomicInteger first = new AtomicInteger(), second = new AtomicInteger();
             Set<Thread> ran = ConcurrentHashMap.newKeySet();
-            Parallel.both(() -> { first.incrementAndGet(); ran.add(Thread.currentThread()); busy(); },
-                    () -> { second.incrementAndGet(); ran.add(Thread.currentThread()); busy(); });
+            long nanos = call < 500 ? 20_000 : 2_000_000;
+            Parallel.both(() -> { first.incrementAndGet(); ran.add(Thread.currentThread()); busy(nanos); },
+                    () -> { second.incrementAndGet(); ran.add(Thread.currentThread()); busy(nanos); });
             assertEquals(1, first.get(), "call " + call);
             assertEquals(1, second.get(), "call " + call);
             if (ran.size() == 2) sideBySide++;
@@ -73,7 +77,7 @@ class ParallelTest {
             assertEquals(Set.of(self), ran, "inside a body both tasks run on the thread that called");
         });
 
-        var e = assertThrows(IllegalStateException.class, () -> Parallel.both(ParallelTest::busy, () -> {
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.both(() -> busy(20_000), () -> {
             throw new IllegalStateException("second task");
         }));
         assertEquals("second task", e.getMessage());
@@ -82,9 +86,9 @@ class ParallelTest {
         assertEquals(2, after.get());
     }
 
-    /** About 20 µs of work, so that a worker woken for the second task finds it untaken. */
-    private static void busy() {
-        long end = System.nanoTime() + 20_000;
+    /** Spins for {@code nanos}, so that a worker woken for the second task finds it untaken. */
+    private static void busy(long nanos) {
+        long end = System.nanoTime() + nanos;
         while (System.nanoTime() < end) Thread.onSpinWait();
     }
 }
