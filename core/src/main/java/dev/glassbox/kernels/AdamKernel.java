@@ -30,9 +30,47 @@ public final class AdamKernel {
         if (n < PARALLEL_MIN) {
             range(0, n, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
         } else {
-            Parallel.forRange(n, 4096, (s, e) -> range(s, e, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2));
+            Parallel.forRange(n, GRAIN, (s, e) -> range(s, e, p, pOff, g, gOff, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2));
         }
     }
+
+    /**
+     * One update of several parameters (each from offset 0) as one range the threads share, as
+     * PyTorch's multi-tensor Adam: a step made of one split per large parameter and the small
+     * ones on the calling thread left the other thread idle for them and met it once per large
+     * parameter. Each parameter starts a fresh unit of the range, so its elements are cut where
+     * {@link #step} cuts them (at multiples of the grain) and take the same path, vector or
+     * scalar: the same bits on any number of threads.
+     */
+    public static void stepAll(float[][] p, float[][] g, float[][] m, float[][] v,
+                               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        int count = p.length;
+        if (!Simd.ENABLED) {
+            for (int i = 0; i < count; i++) stepScalar(p[i].length, p[i], 0, g[i], 0, m[i], v[i], lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+            return;
+        }
+        long[] start = new long[count + 1];   // parameter i is units [start[i], start[i] + p[i].length) of the range
+        long elements = 0;
+        for (int i = 0; i < count; i++) {
+            start[i + 1] = start[i] + (p[i].length + GRAIN - 1) / GRAIN * GRAIN;
+            elements += p[i].length;
+        }
+        if (elements < PARALLEL_MIN || start[count] > Integer.MAX_VALUE) {
+            for (int i = 0; i < count; i++) step(p[i].length, p[i], 0, g[i], 0, m[i], v[i], lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+            return;
+        }
+        Parallel.forRange((int) start[count], GRAIN, (s, e) -> {
+            for (int i = 0; i < count; i++) {
+                long from = Math.max(s, start[i]), to = Math.min(e, start[i] + p[i].length);
+                if (from < to) {
+                    range((int) (from - start[i]), (int) (to - start[i]), p[i], 0, g[i], 0, m[i], v[i], lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+                }
+            }
+        });
+    }
+
+    /** The unit of a parallel update's chunks: a multiple of every vector length. */
+    private static final int GRAIN = 4096;
 
     /** The update of elements [s, e): vectors to the last whole one, then the scalar rule. */
     private static void range(int s, int e, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,

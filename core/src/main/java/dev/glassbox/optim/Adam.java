@@ -71,14 +71,21 @@ public class Adam extends Optimizer {
     public void step() {
         steps++;
         float bc1 = (float) (1 - Math.pow(beta1, steps)), bc2 = (float) (1 - Math.pow(beta2, steps));
-        for (int i = 0; i < params.size(); i++) {
+        int count = 0;
+        for (Tensor p : params) if (p.grad() != null) count++;
+        float[][] w = new float[count][], g = new float[count][], ms = new float[count][], vs = new float[count][];
+        for (int i = 0, k = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (p.grad() == null) continue;
-            float[] w = p.data();
-            if (m[i] == null) m[i] = new float[w.length];
-            if (v[i] == null) v[i] = new float[w.length];
-            decoupledDecay(w);
-            AdamKernel.step(w.length, w, 0, p.grad().data(), 0, m[i], v[i], lr, beta1, beta2, eps, coupledDecay(), bc1, bc2);
+            w[k] = p.data();
+            if (m[i] == null) m[i] = new float[w[k].length];
+            if (v[i] == null) v[i] = new float[w[k].length];
+            decoupledDecay(w[k]);
+            g[k] = p.grad().data();
+            ms[k] = m[i];
+            vs[k++] = v[i];
         }
+        // all parameters in one update the threads share (the same bits as one by one)
+        AdamKernel.stepAll(w, g, ms, vs, lr, beta1, beta2, eps, coupledDecay(), bc1, bc2);
     }
 }

@@ -6,7 +6,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -231,6 +233,56 @@ class VectorKernelsTest {
         close(p1, p2, 1e-6f, "adam p");
         close(m1, m2, 1e-6f, "adam m");
         close(v1, v2, 1e-6f, "adam v");
+    }
+
+    /**
+     * All parameters in one update ({@link AdamKernel#stepAll}) give the bits of one update per
+     * parameter ({@link AdamKernel#step}), on one thread and on all of them: sizes around the
+     * vector length and the grain, small and large together (W2's six parameters), weight decay on.
+     */
+    @org.junit.jupiter.api.Test
+    void adamOverAllParametersIsAdamOverEachOnAnyNumberOfThreads() {
+        int[] sizes = {200_704, 256, 32_768, 128, 1_280, 10, 1, 15, 17, 4_095, 4_097, 70_001};
+        Random r = new Random(11);
+        float[][] p0 = new float[sizes.length][], g = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            p0[i] = SgemmTest.rand(r, sizes[i]);
+            g[i] = SgemmTest.rand(r, sizes[i]);
+        }
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= Math.max(2, before); threads++) {
+                Parallel.setThreads(threads);
+                float[][] pa = deepCopy(p0), pb = deepCopy(p0), ma = zerosLike(p0), va = zerosLike(p0), mb = zerosLike(p0), vb = zerosLike(p0);
+                for (int t = 1; t <= 3; t++) {
+                    float bc1 = (float) (1 - Math.pow(0.9, t)), bc2 = (float) (1 - Math.pow(0.999, t));
+                    AdamKernel.stepAll(pa, g, ma, va, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+                    for (int i = 0; i < sizes.length; i++) {
+                        AdamKernel.step(sizes[i], pb[i], 0, g[i], 0, mb[i], vb[i], 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+                    }
+                }
+                for (int i = 0; i < sizes.length; i++) {
+                    assertArrayEquals(pb[i], pa[i], 0f, threads + " threads, parameter " + i + " of " + sizes[i]);
+                    assertArrayEquals(mb[i], ma[i], 0f, threads + " threads, m of parameter " + i);
+                    assertArrayEquals(vb[i], va[i], 0f, threads + " threads, v of parameter " + i);
+                    assertNotEquals(p0[i][0], pa[i][0], "parameter " + i + " was updated");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+        return c;
+    }
+
+    private static float[][] zerosLike(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = new float[a[i].length];
+        return c;
     }
 
     /** A gradient norm is the same number on one thread and on all of them (chunks added in order). */
