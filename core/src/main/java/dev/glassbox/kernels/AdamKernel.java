@@ -45,6 +45,17 @@ public final class AdamKernel {
     public static void stepAll(float[][] p, float[][] g, float[][] m, float[][] v,
                                float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
         int count = p.length;
+        if (g.length != count || m.length != count || v.length != count) {
+            throw new IllegalArgumentException("adam: " + count + " parameters but " + g.length + " gradients, " + m.length + " first and "
+                    + v.length + " second moments");
+        }
+        for (int i = 0; i < count; i++) {
+            int n = p[i].length;
+            if (g[i].length < n || m[i].length < n || v[i].length < n) {
+                throw new IllegalArgumentException("adam: parameter " + i + " has " + n + " values but its gradient " + g[i].length
+                        + ", its moments " + m[i].length + " and " + v[i].length);
+            }
+        }
         if (!Simd.ENABLED) {
             for (int i = 0; i < count; i++) stepScalar(p[i].length, p[i], 0, g[i], 0, m[i], v[i], lr, beta1, beta2, eps, weightDecay, bc1, bc2);
             return;
