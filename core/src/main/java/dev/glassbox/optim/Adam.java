@@ -72,16 +72,16 @@ public class Adam extends Optimizer {
         steps++;
         float bc1 = (float) (1 - Math.pow(beta1, steps)), bc2 = (float) (1 - Math.pow(beta2, steps));
         int count = 0;
-        for (Tensor p : params) if (p.grad() != null) count++;
+        for (Tensor p : params) if (p.gradData() != null) count++;
         float[][] w = new float[count][], g = new float[count][], ms = new float[count][], vs = new float[count][];
         for (int i = 0, k = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (p.grad() == null) continue;
+            if (p.gradData() == null) continue;
             w[k] = p.data();
             if (m[i] == null) m[i] = new float[w[k].length];
             if (v[i] == null) v[i] = new float[w[k].length];
             decoupledDecay(w[k]);
-            g[k] = p.grad().data();
+            g[k] = p.gradData();
             ms[k] = m[i];
             vs[k++] = v[i];
         }

@@ -17,8 +17,8 @@ public final class ClipGrad {
     public static float gradNorm(List<? extends Tensor> params) {
         double sq = 0;
         for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            float[] g = p.grad().data();
+            float[] g = p.gradData();
+            if (g == null) continue;
             sq += LayerKernels.sumOfSquares(g.length, g);
         }
         return (float) Math.sqrt(sq);
@@ -26,8 +26,8 @@ public final class ClipGrad {
 
     /** True when every value of {@code t}'s gradient is finite (or it has none). */
     public static boolean gradIsFinite(Tensor t) {
-        if (t.grad() == null) return true;
-        float[] g = t.grad().data();
+        float[] g = t.gradData();
+        if (g == null) return true;
         return Double.isFinite(LayerKernels.sumOfSquares(g.length, g)) || allFinite(g);
     }
 
@@ -45,8 +45,8 @@ public final class ClipGrad {
         float coef = maxNorm / (norm + 1e-6f);
         if (coef < 1f) {
             for (Tensor p : params) {
-                if (p.grad() == null) continue;
-                float[] g = p.grad().data();
+                float[] g = p.gradData();
+                if (g == null) continue;
                 VectorKernels.affine(g.length, coef, 0f, g, 0, g, 0);
             }
         }

@@ -70,9 +70,8 @@ public final class SGD extends Optimizer {
         steps++;
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            Tensor grad = p.grad();
-            if (grad == null) continue;
-            float[] w = p.data(), g = grad.data();
+            float[] w = p.data(), g = p.gradData();
+            if (g == null) continue;
             int n = w.length;
             float[] d = g;
             if (weightDecay != 0f) {

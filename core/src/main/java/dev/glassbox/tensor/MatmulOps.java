@@ -157,11 +157,13 @@ final class MatmulOps {
         return Tensor.result(y, yShape, "linear", g -> {
             // Each product allocates its own array on the thread that runs it: side by side, the
             // JVM's zeroing of the weight gradient (1.25 MB in W8) runs beside the other product
-            // instead of before both on the calling thread.
+            // instead of before both on the calling thread. The weight's gradient goes into the
+            // array of its last one where nothing outside kept that (Tensor.gradArray): no zeroing,
+            // and memory still in the caches — W2's backward 10-12% shorter.
             float[][] d = new float[2][];
             gradients(rows, (long) rows * out * in,
                     !x.requiresGrad ? null : () -> Sgemm.sgemm(false, false, rows, in, out, 1f, g.data, 0, out, w.data, 0, in, 0f, d[0] = new float[rows * in], 0, in),  // [rows, out]·[out, in]
-                    !w.requiresGrad ? null : () -> Sgemm.sgemm(true, false, out, in, rows, 1f, g.data, 0, out, x.data, 0, in, 0f, d[1] = new float[out * in], 0, in)); // [out, rows]·[rows, in]
+                    !w.requiresGrad ? null : () -> Sgemm.sgemm(true, false, out, in, rows, 1f, g.data, 0, out, x.data, 0, in, 0f, d[1] = w.gradArray(out * in), 0, in)); // [out, rows]·[rows, in]
             Tensor gb = bias != null && bias.requiresGrad ? Tensor.freshGrad(ReduceOps.sumDim(g.data, new int[] {rows, out}, 0), bias.shape) : null;
             return new Tensor[] {d[0] == null ? null : Tensor.freshGrad(d[0], x.shape), d[1] == null ? null : Tensor.freshGrad(d[1], w.shape), gb};
         }, x, w, bias);

@@ -47,6 +47,14 @@ public class Tensor {
     boolean consumable;
     /** Visit mark of the topological sort. */
     int mark;
+    /** Set on a gradient once {@link #grad()} or {@link #setGrad} has given it to a caller, who may keep it: its array is never reused. */
+    boolean handedOut;
+    /**
+     * The array of the gradient {@link #zeroGrad} cleared, when no caller was ever given that
+     * gradient: the next backward pass may write this tensor's new gradient into it instead of a
+     * new array ({@link #gradArray}), as PyTorch reuses a gradient's memory through its allocator.
+     */
+    float[] spareGrad;
 
     /** Wraps {@code data} (not copied) as a tensor of {@code shape}. */
     protected Tensor(float[] data, int[] shape) {
@@ -235,8 +243,19 @@ public class Tensor {
         return this;
     }
 
-    /** The gradient summed by backward (null before any). */
-    public Tensor grad() { return grad; }
+    /** The gradient summed by backward (null before any). The tensor returned is the caller's to keep: later steps never write into it. */
+    public Tensor grad() {
+        if (grad != null) grad.handedOut = true;
+        return grad;
+    }
+
+    /**
+     * The gradient's values (null when there is none), for an optimizer or gradient clipping,
+     * which read and update them in place within a step. Unlike {@link #grad()}, this does not
+     * give the gradient away: after {@link #zeroGrad()} the next backward pass may write the next
+     * step's gradient into the same array, so do not keep it past the step.
+     */
+    public float[] gradData() { return grad == null ? null : grad.data; }
 
     /** Replaces the gradient (null clears it). */
     public void setGrad(Tensor g) {
@@ -244,11 +263,32 @@ public class Tensor {
             throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(g.shape)
                     + " does not match tensor shape " + Shapes.str(shape));
         }
+        if (g != null) g.handedOut = true;
         this.grad = g;
     }
 
-    /** Sets the gradient to none, as {@code zero_grad(set_to_none=True)}. */
-    public void zeroGrad() { grad = null; }
+    /**
+     * Sets the gradient to none, as {@code zero_grad(set_to_none=True)}. A gradient no caller
+     * was given ({@link #grad()}) leaves its array for the next backward pass to write into.
+     */
+    public void zeroGrad() {
+        if (grad != null && !grad.handedOut && grad.data.length == Shapes.numel(shape)) spareGrad = grad.data;
+        grad = null;
+    }
+
+    /**
+     * An array of {@code n} values for this tensor's gradient in a backward rule that overwrites
+     * every value: the array {@link #zeroGrad} kept (stale values) while the tensor has no
+     * gradient yet, else a new one. Each kept array is given out once.
+     */
+    float[] gradArray(int n) {
+        float[] a = spareGrad;
+        if (a != null && grad == null && a.length == n) {
+            spareGrad = null;
+            return a;
+        }
+        return new float[n];
+    }
 
     /** True for tensors not made by a recorded op. */
     public boolean isLeaf() { return gradFn == null; }
