@@ -106,6 +106,7 @@ final class Autograd {
     private static void accumulateLeaf(Tensor t, Tensor g, boolean owned) {
         if (t.grad == null) {
             t.grad = new Tensor(owned ? g.data : g.data.clone(), t.shape.clone());
+            t.spareGrad = null;   // a rule that does not write into the kept array: let it go
         } else {
             VectorKernels.binary(BinaryOp.ADD, t.grad.data.length,
                     t.grad.data, 0, 1, g.data, 0, 1, t.grad.data, 0);

@@ -53,6 +53,7 @@ public class Tensor {
      * The array of the gradient {@link #zeroGrad} cleared, when no caller was ever given that
      * gradient: the next backward pass may write this tensor's new gradient into it instead of a
      * new array ({@link #gradArray}), as PyTorch reuses a gradient's memory through its allocator.
+     * Dropped when a gradient arrives in an array of its own, so no old array outlives a backward.
      */
     float[] spareGrad;
 
@@ -243,7 +244,11 @@ public class Tensor {
         return this;
     }
 
-    /** The gradient summed by backward (null before any). The tensor returned is the caller's to keep: later steps never write into it. */
+    /**
+     * The gradient summed by backward (null before any). The tensor returned is the caller's to
+     * keep: {@link #zeroGrad()} never lends its array to a later backward pass (a backward before
+     * zeroGrad adds into it, as PyTorch's does).
+     */
     public Tensor grad() {
         if (grad != null) grad.handedOut = true;
         return grad;
@@ -272,7 +277,7 @@ public class Tensor {
      * was given ({@link #grad()}) leaves its array for the next backward pass to write into.
      */
     public void zeroGrad() {
-        if (grad != null && !grad.handedOut && grad.data.length == Shapes.numel(shape)) spareGrad = grad.data;
+        if (grad != null && !grad.handedOut) spareGrad = grad.data;
         grad = null;
     }
 

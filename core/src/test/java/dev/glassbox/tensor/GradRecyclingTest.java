@@ -32,6 +32,9 @@ class GradRecyclingTest {
         assertSame(first, w.gradData(), "the weight's gradient reuses the array of the last one");
         step(x, w, b, r);
         assertArrayEquals(firstValues, w.gradData(), 0f, "the same inputs give the same bits in a reused array");
+        w.zeroGrad();
+        F.linear(x, w.mul(1f), b).mul(r).sum().backward();   // the weight's gradient now comes through mul's rule
+        assertNull(w.spareGrad, "a kept array no rule took is let go once the gradient arrives");
     }
 
     @Test
