@@ -148,9 +148,11 @@ final class ConvOps {
         return Tensor.result(out, outShape, pool ? "conv2d_relu_max_pool2d" : relu ? "conv2d_relu" : "conv2d", g -> {
             boolean needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad, needX = x.requiresGrad;
             float[] dx = needX ? new float[x.data.length] : null;
-            // Each chunk of the batch sums its own dW and db; the partial sums are then added in
-            // the order of the chunks, so a run gives the same bits every time.
-            TreeMap<Integer, float[][]> partial = new TreeMap<>();
+            // Each chunk of the batch sums its own dW (ChunkSums: the first into the gradient's
+            // array, kept from the last step when it can be) and db; the partial sums are then added
+            // in the order of the chunks, so a run gives the same bits every time.
+            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length)) : null;
+            TreeMap<Integer, float[]> partial = new TreeMap<>();
             // Wᵀ·G for as many images as fit in a core's L2 (512 KB here), then col2im while it is
             // still there: for the whole group at once (1.5 MB for W4's second layer) the GEMM's
             // stores and col2im's reads went to L3; alternating in one process, W4 steps 4–11% shorter
@@ -162,7 +164,7 @@ final class ConvOps {
                 int gmax = Math.min(group, s1 - s0);
                 float[] gt = scratch(1, o * gmax * hw);     // the group's G as [O, G·Ho·Wo]
                 float[] cols = needW ? scratch(0, ckk * gmax * hw) : null, dcols = needX ? scratch(2, ckk * gmax * hw) : null;
-                float[] dw = needW ? new float[o * ckk] : null, db = needB ? new float[o] : null;
+                float[] dw = needW ? dws.forChunk(s0) : null, db = needB ? new float[o] : null;
                 for (int g0 = s0; g0 < s1; g0 += gmax) {
                     int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
                     for (int s = 0; s < gn; s++) {
@@ -175,7 +177,7 @@ final class ConvOps {
                     }
                     if (needW) {                            // dW += G·colsᵀ
                         for (int s = 0; s < gn; s++) Unfold.im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
-                        Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, 1f, dw, 0, ckk);
+                        Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, g0 == s0 ? 0f : 1f, dw, 0, ckk);
                     }
                     if (needB) {
                         for (int oc = 0; oc < o; oc++) db[oc] += VectorKernels.sum(ld, gt, oc * ld);
@@ -188,19 +190,16 @@ final class ConvOps {
                         }
                     }
                 }
-                synchronized (partial) {
-                    partial.put(s0, new float[][] {dw, db});
+                if (needB) {
+                    synchronized (partial) {
+                        partial.put(s0, db);
+                    }
                 }
             });
-            Tensor gw = null, gb = null;
-            if (needW) {
-                float[] dw = new float[weight.data.length];
-                for (float[][] p : partial.values()) VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
-                gw = Tensor.freshGrad(dw, weight.shape);
-            }
+            Tensor gw = needW ? Tensor.freshGrad(dws.sum(), weight.shape) : null, gb = null;
             if (needB) {
                 float[] db = new float[o];
-                for (float[][] p : partial.values()) for (int oc = 0; oc < o; oc++) db[oc] += p[1][oc];
+                for (float[] p : partial.values()) for (int oc = 0; oc < o; oc++) db[oc] += p[oc];
                 gb = Tensor.freshGrad(db, bias.shape);
             }
             return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, gw, gb};

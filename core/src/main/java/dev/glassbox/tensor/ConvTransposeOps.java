@@ -71,14 +71,16 @@ final class ConvTransposeOps {
         return Tensor.result(out, outShape, "conv_transpose2d", g -> {
             boolean needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias != null && bias.requiresGrad;
             float[] dx = needX ? new float[x.data.length] : null;
-            // Each chunk of the batch sums its own dW and db; the partial sums are then added in
-            // the order of the chunks, so a run gives the same bits every time.
-            TreeMap<Integer, float[][]> partial = new TreeMap<>();
+            // Each chunk of the batch sums its own dW (ChunkSums: the first into the gradient's
+            // array, kept from the last step when it can be) and db; the partial sums are then added
+            // in the order of the chunks, so a run gives the same bits every time.
+            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length)) : null;
+            TreeMap<Integer, float[]> partial = new TreeMap<>();
             Parallel.forRange(n, 1, (s0, s1) -> {
                 int gmax = Math.min(group, s1 - s0);
                 float[] gcols = ConvOps.scratch(1, ckk * gmax * hw);   // im2col(G) with the same geometry: [Cout·kh·kw, G·H·W]
                 float[] xt = needW ? ConvOps.scratch(0, cin * gmax * hw) : null, dxt = needX ? ConvOps.scratch(2, cin * gmax * hw) : null;
-                float[] dw = needW ? new float[weight.data.length] : null, db = needB ? new float[cout] : null;
+                float[] dw = needW ? dws.forChunk(s0) : null, db = needB ? new float[cout] : null;
                 for (int g0 = s0; g0 < s1; g0 += gmax) {
                     int gn = Math.min(gmax, s1 - g0), ld = gn * hw;
                     for (int s = 0; s < gn; s++) {
@@ -93,22 +95,19 @@ final class ConvTransposeOps {
                     }
                     if (needW) {                            // dW += X·im2col(G)ᵀ : [Cin, Cout·kh·kw]
                         gather(x.data, g0, gn, cin, hw, xt);
-                        Sgemm.sgemm(false, true, cin, ckk, ld, 1f, xt, 0, ld, gcols, 0, ld, 1f, dw, 0, ckk);
+                        Sgemm.sgemm(false, true, cin, ckk, ld, 1f, xt, 0, ld, gcols, 0, ld, g0 == s0 ? 0f : 1f, dw, 0, ckk);
                     }
                 }
-                synchronized (partial) {
-                    partial.put(s0, new float[][] {dw, db});
+                if (needB) {
+                    synchronized (partial) {
+                        partial.put(s0, db);
+                    }
                 }
             });
-            Tensor gw = null, gb = null;
-            if (needW) {
-                float[] dw = new float[weight.data.length];
-                for (float[][] p : partial.values()) VectorKernels.axpy(dw.length, 1f, p[0], 0, dw, 0);
-                gw = Tensor.freshGrad(dw, weight.shape);
-            }
+            Tensor gw = needW ? Tensor.freshGrad(dws.sum(), weight.shape) : null, gb = null;
             if (needB) {
                 float[] db = new float[cout];
-                for (float[][] p : partial.values()) for (int oc = 0; oc < cout; oc++) db[oc] += p[1][oc];
+                for (float[] p : partial.values()) for (int oc = 0; oc < cout; oc++) db[oc] += p[oc];
                 gb = Tensor.freshGrad(db, bias.shape);
             }
             return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, gw, gb};

@@ -69,4 +69,50 @@ class GradRecyclingTest {
             assertArrayEquals(expected, w.gradData(), 1e-5f, "round " + round);
         }
     }
+
+    /** The loss Σ conv(x) ⊙ r after zeroGrad; {@code transpose} picks the transposed convolution. */
+    private static void convStep(boolean transpose, Tensor x, Tensor w, Tensor b, Tensor r) {
+        w.zeroGrad();
+        b.zeroGrad();
+        Tensor y = transpose ? F.convTranspose2d(x, w, b, 2, 1) : F.conv2d(x, w, b, 2, 1);
+        y.mul(r).sum().backward();
+    }
+
+    /**
+     * A convolution's weight gradient is summed by chunks of the batch into the gradient's kept
+     * array and partial arrays from a pool (ChunkSums), none of them cleared first: a step after
+     * one with other values must give the same bits as the first, and the values must be the
+     * plain sum over the images, Σₙ of each image's own gradient.
+     */
+    @Test
+    void convolutionsSumTheirWeightGradientsIntoReusedArraysWithTheSameBits() {
+        for (boolean transpose : new boolean[] {false, true}) {
+            Generator g = new Generator(transpose ? 7 : 6);
+            int n = 40, cin = 8, cout = 16;
+            Tensor x = Tensor.randn(g, n, cin, 9, 9);
+            Tensor w = (transpose ? Tensor.randn(g, cin, cout, 4, 4) : Tensor.randn(g, cout, cin, 4, 4)).requiresGrad(true);
+            Tensor b = Tensor.randn(g, cout).requiresGrad(true);
+            int[] ys = (transpose ? F.convTranspose2d(x, w, b, 2, 1) : F.conv2d(x, w, b, 2, 1)).shape();
+            Tensor r = Tensor.randn(g, ys);
+            convStep(transpose, x, w, b, r);
+            float[] first = w.gradData(), firstValues = first.clone(), firstBias = b.gradData().clone();
+            convStep(transpose, Tensor.randn(g, n, cin, 9, 9), w, b, Tensor.randn(g, ys));   // other values in every array
+            assertSame(first, w.gradData(), "the weight's gradient reuses the array of the last one");
+            convStep(transpose, x, w, b, r);
+            assertArrayEquals(firstValues, w.gradData(), 0f, (transpose ? "conv_transpose2d" : "conv2d") + ": same inputs, same bits");
+            assertArrayEquals(firstBias, b.gradData(), 0f);
+            // each image alone (one chunk, no partials): their sum is the batch's gradient
+            float[] sum = new float[first.length];
+            for (int i = 0; i < n; i++) {
+                int[] one = ys.clone();
+                one[0] = 1;
+                Tensor xi = Tensor.of(java.util.Arrays.copyOfRange(x.data(), i * cin * 81, (i + 1) * cin * 81), 1, cin, 9, 9);
+                int per = r.numel() / n;
+                Tensor ri = Tensor.of(java.util.Arrays.copyOfRange(r.data(), i * per, (i + 1) * per), one);
+                convStep(transpose, xi, w, b, ri);
+                for (int j = 0; j < sum.length; j++) sum[j] += w.gradData()[j];
+            }
+            assertArrayEquals(sum, firstValues, 1e-3f, "the batch's weight gradient is the sum of each image's");
+        }
+    }
 }

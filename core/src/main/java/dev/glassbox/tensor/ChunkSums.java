@@ -1,0 +1,79 @@
+package dev.glassbox.tensor;
+
+import dev.glassbox.kernels.Parallel;
+import dev.glassbox.kernels.VectorKernels;
+
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A weight gradient summed over a batch that the threads take in chunks ({@link Parallel#forRange}),
+ * with the same bits on every run: the chunk that starts at sample 0 sums into the gradient's own
+ * array, each later chunk into a partial array of its own, and the partials are then added to it
+ * in the order of their chunks. A chunk's first product overwrites its array (no zeroing).
+ * Partial arrays come from a pool and go back to it after the sum: new ones for every chunk and
+ * call were ~6.6 MB of freshly zeroed memory in each backward pass of one of the DCGAN's
+ * 128 × 64 × 4 × 4 layers.
+ */
+final class ChunkSums {
+    /** The most floats the pool keeps (16 MB); partials beyond it are left to the collector. */
+    private static final long POOL_MAX = 1L << 22;
+    private static final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<float[]>> FREE = new ConcurrentHashMap<>();
+    private static final AtomicLong POOLED = new AtomicLong();
+
+    private final float[] total;
+    private final TreeMap<Integer, float[]> parts = new TreeMap<>();
+
+    /** Sums into {@code total}, whose values on entry do not matter. */
+    ChunkSums(float[] total) {
+        this.total = total;
+    }
+
+    /**
+     * The array the chunk starting at sample {@code s0} sums into: the total itself for the first
+     * chunk, else a partial (stale values: the chunk's first product must overwrite it). Callable
+     * from any thread.
+     */
+    float[] forChunk(int s0) {
+        if (s0 == 0) return total;
+        float[] p = take(total.length);
+        synchronized (parts) {
+            if (parts.put(s0, p) != null) throw new IllegalStateException("ChunkSums: two chunks start at " + s0);
+        }
+        return p;
+    }
+
+    /** Adds the partials to the total in the order of their chunks (the threads split the values), returns them to the pool, and returns the total. */
+    float[] sum() {
+        float[][] ps;
+        synchronized (parts) {
+            ps = parts.values().toArray(float[][]::new);
+            parts.clear();
+        }
+        if (ps.length > 0) {
+            Parallel.forRange(total.length, 1 << 13, (i0, i1) -> {
+                for (float[] p : ps) VectorKernels.axpy(i1 - i0, 1f, p, i0, total, i0);
+            });
+        }
+        for (float[] p : ps) give(p);
+        return total;
+    }
+
+    private static float[] take(int n) {
+        ConcurrentLinkedQueue<float[]> q = FREE.get(n);
+        float[] a = q == null ? null : q.poll();
+        if (a == null) return new float[n];
+        POOLED.addAndGet(-n);
+        return a;
+    }
+
+    private static void give(float[] a) {
+        if (POOLED.addAndGet(a.length) > POOL_MAX) {
+            POOLED.addAndGet(-a.length);
+            return;
+        }
+        FREE.computeIfAbsent(a.length, k -> new ConcurrentLinkedQueue<>()).offer(a);
+    }
+}
