@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Partial arrays come from a pool and go back to it after the sum: new ones for every chunk and
  * call were ~6.6 MB of freshly zeroed memory in each backward pass of one of the DCGAN's
  * 128 × 64 × 4 × 4 layers.
+ *
+ * <p>With {@code transposed}, each chunk sums the gradient's transpose (a product whose wide
+ * operand is then packed as A, by rows, instead of as B by columns, a scalar transposing loop:
+ * see the convolutions' weight gradients); the partials, every chunk's, are added in that layout
+ * and the sum is transposed into the total once.
  */
 final class ChunkSums {
     /** The most floats the pool keeps (16 MB); partials beyond it are left to the collector. */
@@ -24,20 +29,31 @@ final class ChunkSums {
     private static final AtomicLong POOLED = new AtomicLong();
 
     private final float[] total;
+    private final int rows, cols;
+    private final boolean transposed;
     private final TreeMap<Integer, float[]> parts = new TreeMap<>();
 
     /** Sums into {@code total}, whose values on entry do not matter. */
     ChunkSums(float[] total) {
+        this(total, 1, total.length, false);
+    }
+
+    /** Sums into {@code total} (rows × cols, values on entry immaterial); with {@code transposed} the chunks sum its transpose, cols × rows. */
+    ChunkSums(float[] total, int rows, int cols, boolean transposed) {
+        if ((long) rows * cols != total.length) throw new IllegalArgumentException("ChunkSums: " + rows + " × " + cols + " is not " + total.length);
         this.total = total;
+        this.rows = rows;
+        this.cols = cols;
+        this.transposed = transposed;
     }
 
     /**
      * The array the chunk starting at sample {@code s0} sums into: the total itself for the first
-     * chunk, else a partial (stale values: the chunk's first product must overwrite it). Callable
-     * from any thread.
+     * chunk (unless transposed), else a partial (stale values: the chunk's first product must
+     * overwrite it). Callable from any thread.
      */
     float[] forChunk(int s0) {
-        if (s0 == 0) return total;
+        if (s0 == 0 && !transposed) return total;
         float[] p = take(total.length);
         synchronized (parts) {
             if (parts.put(s0, p) != null) throw new IllegalStateException("ChunkSums: two chunks start at " + s0);
@@ -52,13 +68,32 @@ final class ChunkSums {
             ps = parts.values().toArray(float[][]::new);
             parts.clear();
         }
-        if (ps.length > 0) {
+        if (!transposed && ps.length > 0) {
             Parallel.forRange(total.length, 1 << 13, (i0, i1) -> {
                 for (float[] p : ps) VectorKernels.axpy(i1 - i0, 1f, p, i0, total, i0);
             });
+        } else if (transposed) {
+            float[] acc = ps[0];                       // the first chunk's, then the others added to it in order
+            Parallel.forRange(total.length, 1 << 13, (i0, i1) -> {
+                for (int p = 1; p < ps.length; p++) VectorKernels.axpy(i1 - i0, 1f, ps[p], i0, acc, i0);
+            });
+            Parallel.forRange(rows, 16, (r0, r1) -> transpose(acc, r0, r1));
         }
         for (float[] p : ps) give(p);
         return total;
+    }
+
+    /** Rows [r0, r1) of the total from the transposed sum {@code t} (cols × rows), in tiles of 16 × 64. */
+    private void transpose(float[] t, int r0, int r1) {
+        for (int i0 = r0; i0 < r1; i0 += 16) {
+            int i1 = Math.min(r1, i0 + 16);
+            for (int j0 = 0; j0 < cols; j0 += 64) {
+                int j1 = Math.min(cols, j0 + 64);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0, at = i * cols + j0; j < j1; j++, at++) total[at] = t[j * rows + i];
+                }
+            }
+        }
     }
 
     private static float[] take(int n) {

@@ -151,7 +151,11 @@ final class ConvOps {
             // Each chunk of the batch sums its own dW (ChunkSums: the first into the gradient's
             // array, kept from the last step when it can be) and db; the partial sums are then added
             // in the order of the chunks, so a run gives the same bits every time.
-            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length)) : null;
+            // When C·kh·kw outnumbers the output channels, each chunk sums dWᵀ = cols·Gᵀ: cols is then
+            // packed by rows (AVX-512's transposes in registers, or read where it is on AVX2) and
+            // only G by the scalar loop that packs a transposed B, instead of all of cols
+            boolean wT = ckk > o;
+            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length), o, ckk, wT) : null;
             TreeMap<Integer, float[]> partial = new TreeMap<>();
             // Wᵀ·G for as many images as fit in a core's L2 (512 KB here), then col2im while it is
             // still there: for the whole group at once (1.5 MB for W4's second layer) the GEMM's
@@ -175,9 +179,11 @@ final class ConvOps {
                             else System.arraycopy(g.data, src, gt, oc * ld + s * hw, hw);
                         }
                     }
-                    if (needW) {                            // dW += G·colsᵀ
+                    if (needW) {                            // dW += G·colsᵀ (or dWᵀ += cols·Gᵀ)
                         for (int s = 0; s < gn; s++) Unfold.im2col(x.data, (g0 + s) * chw, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo, cols, s * hw, ld);
-                        Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, g0 == s0 ? 0f : 1f, dw, 0, ckk);
+                        float beta = g0 == s0 ? 0f : 1f;
+                        if (wT) Sgemm.sgemm(false, true, ckk, o, ld, 1f, cols, 0, ld, gt, 0, ld, beta, dw, 0, o);
+                        else Sgemm.sgemm(false, true, o, ckk, ld, 1f, gt, 0, ld, cols, 0, ld, beta, dw, 0, ckk);
                     }
                     if (needB) {
                         for (int oc = 0; oc < o; oc++) db[oc] += VectorKernels.sum(ld, gt, oc * ld);

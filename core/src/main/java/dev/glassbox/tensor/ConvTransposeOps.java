@@ -74,7 +74,8 @@ final class ConvTransposeOps {
             // Each chunk of the batch sums its own dW (ChunkSums: the first into the gradient's
             // array, kept from the last step when it can be) and db; the partial sums are then added
             // in the order of the chunks, so a run gives the same bits every time.
-            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length)) : null;
+            boolean wT = ckk > cin;                         // each chunk sums dWᵀ (as ConvOps does)
+            ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length), cin, ckk, wT) : null;
             TreeMap<Integer, float[]> partial = new TreeMap<>();
             Parallel.forRange(n, 1, (s0, s1) -> {
                 int gmax = Math.min(group, s1 - s0);
@@ -95,7 +96,9 @@ final class ConvTransposeOps {
                     }
                     if (needW) {                            // dW += X·im2col(G)ᵀ : [Cin, Cout·kh·kw]
                         gather(x.data, g0, gn, cin, hw, xt);
-                        Sgemm.sgemm(false, true, cin, ckk, ld, 1f, xt, 0, ld, gcols, 0, ld, g0 == s0 ? 0f : 1f, dw, 0, ckk);
+                        float beta = g0 == s0 ? 0f : 1f;
+                        if (wT) Sgemm.sgemm(false, true, ckk, cin, ld, 1f, gcols, 0, ld, xt, 0, ld, beta, dw, 0, cin);
+                        else Sgemm.sgemm(false, true, cin, ckk, ld, 1f, xt, 0, ld, gcols, 0, ld, beta, dw, 0, ckk);
                     }
                 }
                 if (needB) {

@@ -86,9 +86,12 @@ class GradRecyclingTest {
      */
     @Test
     void convolutionsSumTheirWeightGradientsIntoReusedArraysWithTheSameBits() {
-        for (boolean transpose : new boolean[] {false, true}) {
-            Generator g = new Generator(transpose ? 7 : 6);
-            int n = 40, cin = 8, cout = 16;
+        // {transposed convolution?, in, out}: C·kh·kw above and not above the channels it is
+        // multiplied with, so the chunks sum dWᵀ in one case and dW in the other
+        for (int[] cfg : new int[][] {{0, 8, 16}, {0, 1, 16}, {1, 8, 16}, {1, 16, 1}}) {
+            boolean transpose = cfg[0] == 1;
+            Generator g = new Generator(6 + cfg[1]);
+            int n = 40, cin = cfg[1], cout = cfg[2];
             Tensor x = Tensor.randn(g, n, cin, 9, 9);
             Tensor w = (transpose ? Tensor.randn(g, cin, cout, 4, 4) : Tensor.randn(g, cout, cin, 4, 4)).requiresGrad(true);
             Tensor b = Tensor.randn(g, cout).requiresGrad(true);
@@ -99,7 +102,7 @@ class GradRecyclingTest {
             convStep(transpose, Tensor.randn(g, n, cin, 9, 9), w, b, Tensor.randn(g, ys));   // other values in every array
             assertSame(first, w.gradData(), "the weight's gradient reuses the array of the last one");
             convStep(transpose, x, w, b, r);
-            assertArrayEquals(firstValues, w.gradData(), 0f, (transpose ? "conv_transpose2d" : "conv2d") + ": same inputs, same bits");
+            assertArrayEquals(firstValues, w.gradData(), 0f, (transpose ? "conv_transpose2d " : "conv2d ") + cin + "→" + cout + ": same inputs, same bits");
             assertArrayEquals(firstBias, b.gradData(), 0f);
             // each image alone (one chunk, no partials): their sum is the batch's gradient
             float[] sum = new float[first.length];
@@ -112,7 +115,7 @@ class GradRecyclingTest {
                 convStep(transpose, xi, w, b, ri);
                 for (int j = 0; j < sum.length; j++) sum[j] += w.gradData()[j];
             }
-            assertArrayEquals(sum, firstValues, 1e-3f, "the batch's weight gradient is the sum of each image's");
+            assertArrayEquals(sum, firstValues, 1e-3f, cin + "→" + cout + ": the batch's weight gradient is the sum of each image's");
         }
     }
 }
