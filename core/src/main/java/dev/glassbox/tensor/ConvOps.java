@@ -152,9 +152,11 @@ final class ConvOps {
             // array, kept from the last step when it can be) and db; the partial sums are then added
             // in the order of the chunks, so a run gives the same bits every time.
             // When C·kh·kw outnumbers the output channels, each chunk sums dWᵀ = cols·Gᵀ: cols is then
-            // packed by rows (AVX-512's transposes in registers, or read where it is on AVX2) and
-            // only G by the scalar loop that packs a transposed B, instead of all of cols
-            boolean wT = ckk > o;
+            // packed by rows (AVX-512's transposes in registers) and only G by the scalar loop that
+            // packs a transposed B, instead of all of cols. Only where the channels fill whole panels
+            // of SGEMM's tile (AVX-512's 32 columns: the DCGAN's 128, W4's 64): AVX2's 24 leave a
+            // third of the last panel of 128 empty, and there W9 was no faster (docs/benchmarks.md)
+            boolean wT = transposedSum(ckk, o);
             ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length), o, ckk, wT) : null;
             TreeMap<Integer, float[]> partial = new TreeMap<>();
             // Wᵀ·G for as many images as fit in a core's L2 (512 KB here), then col2im while it is
@@ -210,6 +212,11 @@ final class ConvOps {
             }
             return new Tensor[] {needX ? Tensor.freshGrad(dx, x.shape) : null, gw, gb};
         }, x, weight, bias);
+    }
+
+    /** Whether a weight gradient [rows, cols] summed by chunks is better summed as its transpose (see conv2d's backward). */
+    static boolean transposedSum(int cols, int rows) {
+        return cols > rows && rows % Sgemm.NR == 0;
     }
 
     /**

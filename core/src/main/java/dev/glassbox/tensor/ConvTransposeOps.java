@@ -74,7 +74,7 @@ final class ConvTransposeOps {
             // Each chunk of the batch sums its own dW (ChunkSums: the first into the gradient's
             // array, kept from the last step when it can be) and db; the partial sums are then added
             // in the order of the chunks, so a run gives the same bits every time.
-            boolean wT = ckk > cin;                         // each chunk sums dWᵀ (as ConvOps does)
+            boolean wT = ConvOps.transposedSum(ckk, cin);   // each chunk sums dWᵀ where that packs less (as ConvOps does)
             ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length), cin, ckk, wT) : null;
             TreeMap<Integer, float[]> partial = new TreeMap<>();
             Parallel.forRange(n, 1, (s0, s1) -> {

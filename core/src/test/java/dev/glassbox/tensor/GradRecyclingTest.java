@@ -4,6 +4,7 @@ import dev.glassbox.nn.F;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -86,12 +87,13 @@ class GradRecyclingTest {
      */
     @Test
     void convolutionsSumTheirWeightGradientsIntoReusedArraysWithTheSameBits() {
-        // {transposed convolution?, in, out}: C·kh·kw above and not above the channels it is
-        // multiplied with, so the chunks sum dWᵀ in one case and dW in the other
-        for (int[] cfg : new int[][] {{0, 8, 16}, {0, 1, 16}, {1, 8, 16}, {1, 16, 1}}) {
+        // {transposed convolution?, in, out, dWᵀ summed?}: 96 channels fill whole panels of either
+        // tile (24 or 32 columns) and meet C·kh·kw = 128 (so the chunks sum dWᵀ); the others sum dW
+        for (int[] cfg : new int[][] {{0, 8, 96, 1}, {0, 1, 16, 0}, {1, 96, 8, 1}, {1, 16, 1, 0}}) {
             boolean transpose = cfg[0] == 1;
             Generator g = new Generator(6 + cfg[1]);
             int n = 40, cin = cfg[1], cout = cfg[2];
+            assertEquals(cfg[3] == 1, transpose ? ConvOps.transposedSum(cout * 16, cin) : ConvOps.transposedSum(cin * 16, cout));
             Tensor x = Tensor.randn(g, n, cin, 9, 9);
             Tensor w = (transpose ? Tensor.randn(g, cin, cout, 4, 4) : Tensor.randn(g, cout, cin, 4, 4)).requiresGrad(true);
             Tensor b = Tensor.randn(g, cout).requiresGrad(true);
