@@ -26,6 +26,7 @@ import dev.glassbox.models.train.TrainingEvent;
 import dev.glassbox.models.train.TrainingState;
 import dev.glassbox.models.train.TrainingTask;
 import dev.glassbox.nn.Module;
+import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Adam;
 import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Generator;
@@ -33,6 +34,7 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -249,9 +251,28 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
             float dReal = mean(realLogits), dFake = mean(fakeLogits);
             Tensor dLoss = Dcgan.discriminatorLoss(realLogits, fakeLogits);
             float d = ctx.update(dLoss, dOpt, "the discriminator's loss");
-            Tensor gLoss = Dcgan.against(model.discriminator.forward(fake), 1f);   // G's step: only gOpt steps
-            float g = ctx.update(gLoss, gOpt, "the generator's loss");
+            float g = generatorStep(model, fake, gOpt, ctx);
             return new StepResult(d + g, n, Map.of("d_loss", d, "g_loss", g, "d_real", dReal, "d_fake", dFake));
+        }
+
+        /**
+         * G's step: its images through D against target 1, and only gOpt steps. It needs the
+         * gradient through D to G's images, not D's own weight gradients, which D's next step would
+         * clear unread (PyTorch's loop computes them): D's trainable parameters stop requiring a
+         * gradient for this forward and backward pass, as {@code requires_grad_(False)} does, and
+         * start again after. The updates are the same, for about 8% fewer multiply-adds a batch.
+         */
+        private static float generatorStep(Dcgan model, Tensor fake, Adam gOpt, StepContext ctx) {
+            List<Parameter> frozen = new ArrayList<>();
+            for (Parameter p : model.discriminator.parameters()) {
+                if (p.requiresGrad()) frozen.add(p);
+            }
+            frozen.forEach(p -> p.requiresGrad(false));
+            try {
+                return ctx.update(Dcgan.against(model.discriminator.forward(fake), 1f), gOpt, "the generator's loss");
+            } finally {
+                frozen.forEach(p -> p.requiresGrad(true));
+            }
         }
 
         private static float mean(Tensor logits) {

@@ -3,9 +3,13 @@ package dev.glassbox.models.course;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.Runs;
+import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.train.EventListener;
+import dev.glassbox.models.train.LoaderBatches;
+import dev.glassbox.models.train.Trainer;
 import dev.glassbox.models.train.RunOptions;
 import dev.glassbox.models.train.TrainingEvent;
+import dev.glassbox.optim.Adam;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,41 @@ class DcganTest {
         // the first D loss is 2·ln 2-ish for an untrained D (both halves near 0.5), G's near ln 2
         assertEquals(2 * Math.log(2), dLoss.getFirst(), 0.3);
         assertEquals(Math.log(2), gLoss.getFirst(), 0.3);
+    }
+
+    /**
+     * G's step computes no gradient for D's weights (PyTorch's loop computes them and D's next
+     * step clears them unread): one training step gives the same bits in both networks as the
+     * plain loop that lets D's weights take G's gradients, D's gradients are those of D's own
+     * step, and D's parameters require gradients again after it.
+     */
+    @Test
+    void generatorStepLeavesDsGradientsAloneWithTheSameUpdates() throws IOException {
+        Tensor images = Tensor.rand(new Generator(5), 16, 64);
+        TensorDataset data = TensorDataset.ofLabels(images, new int[16]);
+        Dcgan fast = new Dcgan(8, 16, 32, 16, 16, 32, new Generator(3)), plain = new Dcgan(8, 16, 32, 16, 16, 32, new Generator(3));
+        new Trainer<>(DcganRecipe.trainingTask(fast, 2e-3f, new LoaderBatches(data, 16, new Generator(1)), new Generator(2))).maxSteps(1).fit(e -> { });
+
+        LoaderBatches batches = new LoaderBatches(data, 16, new Generator(1));
+        batches.startEpoch();
+        TensorDataset.Batch b = batches.next();
+        Adam dOpt = new Adam(plain.discriminator.parameters(), 2e-3f).betas(0.5f, 0.999f), gOpt = new Adam(plain.generator.parameters(), 2e-3f).betas(0.5f, 0.999f);
+        Tensor fake = plain.generator.forward(Tensor.randn(new Generator(2), 16, plain.latent));
+        dOpt.zeroGrad();
+        Dcgan.discriminatorLoss(plain.discriminate(b.inputs()), plain.discriminator.forward(fake.detach())).backward();
+        dOpt.step();
+        Map<String, float[]> dGrads = new java.util.LinkedHashMap<>();
+        plain.discriminator.namedParameters().forEach((k, p) -> dGrads.put(k, p.grad().data().clone()));
+        gOpt.zeroGrad();
+        Dcgan.against(plain.discriminator.forward(fake), 1f).backward();   // D's weights take gradients too
+        gOpt.step();
+
+        Map<String, float[]> want = values(plain.namedParameters()), got = values(fast.namedParameters());
+        for (String k : want.keySet()) assertArrayEquals(want.get(k), got.get(k), 0f, k + " after one step");
+        fast.discriminator.namedParameters().forEach((k, p) -> {
+            assertTrue(p.requiresGrad(), "D's " + k + " requires a gradient again");
+            assertArrayEquals(dGrads.get(k), p.gradData(), 0f, "D's " + k + " has only its own step's gradient");
+        });
     }
 
     /** The course's GAN trains, saves, reloads to the same scores, and draws new images in [0, 1]. */
