@@ -3,6 +3,7 @@ package dev.glassbox.tensor;
 import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.VectorKernels;
 
+import java.util.Arrays;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +33,8 @@ final class ChunkSums {
     private final int rows, cols;
     private final boolean transposed;
     private final TreeMap<Integer, float[]> parts = new TreeMap<>();
+    /** Whether the first chunk took the total itself (not transposed). */
+    private volatile boolean firstTaken;
 
     /** Sums into {@code total}, whose values on entry do not matter. */
     ChunkSums(float[] total) {
@@ -53,7 +56,10 @@ final class ChunkSums {
      * overwrite it). Callable from any thread.
      */
     float[] forChunk(int s0) {
-        if (s0 == 0 && !transposed) return total;
+        if (s0 == 0 && !transposed) {
+            firstTaken = true;
+            return total;
+        }
         float[] p = take(total.length);
         synchronized (parts) {
             if (parts.put(s0, p) != null) throw new IllegalStateException("ChunkSums: two chunks start at " + s0);
@@ -61,14 +67,19 @@ final class ChunkSums {
         return p;
     }
 
-    /** Adds the partials to the total in the order of their chunks (the threads split the values), returns them to the pool, and returns the total. */
+    /**
+     * Adds the partials to the total in the order of their chunks (the threads split the values),
+     * returns them to the pool, and returns the total: zeros when no chunk ran (an empty batch).
+     */
     float[] sum() {
         float[][] ps;
         synchronized (parts) {
             ps = parts.values().toArray(float[][]::new);
             parts.clear();
         }
-        if (!transposed && ps.length > 0) {
+        if (ps.length == 0 && !firstTaken) {
+            Arrays.fill(total, 0f);
+        } else if (!transposed && ps.length > 0) {
             Parallel.forRange(total.length, 1 << 13, (i0, i1) -> {
                 for (float[] p : ps) VectorKernels.axpy(i1 - i0, 1f, p, i0, total, i0);
             });

@@ -167,6 +167,7 @@ final class ConvOps {
             // for each pair of images: a quarter of their time)
             PackedA wt = needX ? Sgemm.packA(true, ckk, o, weight.data, 0, ckk) : null;
             Parallel.forRange(n, 1, (s0, s1) -> {
+                if (s1 <= s0) return;                       // an empty batch: no chunk sums (ChunkSums gives zeros)
                 int gmax = Math.min(group, s1 - s0);
                 float[] gt = scratch(1, o * gmax * hw);     // the group's G as [O, G·Ho·Wo]
                 float[] cols = needW ? scratch(0, ckk * gmax * hw) : null, dcols = needX ? scratch(2, ckk * gmax * hw) : null;

@@ -78,6 +78,7 @@ final class ConvTransposeOps {
             ChunkSums dws = needW ? new ChunkSums(weight.gradArray(weight.data.length), cin, ckk, wT) : null;
             TreeMap<Integer, float[]> partial = new TreeMap<>();
             Parallel.forRange(n, 1, (s0, s1) -> {
+                if (s1 <= s0) return;                       // an empty batch: no chunk sums (ChunkSums gives zeros)
                 int gmax = Math.min(group, s1 - s0);
                 float[] gcols = ConvOps.scratch(1, ckk * gmax * hw);   // im2col(G) with the same geometry: [Cout·kh·kw, G·H·W]
                 float[] xt = needW ? ConvOps.scratch(0, cin * gmax * hw) : null, dxt = needX ? ConvOps.scratch(2, cin * gmax * hw) : null;

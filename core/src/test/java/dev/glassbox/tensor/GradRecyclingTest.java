@@ -120,4 +120,27 @@ class GradRecyclingTest {
             assertArrayEquals(sum, firstValues, 1e-3f, cin + "→" + cout + ": the batch's weight gradient is the sum of each image's");
         }
     }
+
+    /** An empty batch sums no chunk: the weight's gradient is zeros, not the stale values of its kept array. */
+    @Test
+    void anEmptyBatchGivesAZeroWeightGradientInAReusedArray() {
+        // {transposed convolution?, weight's first two sizes}: conv2d 8 → 96 (dWᵀ summed) and 1 → 16
+        // (dW), convTranspose2d 96 → 8 (dWᵀ)
+        for (int[] cfg : new int[][] {{0, 96, 8}, {0, 16, 1}, {1, 96, 8}}) {
+            boolean transpose = cfg[0] == 1;
+            Generator g = new Generator(9);
+            Tensor w = Tensor.randn(g, cfg[1], cfg[2], 4, 4).requiresGrad(true);
+            Tensor b = Tensor.randn(g, transpose ? cfg[2] : cfg[1]).requiresGrad(true);
+            Tensor x = Tensor.randn(g, 4, transpose ? cfg[1] : cfg[2], 9, 9);
+            int[] ys = (transpose ? F.convTranspose2d(x, w, b, 2, 1) : F.conv2d(x, w, b, 2, 1)).shape();
+            convStep(transpose, x, w, b, Tensor.randn(g, ys));
+            float[] kept = w.gradData();
+            int[] empty = x.shape(), none = ys.clone();
+            empty[0] = 0;
+            none[0] = 0;
+            convStep(transpose, Tensor.zeros(empty), w, b, Tensor.zeros(none));
+            assertSame(kept, w.gradData(), "the kept array is reused");
+            assertArrayEquals(new float[kept.length], w.gradData(), 0f, (transpose ? "conv_transpose2d" : "conv2d") + " of no images");
+        }
+    }
 }
