@@ -1,6 +1,8 @@
 package dev.glassbox.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import static dev.glassbox.kernels.Sgemm.MR;
@@ -14,8 +16,9 @@ final class SgemmPack {
      * Whether A stored by rows is packed by transposes in registers ({@link #transposeRows8}):
      * 16-lane vectors and the 8 × 2-vector tile. A scalar loop spent 0.35–0.5 ns a value on it,
      * the transposes 0.16. (B stored by columns, a layer's weight in the forward pass, stays a
-     * scalar loop: its 16-row transposes gained only 1.27× on a weight streaming from L3, and
-     * their large method slowed the first seconds of a run; docs/benchmarks.md.)
+     * scalar loop with 16 lanes: its 16-row transposes gained only 1.27× on a weight streaming
+     * from L3, and their large method slowed the first seconds of a run; docs/benchmarks.md. With
+     * AVX2's 8 lanes it is packed by 8 × 8 transposes: {@link #T8}.)
      * {@code -Dglassbox.sgemm.registerTransposes=false} keeps the scalar loop.
      */
     private static final boolean SHUFFLE = L == 16 && MR == 8 && NR == 2 * L
@@ -46,6 +49,45 @@ final class SgemmPack {
             }
         }
         return FloatVector.fromArray(F, index, 0);
+    }
+
+    /**
+     * Whether B stored by columns (a layer's weight in the forward pass, a convolution's columns in
+     * its weight gradient) is packed by 8 × 8 transposes in registers: AVX2's 8 lanes, three rounds
+     * of single-vector lane rotations and blends (vpermps, vblendps; AVX2 has no two-vector
+     * permute). W2 on AVX2's paths 5% faster, its cold start 8–11% slower (the method runs
+     * interpreted until C2 has it; docs/benchmarks.md).
+     * {@code -Dglassbox.sgemm.registerTransposes=false} keeps the scalar loop.
+     */
+    private static final boolean T8 = L == 8 && !"false".equalsIgnoreCase(System.getProperty("glassbox.sgemm.registerTransposes"));
+    /** Rotations by d = 1, 2, 4 lanes (lane l takes lane l − d: DOWN; l + d: UP) and the lanes with bit d set. */
+    private static final VectorShuffle<Float> DOWN1, DOWN2, DOWN4, UP1, UP2, UP4;
+    private static final VectorMask<Float> M1, M2, M4;
+
+    static {
+        DOWN1 = rotation(-1);
+        DOWN2 = rotation(-2);
+        DOWN4 = rotation(-4);
+        UP1 = rotation(1);
+        UP2 = rotation(2);
+        UP4 = rotation(4);
+        M1 = lanesWithBit(1);
+        M2 = lanesWithBit(2);
+        M4 = lanesWithBit(4);
+    }
+
+    private static VectorShuffle<Float> rotation(int d) {
+        if (!T8) return null;
+        int[] index = new int[L];
+        for (int l = 0; l < L; l++) index[l] = Math.floorMod(l + d, L);
+        return VectorShuffle.fromArray(F, index, 0);
+    }
+
+    private static VectorMask<Float> lanesWithBit(int d) {
+        if (!T8) return null;
+        boolean[] set = new boolean[L];
+        for (int l = 0; l < L; l++) set[l] = (l & d) != 0;
+        return VectorMask.fromArray(F, set, 0);
     }
 
     private SgemmPack() {}
@@ -123,14 +165,55 @@ final class SgemmPack {
             for (int jp = j0; jp < j1; jp += NR) {
                 int cols = Math.min(NR, j1 - jp);
                 int base = bpOff + (jp / NR) * kc * NR;
-                for (int j = 0; j < cols; j++) {
+                int j = 0;
+                if (T8) {
+                    for (; j + 8 <= cols; j += 8) transposeCols8(kc, b, bOff + (jc + jp + j) * ldb + pc, ldb, bp, base + j);
+                }
+                for (; j < cols; j++) {
                     int src = bOff + (jc + jp + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
                 }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+                for (int jz = cols; jz < NR; jz++) {
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + jz] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * Eight stored rows of B (columns of op(B), from {@code src}, {@code ldb} apart), kc values
+     * each, into eight columns of a panel at {@code dst}: bp[dst + p·NR + i] = b[src + i·ldb + p].
+     * Eight values of k at a time: eight loads, three rounds that swap the row's and the lane's
+     * bit d (d = 1, 2, 4: lane l of the row pair's first takes the second's lane l − d where
+     * bit d of l is set, the second takes the first's lane l + d where it is clear), eight stores.
+     */
+    private static void transposeCols8(int kc, float[] b, int src, int ldb, float[] bp, int dst) {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8) {
+            int s = src + p, d = dst + p * NR;
+            FloatVector r0 = FloatVector.fromArray(F, b, s), r1 = FloatVector.fromArray(F, b, s + ldb);
+            FloatVector r2 = FloatVector.fromArray(F, b, s + 2 * ldb), r3 = FloatVector.fromArray(F, b, s + 3 * ldb);
+            FloatVector r4 = FloatVector.fromArray(F, b, s + 4 * ldb), r5 = FloatVector.fromArray(F, b, s + 5 * ldb);
+            FloatVector r6 = FloatVector.fromArray(F, b, s + 6 * ldb), r7 = FloatVector.fromArray(F, b, s + 7 * ldb);
+            FloatVector t0 = r0.blend(r1.rearrange(DOWN1), M1), t1 = r0.rearrange(UP1).blend(r1, M1);
+            FloatVector t2 = r2.blend(r3.rearrange(DOWN1), M1), t3 = r2.rearrange(UP1).blend(r3, M1);
+            FloatVector t4 = r4.blend(r5.rearrange(DOWN1), M1), t5 = r4.rearrange(UP1).blend(r5, M1);
+            FloatVector t6 = r6.blend(r7.rearrange(DOWN1), M1), t7 = r6.rearrange(UP1).blend(r7, M1);
+            FloatVector u0 = t0.blend(t2.rearrange(DOWN2), M2), u2 = t0.rearrange(UP2).blend(t2, M2);
+            FloatVector u1 = t1.blend(t3.rearrange(DOWN2), M2), u3 = t1.rearrange(UP2).blend(t3, M2);
+            FloatVector u4 = t4.blend(t6.rearrange(DOWN2), M2), u6 = t4.rearrange(UP2).blend(t6, M2);
+            FloatVector u5 = t5.blend(t7.rearrange(DOWN2), M2), u7 = t5.rearrange(UP2).blend(t7, M2);
+            u0.blend(u4.rearrange(DOWN4), M4).intoArray(bp, d);
+            u1.blend(u5.rearrange(DOWN4), M4).intoArray(bp, d + NR);
+            u2.blend(u6.rearrange(DOWN4), M4).intoArray(bp, d + 2 * NR);
+            u3.blend(u7.rearrange(DOWN4), M4).intoArray(bp, d + 3 * NR);
+            u0.rearrange(UP4).blend(u4, M4).intoArray(bp, d + 4 * NR);
+            u1.rearrange(UP4).blend(u5, M4).intoArray(bp, d + 5 * NR);
+            u2.rearrange(UP4).blend(u6, M4).intoArray(bp, d + 6 * NR);
+            u3.rearrange(UP4).blend(u7, M4).intoArray(bp, d + 7 * NR);
+        }
+        for (; p < kc; p++) {
+            for (int i = 0; i < 8; i++) bp[dst + p * NR + i] = b[src + i * ldb + p];
         }
     }
 
