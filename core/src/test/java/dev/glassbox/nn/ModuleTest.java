@@ -54,6 +54,32 @@ class ModuleTest {
         assertTrue(e.getMessage().contains("missing keys [0.bias]") && e.getMessage().contains("unexpected keys [x]"), e.getMessage());
     }
 
+    /**
+     * Frozen parameters take no gradient while the input's still flows through them; parameters
+     * already off stay off, the others come back on when the scope closes.
+     */
+    @Test
+    void freezeStopsWeightGradientsButNotTheInputs() {
+        Linear first = new Linear(4, 3, new Generator(1)), second = new Linear(3, 2, new Generator(2));
+        second.bias.requiresGrad(false);   // off before: stays off
+        Tensor x = Tensor.rand(new Generator(3), 5, 4).requiresGrad(true);
+        Tensor want = second.forward(first.forward(x)).sum();
+        want.backward();
+        float[] wantX = x.grad().data().clone(), wantFirst = first.weight.grad().data().clone();
+        x.zeroGrad();
+        first.weight.zeroGrad();
+        second.weight.zeroGrad();
+        try (var ignored = Parameter.freeze(second.parameters())) {
+            assertTrue(!second.weight.requiresGrad() && !second.bias.requiresGrad());
+            second.forward(first.forward(x)).sum().backward();
+        }
+        assertArrayEquals(wantX, x.grad().data(), 0f, "the input's gradient through the frozen layer");
+        assertArrayEquals(wantFirst, first.weight.grad().data(), 0f, "the layer before it trains as before");
+        assertNull(second.weight.grad(), "no gradient for the frozen weight");
+        assertTrue(second.weight.requiresGrad(), "on again after the scope");
+        assertTrue(!second.bias.requiresGrad(), "a parameter that was off stays off");
+    }
+
     @Test
     void dropoutOnlyInTraining() {
         Dropout d = new Dropout(0.5f, new Generator(4));

@@ -2,6 +2,7 @@ package dev.glassbox.models;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.nn.Module;
+import dev.glassbox.nn.Parameter;
 import dev.glassbox.optim.Optimizer;
 import dev.glassbox.tensor.Tensor;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -63,9 +65,30 @@ public interface DataParallel {
 
     /**
      * One kind of step of a run: the loss of a batch (whose gradient the workers compute) and the
-     * optimizer that steps on it, over the parameters this phase trains, for a model at a rate.
+     * optimizer that steps on it, over the parameters this phase trains, for a model at a rate;
+     * and the parameters the loss goes through but this phase does not train ({@code untrained}:
+     * the DCGAN's discriminator in the generator's turn), which need no gradient of their own.
      */
-    record Phase<B>(Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {}
+    record Phase<B>(Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer, Function<Module, List<Parameter>> untrained) {
+        /** A phase whose loss goes through no parameters it does not train (or leaves them out of the graph itself). */
+        public Phase(Loss<B> loss, BiFunction<Module, Float, Optimizer> optimizer) {
+            this(loss, optimizer, model -> List.of());
+        }
+
+        /**
+         * The loss of a batch on {@code model} and its gradient: backward from the loss times
+         * {@code scale} (a worker's share of the batch; 1 for the whole), with the {@link #untrained}
+         * parameters frozen meanwhile ({@link Parameter#freeze}), so their {@code grad} stays as it
+         * was and their weight-gradient products are not computed.
+         */
+        public Step backward(Module model, B batch, Tensor noise, float scale) {
+            try (var ignored = Parameter.freeze(untrained.apply(model))) {
+                Step step = loss.apply(model, batch, noise);
+                (scale == 1f ? step.loss() : step.loss().mul(scale)).backward();
+                return step;
+            }
+        }
+    }
 
     /**
      * A training set as numbered examples (a data set's rows, a text's window starts), of which a

@@ -93,9 +93,8 @@ final class Replicas {
             }
             float share = (float) mine.length / examples.length;
             for (Parameter w : params) w.zeroGrad();
-            DataParallel.Step step = run.phase(phase).loss().apply(model, shard.batch(examples, mine), rows(noise, examples.length, mine));
+            DataParallel.Step step = run.phase(phase).backward(model, shard.batch(examples, mine), rows(noise, examples.length, mine), share);
             float value = step.loss().item();
-            step.loss().mul(share).backward();
             int o = 0;
             for (Parameter w : params) {
                 float[] g = w.grad() == null ? null : w.grad().data();
@@ -157,10 +156,8 @@ final class Replicas {
             for (int i = 0; i < batches.length; i++) {
                 int[] at = shard.members(batches[i]);
                 if (at.length == 0) continue;
-                DataParallel.Step step = ph.loss().apply(model, shard.batch(batches[i], at),
-                        rows(noise == null ? null : noise[i], batches[i].length, at));
                 opt.zeroGrad();
-                step.loss().backward();
+                DataParallel.Step step = ph.backward(model, shard.batch(batches[i], at), rows(noise == null ? null : noise[i], batches[i].length, at), 1f);
                 opt.step();
                 mine.lossSum += (double) step.loss().item() * at.length;
                 for (int f = 0; f < figures.length; f++) mine.figureSums[f] += (double) figure(step, figures[f]) * at.length;

@@ -34,7 +34,6 @@ import dev.glassbox.tensor.GradMode;
 import dev.glassbox.tensor.Tensor;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -204,7 +203,8 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
             Dcgan m = (Dcgan) module;
             Tensor fake = keepingBuffers(m.generator, () -> m.generator.forward(z));
             return Step.of(Dcgan.against(m.discriminator.forward(fake), 1f));
-        }, (module, lr) -> new Adam(((Dcgan) module).generator.parameters(), lr).betas(0.5f, 0.999f));
+        }, (module, lr) -> new Adam(((Dcgan) module).generator.parameters(), lr).betas(0.5f, 0.999f),
+                module -> ((Dcgan) module).discriminator.parameters());   // as the single-process G step: D's weights take no gradient
         return new Replica<>(DataParallel.rows(data.train()), () -> build(preset, new Generator(s.seed())), List.of(d, g));
     }
 
@@ -263,15 +263,8 @@ public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSample
          * start again after. The updates are the same, for about 8% fewer multiply-adds a batch.
          */
         private static float generatorStep(Dcgan model, Tensor fake, Adam gOpt, StepContext ctx) {
-            List<Parameter> frozen = new ArrayList<>();
-            for (Parameter p : model.discriminator.parameters()) {
-                if (p.requiresGrad()) frozen.add(p);
-            }
-            frozen.forEach(p -> p.requiresGrad(false));
-            try {
+            try (var ignored = Parameter.freeze(model.discriminator.parameters())) {
                 return ctx.update(Dcgan.against(model.discriminator.forward(fake), 1f), gOpt, "the generator's loss");
-            } finally {
-                frozen.forEach(p -> p.requiresGrad(true));
             }
         }
 

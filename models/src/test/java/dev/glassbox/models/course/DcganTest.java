@@ -25,6 +25,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,6 +104,30 @@ class DcganTest {
             assertTrue(p.requiresGrad(), "D's " + k + " requires a gradient again");
             assertArrayEquals(dGrads.get(k), p.gradData(), 0f, "D's " + k + " has only its own step's gradient");
         });
+    }
+
+    /**
+     * The workers' G turn (a run on a cluster) is the single-process G step: D's weights take no
+     * gradient and require one again after, G's gradients are those of the plain backward.
+     */
+    @Test
+    void workersGeneratorTurnLeavesDsWeightsWithoutGradients() throws IOException {
+        DcganRecipe r = new DcganRecipe();
+        var replica = r.replica(dev.glassbox.models.SettingsJson.write(r.settings("course")));
+        Dcgan frozen = (Dcgan) replica.model().get(), plain = (Dcgan) replica.model().get();
+        plain.loadStateDict(frozen.stateDict());
+        TensorDataset.Batch b = replica.train().part(0, 16).batch(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Tensor z = Tensor.randn(new Generator(4), 8, frozen.latent);
+
+        replica.phase(1).backward(frozen, b, z, 1f);
+        replica.phase(1).loss().apply(plain, b, z).loss().backward();   // D's weights take gradients too
+        frozen.discriminator.namedParameters().forEach((k, p) -> {
+            assertNull(p.grad(), "D's " + k + " took a gradient in G's turn");
+            assertTrue(p.requiresGrad(), "D's " + k + " requires a gradient again");
+            assertNotNull(plain.discriminator.namedParameters().get(k).grad(), "without freezing, D's " + k + " has one");
+        });
+        frozen.generator.namedParameters().forEach((k, p) ->
+                assertArrayEquals(plain.generator.namedParameters().get(k).grad().data(), p.grad().data(), 0f, "G's " + k));
     }
 
     /** The course's GAN trains, saves, reloads to the same scores, and draws new images in [0, 1]. */
