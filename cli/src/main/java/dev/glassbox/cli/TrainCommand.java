@@ -6,6 +6,7 @@ import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.Recipes;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
+import dev.glassbox.models.Warmup;
 import dev.glassbox.models.rnn.LanguageModelRecipe;
 import dev.glassbox.models.seq2seq.Seq2Seq;
 import dev.glassbox.models.seq2seq.Seq2SeqRecipe;
@@ -147,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         Cluster cluster = cluster(r);
         S settings = settings(r);
         RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch, cluster);
+        Warmup.start(r.warmup().toArray(Warmup.Kind[]::new));   // on a spare core while the data loads; the training stops it
         Recipe.Run result;
         try (EventLog events = EventLog.open(log)) {
             EventListener l = new Progress(Main.ERR, Progress.isTerminal(), model).andThen(events);

@@ -53,6 +53,21 @@ public final class Parallel {
         threads = Math.min(n, WORKERS.length + 1);
     }
 
+    /**
+     * Runs {@code body} with every kernel it calls on the calling thread alone, as inside a
+     * parallel body: the pool stays free for the other threads (a background warm-up).
+     */
+    public static void inline(Runnable body) {
+        boolean[] inside = INSIDE.get();
+        boolean was = inside[0];
+        inside[0] = true;
+        try {
+            body.run();
+        } finally {
+            inside[0] = was;
+        }
+    }
+
     /** Whether the calling thread is running a parallel body (a worker's, or the caller's inside {@link #forRange}), where a nested call runs inline. */
     static boolean insideBody() {
         return INSIDE.get()[0];

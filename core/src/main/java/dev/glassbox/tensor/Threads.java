@@ -19,6 +19,13 @@ public final class Threads {
      */
     public static String optionProblem() { return dev.glassbox.kernels.KernelProperties.problem(); }
 
+    /**
+     * Runs {@code body} with every kernel it calls on the calling thread alone, leaving the
+     * kernels' other threads to the rest of the program (a background task that must not take
+     * them from a training).
+     */
+    public static void alone(Runnable body) { Parallel.inline(body); }
+
     /** Sets the threads the kernels use (at least 1; more than the processors counts as all of them). */
     public static void set(int n) { Parallel.setThreads(n); }
 }

@@ -1,6 +1,7 @@
 package dev.glassbox.models.train;
 
 import dev.glassbox.io.AtomicFiles;
+import dev.glassbox.models.Warmup;
 import dev.glassbox.nn.Module;
 import dev.glassbox.optim.LRScheduler;
 import dev.glassbox.optim.Optimizer;
@@ -128,6 +129,7 @@ public final class Trainer<B> {
 
     /** Runs to the end, or throws {@link DivergedException} at the step where training diverges. */
     public Result fit(EventListener events) throws IOException {
+        Warmup.stop();   // the training itself now warms what it runs; a background warm-up would only take its cores
         long t0 = System.nanoTime();
         Module net = task.model();
         List<Optimizer> optimizers = task.optimizers();

@@ -1,0 +1,233 @@
+package dev.glassbox.models;
+
+import dev.glassbox.models.course.Cnn;
+import dev.glassbox.models.course.Dcgan;
+import dev.glassbox.models.course.Vae;
+import dev.glassbox.models.rnn.LanguageModel;
+import dev.glassbox.models.text.Vocab;
+import dev.glassbox.models.transformer.TransformerLM;
+import dev.glassbox.nn.Activations;
+import dev.glassbox.nn.F;
+import dev.glassbox.nn.Linear;
+import dev.glassbox.nn.Module;
+import dev.glassbox.nn.Parameter;
+import dev.glassbox.nn.Recurrent;
+import dev.glassbox.nn.Sequential;
+import dev.glassbox.optim.Adam;
+import dev.glassbox.tensor.Generator;
+import dev.glassbox.tensor.Tensor;
+import dev.glassbox.tensor.Threads;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+/**
+ * Training steps of small networks run in the background while a command gets ready to train —
+ * reads its data set, builds its model — so the JIT compiles the engine's hot code (the SGEMM
+ * kernels, the layers' forward and backward, Adam) on a core that would otherwise wait, and the
+ * first epoch does not run it interpreted. W2's first epoch, with Fashion-MNIST read meanwhile,
+ * 34k → 54k samples/s, W8's 6.4k → 10.1k (docs/benchmarks.md).
+ *
+ * <p>The steps are the engine's own (W2's MLP, the VAE, W4's CNN, an LSTM and a Transformer
+ * language model, a DCGAN, in small sizes) on random data and private generators, their kernels on
+ * the warm-up's thread alone ({@link Threads#alone}): nothing of a real run is shared, so its
+ * results are the same bits with or without one. {@link #stop()} — called as a {@link
+ * dev.glassbox.models.train.Trainer} starts — ends it after the operation it is in; so does a
+ * budget of three seconds ({@code -Dglassbox.warmupMillis}). One a process, started by the command
+ * line for the commands that train; {@code -Dglassbox.warmup=false} turns it off.
+ */
+public final class Warmup {
+    /** The kinds of network the warm-up can step, so a command warms what it is about to train. */
+    public enum Kind { DENSE, CONV, RECURRENT, ATTENTION, GAN }
+
+    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("glassbox.warmup"));
+    private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("glassbox.warmupMillis", 3000L));
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final AtomicInteger STEPS = new AtomicInteger();
+    private static volatile boolean stopped;
+    private static volatile Thread thread;
+    private static volatile Throwable failure;
+
+    private Warmup() {}
+
+    /**
+     * Starts the warm-up of {@code kinds} (in turn, over and over) on a daemon thread, unless one
+     * has been started in this process or it is turned off; returns whether this call started it.
+     */
+    public static boolean start(Kind... kinds) {
+        return ENABLED && start(BUDGET_NANOS, List.of(kinds));
+    }
+
+    /** {@link #start(Kind...)} with a budget of its own (tests), whether or not turned off. */
+    static boolean start(long budgetNanos, List<Kind> order) {
+        if (order.isEmpty() || !STARTED.compareAndSet(false, true)) return false;
+        long deadline = System.nanoTime() + budgetNanos;
+        Thread t = new Thread(() -> Threads.alone(() -> run(order, deadline)), "glassbox-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.setUncaughtExceptionHandler((th, e) -> failure = e);   // a warm-up never troubles the command: it just ends
+        thread = t;
+        t.start();
+        return true;
+    }
+
+    /** Ends the warm-up after the operation it is in (a no-op when none runs). */
+    public static void stop() { stopped = true; }
+
+    /** Training steps the warm-up has finished. */
+    static int steps() { return STEPS.get(); }
+
+    /** What ended the warm-up early, or null. */
+    static Throwable failure() { return failure; }
+
+    /** Whether the warm-up's thread is running. */
+    static boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** Waits up to {@code millis} for the warm-up's thread to end; true if it has (or none was started). */
+    static boolean awaitEnd(long millis) throws InterruptedException {
+        Thread t = thread;
+        if (t == null) return true;
+        t.join(millis);
+        return !t.isAlive();
+    }
+
+    private static void run(List<Kind> order, long deadline) {
+        BooleanSupplier over = () -> stopped || System.nanoTime() - deadline >= 0;
+        List<Step> steps = new ArrayList<>();
+        for (Kind k : order) steps.add(step(k));
+        try {
+            while (!over.getAsBoolean()) {
+                for (Step s : steps) {
+                    if (over.getAsBoolean() || !s.run(over)) return;
+                    STEPS.incrementAndGet();
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e;   // a warm-up that fails ends; the command goes on
+        }
+    }
+
+    /** One training step of a small network; false if it stopped part way. */
+    @FunctionalInterface
+    private interface Step {
+        boolean run(BooleanSupplier over);
+    }
+
+    private static Step step(Kind kind) {
+        return switch (kind) {
+            case DENSE -> dense();
+            case CONV -> conv();
+            case RECURRENT -> recurrent();
+            case ATTENTION -> attention();
+            case GAN -> gan();
+        };
+    }
+
+    /** The model, its Adam and the loss of one step on random data, built on first use (on the warm-up's thread). */
+    private static Step training(java.util.function.Supplier<Module> model, java.util.function.Function<Module, Tensor> loss) {
+        Object[] built = new Object[2];
+        return over -> {
+            if (built[0] == null) {
+                Module m = model.get();
+                built[0] = m;
+                built[1] = new Adam(m.parameters(), 1e-3f);
+            }
+            Module m = (Module) built[0];
+            Adam opt = (Adam) built[1];
+            opt.zeroGrad();
+            Tensor l = loss.apply(m);
+            if (over.getAsBoolean()) return false;
+            l.backward();
+            if (over.getAsBoolean()) return false;
+            opt.step();
+            return true;
+        };
+    }
+
+    /** W2's MLP (784-256-128-10, cross-entropy, batch 128) and a VAE step (784-400-20, BCE and KL, batch 64), in turn. */
+    private static Step dense() {
+        Generator g = new Generator(101);
+        Tensor x = Tensor.rand(g, 128, 784);
+        int[] y = IntStream.range(0, 128).map(i -> i % 10).toArray();
+        Step mlp = training(() -> new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g),
+                new Activations.ReLU(), new Linear(128, 10, g)), m -> F.crossEntropy(m.forward(x), y));
+        Tensor images = Tensor.rand(g, 64, 784);
+        Step vae = training(() -> new Vae(784, 400, 20, g), m -> ((Vae) m).pass(images, g).loss().mean());
+        return over -> mlp.run(over) && vae.run(over);
+    }
+
+    /** W4's CNN on 28 × 28 images, batch 16. */
+    private static Step conv() {
+        Generator g = new Generator(102);
+        Tensor x = Tensor.rand(g, 16, 1, 28, 28);
+        int[] y = IntStream.range(0, 16).map(i -> i % 10).toArray();
+        return training(() -> new Cnn("w4", 28, g), m -> F.crossEntropy(m.forward(x), y));
+    }
+
+    private static Vocab letters() {
+        return new Vocab(Vocab.Tokens.CHARACTERS, IntStream.range(0, 40).mapToObj(i -> String.valueOf((char) ('a' + i))).toList());
+    }
+
+    private static int[] ids(Generator g, int n, int v) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = g.nextInt(v);
+        return out;
+    }
+
+    /** An LSTM language model (embedding 32, hidden 64), 8 windows of 32 characters. */
+    private static Step recurrent() {
+        Generator g = new Generator(103);
+        Vocab v = letters();
+        int n = 8, t = 32;
+        int[] x = ids(g, n * t, v.size()), y = ids(g, n * t, v.size());
+        return training(() -> new LanguageModel(v, Recurrent.Mode.LSTM, 32, 64, 1, g),
+                m -> F.crossEntropy(((LanguageModel) m).step(x, n, t, null, null).logits().reshape(n * t, v.size()), y));
+    }
+
+    /** A Transformer language model (d_model 64, 4 heads, 1 layer, feed-forward 128), 4 windows of 32 characters. */
+    private static Step attention() {
+        Generator g = new Generator(104);
+        Vocab v = letters();
+        int n = 4, t = 32;
+        int[] x = ids(g, n * t, v.size()), y = ids(g, n * t, v.size());
+        return training(() -> new TransformerLM(v, new TransformerLM.Config(64, 4, 1, 128, t), g),
+                m -> F.crossEntropy(((TransformerLM) m).logits(x, n, t).reshape(n * t, v.size()), y));
+    }
+
+    /** A DCGAN on 28 × 28 images (batch 8): D's step on real and detached fakes, then G's through a frozen D. */
+    private static Step gan() {
+        Generator g = new Generator(105);
+        Tensor real = Tensor.rand(g, 8, 784);
+        Object[] built = new Object[3];
+        return over -> {
+            if (built[0] == null) {
+                Dcgan m = new Dcgan(28, 16, 16, 32, 16, 32, g);
+                built[0] = m;
+                built[1] = new Adam(m.discriminator.parameters(), 2e-4f);
+                built[2] = new Adam(m.generator.parameters(), 2e-4f);
+            }
+            Dcgan m = (Dcgan) built[0];
+            Adam dOpt = (Adam) built[1], gOpt = (Adam) built[2];
+            Tensor fake = m.generator.forward(Tensor.randn(g, 8, m.latent));
+            dOpt.zeroGrad();
+            Dcgan.discriminatorLoss(m.discriminate(real), m.discriminator.forward(fake.detach())).backward();
+            if (over.getAsBoolean()) return false;
+            dOpt.step();
+            gOpt.zeroGrad();
+            try (var ignored = Parameter.freeze(m.discriminator.parameters())) {
+                Dcgan.against(m.discriminator.forward(fake), 1f).backward();
+            }
+            if (over.getAsBoolean()) return false;
+            gOpt.step();
+            return true;
+        };
+    }
+}
