@@ -66,6 +66,7 @@ public final class Warmup {
     /** {@link #start(Kind...)} with a budget of its own (tests), whether or not turned off. */
     static boolean start(long budgetNanos, List<Kind> order) {
         if (order.isEmpty() || !STARTED.compareAndSet(false, true)) return false;
+        stopped = false;   // a stop asked before (a training that ran earlier in this process) was for no warm-up
         long deadline = System.nanoTime() + budgetNanos;
         Thread t = new Thread(() -> Threads.alone(() -> run(order, deadline)), "glassbox-warmup");
         t.setDaemon(true);
@@ -76,7 +77,7 @@ public final class Warmup {
         return true;
     }
 
-    /** Ends the warm-up after the operation it is in (a no-op when none runs). */
+    /** Ends the running warm-up after the operation it is in (a no-op when none runs). */
     public static void stop() { stopped = true; }
 
     /** Training steps the warm-up has finished. */
