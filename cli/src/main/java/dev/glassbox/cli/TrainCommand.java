@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         Cluster cluster = cluster(r);
         S settings = settings(r);
         RunOptions run = new RunOptions(save, checkpointEvery, resume, everyEpoch, cluster);
-        Warmup.start(r.warmup().toArray(Warmup.Kind[]::new));   // on a spare core while the data loads; the training stops it
+        Warmup.start(Warmup.kindsOf(r.name()).toArray(Warmup.Kind[]::new));   // on a spare core while the data loads; the training stops it
         Recipe.Run result;
         try (EventLog events = EventLog.open(log)) {
             EventListener l = new Progress(Main.ERR, Progress.isTerminal(), model).andThen(events);

@@ -58,12 +58,6 @@ public interface Recipe<S extends RecipeSettings<S>> {
     /** The metric the tour's summary shows ({@code acc}, {@code mse}, ...). */
     String headlineMetric();
 
-    /**
-     * What a background {@link Warmup} steps while this model's data loads, the kinds of network
-     * whose code its training runs (none for a model that runs kernels of its own).
-     */
-    default List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.DENSE); }
-
     /** The metric the tour's summary shows for a preset; the recipe's unless a preset has its own. */
     default String headlineMetric(String preset) { return headlineMetric(); }
 

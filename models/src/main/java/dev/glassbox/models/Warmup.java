@@ -30,8 +30,8 @@ import java.util.stream.IntStream;
  * Training steps of small networks run in the background while a command gets ready to train —
  * reads its data set, builds its model — so the JIT compiles the engine's hot code (the SGEMM
  * kernels, the layers' forward and backward, Adam) on a core that would otherwise wait, and the
- * first epoch does not run it interpreted. W2's first epoch, with Fashion-MNIST read meanwhile,
- * 34k → 54k samples/s, W8's 6.4k → 10.1k (docs/benchmarks.md).
+ * first epoch does not run it interpreted: W2's first epoch, with Fashion-MNIST read meanwhile,
+ * 30–39k → 41–51k samples/s, W8's first steps 6.7k → 9.1–11.0k (docs/benchmarks.md).
  *
  * <p>The steps are the engine's own (W2's MLP, the VAE, W4's CNN, an LSTM and a Transformer
  * language model, a DCGAN, in small sizes) on random data and private generators, their kernels on
@@ -39,7 +39,8 @@ import java.util.stream.IntStream;
  * results are the same bits with or without one. {@link #stop()} — called as a {@link
  * dev.glassbox.models.train.Trainer} starts — ends it after the operation it is in; so does a
  * budget of three seconds ({@code -Dglassbox.warmupMillis}). One a process, started by the command
- * line for the commands that train; {@code -Dglassbox.warmup=false} turns it off.
+ * line for the commands that train ({@link #kindsOf} the recipe); {@code -Dglassbox.warmup=false}
+ * turns it off.
  */
 public final class Warmup {
     /** The kinds of network the warm-up can step, so a command warms what it is about to train. */
@@ -54,6 +55,21 @@ public final class Warmup {
     private static volatile Throwable failure;
 
     private Warmup() {}
+
+    /**
+     * The kinds of network the training of the recipe named {@code recipe} runs: none for word2vec
+     * (kernels of its own), dense for the models not named here (the MLPs, the autoencoder, the VAE).
+     */
+    public static List<Kind> kindsOf(String recipe) {
+        return switch (recipe) {
+            case "word2vec" -> List.of();
+            case "cnn" -> List.of(Kind.CONV);
+            case "dcgan" -> List.of(Kind.GAN);
+            case "rnn", "lstm", "gru", "seq2seq" -> List.of(Kind.RECURRENT);
+            case "transformer" -> List.of(Kind.ATTENTION);
+            default -> List.of(Kind.DENSE);
+        };
+    }
 
     /**
      * Starts the warm-up of {@code kinds} (in turn, over and over) on a daemon thread, unless one

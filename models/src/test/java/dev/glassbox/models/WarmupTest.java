@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,18 @@ class WarmupTest {
         assertTrue(Warmup.awaitEnd(30_000), "the warm-up ends after the operation it is in");
 
         assertArrayEquals(alone, beside, 0f, "a training beside the warm-up has the bits it has alone");
+    }
+
+    /** Each recipe warms the kind of network it trains. */
+    @Test
+    void eachRecipeWarmsItsKind() {
+        assertEquals(List.of(Warmup.Kind.CONV), Warmup.kindsOf("cnn"));
+        assertEquals(List.of(Warmup.Kind.GAN), Warmup.kindsOf("dcgan"));
+        assertEquals(List.of(Warmup.Kind.RECURRENT), Warmup.kindsOf("lstm"));
+        assertEquals(List.of(Warmup.Kind.ATTENTION), Warmup.kindsOf("transformer"));
+        assertEquals(List.of(Warmup.Kind.DENSE), Warmup.kindsOf("vae"));
+        assertEquals(List.of(), Warmup.kindsOf("word2vec"), "word2vec runs kernels of its own");
+        for (Recipe<?> r : Recipes.all()) assertTrue(Warmup.kindsOf(r.name()).size() <= 1, r.name());
     }
 
     /** Twenty Adam steps of a small MLP on fixed data: its first layer's weights after them. */

@@ -2,7 +2,6 @@ package dev.glassbox.models.course;
 
 import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Evaluation;
@@ -28,9 +27,6 @@ import java.util.Map;
  * Fashion-MNIST from Debian's place, or any folder of the four MNIST-format files). Adam.
  */
 public final class CnnRecipe extends ImageRecipe<Cnn> {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.CONV); }
-
     @Override public String name() { return "cnn"; }
 
     @Override public String title() { return "CNN: (conv 3x3 -> ReLU -> max pool 2) x2 -> fc1 -> 10 classes, cross-entropy, Adam"; }

@@ -6,7 +6,6 @@ import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.ImageSampler;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.Batches;
@@ -49,9 +48,6 @@ import java.util.Map;
  * 1, D untouched — each with its own Adam (2e-4, β = (0.5, 0.999), as the DCGAN paper).
  */
 public final class DcganRecipe extends ImageRecipe<Dcgan> implements ImageSampler {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.GAN); }
-
     @Override public String name() { return "dcgan"; }
 
     @Override

@@ -7,7 +7,6 @@ import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
@@ -56,9 +55,6 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * (data and windows).
  */
 public final class LanguageModelRecipe implements Recipe<LanguageModelRecipe.Settings>, DataParallel {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.RECURRENT); }
-
     /** The gradient norm every step is clipped to. */
     public static final float CLIP = 5f;
 

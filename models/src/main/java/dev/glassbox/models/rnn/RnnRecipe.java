@@ -6,7 +6,6 @@ import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.ClusterTask;
@@ -40,9 +39,6 @@ import java.util.Map;
 
 /** The course's RNN: next-word prediction on its example sentences, Adam, all sentences in one batch. */
 public final class RnnRecipe implements Recipe<TrainSettings>, DataParallel {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.RECURRENT); }
-
     @Override public String name() { return "rnn"; }
 
     @Override public String title() { return "RNN: the course's next-word model, S(t) = tanh(X(t)·W_ih + S(t-1)·W_hh), BPTT"; }

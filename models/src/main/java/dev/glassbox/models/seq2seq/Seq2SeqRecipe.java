@@ -7,7 +7,6 @@ import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.Demo;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
@@ -47,9 +46,6 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * the exact match of greedy decoding on 2,000 held-out dates (a fixed seed of their own).
  */
 public final class Seq2SeqRecipe implements Recipe<Seq2SeqRecipe.Settings>, DataParallel {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.RECURRENT); }
-
     public static final int HELD_OUT = 2000, STEPS_PER_EPOCH = 500;
     /** The seed of the 2,000 held-out dates every dates model is measured on. */
     public static final long HELD_OUT_SEED = 20_260_307L;

@@ -6,7 +6,6 @@ import dev.glassbox.models.DataParallel;
 import dev.glassbox.models.Recipe;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.rnn.CourseRnn;
@@ -58,9 +57,6 @@ import static dev.glassbox.models.train.InvalidSettingException.check;
  * encoder–decoder on the seq2seq model's dates task ({@link DateTask}).
  */
 public final class TransformerRecipe implements Recipe<TrainSettings>, DataParallel {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(Warmup.Kind.ATTENTION); }
-
 
     @Override public String name() { return "transformer"; }
 

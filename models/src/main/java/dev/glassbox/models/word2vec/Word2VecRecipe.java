@@ -6,7 +6,6 @@ import dev.glassbox.models.Recipe;
 import dev.glassbox.models.RecipeSettings;
 import dev.glassbox.models.SettingsJson;
 import dev.glassbox.models.TrainSettings;
-import dev.glassbox.models.Warmup;
 import dev.glassbox.models.explain.ExplainRequest;
 import dev.glassbox.models.explain.Explanation;
 import dev.glassbox.models.train.AveragingService;
@@ -44,9 +43,6 @@ import java.util.Map;
  * saved in the word2vec formats.
  */
 public final class Word2VecRecipe implements Recipe<Word2VecRecipe.Settings>, PartTraining, DataParallel {
-    @Override
-    public List<Warmup.Kind> warmup() { return List.of(); }
-
     /** The embedded corpus: Jane Austen's Pride and Prejudice (1813, public domain). */
     public static final String EMBEDDED = "austen";
     /** Words whose nearest neighbours the tour shows. */
