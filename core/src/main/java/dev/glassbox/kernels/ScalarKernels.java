@@ -8,6 +8,11 @@ package dev.glassbox.kernels;
 public final class ScalarKernels {
     private ScalarKernels() {}
 
+    /** out[oOff + i] = (src[sOff + i] & 0xff) / divisor: unsigned bytes as floats. */
+    public static void unsignedBytes(int n, byte[] src, int sOff, float divisor, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = (src[sOff + i] & 0xff) / divisor;
+    }
+
     public static void binary(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
                               float[] out, int oOff) {
         for (int i = 0; i < n; i++) out[oOff + i] = op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);

@@ -1,8 +1,10 @@
 package dev.glassbox.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -23,7 +25,31 @@ public final class VectorKernels {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
 
+    /** Bytes and ints with a float vector's lanes: the unsigned bytes' path to floats. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+
     private VectorKernels() {}
+
+    /**
+     * out[oOff + i] = (src[sOff + i] & 0xff) / divisor for i in [0, n): unsigned bytes (pixels) as
+     * floats, zero-extended, converted and divided a vector at a time (an exactly rounded division:
+     * the scalar twin's bits).
+     */
+    public static void unsignedBytes(int n, byte[] src, int sOff, float divisor, float[] out, int oOff) {
+        if (!Simd.ENABLED) {
+            ScalarKernels.unsignedBytes(n, src, sOff, divisor, out, oOff);
+            return;
+        }
+        FloatVector d = FloatVector.broadcast(F, divisor);
+        int i = 0, bound = F.loopBound(n);
+        for (; i < bound; i += L) {
+            ByteVector b = ByteVector.fromArray(B, src, sOff + i);
+            FloatVector f = (FloatVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convertShape(VectorOperators.I2F, F, 0);
+            f.div(d).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = (src[sOff + i] & 0xff) / divisor;
+    }
 
     /**
      * out[i] = op(a[aOff + i·aStep], b[bOff + i·bStep]) for i in [0, n); a step of 0 repeats

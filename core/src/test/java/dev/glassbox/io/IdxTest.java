@@ -57,6 +57,34 @@ class IdxTest {
         }
     }
 
+    /** readStored keeps an unsigned-byte file's bytes (value b & 0xff), other types as floats; a truncated file is the same error. */
+    @Test
+    void storedKeepsUnsignedBytesAsBytes() throws IOException {
+        Path f = dir.resolve("s.idx.gz");
+        Files.write(f, gzip(idx(2, 200)));
+        Idx.Stored s = Idx.readStored(f);
+        assertArrayEquals(new int[] {2, 200}, s.dims());
+        assertEquals(2, s.count());
+        assertEquals(null, s.floats());
+        float[] want = Idx.read(f).values();
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], s.bytes()[i] & 0xff, "value " + i);
+        var ints = new ByteArrayOutputStream();
+        var out = new DataOutputStream(ints);
+        out.writeInt(0x00000C01);
+        out.writeInt(2);
+        out.writeInt(-7);
+        out.writeInt(9);
+        Files.write(f, gzip(ints.toByteArray()));
+        Idx.Stored i = Idx.readStored(f);
+        assertEquals(null, i.bytes());
+        assertArrayEquals(new float[] {-7f, 9f}, i.floats());
+        byte[] good = idx(4, 3);
+        Files.write(f, Arrays.copyOf(good, good.length - 2));
+        assertTrue(assertThrows(IOException.class, () -> Idx.readStored(f)).getMessage().contains("truncated"));
+        Files.write(f, Arrays.copyOf(good, good.length + 1));
+        assertTrue(assertThrows(IOException.class, () -> Idx.readStored(f)).getMessage().contains("bytes after"));
+    }
+
     @Test
     void badFilesGetMessagesNamingTheProblem() throws IOException {
         Path f = dir.resolve("bad.idx");

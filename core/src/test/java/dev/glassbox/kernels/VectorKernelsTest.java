@@ -321,4 +321,25 @@ class VectorKernelsTest {
         for (int j = 0; j < n; j++) assertEquals(fast[off + j], inPlace[off + j], 0f, "in place [" + j + "]");
         assertEquals(g[0], inPlace[0], 0f, "before the row");
     }
+
+    /** Unsigned bytes as floats: every byte value, offsets and tails of every length, the scalar twin's bits. */
+    @Test
+    void unsignedBytesAreTheScalarDivision() {
+        byte[] src = new byte[300];
+        for (int i = 0; i < src.length; i++) src[i] = (byte) (i * 97 + 13);
+        for (int v = 0; v < 256; v++) src[v] = (byte) v;
+        for (float divisor : new float[] {255f, 1f, 7.5f}) {
+            for (int n = 0; n <= 70; n++) {
+                for (int off : new int[] {0, 3, 200}) {
+                    float[] fast = new float[n + 5], slow = new float[n + 5];
+                    VectorKernels.unsignedBytes(n, src, off, divisor, fast, 2);
+                    ScalarKernels.unsignedBytes(n, src, off, divisor, slow, 2);
+                    assertArrayEquals(slow, fast, 0f, "n " + n + ", offset " + off + ", divisor " + divisor);
+                }
+            }
+            float[] all = new float[256];
+            VectorKernels.unsignedBytes(256, src, 0, divisor, all, 0);
+            for (int v = 0; v < 256; v++) assertEquals(v / divisor, all[v], 0f, "byte " + v);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.glassbox.models;
 
+import dev.glassbox.data.TensorDataset;
 import dev.glassbox.models.course.Cnn;
 import dev.glassbox.models.course.Dcgan;
 import dev.glassbox.models.course.Vae;
@@ -172,21 +173,31 @@ public final class Warmup {
     /** W2's MLP (784-256-128-10, cross-entropy, batch 128) and a VAE step (784-400-20, BCE and KL, batch 64), in turn. */
     private static Step dense() {
         Generator g = new Generator(101);
-        Tensor x = Tensor.rand(g, 128, 784);
+        TensorDataset data = images(g);
         int[] y = IntStream.range(0, 128).map(i -> i % 10).toArray();
         Step mlp = training(() -> new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g),
-                new Activations.ReLU(), new Linear(128, 10, g)), m -> F.crossEntropy(m.forward(x), y));
-        Tensor images = Tensor.rand(g, 64, 784);
-        Step vae = training(() -> new Vae(784, 400, 20, g), m -> ((Vae) m).pass(images, g).loss().mean());
+                new Activations.ReLU(), new Linear(128, 10, g)), m -> F.crossEntropy(m.forward(batch(data, g, 128).reshape(-1, 784)), y));
+        Step vae = training(() -> new Vae(784, 400, 20, g), m -> ((Vae) m).pass(batch(data, g, 64), g).loss().mean());
         return over -> mlp.run(over) && vae.run(over);
     }
 
     /** W4's CNN on 28 × 28 images, batch 16. */
     private static Step conv() {
         Generator g = new Generator(102);
-        Tensor x = Tensor.rand(g, 16, 1, 28, 28);
+        TensorDataset data = images(g);
         int[] y = IntStream.range(0, 16).map(i -> i % 10).toArray();
-        return training(() -> new Cnn("w4", 28, g), m -> F.crossEntropy(m.forward(x), y));
+        return training(() -> new Cnn("w4", 28, g), m -> F.crossEntropy(m.forward(batch(data, g, 16)), y));
+    }
+
+    /** 512 random 28 × 28 images of bytes, as Fashion-MNIST is kept: batches gather through the same path. */
+    private static TensorDataset images(Generator g) {
+        byte[] pixels = new byte[512 * 784];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) g.nextInt(256);
+        return TensorDataset.ofByteImages(pixels, new int[] {512, 1, 28, 28}, 255f, new int[512]);
+    }
+
+    private static Tensor batch(TensorDataset data, Generator g, int n) {
+        return data.batch(ids(g, n, data.size())).inputs();
     }
 
     private static Vocab letters() {
@@ -222,7 +233,7 @@ public final class Warmup {
     /** A DCGAN on 28 × 28 images (batch 8): D's step on real and detached fakes, then G's through a frozen D. */
     private static Step gan() {
         Generator g = new Generator(105);
-        Tensor real = Tensor.rand(g, 8, 784);
+        TensorDataset data = images(g);
         Object[] built = new Object[3];
         return over -> {
             if (built[0] == null) {
@@ -235,7 +246,7 @@ public final class Warmup {
             Adam dOpt = (Adam) built[1], gOpt = (Adam) built[2];
             Tensor fake = m.generator.forward(Tensor.randn(g, 8, m.latent));
             dOpt.zeroGrad();
-            Dcgan.discriminatorLoss(m.discriminate(real), m.discriminator.forward(fake.detach())).backward();
+            Dcgan.discriminatorLoss(m.discriminate(batch(data, g, 8).reshape(8, 784)), m.discriminator.forward(fake.detach())).backward();
             if (over.getAsBoolean()) return false;
             dOpt.step();
             gOpt.zeroGrad();

@@ -63,7 +63,7 @@ abstract class ImageRecipe<M extends Module> extends CourseRecipe<M> {
     }
 
     private void requireSide(int side, Data d, String what) {
-        int got = d.train().inputs().size(2);
+        int got = d.train().inputShape()[2];
         if (got != side) {
             throw new IllegalArgumentException(name() + ": " + what + " takes " + side + "x" + side + " images; '" + d.name() + "' has "
                     + got + "x" + got);

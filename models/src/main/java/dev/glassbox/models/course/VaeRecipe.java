@@ -193,8 +193,8 @@ public final class VaeRecipe extends ImageRecipe<Vae> implements ImageSampler {
         String name = data != null ? data : side(vae) == 8 ? "digits" : "fashion-mnist";
         Data d = loadData(name, seed);
         TensorDataset test = d.test();
-        InvalidSettingException.check(test.inputs().size(2) == side(vae), "data",
-                "'" + d.name() + "' has images of " + test.inputs().size(2) + "x" + test.inputs().size(2) + "; this vae takes " + side(vae) + "x" + side(vae));
+        InvalidSettingException.check(test.inputShape()[2] == side(vae), "data",
+                "'" + d.name() + "' has images of " + test.inputShape()[2] + "x" + test.inputShape()[2] + "; this vae takes " + side(vae) + "x" + side(vae));
         float[] mu;
         try (var ignored = GradMode.noGrad()) {
             vae.eval();

@@ -70,10 +70,10 @@ public final class ImageData {
             });
         }
         MnistFormat.Split s = MnistFormat.load(folder);
-        int side = s.train().inputs().size(2);
-        if (s.train().inputs().size(3) != side || s.test().inputs().size(2) != side) {
-            throw new IOException(folder + ": images of " + s.train().inputs().size(2) + "x" + s.train().inputs().size(3)
-                    + " (test " + s.test().inputs().size(2) + "x" + s.test().inputs().size(3) + "); " + model + " needs square images of one size");
+        int side = s.train().inputShape()[2];
+        if (s.train().inputShape()[3] != side || s.test().inputShape()[2] != side) {
+            throw new IOException(folder + ": images of " + s.train().inputShape()[2] + "x" + s.train().inputShape()[3]
+                    + " (test " + s.test().inputShape()[2] + "x" + s.test().inputShape()[3] + "); " + model + " needs square images of one size");
         }
         return new Images(name, side, s.train(), s.test());
     }
