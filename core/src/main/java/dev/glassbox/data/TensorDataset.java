@@ -55,6 +55,7 @@ public final class TensorDataset {
      * of the memory.
      */
     public static TensorDataset ofByteImages(byte[] pixels, int[] shape, float divisor, int[] labels) {
+        if (labels == null) throw new IllegalArgumentException("dataset: byte images need their class labels");
         long count = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("dataset: negative size in shape " + Arrays.toString(shape));

@@ -25,8 +25,8 @@ public final class VectorKernels {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
 
-    /** Bytes and ints with a float vector's lanes: the unsigned bytes' path to floats. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
+    /** Bytes and ints with a float vector's lanes: the unsigned bytes' path to floats (none below 8 lanes: no 32-bit shape). */
+    private static final VectorSpecies<Byte> B = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE)) : null;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
     private VectorKernels() {}
@@ -37,7 +37,7 @@ public final class VectorKernels {
      * the scalar twin's bits).
      */
     public static void unsignedBytes(int n, byte[] src, int sOff, float divisor, float[] out, int oOff) {
-        if (!Simd.ENABLED) {
+        if (!Simd.ENABLED || B == null) {
             ScalarKernels.unsignedBytes(n, src, sOff, divisor, out, oOff);
             return;
         }
