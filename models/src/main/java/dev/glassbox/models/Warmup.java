@@ -25,14 +25,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
  * Training steps of small networks run in the background while a command gets ready to train —
  * reads its data set, builds its model — so the JIT compiles the engine's hot code (the SGEMM
  * kernels, the layers' forward and backward, Adam) on a core that would otherwise wait, and the
- * first epoch does not run it interpreted: W2's first epoch, with Fashion-MNIST read meanwhile,
- * 30–39k → 41–51k samples/s, W8's first steps 6.7k → 9.1–11.0k (docs/benchmarks.md).
+ * first epoch does not run it interpreted. It gains what the reading leaves it: while
+ * Fashion-MNIST took 1 s to read, W2's first epoch went 30–39k → 41–51k samples/s and W8's first
+ * steps 6.7k → 9.1–11.0k; read in 0.4 s as bytes, W2's first epoch 6–21% (docs/benchmarks.md).
  *
  * <p>The steps are the engine's own (W2's MLP, the VAE, W4's CNN, an LSTM and a Transformer
  * language model, a DCGAN, in small sizes) on random data and private generators, their kernels on
@@ -119,9 +121,9 @@ public final class Warmup {
 
     private static void run(List<Kind> order, long deadline) {
         BooleanSupplier over = () -> stopped || System.nanoTime() - deadline >= 0;
-        List<Step> steps = new ArrayList<>();
-        for (Kind k : order) steps.add(step(k));
         try {
+            List<Step> steps = new ArrayList<>();
+            for (Kind k : order) steps.add(step(k));   // the networks built here, on the warm-up's thread
             while (!over.getAsBoolean()) {
                 for (Step s : steps) {
                     if (over.getAsBoolean() || !s.run(over)) return;
@@ -149,19 +151,12 @@ public final class Warmup {
         };
     }
 
-    /** The model, its Adam and the loss of one step on random data, built on first use (on the warm-up's thread). */
-    private static Step training(java.util.function.Supplier<Module> model, java.util.function.Function<Module, Tensor> loss) {
-        Object[] built = new Object[2];
+    /** A step of {@code model} and an Adam on it: the loss of a batch of random data, backward, the update. */
+    private static Step training(Module model, Function<Module, Tensor> loss) {
+        Adam opt = new Adam(model.parameters(), 1e-3f);
         return over -> {
-            if (built[0] == null) {
-                Module m = model.get();
-                built[0] = m;
-                built[1] = new Adam(m.parameters(), 1e-3f);
-            }
-            Module m = (Module) built[0];
-            Adam opt = (Adam) built[1];
             opt.zeroGrad();
-            Tensor l = loss.apply(m);
+            Tensor l = loss.apply(model);
             if (over.getAsBoolean()) return false;
             l.backward();
             if (over.getAsBoolean()) return false;
@@ -175,9 +170,9 @@ public final class Warmup {
         Generator g = new Generator(101);
         TensorDataset data = images(g);
         int[] y = IntStream.range(0, 128).map(i -> i % 10).toArray();
-        Step mlp = training(() -> new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g),
+        Step mlp = training(new Sequential(new Linear(784, 256, g), new Activations.ReLU(), new Linear(256, 128, g),
                 new Activations.ReLU(), new Linear(128, 10, g)), m -> F.crossEntropy(m.forward(batch(data, g, 128).reshape(-1, 784)), y));
-        Step vae = training(() -> new Vae(784, 400, 20, g), m -> ((Vae) m).pass(batch(data, g, 64), g).loss().mean());
+        Step vae = training(new Vae(784, 400, 20, g), m -> ((Vae) m).pass(batch(data, g, 64), g).loss().mean());
         return over -> mlp.run(over) && vae.run(over);
     }
 
@@ -186,7 +181,7 @@ public final class Warmup {
         Generator g = new Generator(102);
         TensorDataset data = images(g);
         int[] y = IntStream.range(0, 16).map(i -> i % 10).toArray();
-        return training(() -> new Cnn("w4", 28, g), m -> F.crossEntropy(m.forward(batch(data, g, 16)), y));
+        return training(new Cnn("w4", 28, g), m -> F.crossEntropy(m.forward(batch(data, g, 16)), y));
     }
 
     /** 512 random 28 × 28 images of bytes, as Fashion-MNIST is kept: batches gather through the same path. */
@@ -216,7 +211,7 @@ public final class Warmup {
         Vocab v = letters();
         int n = 8, t = 32;
         int[] x = ids(g, n * t, v.size()), y = ids(g, n * t, v.size());
-        return training(() -> new LanguageModel(v, Recurrent.Mode.LSTM, 32, 64, 1, g),
+        return training(new LanguageModel(v, Recurrent.Mode.LSTM, 32, 64, 1, g),
                 m -> F.crossEntropy(((LanguageModel) m).step(x, n, t, null, null).logits().reshape(n * t, v.size()), y));
     }
 
@@ -226,7 +221,7 @@ public final class Warmup {
         Vocab v = letters();
         int n = 4, t = 32;
         int[] x = ids(g, n * t, v.size()), y = ids(g, n * t, v.size());
-        return training(() -> new TransformerLM(v, new TransformerLM.Config(64, 4, 1, 128, t), g),
+        return training(new TransformerLM(v, new TransformerLM.Config(64, 4, 1, 128, t), g),
                 m -> F.crossEntropy(((TransformerLM) m).logits(x, n, t).reshape(n * t, v.size()), y));
     }
 
@@ -234,16 +229,9 @@ public final class Warmup {
     private static Step gan() {
         Generator g = new Generator(105);
         TensorDataset data = images(g);
-        Object[] built = new Object[3];
+        Dcgan m = new Dcgan(28, 16, 16, 32, 16, 32, g);
+        Adam dOpt = new Adam(m.discriminator.parameters(), 2e-4f), gOpt = new Adam(m.generator.parameters(), 2e-4f);
         return over -> {
-            if (built[0] == null) {
-                Dcgan m = new Dcgan(28, 16, 16, 32, 16, 32, g);
-                built[0] = m;
-                built[1] = new Adam(m.discriminator.parameters(), 2e-4f);
-                built[2] = new Adam(m.generator.parameters(), 2e-4f);
-            }
-            Dcgan m = (Dcgan) built[0];
-            Adam dOpt = (Adam) built[1], gOpt = (Adam) built[2];
             Tensor fake = m.generator.forward(Tensor.randn(g, 8, m.latent));
             dOpt.zeroGrad();
             Dcgan.discriminatorLoss(m.discriminate(batch(data, g, 8).reshape(8, 784)), m.discriminator.forward(fake.detach())).backward();
