@@ -4,13 +4,18 @@ import dev.glassbox.kernels.Parallel;
 import dev.glassbox.kernels.VectorKernels;
 import dev.glassbox.tensor.Tensor;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
  * N examples: inputs [N, ...] with either targets [N, ...] (regression, binary labels as
  * floats) or int class labels [N]. Rows are picked by index into new batch tensors. Images of
  * unsigned bytes ({@link #ofByteImages}) stay bytes, a quarter of the memory, and become floats
- * as a batch is gathered, as torchvision's data sets keep them.
+ * as a batch is gathered, as torchvision's data sets keep them; read from a file they are kept
+ * off the Java heap ({@link #ofByteImages(MemorySegment, int[], float, int[])}), where no
+ * garbage collection copies them.
  */
 public final class TensorDataset {
     private volatile Tensor inputs;   // for byte images, made from the bytes when first asked for whole
@@ -19,8 +24,8 @@ public final class TensorDataset {
     private final ByteImages bytes;   // or null
 
     /** Inputs kept as unsigned bytes: input value = (b & 0xff) / divisor, shape as given. */
-    private record ByteImages(byte[] values, int[] shape, float divisor) {
-        int row() { return values.length / Math.max(1, shape[0]); }
+    private record ByteImages(MemorySegment values, int[] shape, float divisor) {
+        int row() { return (int) (values.byteSize() / Math.max(1, shape[0])); }
     }
 
     private TensorDataset(Tensor inputs, Tensor targets, int[] labels) {
@@ -55,14 +60,25 @@ public final class TensorDataset {
      * of the memory.
      */
     public static TensorDataset ofByteImages(byte[] pixels, int[] shape, float divisor, int[] labels) {
+        return ofByteImages(MemorySegment.ofArray(pixels), shape, divisor, labels);
+    }
+
+    /**
+     * {@link #ofByteImages(byte[], int[], float, int[])} with the bytes in a memory segment — off
+     * the heap for a large set (as {@code Idx.readStored} reads one), so that the young
+     * generation's collections do not copy them: a set of 47 MB held in the survivor spaces for
+     * their first collections crowded out the steps' tensors and made the old generation grow.
+     * The segment must stay readable (its arena open) as long as the data set is used.
+     */
+    public static TensorDataset ofByteImages(MemorySegment pixels, int[] shape, float divisor, int[] labels) {
         if (labels == null) throw new IllegalArgumentException("dataset: byte images need their class labels");
         long count = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("dataset: negative size in shape " + Arrays.toString(shape));
             count *= d;
         }
-        if (shape.length == 0 || count != pixels.length) {
-            throw new IllegalArgumentException("dataset: " + pixels.length + " bytes for images of shape " + Arrays.toString(shape));
+        if (shape.length == 0 || count != pixels.byteSize() || count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dataset: " + pixels.byteSize() + " bytes for images of shape " + Arrays.toString(shape));
         }
         if (!(divisor > 0) || Float.isInfinite(divisor)) throw new IllegalArgumentException("dataset: the divisor must be positive, got " + divisor);
         return new TensorDataset(null, null, labels.clone(), new ByteImages(pixels, shape.clone(), divisor));
@@ -99,7 +115,7 @@ public final class TensorDataset {
             int[] shape = bytes.shape().clone();
             shape[0] = idx.length;
             return new TensorDataset(null, null, batchLabels(idx),
-                    new ByteImages(Arrays.copyOf(bytes.values(), idx.length * bytes.row()), shape, bytes.divisor()));
+                    new ByteImages(copy(bytes.values(), (long) idx.length * bytes.row()), shape, bytes.divisor()));
         }
         Batch b = batch(idx);
         return new TensorDataset(b.inputs(), b.targets(), b.labels());
@@ -129,15 +145,23 @@ public final class TensorDataset {
     /** The rows at {@code idx} (all rows for null) of byte images as floats, (b & 0xff) / divisor. */
     private static float[] floats(ByteImages b, int[] idx) {
         int row = b.row(), rows = idx == null ? b.shape()[0] : idx.length;
-        byte[] src = b.values();
+        MemorySegment src = b.values();
         float divisor = b.divisor();
         float[] dst = new float[rows * row];
         Parallel.RangeBody convert = (s, e) -> {
-            for (int i = s; i < e; i++) VectorKernels.unsignedBytes(row, src, (idx == null ? i : idx[i]) * row, divisor, dst, i * row);
+            for (int i = s; i < e; i++) VectorKernels.unsignedBytes(row, src, (long) (idx == null ? i : idx[i]) * row, divisor, dst, i * row);
         };
         if ((long) rows * row >= PARALLEL_GATHER) Parallel.forRange(rows, 1, convert);
         else convert.run(0, rows);
         return dst;
+    }
+
+    /** The first {@code n} bytes of {@code src} in a new segment of the same kind (off the heap if it was). */
+    private static MemorySegment copy(MemorySegment src, long n) {
+        if (!src.isNative()) return MemorySegment.ofArray(src.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+        MemorySegment dst = Arena.ofAuto().allocate(Math.max(1, n));
+        MemorySegment.copy(src, 0, dst, 0, n);
+        return dst.asSlice(0, n);
     }
 
     /** Floats a batch needs before its rows are gathered by the kernels' threads. */

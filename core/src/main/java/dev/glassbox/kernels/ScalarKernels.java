@@ -1,5 +1,8 @@
 package dev.glassbox.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Scalar twins of {@link VectorKernels}: the plain loops the fast kernels are tested against.
  * Same signatures; {@code aStep}/{@code bStep} are 1 for a run of elements, 0 for one
@@ -9,8 +12,8 @@ public final class ScalarKernels {
     private ScalarKernels() {}
 
     /** out[oOff + i] = (src[sOff + i] & 0xff) / divisor: unsigned bytes as floats. */
-    public static void unsignedBytes(int n, byte[] src, int sOff, float divisor, float[] out, int oOff) {
-        for (int i = 0; i < n; i++) out[oOff + i] = (src[sOff + i] & 0xff) / divisor;
+    public static void unsignedBytes(int n, MemorySegment src, long sOff, float divisor, float[] out, int oOff) {
+        for (int i = 0; i < n; i++) out[oOff + i] = (src.get(ValueLayout.JAVA_BYTE, sOff + i) & 0xff) / divisor;
     }
 
     public static void binary(BinaryOp op, int n, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,

@@ -7,6 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -32,11 +35,12 @@ public final class VectorKernels {
     private VectorKernels() {}
 
     /**
-     * out[oOff + i] = (src[sOff + i] & 0xff) / divisor for i in [0, n): unsigned bytes (pixels) as
-     * floats, zero-extended, converted and divided a vector at a time (an exactly rounded division:
-     * the scalar twin's bits).
+     * out[oOff + i] = (src[sOff + i] & 0xff) / divisor for i in [0, n), src's bytes read from
+     * {@code sOff} on (a segment on or off the heap): unsigned bytes (pixels) as floats,
+     * zero-extended, converted and divided a vector at a time (an exactly rounded division: the
+     * scalar twin's bits).
      */
-    public static void unsignedBytes(int n, byte[] src, int sOff, float divisor, float[] out, int oOff) {
+    public static void unsignedBytes(int n, MemorySegment src, long sOff, float divisor, float[] out, int oOff) {
         if (!Simd.ENABLED || B == null) {
             ScalarKernels.unsignedBytes(n, src, sOff, divisor, out, oOff);
             return;
@@ -44,11 +48,11 @@ public final class VectorKernels {
         FloatVector d = FloatVector.broadcast(F, divisor);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += L) {
-            ByteVector b = ByteVector.fromArray(B, src, sOff + i);
+            ByteVector b = ByteVector.fromMemorySegment(B, src, sOff + i, ByteOrder.nativeOrder());
             FloatVector f = (FloatVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convertShape(VectorOperators.I2F, F, 0);
             f.div(d).intoArray(out, oOff + i);
         }
-        for (; i < n; i++) out[oOff + i] = (src[sOff + i] & 0xff) / divisor;
+        for (; i < n; i++) out[oOff + i] = (src.get(ValueLayout.JAVA_BYTE, sOff + i) & 0xff) / divisor;
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.glassbox.data;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import dev.glassbox.tensor.Generator;
 import dev.glassbox.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -48,24 +51,29 @@ class TensorDatasetTest {
         for (int i = 0; i < want.length; i++) want[i] = pixels[i] & 0xff;
         for (int i = 0; i < want.length; i++) want[i] /= 255f;   // as the float data set was made
         TensorDataset floats = TensorDataset.ofLabels(Tensor.wrap(want, n, 1, side, side), labels);
-        TensorDataset bytes = TensorDataset.ofByteImages(pixels, new int[] {n, 1, side, side}, 255f, labels);
-
-        assertEquals(n, bytes.size());
-        assertArrayEquals(want, bytes.inputs().data(), 0f);
-        assertArrayEquals(new int[] {n, 1, side, side}, bytes.inputs().shape());
-        for (int count : new int[] {3, 128}) {
-            int[] idx = new int[count];
-            for (int i = 0; i < count; i++) idx[i] = (i * 37 + 11) % n;
-            TensorDataset.Batch a = floats.batch(idx), b = bytes.batch(idx);
-            assertArrayEquals(a.inputs().shape(), b.inputs().shape());
-            assertArrayEquals(a.inputs().data(), b.inputs().data(), 0f, count + " rows");
-            assertArrayEquals(a.labels(), b.labels());
+        MemorySegment offHeap = Arena.ofAuto().allocate(pixels.length);
+        MemorySegment.copy(pixels, 0, offHeap, ValueLayout.JAVA_BYTE, 0, pixels.length);
+        for (TensorDataset bytes : new TensorDataset[] {TensorDataset.ofByteImages(pixels, new int[] {n, 1, side, side}, 255f, labels),
+                TensorDataset.ofByteImages(offHeap, new int[] {n, 1, side, side}, 255f, labels)}) {
+            assertEquals(n, bytes.size());
+            assertArrayEquals(new int[] {n, 1, side, side}, bytes.inputShape());
+            for (int count : new int[] {3, 128}) {
+                int[] idx = new int[count];
+                for (int i = 0; i < count; i++) idx[i] = (i * 37 + 11) % n;
+                TensorDataset.Batch a = floats.batch(idx), b = bytes.batch(idx);
+                assertArrayEquals(a.inputs().shape(), b.inputs().shape());
+                assertArrayEquals(a.inputs().data(), b.inputs().data(), 0f, count + " rows");
+                assertArrayEquals(a.labels(), b.labels());
+            }
+            TensorDataset head = bytes.head(10);
+            assertEquals(10, head.size());
+            assertArrayEquals(java.util.Arrays.copyOf(want, 10 * row), head.inputs().data(), 0f);
+            assertArrayEquals(java.util.Arrays.copyOf(labels, 10), head.labels());
+            assertArrayEquals(want, bytes.inputs().data(), 0f);
+            assertArrayEquals(new int[] {n, 1, side, side}, bytes.inputs().shape());
         }
-        TensorDataset head = bytes.head(10);
-        assertEquals(10, head.size());
-        assertArrayEquals(java.util.Arrays.copyOf(want, 10 * row), head.inputs().data(), 0f);
-        assertArrayEquals(java.util.Arrays.copyOf(labels, 10), head.labels());
         assertThrows(IllegalArgumentException.class, () -> TensorDataset.ofByteImages(new byte[5], new int[] {2, 3}, 255f, new int[2]));
         assertThrows(IllegalArgumentException.class, () -> TensorDataset.ofByteImages(new byte[6], new int[] {2, 3}, 255f, new int[3]));
+        assertThrows(IllegalArgumentException.class, () -> TensorDataset.ofByteImages(Arena.ofAuto().allocate(5), new int[] {2, 3}, 255f, new int[2]));
     }
 }

@@ -67,7 +67,7 @@ class IdxTest {
         assertEquals(2, s.count());
         assertEquals(null, s.floats());
         float[] want = Idx.read(f).values();
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], s.bytes()[i] & 0xff, "value " + i);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], s.bytes().get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 0xff, "value " + i);
         var ints = new ByteArrayOutputStream();
         var out = new DataOutputStream(ints);
         out.writeInt(0x00000C01);

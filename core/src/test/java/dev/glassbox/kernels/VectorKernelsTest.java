@@ -1,5 +1,8 @@
 package dev.glassbox.kernels;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -322,24 +325,33 @@ class VectorKernelsTest {
         assertEquals(g[0], inPlace[0], 0f, "before the row");
     }
 
-    /** Unsigned bytes as floats: every byte value, offsets and tails of every length, the scalar twin's bits. */
+    /**
+     * Unsigned bytes as floats: every byte value, offsets and tails of every length, the scalar
+     * twin's bits, from a segment over a heap array and from one off the heap.
+     */
     @Test
     void unsignedBytesAreTheScalarDivision() {
         byte[] src = new byte[300];
         for (int i = 0; i < src.length; i++) src[i] = (byte) (i * 97 + 13);
         for (int v = 0; v < 256; v++) src[v] = (byte) v;
-        for (float divisor : new float[] {255f, 1f, 7.5f}) {
-            for (int n = 0; n <= 70; n++) {
-                for (int off : new int[] {0, 3, 200}) {
-                    float[] fast = new float[n + 5], slow = new float[n + 5];
-                    VectorKernels.unsignedBytes(n, src, off, divisor, fast, 2);
-                    ScalarKernels.unsignedBytes(n, src, off, divisor, slow, 2);
-                    assertArrayEquals(slow, fast, 0f, "n " + n + ", offset " + off + ", divisor " + divisor);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offHeap = arena.allocate(src.length);
+            MemorySegment.copy(src, 0, offHeap, ValueLayout.JAVA_BYTE, 0, src.length);
+            for (MemorySegment seg : new MemorySegment[] {MemorySegment.ofArray(src), offHeap}) {
+                for (float divisor : new float[] {255f, 1f, 7.5f}) {
+                    for (int n = 0; n <= 70; n++) {
+                        for (int off : new int[] {0, 3, 200}) {
+                            float[] fast = new float[n + 5], slow = new float[n + 5];
+                            VectorKernels.unsignedBytes(n, seg, off, divisor, fast, 2);
+                            ScalarKernels.unsignedBytes(n, seg, off, divisor, slow, 2);
+                            assertArrayEquals(slow, fast, 0f, "n " + n + ", offset " + off + ", divisor " + divisor + ", " + seg);
+                        }
+                    }
+                    float[] all = new float[256];
+                    VectorKernels.unsignedBytes(256, seg, 0, divisor, all, 0);
+                    for (int v = 0; v < 256; v++) assertEquals(v / divisor, all[v], 0f, "byte " + v + ", " + seg);
                 }
             }
-            float[] all = new float[256];
-            VectorKernels.unsignedBytes(256, src, 0, divisor, all, 0);
-            for (int v = 0; v < 256; v++) assertEquals(v / divisor, all[v], 0f, "byte " + v);
         }
     }
 }
