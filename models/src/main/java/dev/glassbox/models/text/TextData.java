@@ -125,10 +125,21 @@ public final class TextData {
                     + " (an int array a part): cut the text");
         }
         int n = (int) total, cut = checkedCut(n, window, unit, what);
+        Split split;
         try (TokenScan scan = new TokenScan(source)) {
-            return kind == Vocab.Tokens.WORDS ? splitWords(scan, n, cut, source.name()) : splitCharacters(scan, n, cut, source.name());
+            split = kind == Vocab.Tokens.WORDS ? splitWords(scan, n, cut, source.name()) : splitCharacters(scan, n, cut, source.name());
         }
+        // A text of millions of tokens goes to the old generation at once, in one full collection
+        // (tens of milliseconds, beside a read of half a second): left young, its ids (the Brown
+        // corpus: 23 MB) rode the survivor spaces for their first collections, crowded a step's
+        // tensors out into the old generation, and that grew by 20-150 MB as the timing fell (W6's
+        // peak RSS 400-547 MB; 398-402 with this). -XX:+DisableExplicitGC turns it off.
+        if (n >= SETTLE_TOKENS) System.gc();
+        return split;
     }
+
+    /** Tokens from which a text, once read, is moved out of the young generation (16 MB of ids). */
+    static final int SETTLE_TOKENS = 1 << 22;
 
     /** The most tokens a text may have: each part is one int array. */
     static final long MAX_TOKENS = Integer.MAX_VALUE - 16;
