@@ -85,6 +85,28 @@ class IdxTest {
         assertTrue(assertThrows(IOException.class, () -> Idx.readStored(f)).getMessage().contains("bytes after"));
     }
 
+    /** A file of unsigned bytes longer than the 64 KB read at a time: every byte in place, off the Java heap, plain or gzipped. */
+    @Test
+    void storedBytesAreReadWholeOffTheHeap() throws IOException {
+        int rows = 3, row = 30011;
+        byte[] values = new byte[rows * row];
+        new java.util.Random(5).nextBytes(values);
+        var raw = new ByteArrayOutputStream();
+        var out = new DataOutputStream(raw);
+        out.writeInt(0x00000802);
+        out.writeInt(rows);
+        out.writeInt(row);
+        out.write(values);
+        for (boolean gz : new boolean[] {false, true}) {
+            Path f = dir.resolve(gz ? "big.idx.gz" : "big.idx");
+            Files.write(f, gz ? gzip(raw.toByteArray()) : raw.toByteArray());
+            Idx.Stored s = Idx.readStored(f);
+            assertTrue(s.bytes().isNative(), "off the heap");
+            assertEquals(values.length, s.bytes().byteSize());
+            assertArrayEquals(values, s.bytes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), gz ? "gzipped" : "plain");
+        }
+    }
+
     @Test
     void badFilesGetMessagesNamingTheProblem() throws IOException {
         Path f = dir.resolve("bad.idx");
