@@ -125,12 +125,23 @@ final class SgemmPack {
             // panel's MR values side by side (a loop down each panel's column instead ran at
             // 1.2–1.7 ns a value and was a fifth of every weight-gradient product)
             int full = mc / MR;
+            // A whole vector a panel: its MR values and L − MR more, which land in the panel's
+            // next rows of k and are written over when those rows come (p rises). Only a row
+            // whose vector would reach past its panel's end (the last one or two of kc) takes
+            // the scalar loop. MR values one at a time took a third of a TN product's time on
+            // AVX2 (W6's weight gradients; docs/benchmarks.md). (A 256-bit vector a panel was
+            // tried on AVX-512: that species is not reliably compiled there, 2026-12-06 night.)
+            int vectorRows = kc - (L + MR - 1) / MR + 1;
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (pc + p) * lda + ic;
                 int dst = apOff + p * MR;
-                // (a 256-bit vector a panel was tried: that species is not reliably compiled on an
-                // AVX-512 machine, docs/benchmarks.md 2026-12-06 night)
-                for (int panel = 0; panel < full; panel++, src += MR, dst += kc * MR) {
+                int panel = 0;
+                if (p < vectorRows && full > 0 && src + (full - 1) * MR + L <= a.length) {
+                    for (; panel < full; panel++, src += MR, dst += kc * MR) {
+                        FloatVector.fromArray(F, a, src).mul(alpha).intoArray(ap, dst);
+                    }
+                }
+                for (; panel < full; panel++, src += MR, dst += kc * MR) {
                     for (int i = 0; i < MR; i++) ap[dst + i] = alpha * a[src + i];
                 }
                 if (full < panels) {

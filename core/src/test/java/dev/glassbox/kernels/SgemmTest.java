@@ -206,6 +206,45 @@ class SgemmTest {
         }
     }
 
+    /**
+     * A stored k × m (transposed) packed into panels value by value: every block height around the
+     * tile's rows and a vector's width, every depth up to past a vector's worth of rows, A ending
+     * exactly where the block's last row does (no vector may read past it), and the space after
+     * the block left as it was (the vectors that carry a panel's next rows must stay in it).
+     */
+    @Test
+    void transposedAPacksEveryValueIntoItsPanelAndNothingBeyond() {
+        int mr = Sgemm.MR, lanes = Simd.lanes();
+        Random r = new Random(7);
+        for (int mc = 1; mc <= 2 * mr + lanes + 2; mc++) {
+            for (int kc = 1; kc <= lanes + 6; kc++) {
+                int lda = mc + 2, aOff = 1, ic = 2, pc = 1, apOff = 5;
+                float[] a = new float[aOff + (pc + kc - 1) * lda + ic + mc];   // the block's last value is A's last
+                for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
+                int panels = (mc + mr - 1) / mr, size = panels * kc * mr;
+                float[] ap = new float[apOff + size + 2 * lanes];
+                java.util.Arrays.fill(ap, Float.NaN);
+                SgemmPack.packA(true, mc, kc, 0.5f, a, aOff, lda, ic, pc, ap, apOff);
+                for (int panel = 0; panel < panels; panel++) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int i = 0; i < mr; i++) {
+                            int row = panel * mr + i;
+                            float want = row < mc ? 0.5f * a[aOff + (pc + p) * lda + ic + row] : 0f;
+                            float got = ap[apOff + (panel * kc + p) * mr + i];
+                            if (Float.compare(want, got) != 0) {
+                                fail("mc " + mc + " kc " + kc + ": panel " + panel + " k " + p + " row " + i + " is " + got + ", want " + want);
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < apOff; i++) assertTrue(Float.isNaN(ap[i]), "mc " + mc + " kc " + kc + ": written before the block at " + i);
+                for (int i = apOff + size; i < ap.length; i++) {
+                    assertTrue(Float.isNaN(ap[i]), "mc " + mc + " kc " + kc + ": written past the block at " + (i - apOff - size));
+                }
+            }
+        }
+    }
+
     /** With beta 0, C is written, not read: NaN in C (outside the scalar path's reach too) must not leak into any element. */
     @ParameterizedTest(name = "beta 0 m={0} n={1} k={2} tA={3} tB={4}")
     @MethodSource("shapes")
