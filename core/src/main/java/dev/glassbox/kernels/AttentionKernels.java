@@ -65,7 +65,8 @@ public final class AttentionKernels {
             if (rows == MR) {
                 int j = 0;
                 for (; j + 2 * L <= nHi; j += 2 * L) {
-                    tile4x2(pLo, pHi, alpha, a, ai, rowStep, pStep, b, bOff + j, ldb, c, cOff + i0 * ldc + j, ldc);
+                    if (transA) tile4x2Columns(pLo, pHi, alpha, a, ai, lda, b, bOff + j, ldb, c, cOff + i0 * ldc + j, ldc);
+                    else tile4x2Rows(pLo, pHi, alpha, a, ai, lda, b, bOff + j, ldb, c, cOff + i0 * ldc + j, ldc);
                 }
                 for (; j < nHi; j += L) {
                     tile4x1(pLo, pHi, alpha, a, ai, rowStep, pStep, b, bOff + j, ldb, c, cOff + i0 * ldc + j, ldc, F.indexInRange(j, nHi));
@@ -80,24 +81,32 @@ public final class AttentionKernels {
         }
     }
 
-    /** Four rows of C times two vectors of columns: 8 accumulators, 2 loads of B and 4 broadcasts of A a step. */
-    private static void tile4x2(int pLo, int pHi, float alpha, float[] a, int ai, int rowStep, int pStep, float[] b, int bj, int ldb,
-                                float[] c, int ci, int ldc) {
+    /*
+     * The tiles step their indices by themselves, A's by the loop (rows: p itself; columns: the
+     * four values side by side), B's by adding ldb: with A(i, p) at a0 + p·pStep for each of the
+     * four rows, C2 checked the four indices at every step (a stride that is not a constant
+     * leaves the range checks in the loop), and the tiles ran 1.25–1.35× slower on both AVX2 and
+     * AVX-512 (64 × 64 × 32 and 64 × 32 × 64, docs/benchmarks.md). Each tile stores its own
+     * accumulators: handed to a shared method, they could be boxed wherever it is not inlined.
+     */
+
+    /** Four rows of A stored by rows ({@code lda} apart) times two vectors of B's columns: 8 accumulators, 2 loads of B and 4 broadcasts of A a step. */
+    private static void tile4x2Rows(int pLo, int pHi, float alpha, float[] a, int ai, int lda, float[] b, int bj, int ldb,
+                                    float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int a0 = ai, a1 = ai + rowStep, a2 = ai + 2 * rowStep, a3 = ai + 3 * rowStep;
-        for (int p = pLo; p < pHi; p++) {
-            int bp = bj + p * ldb, ap = p * pStep;
+        int r1 = lda, r2 = 2 * lda, r3 = 3 * lda;
+        for (int p = ai + pLo, end = ai + pHi, bp = bj + pLo * ldb; p < end; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(F, b, bp), b1 = FloatVector.fromArray(F, b, bp + L);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
+            FloatVector x = FloatVector.broadcast(F, a[p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + ap]);
+            x = FloatVector.broadcast(F, a[p + r1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + ap]);
+            x = FloatVector.broadcast(F, a[p + r2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + ap]);
+            x = FloatVector.broadcast(F, a[p + r3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -111,18 +120,46 @@ public final class AttentionKernels {
         c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
     }
 
-    /** Four rows of C times one vector of columns, its lanes past the edge masked off. */
+    /** As {@link #tile4x2Rows} with A stored transposed: A(i, p) at a[ai + p·lda + i], the four rows' values side by side. */
+    private static void tile4x2Columns(int pLo, int pHi, float alpha, float[] a, int ai, int lda, float[] b, int bj, int ldb,
+                                       float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = pLo, ap = ai + pLo * lda, bp = bj + pLo * ldb; p < pHi; p++, ap += lda, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bp), b1 = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[ap + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[ap + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[ap + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.mul(alpha).intoArray(c, ci);
+        c01.mul(alpha).intoArray(c, ci + L);
+        c10.mul(alpha).intoArray(c, ci + ldc);
+        c11.mul(alpha).intoArray(c, ci + ldc + L);
+        c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+        c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+        c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+        c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+    }
+
+    /** Four rows of C times one vector of columns, its lanes past the edge masked off (rows {@code rowStep} apart in A). */
     private static void tile4x1(int pLo, int pHi, float alpha, float[] a, int ai, int rowStep, int pStep, float[] b, int bj, int ldb,
                                 float[] c, int ci, int ldc, VectorMask<Float> mask) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-        int a0 = ai, a1 = ai + rowStep, a2 = ai + 2 * rowStep, a3 = ai + 3 * rowStep;
-        for (int p = pLo; p < pHi; p++) {
-            int ap = p * pStep;
-            FloatVector b0 = FloatVector.fromArray(F, b, bj + p * ldb, mask);
-            c0 = FloatVector.broadcast(F, a[a0 + ap]).fma(b0, c0);
-            c1 = FloatVector.broadcast(F, a[a1 + ap]).fma(b0, c1);
-            c2 = FloatVector.broadcast(F, a[a2 + ap]).fma(b0, c2);
-            c3 = FloatVector.broadcast(F, a[a3 + ap]).fma(b0, c3);
+        int r1 = rowStep, r2 = 2 * rowStep, r3 = 3 * rowStep;
+        for (int p = pLo, ap = ai + pLo * pStep, bp = bj + pLo * ldb; p < pHi; p++, ap += pStep, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bp, mask);
+            c0 = FloatVector.broadcast(F, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ap + r1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ap + r2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ap + r3]).fma(b0, c3);
         }
         c0.mul(alpha).intoArray(c, ci, mask);
         c1.mul(alpha).intoArray(c, ci + ldc, mask);
@@ -134,7 +171,9 @@ public final class AttentionKernels {
     private static void row1(int pLo, int pHi, float alpha, float[] a, int ai, int pStep, float[] b, int bj, int ldb,
                              float[] c, int ci, VectorMask<Float> mask) {
         FloatVector acc = FloatVector.zero(F);
-        for (int p = pLo; p < pHi; p++) acc = FloatVector.broadcast(F, a[ai + p * pStep]).fma(FloatVector.fromArray(F, b, bj + p * ldb, mask), acc);
+        for (int p = pLo, ap = ai + pLo * pStep, bp = bj + pLo * ldb; p < pHi; p++, ap += pStep, bp += ldb) {
+            acc = FloatVector.broadcast(F, a[ap]).fma(FloatVector.fromArray(F, b, bp, mask), acc);
+        }
         acc.mul(alpha).intoArray(c, ci, mask);
     }
 
