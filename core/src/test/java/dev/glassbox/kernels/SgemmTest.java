@@ -207,7 +207,7 @@ class SgemmTest {
     }
 
     /**
-     * A stored k × m (transposed) packed into panels value by value: every block height around the
+     * A stored k × m (transposed) packed into panels, checked value by value: every block height around the
      * tile's rows and a vector's width, every depth up to past a vector's worth of rows, A ending
      * exactly where the block's last row does (no vector may read past it), and the space after
      * the block left as it was (the vectors that carry a panel's next rows must stay in it).
