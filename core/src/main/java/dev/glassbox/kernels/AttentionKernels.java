@@ -86,8 +86,10 @@ public final class AttentionKernels {
      * four values side by side), B's by adding ldb: with A(i, p) at a0 + p·pStep for each of the
      * four rows, C2 checked the four indices at every step (a stride that is not a constant
      * leaves the range checks in the loop), and the tiles ran 1.25–1.35× slower on both AVX2 and
-     * AVX-512 (64 × 64 × 32 and 64 × 32 × 64, docs/benchmarks.md). Each tile stores its own
-     * accumulators: handed to a shared method, they could be boxed wherever it is not inlined.
+     * AVX-512 (64 × 64 × 32 and 64 × 32 × 64, docs/benchmarks.md). Two twins, not one tile with
+     * the rows' offsets as arguments: that one (ap += pStep, A at ap + r·rowStep) was 0.87–0.97 of
+     * the twins in the same harness. Each tile stores its own accumulators: handed to a shared
+     * method, they could be boxed wherever it is not inlined.
      */
 
     /** Four rows of A stored by rows ({@code lda} apart) times two vectors of B's columns: 8 accumulators, 2 loads of B and 4 broadcasts of A a step. */
